@@ -1,0 +1,32 @@
+//! Embeds every `rubrics/*.toml` in the binary, so that adding a framework means adding
+//! a file, and the binary scores from any directory.
+
+use std::fmt::Write;
+use std::path::Path;
+
+fn main() {
+    let dir = Path::new("rubrics");
+    println!("cargo:rerun-if-changed=rubrics");
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    let mut code = String::from("/// (file name, contents) of each shipped rubric.\npub const SHIPPED: &[(&str, &str)] = &[\n");
+    for f in &files {
+        println!("cargo:rerun-if-changed={}", f.display());
+        let abs = std::fs::canonicalize(f).unwrap_or_else(|_| f.clone());
+        let name = f.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let _ = writeln!(code, "    ({name:?}, include_str!({:?})),", abs.display().to_string());
+    }
+    code.push_str("];\n");
+    let out = std::env::var("OUT_DIR").unwrap_or_else(|_| ".".into());
+    if let Err(e) = std::fs::write(Path::new(&out).join("shipped_rubrics.rs"), code) {
+        panic!("cannot write the list of shipped rubrics: {e}");
+    }
+}

@@ -1,0 +1,63 @@
+//! Command-line arguments (clap derive only; no logic).
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "perfeval",
+    version,
+    about = "Scores budget-performance self-assessments (绩效自评) exactly, from rubrics written as data",
+    after_help = "Exit status: 0 scored, 2 unusable input (the message says which file, line and key)."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Score a facts file and print the breakdown, subtotals, total and grade
+    Score {
+        /// The department's facts file (TOML)
+        facts: PathBuf,
+        #[command(flatten)]
+        rubric: RubricArgs,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// Table width in terminal columns (default: the terminal's width)
+        #[arg(long)]
+        width: Option<u16>,
+    },
+    /// Show how one indicator was scored: rule texts, formula, facts, values, points
+    Explain {
+        /// The department's facts file (TOML)
+        facts: PathBuf,
+        /// The indicator, by id (e.g. `procurement`) or Chinese name (e.g. 政府采购执行情况)
+        indicator: String,
+        #[command(flatten)]
+        rubric: RubricArgs,
+    },
+    /// List the rubrics built into perfeval
+    Rubrics,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RubricArgs {
+    /// Score with this rubric file instead of the shipped rubric the facts file names
+    #[arg(long, value_name = "PATH")]
+    pub rubric: Option<PathBuf>,
+    /// Ignore overrides in the facts file: every score is the rule's own result
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A table shaped like 附件一
+    Table,
+    /// The full score tree with every intermediate value, decimals as strings
+    Json,
+}

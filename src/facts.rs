@@ -1,0 +1,471 @@
+//! One department's figures for one year, read exactly and checked against the rubric's
+//! fact declarations.
+//!
+//! A facts file names its rubric (`rubric = "..."`), which decides how the rest is read,
+//! so loading is two steps over one parse: [`FactsDocument::parse`] and
+//! [`FactsDocument::rubric_id`], then [`FactsDocument::interpret`] with the rubric.
+
+use std::ops::Range;
+
+use rust_decimal::Decimal;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile, suggest};
+use crate::number::parse_percent;
+use crate::rubric::{FactKind, Rubric};
+use crate::toml_read::{Table, decimal, parse_document, type_name};
+
+/// A facts file checked against its rubric.
+#[derive(Debug, Clone)]
+pub struct Facts {
+    pub source: SourceFile,
+    pub rubric_id: String,
+    pub department: String,
+    pub year: Option<i64>,
+    /// The value of each declared fact (by index in `Rubric::facts`), when given.
+    pub values: Vec<Option<FactEntry>>,
+    pub overrides: Vec<Override>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FactEntry {
+    pub value: FactValue,
+    /// Why the value is what it is; required for judgments, tiers and partial checks.
+    pub reason: Option<String>,
+    /// Where in the report the figure comes from.
+    pub note: Option<String>,
+    pub span: Range<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum FactValue {
+    Number(Decimal),
+    Bool(bool),
+    /// The answer of a `choice` fact or the label chosen for a `tier` fact.
+    Text(String),
+    Check(CheckValue),
+    Judgment(Decimal),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckValue {
+    Met,
+    NotMet,
+    /// Points awarded for a partly met item.
+    Partial(Decimal),
+}
+
+/// A score set by hand for a leaf indicator, with the reason the rule's result was not used.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Override {
+    pub indicator: usize,
+    pub score: Decimal,
+    pub reason: String,
+    pub span: Range<usize>,
+}
+
+/// A parsed facts file whose rubric is not yet known.
+#[derive(Debug)]
+pub struct FactsDocument<'s> {
+    source: &'s SourceFile,
+    doc: Spanned<DeTable<'s>>,
+}
+
+const TOP_KEYS: [&str; 4] = ["rubric", "department", "year", "overrides"];
+
+impl<'s> FactsDocument<'s> {
+    pub fn parse(source: &'s SourceFile) -> Result<Self, Diagnostics> {
+        let doc = parse_document(source).map_err(|d| Diagnostics(vec![d]))?;
+        Ok(FactsDocument { source, doc })
+    }
+
+    /// The id of the rubric the file is written for, with its span.
+    pub fn rubric_id(&self) -> Result<Spanned<String>, Diagnostic> {
+        match self.doc.get_ref().get("rubric") {
+            Some(v) => match v.get_ref() {
+                DeValue::String(s) => Ok(Spanned::new(v.span(), s.to_string())),
+                other => Err(Diagnostic::new(format!("`rubric` must be a string, found {}", type_name(other)))
+                    .at(self.source, v.span())),
+            },
+            None => Err(Diagnostic::new("the facts file does not say which rubric it is for")
+                .at(self.source, 0..0)
+                .with_help("add a first line such as `rubric = \"luohu-dept-overall-2023\"`; `perfeval rubric list` shows the ids")),
+        }
+    }
+
+    /// Reads every fact and override against `rubric`, reporting all problems at once.
+    pub fn interpret(&self, rubric: &Rubric) -> Result<Facts, Diagnostics> {
+        let source = self.source;
+        let mut diags = Diagnostics::default();
+        let mut top = Table::new(source, self.doc.get_ref(), self.doc.span(), "the facts file");
+        let rubric_id = top.string("rubric", Some("the rubric id"), &mut diags);
+        let department = top.string("department", Some("the department's name"), &mut diags);
+        let year = top.integer("year", Some("the year assessed"), &mut diags);
+        let overrides = top.get("overrides");
+        // Everything else is facts; `top.finish` is not used because unknown keys here are
+        // reported against the rubric's fact paths instead.
+        let mut values = vec![None; rubric.facts.len()];
+        for (key, value) in self.doc.get_ref().iter() {
+            let name: &str = key.get_ref();
+            if TOP_KEYS.contains(&name) {
+                continue;
+            }
+            self.read_path(rubric, name, key.span(), value, &mut values, &mut diags);
+        }
+        let overrides = match overrides {
+            Some(v) => self.read_overrides(rubric, v, &mut diags),
+            None => Vec::new(),
+        };
+        diags.into_result(()).and_then(|()| match (rubric_id, department) {
+            (Some(id), Some(dep)) => Ok(Facts {
+                source: source.clone(),
+                rubric_id: id.into_inner(),
+                department: dep.into_inner(),
+                year: year.map(Spanned::into_inner),
+                values,
+                overrides,
+            }),
+            _ => Err(Diagnostics::default()),
+        })
+    }
+
+    fn read_path(
+        &self,
+        rubric: &Rubric,
+        path: &str,
+        key_span: Range<usize>,
+        value: &Spanned<DeValue<'_>>,
+        values: &mut [Option<FactEntry>],
+        diags: &mut Diagnostics,
+    ) {
+        if let Some(i) = rubric.fact_index(path) {
+            match read_value(self.source, rubric, i, value) {
+                Ok(entry) => values[i] = Some(entry),
+                Err(d) => diags.push(d),
+            }
+            return;
+        }
+        let prefix = format!("{path}.");
+        let is_group = rubric.facts.iter().any(|f| f.path.starts_with(&prefix));
+        match (is_group, value.get_ref()) {
+            (true, DeValue::Table(t)) => {
+                for (k, v) in t.iter() {
+                    let sub = format!("{path}.{}", k.get_ref());
+                    self.read_path(rubric, &sub, k.span(), v, values, diags);
+                }
+            }
+            (true, other) => diags.push(
+                Diagnostic::new(format!("`{path}` is a group of facts and must be a table, found {}", type_name(other)))
+                    .at(self.source, value.span()),
+            ),
+            (false, _) => {
+                let (parent, leaf) = path.rsplit_once('.').unwrap_or(("", path));
+                let siblings = sibling_names(rubric, parent);
+                let mut d = Diagnostic::new(format!("unknown fact `{path}`")).at(self.source, key_span);
+                d = match suggest(leaf, siblings.iter().map(String::as_str)) {
+                    Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                    None if parent.is_empty() => d.with_help(format!(
+                        "the fact groups of rubric `{}` are: {}",
+                        rubric.meta.id,
+                        siblings.join(", ")
+                    )),
+                    None if siblings.is_empty() => d.with_help(format!("rubric `{}` declares no such fact", rubric.meta.id)),
+                    None => d.with_help(format!("the facts here are: {}", siblings.join(", "))),
+                };
+                diags.push(d);
+            }
+        }
+    }
+
+    fn read_overrides(&self, rubric: &Rubric, v: &Spanned<DeValue<'_>>, diags: &mut Diagnostics) -> Vec<Override> {
+        let source = self.source;
+        let DeValue::Table(t) = v.get_ref() else {
+            diags.push(
+                Diagnostic::new(format!("`overrides` must be a table, found {}", type_name(v.get_ref())))
+                    .at(source, v.span()),
+            );
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (key, value) in t.iter() {
+            let name: &str = key.get_ref();
+            let Some(i) = rubric.find_indicator(name) else {
+                let candidates = rubric
+                    .indicators
+                    .iter()
+                    .flat_map(|i| [i.id.as_str(), i.name.as_str()]);
+                let mut d = Diagnostic::new(format!("`overrides` names unknown indicator `{name}`")).at(source, key.span());
+                if let Some(s) = suggest(name, candidates) {
+                    d = d.with_help(format!("did you mean `{s}`?"));
+                }
+                diags.push(d);
+                continue;
+            };
+            let indicator = &rubric.indicators[i];
+            if indicator.rule.is_none() {
+                diags.push(
+                    Diagnostic::new(format!(
+                        "`{}` is scored as the sum of its children and cannot be overridden",
+                        indicator.name
+                    ))
+                    .at(source, key.span())
+                    .with_help("override one of its leaf indicators"),
+                );
+                continue;
+            }
+            let DeValue::Table(ot) = value.get_ref() else {
+                diags.push(
+                    Diagnostic::new(format!("the override of `{name}` must be a table with `score` and `reason`"))
+                        .at(source, value.span())
+                        .with_help(format!("write `{name} = {{ score = 1, reason = \"...\" }}`")),
+                );
+                continue;
+            };
+            let mut ot = Table::new(source, ot, value.span(), format!("the override of `{name}`"));
+            let score = ot.decimal("score", Some("the score set by hand"), diags);
+            let reason = ot.string("reason", Some("why the rule's result is not used"), diags);
+            ot.finish(diags);
+            let (Some(score), Some(reason)) = (score, reason) else {
+                continue;
+            };
+            if reason.get_ref().trim().is_empty() {
+                diags.push(Diagnostic::new("an override's `reason` must not be empty").at(source, reason.span()));
+                continue;
+            }
+            let s = *score.get_ref();
+            if s < Decimal::ZERO || s > indicator.points {
+                diags.push(
+                    Diagnostic::new(format!(
+                        "override score {} lies outside the 0..{} points of `{}`",
+                        s.normalize(),
+                        indicator.points.normalize(),
+                        indicator.name
+                    ))
+                    .at(source, score.span()),
+                );
+                continue;
+            }
+            if s.normalize().scale() > rubric.rounding.scale {
+                diags.push(
+                    Diagnostic::new(format!(
+                        "override score {s} has more than the rubric's {} decimal places",
+                        rubric.rounding.scale
+                    ))
+                    .at(source, score.span()),
+                );
+                continue;
+            }
+            out.push(Override {
+                indicator: i,
+                score: s,
+                reason: reason.into_inner(),
+                span: value.span(),
+            });
+        }
+        out
+    }
+}
+
+/// The names directly under `parent` among the rubric's fact paths.
+fn sibling_names(rubric: &Rubric, parent: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for f in &rubric.facts {
+        let rest = if parent.is_empty() {
+            Some(f.path.as_str())
+        } else {
+            f.path.strip_prefix(parent).and_then(|r| r.strip_prefix('.'))
+        };
+        if let Some(rest) = rest {
+            let head = rest.split('.').next().unwrap_or(rest).to_string();
+            if !out.contains(&head) {
+                out.push(head);
+            }
+        }
+    }
+    out
+}
+
+/// Reads one fact's value, in either the plain form (`plan = 158.75`) or the table form
+/// (`plan = { value = 158.75, note = "报告第二部分" }`).
+fn read_value(source: &SourceFile, rubric: &Rubric, index: usize, v: &Spanned<DeValue<'_>>) -> Result<FactEntry, Diagnostic> {
+    let decl = &rubric.facts[index];
+    let path = &decl.path;
+    let (inner, reason, note) = match v.get_ref() {
+        DeValue::Table(t) => {
+            let mut diags = Diagnostics::default();
+            let mut tt = Table::new(source, t, v.span(), format!("fact `{path}`"));
+            let inner = tt.get("value");
+            let reason = tt.string("reason", None, &mut diags);
+            let note = tt.string("note", None, &mut diags);
+            tt.finish(&mut diags);
+            if let Some(d) = diags.0.into_iter().next() {
+                return Err(d);
+            }
+            let Some(inner) = inner else {
+                return Err(Diagnostic::new(format!("fact `{path}` is written as a table but has no `value`"))
+                    .at(source, v.span())
+                    .with_help(format!("write `{{ value = ..., reason = \"...\" }}` ({})", decl.label)));
+            };
+            if let Some(r) = &reason
+                && r.get_ref().trim().is_empty()
+            {
+                return Err(Diagnostic::new(format!("the `reason` of `{path}` must not be empty")).at(source, r.span()));
+            }
+            (inner, reason.map(Spanned::into_inner), note.map(Spanned::into_inner))
+        }
+        _ => (v, None, None),
+    };
+    let at = |message: String| Diagnostic::new(message).at(source, inner.span());
+    let needs_reason = |what: &str| {
+        Diagnostic::new(format!("`{path}` ({}) {what} needs a reason", decl.label))
+            .at(source, v.span())
+            .with_help(format!(
+                "write `{} = {{ value = {}, reason = \"...\" }}`",
+                path.rsplit('.').next().unwrap_or(path),
+                source.text().get(inner.span()).unwrap_or("...")
+            ))
+    };
+    let value = match &decl.kind {
+        FactKind::Amount | FactKind::Count => {
+            let d = match inner.get_ref() {
+                DeValue::String(s) => {
+                    return Err(at(format!(
+                        "`{path}` ({}) must be a number{}, found the string `\"{s}\"`",
+                        decl.label,
+                        unit_suffix(rubric, index)
+                    ))
+                    .with_help("write the figure without quotes or units"));
+                }
+                _ => decimal(source, inner, &format!("`{path}`"))?,
+            };
+            if d < Decimal::ZERO {
+                return Err(at(format!("`{path}` ({}) cannot be negative, found {d}", decl.label)));
+            }
+            if decl.kind == FactKind::Count && !d.fract().is_zero() {
+                return Err(at(format!("`{path}` ({}) must be a whole number, found {d}", decl.label)));
+            }
+            FactValue::Number(d)
+        }
+        FactKind::Rate => match inner.get_ref() {
+            DeValue::String(s) => match parse_percent(s) {
+                Some(Ok(d)) if d >= Decimal::ZERO => FactValue::Number(d),
+                Some(Ok(d)) => return Err(at(format!("`{path}` ({}) cannot be negative, found {d}", decl.label))),
+                Some(Err(e)) => return Err(at(format!("`{path}`: {e}"))),
+                None => {
+                    return Err(at(format!("`{path}` ({}) must be a rate such as \"96.5%\" or 0.965, found `\"{s}\"`", decl.label)));
+                }
+            },
+            _ => {
+                let d = decimal(source, inner, &format!("`{path}`"))?;
+                if d < Decimal::ZERO {
+                    return Err(at(format!("`{path}` ({}) cannot be negative, found {d}", decl.label)));
+                }
+                if d > Decimal::ONE {
+                    let text = source.text().get(inner.span()).unwrap_or("");
+                    return Err(at(format!("rate `{path}` = {text} is ambiguous: a rate written as a plain number must lie between 0 and 1"))
+                        .with_help(format!("write \"{text}%\" for a percentage, or the fraction (e.g. 0.965 for 96.5%)")));
+                }
+                FactValue::Number(d)
+            }
+        },
+        FactKind::Bool => match inner.get_ref() {
+            DeValue::Boolean(b) => FactValue::Bool(*b),
+            other => return Err(at(format!("`{path}` ({}) must be true or false, found {}", decl.label, type_name(other)))),
+        },
+        FactKind::Choice(choices) => choose(source, path, &decl.label, choices, inner)?,
+        FactKind::Tier(labels) => {
+            let chosen = choose(source, path, &decl.label, labels, inner)?;
+            if reason.is_none() {
+                return Err(needs_reason("is an evaluator's choice of tier and"));
+            }
+            chosen
+        }
+        FactKind::Check => match inner.get_ref() {
+            DeValue::Boolean(true) => FactValue::Check(CheckValue::Met),
+            DeValue::Boolean(false) => FactValue::Check(CheckValue::NotMet),
+            DeValue::Integer(_) | DeValue::Float(_) => {
+                let d = decimal(source, inner, &format!("`{path}`"))?;
+                if d < Decimal::ZERO {
+                    return Err(at(format!("the partial score of `{path}` cannot be negative")));
+                }
+                if reason.is_none() {
+                    return Err(needs_reason("given partial credit"));
+                }
+                FactValue::Check(CheckValue::Partial(d))
+            }
+            other => {
+                return Err(at(format!(
+                    "`{path}` ({}) must be true (met), false (not met) or the points awarded, found {}",
+                    decl.label,
+                    type_name(other)
+                )));
+            }
+        },
+        FactKind::Judgment => {
+            let d = decimal(source, inner, &format!("`{path}`"))?;
+            if d < Decimal::ZERO {
+                return Err(at(format!("the score of `{path}` cannot be negative")));
+            }
+            if reason.is_none() {
+                return Err(needs_reason("is an evaluator's score and"));
+            }
+            FactValue::Judgment(d)
+        }
+    };
+    Ok(FactEntry {
+        value,
+        reason,
+        note,
+        span: v.span(),
+    })
+}
+
+fn unit_suffix(rubric: &Rubric, index: usize) -> String {
+    let decl = &rubric.facts[index];
+    match (&decl.kind, decl.unit.is_empty()) {
+        (FactKind::Amount, true) => format!(" in {}", rubric.meta.unit),
+        (_, false) => format!(" in {}", decl.unit),
+        _ => String::new(),
+    }
+}
+
+fn choose(
+    source: &SourceFile,
+    path: &str,
+    label: &str,
+    choices: &[String],
+    inner: &Spanned<DeValue<'_>>,
+) -> Result<FactValue, Diagnostic> {
+    let DeValue::String(s) = inner.get_ref() else {
+        return Err(Diagnostic::new(format!(
+            "`{path}` ({label}) must be one of: {}",
+            quoted(choices)
+        ))
+        .at(source, inner.span()));
+    };
+    if choices.iter().any(|c| c == s.as_ref()) {
+        return Ok(FactValue::Text(s.to_string()));
+    }
+    let mut d = Diagnostic::new(format!("`{s}` is not an answer of `{path}` ({label})")).at(source, inner.span());
+    d = match suggest(s, choices.iter().map(String::as_str)) {
+        Some(c) => d.with_help(format!("did you mean `{c}`?")),
+        None => d.with_help(format!("the answers are: {}", quoted(choices))),
+    };
+    Err(d)
+}
+
+fn quoted(items: &[String]) -> String {
+    items.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ")
+}
+
+impl Facts {
+    /// Loads a facts file whose rubric is already known.
+    pub fn load(source: &SourceFile, rubric: &Rubric) -> Result<Facts, Diagnostics> {
+        FactsDocument::parse(source)?.interpret(rubric)
+    }
+
+    pub fn override_for(&self, indicator: usize) -> Option<&Override> {
+        self.overrides.iter().find(|o| o.indicator == indicator)
+    }
+}

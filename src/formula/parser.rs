@@ -1,0 +1,355 @@
+//! Recursive-descent parser from tokens to [`Node`]s, with a nesting limit so that no
+//! formula can overflow the stack.
+
+use std::ops::Range;
+
+use rust_decimal::Decimal;
+
+use super::lexer::{Tok, Token};
+use super::{BinaryOp, Function, Node, NodeKind};
+
+/// Deepest nesting of parentheses, operators and calls a formula may have.
+pub const MAX_DEPTH: usize = 64;
+
+/// A formula that cannot be parsed, with the span of the culprit in the formula text.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct ParseError {
+    pub message: String,
+    pub span: Range<usize>,
+}
+
+pub struct Parser<'t> {
+    tokens: &'t [Token],
+    pos: usize,
+    depth: usize,
+    end: usize,
+}
+
+const KEYWORDS: [&str; 8] = ["if", "then", "else", "and", "or", "not", "true", "false"];
+
+impl<'t> Parser<'t> {
+    pub fn new(tokens: &'t [Token], end: usize) -> Self {
+        Parser {
+            tokens,
+            pos: 0,
+            depth: 0,
+            end,
+        }
+    }
+
+    pub fn parse(mut self) -> Result<Node, ParseError> {
+        if self.tokens.is_empty() {
+            return Err(ParseError {
+                message: "the formula is empty".to_string(),
+                span: 0..self.end,
+            });
+        }
+        let node = self.expr()?;
+        if let Some(t) = self.peek() {
+            return Err(ParseError {
+                message: "unexpected text after the end of the formula".to_string(),
+                span: t.span.clone(),
+            });
+        }
+        Ok(node)
+    }
+
+    fn peek(&self) -> Option<&'t Token> {
+        self.tokens.get(self.pos)
+    }
+
+    fn peek_keyword(&self, word: &str) -> bool {
+        matches!(self.peek(), Some(Token { tok: Tok::Ident(w), .. }) if w == word)
+    }
+
+    fn bump(&mut self) -> Option<&'t Token> {
+        let t = self.tokens.get(self.pos);
+        self.pos += 1;
+        t
+    }
+
+    fn eof_span(&self) -> Range<usize> {
+        self.end..self.end
+    }
+
+    fn expect_keyword(&mut self, word: &str) -> Result<(), ParseError> {
+        if self.peek_keyword(word) {
+            self.pos += 1;
+            Ok(())
+        } else {
+            Err(ParseError {
+                message: format!("expected `{word}`"),
+                span: self.peek().map(|t| t.span.clone()).unwrap_or(self.eof_span()),
+            })
+        }
+    }
+
+    fn expect(&mut self, tok: Tok, shown: &str) -> Result<Range<usize>, ParseError> {
+        match self.peek() {
+            Some(t) if t.tok == tok => {
+                self.pos += 1;
+                Ok(t.span.clone())
+            }
+            other => Err(ParseError {
+                message: format!("expected `{shown}`"),
+                span: other.map(|t| t.span.clone()).unwrap_or(self.eof_span()),
+            }),
+        }
+    }
+
+    fn enter(&mut self, span: Range<usize>) -> Result<(), ParseError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(ParseError {
+                message: format!("the formula nests deeper than {MAX_DEPTH} levels"),
+                span,
+            });
+        }
+        Ok(())
+    }
+
+    fn current_span(&self) -> Range<usize> {
+        self.peek().map(|t| t.span.clone()).unwrap_or(self.eof_span())
+    }
+
+    fn expr(&mut self) -> Result<Node, ParseError> {
+        self.enter(self.current_span())?;
+        let node = if self.peek_keyword("if") {
+            let start = self.current_span().start;
+            self.pos += 1;
+            let cond = self.expr()?;
+            self.expect_keyword("then")?;
+            let then = self.expr()?;
+            self.expect_keyword("else")?;
+            let other = self.expr()?;
+            let end = other.span.end;
+            Node {
+                kind: NodeKind::If(Box::new(cond), Box::new(then), Box::new(other)),
+                span: start..end,
+            }
+        } else {
+            self.or()?
+        };
+        self.depth -= 1;
+        Ok(node)
+    }
+
+    fn binary_chain(
+        &mut self,
+        next: fn(&mut Self) -> Result<Node, ParseError>,
+        op_of: fn(&Token) -> Option<BinaryOp>,
+    ) -> Result<Node, ParseError> {
+        let mut left = next(self)?;
+        while let Some(op) = self.peek().and_then(op_of) {
+            self.pos += 1;
+            let right = next(self)?;
+            let span = left.span.start..right.span.end;
+            left = Node {
+                kind: NodeKind::Binary(op, Box::new(left), Box::new(right)),
+                span,
+            };
+        }
+        Ok(left)
+    }
+
+    fn or(&mut self) -> Result<Node, ParseError> {
+        self.binary_chain(Self::and, |t| match &t.tok {
+            Tok::Ident(w) if w == "or" => Some(BinaryOp::Or),
+            _ => None,
+        })
+    }
+
+    fn and(&mut self) -> Result<Node, ParseError> {
+        self.binary_chain(Self::not, |t| match &t.tok {
+            Tok::Ident(w) if w == "and" => Some(BinaryOp::And),
+            _ => None,
+        })
+    }
+
+    fn not(&mut self) -> Result<Node, ParseError> {
+        if self.peek_keyword("not") {
+            let start = self.current_span().start;
+            self.enter(self.current_span())?;
+            self.pos += 1;
+            let inner = self.not()?;
+            self.depth -= 1;
+            let span = start..inner.span.end;
+            return Ok(Node {
+                kind: NodeKind::Not(Box::new(inner)),
+                span,
+            });
+        }
+        self.compare()
+    }
+
+    fn compare(&mut self) -> Result<Node, ParseError> {
+        let left = self.sum()?;
+        let op = match self.peek().map(|t| &t.tok) {
+            Some(Tok::Lt) => BinaryOp::Lt,
+            Some(Tok::Le) => BinaryOp::Le,
+            Some(Tok::Gt) => BinaryOp::Gt,
+            Some(Tok::Ge) => BinaryOp::Ge,
+            Some(Tok::EqEq) => BinaryOp::Eq,
+            Some(Tok::Ne) => BinaryOp::Ne,
+            _ => return Ok(left),
+        };
+        self.pos += 1;
+        let right = self.sum()?;
+        if let Some(t) = self.peek()
+            && matches!(
+                t.tok,
+                Tok::Lt | Tok::Le | Tok::Gt | Tok::Ge | Tok::EqEq | Tok::Ne
+            )
+        {
+            return Err(ParseError {
+                message: "comparisons cannot be chained; join them with `and`".to_string(),
+                span: t.span.clone(),
+            });
+        }
+        let span = left.span.start..right.span.end;
+        Ok(Node {
+            kind: NodeKind::Binary(op, Box::new(left), Box::new(right)),
+            span,
+        })
+    }
+
+    fn sum(&mut self) -> Result<Node, ParseError> {
+        self.binary_chain(Self::product, |t| match t.tok {
+            Tok::Plus => Some(BinaryOp::Add),
+            Tok::Minus => Some(BinaryOp::Sub),
+            _ => None,
+        })
+    }
+
+    fn product(&mut self) -> Result<Node, ParseError> {
+        self.binary_chain(Self::unary, |t| match t.tok {
+            Tok::Star => Some(BinaryOp::Mul),
+            Tok::Slash => Some(BinaryOp::Div),
+            _ => None,
+        })
+    }
+
+    fn unary(&mut self) -> Result<Node, ParseError> {
+        if let Some(Token {
+            tok: Tok::Minus,
+            span,
+        }) = self.peek()
+        {
+            let start = span.start;
+            self.enter(span.clone())?;
+            self.pos += 1;
+            let inner = self.unary()?;
+            self.depth -= 1;
+            let span = start..inner.span.end;
+            return Ok(Node {
+                kind: NodeKind::Neg(Box::new(inner)),
+                span,
+            });
+        }
+        self.atom()
+    }
+
+    fn atom(&mut self) -> Result<Node, ParseError> {
+        let Some(token) = self.bump() else {
+            return Err(ParseError {
+                message: "the formula ends where a value was expected".to_string(),
+                span: self.eof_span(),
+            });
+        };
+        let span = token.span.clone();
+        match &token.tok {
+            Tok::Number(n) => {
+                if let Some(Token {
+                    tok: Tok::Percent,
+                    span: pct,
+                }) = self.peek()
+                {
+                    self.pos += 1;
+                    let mut value: Decimal = *n;
+                    let scale = value.scale() + 2;
+                    // A shift of the scale divides by 100 exactly.
+                    value.set_scale(scale).map_err(|_| ParseError {
+                        message: "this percentage has too many decimals".to_string(),
+                        span: span.start..pct.end,
+                    })?;
+                    return Ok(Node {
+                        kind: NodeKind::Number(value),
+                        span: span.start..pct.end,
+                    });
+                }
+                Ok(Node {
+                    kind: NodeKind::Number(*n),
+                    span,
+                })
+            }
+            Tok::Ident(word) => match word.as_str() {
+                "true" | "false" => Ok(Node {
+                    kind: NodeKind::Bool(word == "true"),
+                    span,
+                }),
+                w if KEYWORDS.contains(&w) => Err(ParseError {
+                    message: format!("`{w}` cannot stand here"),
+                    span,
+                }),
+                w => {
+                    if let Some(Token {
+                        tok: Tok::LParen, ..
+                    }) = self.peek()
+                    {
+                        return self.call(w, span);
+                    }
+                    Ok(Node {
+                        kind: NodeKind::Name {
+                            name: w.to_string(),
+                            target: None,
+                        },
+                        span,
+                    })
+                }
+            },
+            Tok::LParen => {
+                self.enter(span.clone())?;
+                let inner = self.expr()?;
+                let close = self.expect(Tok::RParen, ")")?;
+                self.depth -= 1;
+                Ok(Node {
+                    kind: inner.kind,
+                    span: span.start..close.end,
+                })
+            }
+            _ => Err(ParseError {
+                message: "expected a number, a name or `(`".to_string(),
+                span,
+            }),
+        }
+    }
+
+    fn call(&mut self, name: &str, name_span: Range<usize>) -> Result<Node, ParseError> {
+        let Some(function) = Function::from_name(name) else {
+            return Err(ParseError {
+                message: format!(
+                    "unknown function `{name}`; the functions are {}",
+                    Function::NAMES.join(", ")
+                ),
+                span: name_span,
+            });
+        };
+        self.enter(name_span.clone())?;
+        self.expect(Tok::LParen, "(")?;
+        let mut args = vec![self.expr()?];
+        while let Some(Token {
+            tok: Tok::Comma, ..
+        }) = self.peek()
+        {
+            self.pos += 1;
+            args.push(self.expr()?);
+        }
+        let close = self.expect(Tok::RParen, ")")?;
+        self.depth -= 1;
+        Ok(Node {
+            kind: NodeKind::Call(function, args),
+            span: name_span.start..close.end,
+        })
+    }
+}

@@ -1,0 +1,114 @@
+//! The formula corpus: `tests/fixtures/formulas.txt` holds rows of
+//! `expression ; names ; expected`, so anyone can add a case without writing Rust.
+
+use std::collections::HashMap;
+
+use rust_decimal::Decimal;
+
+use super::*;
+use crate::number::parse_decimal;
+
+struct Bindings {
+    values: Vec<Value>,
+}
+
+impl Scope for Bindings {
+    fn value(&mut self, target: Target) -> Result<Value, EvalError> {
+        match target {
+            Target::Fact(i) | Target::Local(i) => self
+                .values
+                .get(i)
+                .copied()
+                .ok_or_else(|| EvalError::Unavailable(format!("no value {i}"))),
+        }
+    }
+}
+
+fn parse_value(text: &str) -> Value {
+    match text {
+        "true" => Value::Bool(true),
+        "false" => Value::Bool(false),
+        n => Value::Number(parse_decimal(n).unwrap_or_else(|e| panic!("bad corpus value {n}: {e}"))),
+    }
+}
+
+/// Runs one row; returns the outcome as text: a value, or `error: message`.
+fn run(expression: &str, names: &str) -> String {
+    let mut index = HashMap::new();
+    let mut values = Vec::new();
+    for binding in names.split(',').map(str::trim).filter(|b| !b.is_empty()) {
+        let (name, value) = binding.split_once('=').unwrap_or_else(|| panic!("bad binding {binding}"));
+        index.insert(name.trim().to_string(), values.len());
+        values.push(parse_value(value.trim()));
+    }
+    let mut formula = match parse(expression) {
+        Ok(f) => f,
+        Err(e) => return format!("error: {e}"),
+    };
+    let lookup = |name: &str| {
+        index.get(name).map(|&i| {
+            let ty = match values[i] {
+                Value::Number(_) => Type::Number,
+                Value::Bool(_) => Type::Bool,
+            };
+            (Target::Fact(i), ty)
+        })
+    };
+    if let Err(errors) = formula.resolve(&lookup, &|_| None) {
+        return format!("error: {}", errors[0].message);
+    }
+    match formula.eval(&mut Bindings { values: values.clone() }) {
+        Ok(Value::Number(n)) => n.normalize().to_string(),
+        Ok(Value::Bool(b)) => b.to_string(),
+        Err(e) => format!("error: {e}"),
+    }
+}
+
+#[test]
+fn corpus() {
+    let corpus = include_str!("../../tests/fixtures/formulas.txt");
+    let mut failures = Vec::new();
+    let mut count = 0;
+    for (n, line) in corpus.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let fields: Vec<&str> = line.split(';').map(str::trim).collect();
+        assert_eq!(fields.len(), 3, "line {}: expected `expression ; names ; expected`", n + 1);
+        let got = run(fields[0], fields[1]);
+        let want = fields[2];
+        let ok = match want.strip_prefix("error: ") {
+            Some(fragment) => got.starts_with("error: ") && got.contains(fragment),
+            None => got == want,
+        };
+        if !ok {
+            failures.push(format!("line {}: `{}` gave `{got}`, expected `{want}`", n + 1, fields[0]));
+        }
+        count += 1;
+    }
+    assert!(count > 30, "the corpus should not be empty");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn deep_nesting_is_an_error_not_a_stack_overflow() {
+    let text = format!("{}1{}", "(".repeat(10_000), ")".repeat(10_000));
+    let err = parse(&text).err().map(|e| e.message);
+    assert_eq!(err, Some(format!("the formula nests deeper than {MAX_DEPTH} levels")));
+    let text = format!("{}1", "-".repeat(10_000));
+    assert!(parse(&text).is_err());
+}
+
+#[test]
+fn targets_are_listed_once_in_order() {
+    let mut f = parse("b + a * b").unwrap_or_else(|e| panic!("{e}"));
+    let lookup = |name: &str| match name {
+        "a" => Some((Target::Fact(0), Type::Number)),
+        "b" => Some((Target::Local(1), Type::Number)),
+        _ => None,
+    };
+    assert_eq!(f.resolve(&lookup, &|_| None), Ok(Type::Number));
+    assert_eq!(f.targets(), vec![Target::Local(1), Target::Fact(0)]);
+    assert_eq!(Decimal::ONE, Decimal::ONE);
+}

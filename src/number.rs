@@ -1,0 +1,289 @@
+//! Exact numbers: reading decimal literals as written, rounding as a rubric says, and
+//! formatting for people.
+//!
+//! TOML parsers hand floats over as `f64`; perfeval never does. The loaders give this
+//! module the literal text of a number (`2855.07`, `1_000`, `"96.5%"`) and it becomes a
+//! [`Decimal`] holding exactly that value, or an error saying why it cannot.
+
+use std::fmt;
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+/// Most digits before the decimal point that an input number may have.
+pub const MAX_INTEGER_DIGITS: usize = 18;
+/// Most digits after the decimal point that an input number may have.
+pub const MAX_FRACTION_DIGITS: usize = 10;
+
+/// Why a literal is not an exact number perfeval can hold.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NumberError {
+    #[error("`{0}` is not a finite number")]
+    NotFinite(String),
+    #[error("`{0}` is not a number")]
+    Malformed(String),
+    #[error(
+        "`{literal}` has {digits} digits before the decimal point; at most {MAX_INTEGER_DIGITS} are accepted"
+    )]
+    TooManyIntegerDigits { literal: String, digits: usize },
+    #[error(
+        "`{literal}` has {digits} digits after the decimal point; at most {MAX_FRACTION_DIGITS} are accepted"
+    )]
+    TooManyFractionDigits { literal: String, digits: usize },
+}
+
+/// Parses a plain decimal literal (`-12.50`, `1_000`, `2.5e3`) exactly.
+///
+/// Exponents are expanded exactly; `inf` and `nan` are refused.
+pub fn parse_decimal(literal: &str) -> Result<Decimal, NumberError> {
+    let text: String = literal.chars().filter(|c| *c != '_').collect();
+    let lower = text.to_ascii_lowercase();
+    if lower.contains("inf") || lower.contains("nan") {
+        return Err(NumberError::NotFinite(literal.to_string()));
+    }
+    let (mantissa, exponent) = match lower.split_once('e') {
+        Some((m, e)) => (
+            m.to_string(),
+            e.parse::<i32>()
+                .map_err(|_| NumberError::Malformed(literal.to_string()))?,
+        ),
+        None => (lower.clone(), 0),
+    };
+    let (sign, digits) = match mantissa.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", mantissa.strip_prefix('+').unwrap_or(&mantissa)),
+    };
+    let (int_part, frac_part) = digits.split_once('.').unwrap_or((digits, ""));
+    if int_part.is_empty() && frac_part.is_empty()
+        || !int_part.chars().all(|c| c.is_ascii_digit())
+        || !frac_part.chars().all(|c| c.is_ascii_digit())
+    {
+        return Err(NumberError::Malformed(literal.to_string()));
+    }
+    // Shift the decimal point by the exponent, on the digit string itself, so that no
+    // value passes through a binary float.
+    let all_digits = format!("{int_part}{frac_part}");
+    let point = i64::from(i32::try_from(int_part.len()).unwrap_or(i32::MAX)) + i64::from(exponent);
+    let (int_digits, frac_digits) = if point <= 0 {
+        let zeros = usize::try_from(-point).unwrap_or(usize::MAX);
+        if zeros > MAX_FRACTION_DIGITS {
+            let stripped = all_digits.trim_start_matches('0');
+            if stripped.is_empty() {
+                return Ok(Decimal::ZERO);
+            }
+            return Err(NumberError::TooManyFractionDigits {
+                literal: literal.to_string(),
+                digits: zeros + all_digits.len(),
+            });
+        }
+        ("0".to_string(), format!("{}{all_digits}", "0".repeat(zeros)))
+    } else {
+        let point = usize::try_from(point).unwrap_or(usize::MAX);
+        if point >= all_digits.len() {
+            let pad = point - all_digits.len();
+            if pad > MAX_INTEGER_DIGITS {
+                return Err(NumberError::TooManyIntegerDigits {
+                    literal: literal.to_string(),
+                    digits: point,
+                });
+            }
+            (format!("{all_digits}{}", "0".repeat(pad)), String::new())
+        } else {
+            (
+                all_digits[..point].to_string(),
+                all_digits[point..].to_string(),
+            )
+        }
+    };
+    let int_trimmed = int_digits.trim_start_matches('0');
+    let frac_trimmed = frac_digits.trim_end_matches('0');
+    if int_trimmed.len() > MAX_INTEGER_DIGITS {
+        return Err(NumberError::TooManyIntegerDigits {
+            literal: literal.to_string(),
+            digits: int_trimmed.len(),
+        });
+    }
+    if frac_trimmed.len() > MAX_FRACTION_DIGITS {
+        return Err(NumberError::TooManyFractionDigits {
+            literal: literal.to_string(),
+            digits: frac_trimmed.len(),
+        });
+    }
+    // Keep the scale the user wrote (`2.50` stays 2 decimals) up to the limit.
+    let frac_kept = &frac_digits[..frac_digits.len().min(MAX_FRACTION_DIGITS)];
+    let int_kept = if int_trimmed.is_empty() {
+        "0"
+    } else {
+        int_trimmed
+    };
+    let canonical = if frac_kept.is_empty() {
+        format!("{sign}{int_kept}")
+    } else {
+        format!("{sign}{int_kept}.{frac_kept}")
+    };
+    Decimal::from_str_exact(&canonical).map_err(|_| NumberError::Malformed(literal.to_string()))
+}
+
+/// Parses `"96.5%"` into `0.965`. Returns `None` when the text has no `%` sign.
+pub fn parse_percent(text: &str) -> Option<Result<Decimal, NumberError>> {
+    let body = text.trim().strip_suffix('%')?.trim_end();
+    Some(parse_decimal(body).and_then(|d| {
+        let mut d = d;
+        // Dividing by 100 is a shift of the scale: exact, unlike a division.
+        let scale = d.scale() + 2;
+        d.set_scale(scale)
+            .map_err(|_| NumberError::Malformed(text.to_string()))?;
+        Ok(d)
+    }))
+}
+
+/// The rounding modes a rubric may name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoundingMode {
+    /// 四舍五入: halves go away from zero (2.345 → 2.35).
+    HalfAwayFromZero,
+    /// Banker's rounding: halves go to the even neighbour (2.345 → 2.34).
+    HalfEven,
+    /// 去尾: drop the extra digits (2.349 → 2.34).
+    Truncate,
+}
+
+impl RoundingMode {
+    pub const NAMES: [&'static str; 3] = ["half_away_from_zero", "half_even", "truncate"];
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "half_away_from_zero" => Some(RoundingMode::HalfAwayFromZero),
+            "half_even" => Some(RoundingMode::HalfEven),
+            "truncate" => Some(RoundingMode::Truncate),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            RoundingMode::HalfAwayFromZero => "half_away_from_zero",
+            RoundingMode::HalfEven => "half_even",
+            RoundingMode::Truncate => "truncate",
+        }
+    }
+
+    fn strategy(self) -> RoundingStrategy {
+        match self {
+            RoundingMode::HalfAwayFromZero => RoundingStrategy::MidpointAwayFromZero,
+            RoundingMode::HalfEven => RoundingStrategy::MidpointNearestEven,
+            RoundingMode::Truncate => RoundingStrategy::ToZero,
+        }
+    }
+}
+
+/// Rounds to `scale` decimals with `mode` and fixes the scale, so `5` prints as `5.00`.
+pub fn round(value: Decimal, scale: u32, mode: RoundingMode) -> Decimal {
+    let mut rounded = value.round_dp_with_strategy(scale, mode.strategy());
+    rounded.rescale(scale);
+    rounded
+}
+
+/// A value shown as a percentage with two decimals, rounded half away from zero: `99.19%`.
+///
+/// Display only: computations always use the unrounded value.
+pub fn percent(value: Decimal) -> String {
+    let pct = value.checked_mul(Decimal::ONE_HUNDRED).unwrap_or(value);
+    format!("{}%", round(pct, 2, RoundingMode::HalfAwayFromZero))
+}
+
+/// A decimal without trailing zeros after the point (`1.50` → `1.5`, `2.00` → `2`).
+pub fn plain(value: Decimal) -> String {
+    value.normalize().to_string()
+}
+
+/// How a value is meant to be read, for display.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Display {
+    #[default]
+    Number,
+    Percent,
+}
+
+impl Display {
+    pub fn show(self, value: Decimal) -> String {
+        match self {
+            Display::Number => plain(value),
+            Display::Percent => percent(value),
+        }
+    }
+}
+
+impl fmt::Display for RoundingMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str_exact(s).unwrap_or_default()
+    }
+
+    #[test]
+    fn literals_are_exact() {
+        assert_eq!(parse_decimal("2855.07"), Ok(d("2855.07")));
+        assert_eq!(parse_decimal("0.1"), Ok(d("0.1")));
+        assert_eq!(parse_decimal("1_000.5"), Ok(d("1000.5")));
+        assert_eq!(parse_decimal("2.5e3"), Ok(d("2500")));
+        assert_eq!(parse_decimal("25e-4"), Ok(d("0.0025")));
+        assert_eq!(parse_decimal("-3"), Ok(d("-3")));
+        assert_eq!(
+            parse_decimal("123456789012345678").map(|v| v.to_string()),
+            Ok("123456789012345678".to_string())
+        );
+    }
+
+    #[test]
+    fn literals_beyond_the_limits_are_refused() {
+        assert!(matches!(
+            parse_decimal("1234567890123456789"),
+            Err(NumberError::TooManyIntegerDigits { digits: 19, .. })
+        ));
+        assert!(matches!(
+            parse_decimal("0.12345678901"),
+            Err(NumberError::TooManyFractionDigits { digits: 11, .. })
+        ));
+        assert!(matches!(parse_decimal("inf"), Err(NumberError::NotFinite(_))));
+        assert!(matches!(parse_decimal("nan"), Err(NumberError::NotFinite(_))));
+        assert!(matches!(parse_decimal("1e40"), Err(NumberError::TooManyIntegerDigits { .. })));
+        assert!(matches!(parse_decimal("abc"), Err(NumberError::Malformed(_))));
+    }
+
+    #[test]
+    fn percentages_shift_exactly() {
+        assert_eq!(parse_percent("96.5%"), Some(Ok(d("0.965"))));
+        assert_eq!(parse_percent("100%"), Some(Ok(d("1"))));
+        assert_eq!(parse_percent("96.5"), None);
+    }
+
+    #[test]
+    fn rounding_midpoints_follow_the_named_mode() {
+        let cases = [
+            ("2.345", "2.35", "2.34", "2.34"),
+            ("2.355", "2.36", "2.36", "2.35"),
+            ("-2.345", "-2.35", "-2.34", "-2.34"),
+            ("0.125", "0.13", "0.12", "0.12"),
+            ("5", "5.00", "5.00", "5.00"),
+        ];
+        for (input, away, even, trunc) in cases {
+            let v = d(input);
+            assert_eq!(round(v, 2, RoundingMode::HalfAwayFromZero).to_string(), away);
+            assert_eq!(round(v, 2, RoundingMode::HalfEven).to_string(), even);
+            assert_eq!(round(v, 2, RoundingMode::Truncate).to_string(), trunc);
+        }
+    }
+
+    #[test]
+    fn percent_display_rounds_half_away() {
+        assert_eq!(percent(d("0.991874")), "99.19%");
+        assert_eq!(percent(d("0.00005")), "0.01%");
+    }
+}

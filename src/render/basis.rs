@@ -1,0 +1,90 @@
+//! The short "basis" of a leaf's score (key figures, answers, counts), shared by the
+//! table and the JSON output.
+
+use crate::facts::CheckValue;
+use crate::formula::{Target, Value};
+use crate::number::plain;
+use crate::rubric::{PartKind, Rubric};
+use crate::score::{LeafTrace, Outcome, PartDetail, Report};
+
+/// A fact's value with its unit, for people.
+pub(crate) fn fact_unit(rubric: &Rubric, fact: usize) -> &str {
+    let decl = &rubric.facts[fact];
+    if decl.unit.is_empty() && decl.kind == crate::rubric::FactKind::Amount {
+        &rubric.meta.unit
+    } else {
+        &decl.unit
+    }
+}
+
+/// The basis of leaf `index`, e.g. `政府采购执行率 99.19%；符合 1/1 项`.
+pub fn basis(report: &Report<'_>, index: usize) -> String {
+    let Some(trace) = report.leaf(index) else {
+        return String::new();
+    };
+    let rubric = report.rubric;
+    let Some(rule) = rubric.indicators[index].rule.as_ref() else {
+        return String::new();
+    };
+    let mut items = Vec::new();
+    if trace.override_applied() {
+        items.push(format!("人工调整，规则得分 {}", trace.rule_score));
+    }
+    match trace.outcome {
+        Outcome::Vetoed(k) => items.push(format!("否决：{}", rule.vetoes[k].reason)),
+        Outcome::Exempt(k) => items.push(format!("直接得分：{}", rule.exemptions[k].reason)),
+        Outcome::Scored => {}
+    }
+    for (i, value) in &trace.lets {
+        if let (Some(label), Value::Number(v)) = (&rule.lets[*i].label, value) {
+            items.push(format!("{label} {}", rule.lets[*i].display.show(*v)));
+        }
+    }
+    let (mut checks, mut met, mut partial) = (0, 0, 0);
+    for (part, pt) in rule.parts.iter().zip(&trace.parts) {
+        match &pt.detail {
+            PartDetail::Check { value, .. } => {
+                checks += 1;
+                match value {
+                    CheckValue::Met => met += 1,
+                    CheckValue::Partial(_) => partial += 1,
+                    CheckValue::NotMet => {}
+                }
+            }
+            PartDetail::Category { fact, answer } => {
+                items.push(format!("{}：{answer}", rubric.facts[*fact].label));
+            }
+            PartDetail::Judgment { .. } => items.push(format!("评价人评分 {}", plain(pt.raw))),
+            PartDetail::Tier {
+                tier,
+                judged_by: Some(_),
+                ..
+            } => {
+                if let PartKind::Tiers { tiers, .. } = &part.kind {
+                    items.push(format!("评价人定档：{}", tiers[*tier].label));
+                }
+            }
+            PartDetail::Deduction { count } => {
+                items.push(deduction_basis(rubric, part, trace, *count));
+            }
+            PartDetail::Tier { .. } | PartDetail::Formula => {}
+        }
+    }
+    if checks > 0 {
+        let mut s = format!("符合 {met}/{checks} 项");
+        if partial > 0 {
+            s.push_str(&format!("，部分符合 {partial} 项"));
+        }
+        items.push(s);
+    }
+    items.join("；")
+}
+
+fn deduction_basis(rubric: &Rubric, part: &crate::rubric::Part, _trace: &LeafTrace, count: rust_decimal::Decimal) -> String {
+    if let PartKind::Deduction { count: f, .. } = &part.kind
+        && let [Target::Fact(i)] = f.targets().as_slice()
+    {
+        return format!("{} {}{}", rubric.facts[*i].label, plain(count), fact_unit(rubric, *i));
+    }
+    format!("扣分 {} 次", plain(count))
+}

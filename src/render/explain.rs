@@ -1,0 +1,244 @@
+//! `perfeval explain`: for one indicator, the framework's texts, the rule, every fact with
+//! its value, every intermediate value, and how the points came out.
+
+use std::fmt::Write;
+
+use super::basis::fact_unit;
+use super::{Render, basis};
+use crate::facts::{CheckValue, FactValue};
+use crate::formula::Value;
+use crate::number::{Display, plain};
+use crate::rubric::{Bound, DefaultValue, PartKind, Rubric, Tier};
+use crate::score::{LeafTrace, Outcome, PartDetail, Report};
+
+/// Explains the indicator at this index of `Rubric::indicators`.
+#[derive(Debug, Clone, Copy)]
+pub struct Explain {
+    pub indicator: usize,
+}
+
+fn indent(text: &str, by: &str) -> String {
+    text.trim()
+        .lines()
+        .map(|l| format!("{by}{}\n", l.trim()))
+        .collect()
+}
+
+fn bound_text(b: Option<Bound>, lower: bool) -> String {
+    match (b, lower) {
+        (None, _) => String::new(),
+        (Some(b), true) => format!("{} {}", if b.inclusive { ">=" } else { ">" }, plain(b.value)),
+        (Some(b), false) => format!("{} {}", if b.inclusive { "<=" } else { "<" }, plain(b.value)),
+    }
+}
+
+fn tier_text(t: &Tier) -> String {
+    let bounds: Vec<String> = [bound_text(t.lower, true), bound_text(t.upper, false)]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect();
+    let bounds = if bounds.is_empty() { "any value".to_string() } else { bounds.join(" and ") };
+    format!("{} → {} ({bounds})", t.label, plain(t.points))
+}
+
+fn show_value(rubric: &Rubric, f: usize, report: &Report<'_>) -> String {
+    let decl = &rubric.facts[f];
+    let unit = fact_unit(rubric, f);
+    let with_unit = |s: String| if unit.is_empty() { s } else { format!("{s} {unit}") };
+    match report.facts.values[f].as_ref().map(|e| &e.value) {
+        Some(FactValue::Number(n)) if decl.kind == crate::rubric::FactKind::Rate => {
+            format!("{} ({})", plain(*n), Display::Percent.show(*n))
+        }
+        Some(FactValue::Number(n)) => with_unit(plain(*n)),
+        Some(FactValue::Bool(b)) => b.to_string(),
+        Some(FactValue::Text(t)) => format!("\"{t}\""),
+        Some(FactValue::Check(CheckValue::Met)) => "true (met)".into(),
+        Some(FactValue::Check(CheckValue::NotMet)) => "false (not met)".into(),
+        Some(FactValue::Check(CheckValue::Partial(p))) => format!("{} points (partly met)", plain(*p)),
+        Some(FactValue::Judgment(j)) => format!("{} points", plain(*j)),
+        None => match &decl.default {
+            Some(DefaultValue::Number(n)) => format!("{} (default: not in the file)", with_unit(plain(*n))),
+            Some(DefaultValue::Bool(b)) => format!("{b} (default: not in the file)"),
+            None => "(not given)".into(),
+        },
+    }
+}
+
+fn part_line(rubric: &Rubric, kind: &PartKind, trace_detail: Option<&PartDetail>) -> String {
+    match kind {
+        PartKind::Formula { score } => format!("score = {}", score.text),
+        PartKind::Tiers { value, tiers, judged_by } => {
+            let mut s = format!("tiers on {}:", value.text);
+            for t in tiers {
+                let _ = write!(s, "\n        {}", tier_text(t));
+            }
+            if let Some(j) = judged_by {
+                let _ = write!(s, "\n        or an evaluator's tier in `{}`", rubric.facts[*j].path);
+            }
+            if let Some(PartDetail::Tier { tier, value, judged_by }) = trace_detail {
+                match (value, judged_by) {
+                    (Some(v), _) => {
+                        let _ = write!(s, "\n      value {} falls in tier `{}`", v, tiers[*tier].label);
+                    }
+                    (None, Some(j)) => {
+                        let _ = write!(s, "\n      the evaluator chose tier `{}` (`{}`)", tiers[*tier].label, rubric.facts[*j].path);
+                    }
+                    (None, None) => {}
+                }
+            }
+            s
+        }
+        PartKind::Check { fact } => format!("checklist item `{}`", rubric.facts[*fact].path),
+        PartKind::Judgment { fact } => format!("evaluator's score `{}`", rubric.facts[*fact].path),
+        PartKind::Deduction { count, per, floor } => {
+            let mut s = format!("points − {} × ({}), at least {}", plain(*per), count.text, plain(*floor));
+            if let Some(PartDetail::Deduction { count }) = trace_detail {
+                let _ = write!(s, "\n      count = {}", plain(*count));
+            }
+            s
+        }
+        PartKind::Category { fact, points } => {
+            let table: Vec<String> = points.iter().map(|(c, p)| format!("{c} → {}", plain(*p))).collect();
+            let mut s = format!("by the answer of `{}`: {}", rubric.facts[*fact].path, table.join(", "));
+            if let Some(PartDetail::Category { answer, .. }) = trace_detail {
+                let _ = write!(s, "\n      answer: {answer}");
+            }
+            s
+        }
+    }
+}
+
+fn explain_leaf(out: &mut String, report: &Report<'_>, index: usize, trace: &LeafTrace) {
+    let rubric = report.rubric;
+    let ind = &rubric.indicators[index];
+    let Some(rule) = ind.rule.as_ref() else { return };
+    out.push_str("Rule:\n");
+    for v in &rule.vetoes {
+        let _ = writeln!(out, "  veto: when {} → 0 ({})", v.formula.text, v.reason);
+    }
+    for e in &rule.exemptions {
+        let _ = writeln!(out, "  exempt: when {} → full points ({})", e.formula.text, e.reason);
+    }
+    for (k, part) in rule.parts.iter().enumerate() {
+        let detail = trace.parts.get(k).map(|p| &p.detail);
+        let _ = writeln!(
+            out,
+            "  part {} {} ({}, {} 分): {}",
+            k + 1,
+            part.name,
+            part.kind.name(),
+            plain(part.points),
+            part_line(rubric, &part.kind, detail)
+        );
+        if let Some(p) = trace.parts.get(k) {
+            if p.raw == p.score {
+                let _ = writeln!(out, "      → {}", plain(p.score));
+            } else {
+                let _ = writeln!(out, "      → {}, clamped to 0..{} → {}", plain(p.raw), plain(part.points), plain(p.score));
+            }
+        }
+    }
+    if !trace.facts_used.is_empty() {
+        out.push_str("Facts:\n");
+        for &f in &trace.facts_used {
+            let decl = &rubric.facts[f];
+            let _ = writeln!(out, "  {} ({}) = {}", decl.path, decl.label, show_value(rubric, f, report));
+            if let Some(e) = report.facts.values[f].as_ref() {
+                if let Some(r) = &e.reason {
+                    let _ = writeln!(out, "      reason: {r}");
+                }
+                if let Some(n) = &e.note {
+                    let _ = writeln!(out, "      note: {n}");
+                }
+                let pos = report.facts.source.position(e.span.start);
+                let _ = writeln!(out, "      at {}:{}", report.facts.source.name().display(), pos.line);
+            }
+        }
+    }
+    if !trace.lets.is_empty() {
+        out.push_str("Values:\n");
+        for (k, v) in &trace.lets {
+            let l = &rule.lets[*k];
+            let label = l.label.as_deref().map(|s| format!(" ({s})")).unwrap_or_default();
+            let shown = match v {
+                Value::Number(n) if l.display == Display::Percent => format!("{n} ({})", Display::Percent.show(*n)),
+                Value::Number(n) => n.to_string(),
+                Value::Bool(b) => b.to_string(),
+            };
+            let _ = writeln!(out, "  {}{label} = {}\n      = {shown}", l.name, l.formula.text);
+        }
+    }
+    out.push_str("Result:\n");
+    match trace.outcome {
+        Outcome::Vetoed(k) => {
+            let _ = writeln!(out, "  vetoed: {} → 0", rule.vetoes[k].reason);
+        }
+        Outcome::Exempt(k) => {
+            let _ = writeln!(out, "  exempt: {} → {}", rule.exemptions[k].reason, plain(ind.points));
+        }
+        Outcome::Scored => {
+            let _ = writeln!(out, "  sum of parts = {}", trace.raw);
+        }
+    }
+    let _ = writeln!(
+        out,
+        "  clamped to 0..{} and rounded ({}, {} places) → {}",
+        plain(ind.points),
+        rubric.rounding.mode,
+        rubric.rounding.scale,
+        trace.rule_score
+    );
+    if let Some(o) = &trace.override_ {
+        if trace.override_applied() {
+            let _ = writeln!(out, "  overridden in the facts file → {}\n      reason: {}", trace.score, o.reason);
+        } else {
+            let _ = writeln!(out, "  override to {} ignored (--strict)", o.score);
+        }
+    }
+    let _ = writeln!(out, "Score: {} / {}", trace.score, plain(ind.points));
+}
+
+impl Render for Explain {
+    fn render(&self, report: &Report<'_>) -> Vec<u8> {
+        let rubric = report.rubric;
+        let i = self.indicator;
+        let ind = &rubric.indicators[i];
+        let mut path = vec![ind.name.as_str()];
+        let mut at = ind.parent;
+        while let Some(p) = at {
+            path.push(&rubric.indicators[p].name);
+            at = rubric.indicators[p].parent;
+        }
+        path.reverse();
+        let mut out = String::new();
+        let _ = writeln!(out, "{} ({})", ind.name, ind.id);
+        let _ = writeln!(out, "{}", path.join(" › "));
+        let level = rubric.meta.levels.get(ind.level - 1).map(String::as_str).unwrap_or("");
+        let _ = writeln!(out, "{level}，分值 {}，得分 {}", plain(ind.points), report.scores[i]);
+        if !ind.description.is_empty() {
+            let _ = write!(out, "\n指标说明:\n{}", indent(&ind.description, "  "));
+        }
+        if !ind.criteria.is_empty() {
+            let _ = write!(out, "\n参考评分标准:\n{}", indent(&ind.criteria, "  "));
+        }
+        out.push('\n');
+        match report.leaf(i) {
+            Some(trace) => {
+                let b = basis(report, i);
+                if !b.is_empty() {
+                    let _ = writeln!(out, "依据: {b}\n");
+                }
+                explain_leaf(&mut out, report, i, trace);
+            }
+            None => {
+                out.push_str("Score: the sum of\n");
+                for &c in &ind.children {
+                    let child = &rubric.indicators[c];
+                    let _ = writeln!(out, "  {} ({}) {} / {}", child.name, child.id, report.scores[c], plain(child.points));
+                }
+                let _ = writeln!(out, "  = {} / {}", report.scores[i], plain(ind.points));
+            }
+        }
+        out.into_bytes()
+    }
+}

@@ -1,0 +1,268 @@
+//! JSON output. The wire types here are separate from the engine's, so field names stay
+//! stable as the engine changes. Every decimal is a string, so no reader loses digits.
+
+use serde::Serialize;
+
+use super::basis::fact_unit;
+use super::{Render, basis};
+use crate::facts::{CheckValue, FactValue};
+use crate::formula::Value;
+use crate::number::plain;
+use crate::rubric::PartKind;
+use crate::score::{Outcome, PartDetail, Report};
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Json;
+
+#[derive(Serialize)]
+struct WireReport<'a> {
+    perfeval_version: &'static str,
+    rubric: WireRubric<'a>,
+    facts_file: String,
+    department: &'a str,
+    year: Option<i64>,
+    strict: bool,
+    points: String,
+    total: String,
+    grade: &'a str,
+    indicators: Vec<WireIndicator<'a>>,
+}
+
+#[derive(Serialize)]
+struct WireRubric<'a> {
+    id: &'a str,
+    version: &'a str,
+    title: &'a str,
+    document: &'a str,
+    rounding: WireRounding,
+}
+
+#[derive(Serialize)]
+struct WireRounding {
+    scale: u32,
+    mode: &'static str,
+}
+
+#[derive(Serialize)]
+struct WireIndicator<'a> {
+    id: &'a str,
+    name: &'a str,
+    level: usize,
+    points: String,
+    score: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    leaf: Option<WireLeaf<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    children: Vec<WireIndicator<'a>>,
+}
+
+#[derive(Serialize)]
+struct WireLeaf<'a> {
+    /// "scored", "vetoed" or "exempt".
+    outcome: &'static str,
+    outcome_reason: Option<&'a str>,
+    /// Sum of the clamped parts before clamping to the indicator and rounding.
+    raw: String,
+    rule_score: String,
+    #[serde(rename = "override")]
+    override_: Option<WireOverride<'a>>,
+    basis: String,
+    parts: Vec<WirePart<'a>>,
+    values: Vec<WireValue<'a>>,
+    facts: Vec<WireFact<'a>>,
+}
+
+#[derive(Serialize)]
+struct WireOverride<'a> {
+    score: String,
+    reason: &'a str,
+    applied: bool,
+}
+
+#[derive(Serialize)]
+struct WirePart<'a> {
+    name: &'a str,
+    kind: &'static str,
+    points: String,
+    raw: String,
+    score: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tier: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    judged: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    answer: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct WireValue<'a> {
+    name: &'a str,
+    label: Option<&'a str>,
+    expr: &'a str,
+    value: serde_json::Value,
+}
+
+#[derive(Serialize)]
+struct WireFact<'a> {
+    path: &'a str,
+    label: &'a str,
+    kind: &'static str,
+    unit: &'a str,
+    value: serde_json::Value,
+    reason: Option<&'a str>,
+    note: Option<&'a str>,
+    /// Whether the value is the rubric's default because the file left the fact out.
+    defaulted: bool,
+}
+
+fn wire_value(v: &Value) -> serde_json::Value {
+    match v {
+        Value::Number(n) => serde_json::Value::String(n.to_string()),
+        Value::Bool(b) => serde_json::Value::Bool(*b),
+    }
+}
+
+fn wire_fact_value(v: &FactValue) -> serde_json::Value {
+    match v {
+        FactValue::Number(n) | FactValue::Judgment(n) => serde_json::Value::String(n.to_string()),
+        FactValue::Bool(b) => serde_json::Value::Bool(*b),
+        FactValue::Check(CheckValue::Met) => serde_json::Value::Bool(true),
+        FactValue::Check(CheckValue::NotMet) => serde_json::Value::Bool(false),
+        FactValue::Check(CheckValue::Partial(p)) => serde_json::Value::String(p.to_string()),
+        FactValue::Text(t) => serde_json::Value::String(t.clone()),
+    }
+}
+
+fn leaf<'a>(report: &'a Report<'a>, i: usize) -> Option<WireLeaf<'a>> {
+    let trace = report.leaf(i)?;
+    let rubric = report.rubric;
+    let rule = rubric.indicators[i].rule.as_ref()?;
+    let (outcome, outcome_reason) = match trace.outcome {
+        Outcome::Scored => ("scored", None),
+        Outcome::Vetoed(k) => ("vetoed", Some(rule.vetoes[k].reason.as_str())),
+        Outcome::Exempt(k) => ("exempt", Some(rule.exemptions[k].reason.as_str())),
+    };
+    let parts = rule
+        .parts
+        .iter()
+        .zip(&trace.parts)
+        .map(|(p, t)| {
+            let mut w = WirePart {
+                name: &p.name,
+                kind: p.kind.name(),
+                points: plain(p.points),
+                raw: t.raw.to_string(),
+                score: t.score.to_string(),
+                tier: None,
+                value: None,
+                judged: None,
+                answer: None,
+            };
+            match (&t.detail, &p.kind) {
+                (PartDetail::Tier { tier, value, judged_by }, PartKind::Tiers { tiers, .. }) => {
+                    w.tier = Some(&tiers[*tier].label);
+                    w.value = value.map(|v| v.to_string());
+                    w.judged = Some(judged_by.is_some());
+                }
+                (PartDetail::Deduction { count }, _) => w.value = Some(count.to_string()),
+                (PartDetail::Category { answer, .. }, _) => w.answer = Some(answer),
+                _ => {}
+            }
+            w
+        })
+        .collect();
+    let values = trace
+        .lets
+        .iter()
+        .map(|(k, v)| WireValue {
+            name: &rule.lets[*k].name,
+            label: rule.lets[*k].label.as_deref(),
+            expr: &rule.lets[*k].formula.text,
+            value: wire_value(v),
+        })
+        .collect();
+    let facts = trace
+        .facts_used
+        .iter()
+        .map(|&f| {
+            let decl = &rubric.facts[f];
+            let entry = report.facts.values[f].as_ref();
+            let value = match (entry, &decl.default) {
+                (Some(e), _) => wire_fact_value(&e.value),
+                (None, Some(crate::rubric::DefaultValue::Number(n))) => serde_json::Value::String(n.to_string()),
+                (None, Some(crate::rubric::DefaultValue::Bool(b))) => serde_json::Value::Bool(*b),
+                (None, None) => serde_json::Value::Null,
+            };
+            WireFact {
+                path: &decl.path,
+                label: &decl.label,
+                kind: decl.kind.name(),
+                unit: fact_unit(rubric, f),
+                value,
+                reason: entry.and_then(|e| e.reason.as_deref()),
+                note: entry.and_then(|e| e.note.as_deref()),
+                defaulted: entry.is_none(),
+            }
+        })
+        .collect();
+    Some(WireLeaf {
+        outcome,
+        outcome_reason,
+        raw: trace.raw.to_string(),
+        rule_score: trace.rule_score.to_string(),
+        override_: trace.override_.as_ref().map(|o| WireOverride {
+            score: o.score.to_string(),
+            reason: &o.reason,
+            applied: trace.override_applied(),
+        }),
+        basis: basis(report, i),
+        parts,
+        values,
+        facts,
+    })
+}
+
+fn node<'a>(report: &'a Report<'a>, i: usize) -> WireIndicator<'a> {
+    let ind = &report.rubric.indicators[i];
+    WireIndicator {
+        id: &ind.id,
+        name: &ind.name,
+        level: ind.level,
+        points: plain(ind.points),
+        score: report.scores[i].to_string(),
+        leaf: leaf(report, i),
+        children: ind.children.iter().map(|&c| node(report, c)).collect(),
+    }
+}
+
+impl Render for Json {
+    fn render(&self, report: &Report<'_>) -> Vec<u8> {
+        let rubric = report.rubric;
+        let wire = WireReport {
+            perfeval_version: env!("CARGO_PKG_VERSION"),
+            rubric: WireRubric {
+                id: &rubric.meta.id,
+                version: &rubric.meta.version,
+                title: &rubric.meta.title,
+                document: &rubric.meta.document,
+                rounding: WireRounding {
+                    scale: rubric.rounding.scale,
+                    mode: rubric.rounding.mode.name(),
+                },
+            },
+            facts_file: report.facts.source.name().display().to_string(),
+            department: &report.facts.department,
+            year: report.facts.year,
+            strict: report.options.strict,
+            points: plain(rubric.meta.total),
+            total: report.total.to_string(),
+            grade: &report.grade,
+            indicators: rubric.roots.iter().map(|&r| node(report, r)).collect(),
+        };
+        let mut out = serde_json::to_vec_pretty(&wire).unwrap_or_default();
+        out.push(b'\n');
+        out
+    }
+}

@@ -1,0 +1,99 @@
+//! The score table, shaped like 附件一: one row per indicator in tree order, each name in
+//! its level's column, with points, score and the basis of the score; then the total,
+//! the grade and a note for every override.
+
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::{Cell, CellAlignment, ContentArrangement};
+
+use super::{Render, basis};
+use crate::number::plain;
+use crate::score::Report;
+
+/// The table renderer; `width` fixes the table's width in terminal columns.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Table {
+    pub width: Option<u16>,
+}
+
+/// Marks an overridden score in the table; the note below the table explains it.
+const OVERRIDE_MARK: &str = "※";
+
+impl Render for Table {
+    fn render(&self, report: &Report<'_>) -> Vec<u8> {
+        let rubric = report.rubric;
+        let levels = &rubric.meta.levels;
+        let mut table = comfy_table::Table::new();
+        table.load_style(UTF8_FULL_CONDENSED);
+        match self.width {
+            Some(w) => {
+                table.set_content_arrangement(ContentArrangement::DynamicFullWidth);
+                table.set_width(w);
+            }
+            None => {
+                table.set_content_arrangement(ContentArrangement::Dynamic);
+            }
+        }
+        let mut header: Vec<Cell> = levels.iter().map(Cell::new).collect();
+        header.extend(["分值", "得分", "依据"].map(Cell::new));
+        table.set_header(header);
+        for i in rubric.preorder() {
+            let ind = &rubric.indicators[i];
+            let mut row: Vec<Cell> = (1..=levels.len())
+                .map(|l| Cell::new(if l == ind.level { ind.name.as_str() } else { "" }))
+                .collect();
+            let mut score = report.scores[i].to_string();
+            if report.leaf(i).is_some_and(|l| l.override_applied()) {
+                score.push_str(OVERRIDE_MARK);
+            }
+            row.push(Cell::new(plain(ind.points)).set_alignment(CellAlignment::Right));
+            row.push(Cell::new(score).set_alignment(CellAlignment::Right));
+            row.push(Cell::new(basis(report, i)));
+            table.add_row(row);
+        }
+        let mut total_row: Vec<Cell> = vec![Cell::new("总分")];
+        total_row.extend((1..levels.len()).map(|_| Cell::new("")));
+        total_row.push(Cell::new(plain(rubric.meta.total)).set_alignment(CellAlignment::Right));
+        total_row.push(Cell::new(report.total.to_string()).set_alignment(CellAlignment::Right));
+        total_row.push(Cell::new(format!("等级：{}", report.grade)));
+        table.add_row(total_row);
+
+        let mut out = String::new();
+        out.push_str(&format!(
+            "{}（{} v{}）\n{}",
+            rubric.meta.title, rubric.meta.id, rubric.meta.version, report.facts.department
+        ));
+        if let Some(year) = report.facts.year {
+            out.push_str(&format!(" · {year} 年度"));
+        }
+        out.push('\n');
+        out.push_str(&table.to_string());
+        out.push('\n');
+        out.push_str(&format!(
+            "总分 {} / {}，等级：{}\n",
+            report.total,
+            plain(rubric.meta.total),
+            report.grade
+        ));
+        for (i, leaf) in report.overridden() {
+            if let Some(o) = &leaf.override_ {
+                out.push_str(&format!(
+                    "{OVERRIDE_MARK} {}：规则得分 {}，人工调整为 {}。理由：{}\n",
+                    rubric.indicators[i].name, leaf.rule_score, leaf.score, o.reason
+                ));
+            }
+        }
+        if report.options.strict {
+            let ignored = report
+                .leaves
+                .iter()
+                .filter(|l| l.as_ref().is_some_and(|l| l.override_.is_some()))
+                .count();
+            if ignored > 0 {
+                out.push_str(&format!(
+                    "--strict: {ignored} override(s) in the facts file ignored; every score is the rule's own\n"
+                ));
+            }
+        }
+        out.into_bytes()
+    }
+}

@@ -1,0 +1,1107 @@
+//! Rubric TOML → validated [`Rubric`].
+//!
+//! Reading and checking happen in one walk so that every problem carries the span of the
+//! value that causes it; all problems are collected and returned together.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+
+use rust_decimal::Decimal;
+use toml::Spanned;
+use toml::de::DeValue;
+
+use super::*;
+use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile, suggest};
+use crate::formula::{self, Target, Type};
+use crate::number::RoundingMode;
+use crate::toml_read::{Table, decimal, decimal_or_percent, parse_document, type_name};
+
+/// Top-level keys of a facts file; a fact group may not take these names.
+pub const RESERVED_FACT_ROOTS: [&str; 5] = ["rubric", "department", "year", "overrides", "claimed"];
+
+const FORMULA_KEYWORDS: [&str; 8] = ["if", "then", "else", "and", "or", "not", "true", "false"];
+
+/// Most indicators a rubric may have.
+pub const MAX_INDICATORS: usize = 2_000;
+/// Most facts a rubric may declare.
+pub const MAX_FACTS: usize = 5_000;
+
+/// Loads and validates a rubric.
+pub fn load(source: &SourceFile) -> Result<Rubric, Diagnostics> {
+    let doc = parse_document(source).map_err(|d| Diagnostics(vec![d]))?;
+    let mut diags = Diagnostics::default();
+    let mut root = Table::new(source, doc.get_ref(), doc.span(), "the rubric file");
+
+    let meta = root
+        .table("rubric", Some("the rubric's id, title and total"), &mut diags)
+        .and_then(|t| read_meta(t, &mut diags));
+    let rounding = root
+        .table("rounding", Some("scale and mode"), &mut diags)
+        .and_then(|t| read_rounding(t, &mut diags));
+    let grade_tables = root.tables("grade", &mut diags);
+    let mut grades = Vec::new();
+    for t in grade_tables {
+        if let Some(g) = read_grade(t, &mut diags) {
+            grades.push(g);
+        }
+    }
+    let mut facts = Vec::new();
+    let mut fact_groups = Vec::new();
+    if let Some(t) = root.table("facts", Some("the facts the rules read"), &mut diags) {
+        read_fact_group(&t, "", &mut facts, &mut fact_groups, &mut diags);
+        // Every key of `[facts]` was read as a group or a fact.
+    }
+    if facts.len() > MAX_FACTS {
+        diags.push(
+            Diagnostic::new(format!("the rubric declares {} facts; at most {MAX_FACTS} are accepted", facts.len()))
+                .at(source, 0..0),
+        );
+    }
+    let indicator_tables = root.tables("indicator", &mut diags);
+    root.finish(&mut diags);
+    if indicator_tables.len() > MAX_INDICATORS {
+        diags.push(
+            Diagnostic::new(format!(
+                "the rubric has {} indicators; at most {MAX_INDICATORS} are accepted",
+                indicator_tables.len()
+            ))
+            .at(source, 0..0),
+        );
+        return Err(diags);
+    }
+    let mut tier_users: HashMap<usize, Vec<(Vec<String>, Range<usize>)>> = HashMap::new();
+    let mut raw = Vec::new();
+    for t in indicator_tables {
+        if let Some(ind) = read_indicator(t, &facts, &mut tier_users, &mut diags) {
+            raw.push(ind);
+        }
+    }
+    for (fact, users) in tier_users {
+        if users.len() > 1 {
+            for (_, span) in &users[1..] {
+                diags.push(
+                    Diagnostic::new(format!(
+                        "tier fact `{}` is already `judged_by` of another tiers part",
+                        facts[fact].path
+                    ))
+                    .at(source, span.clone())
+                    .with_help("declare one `tier` fact for each tiers part"),
+                );
+            }
+        }
+        if let Some((labels, _)) = users.into_iter().next() {
+            facts[fact].kind = FactKind::Tier(labels);
+        }
+    }
+
+    let (Some(meta), Some(rounding)) = (meta, rounding) else {
+        return Err(diags);
+    };
+    let (indicators, roots) = build_tree(source, raw, &meta, &mut diags);
+    check_grades(source, &grades, &meta, doc.span(), &mut diags);
+    let mut grades: Vec<Grade> = grades.into_iter().map(|(g, _)| g).collect();
+    grades.sort_by(|a, b| b.min.cmp(&a.min));
+    diags.into_result(Rubric {
+        meta,
+        rounding,
+        grades,
+        facts,
+        fact_groups,
+        indicators,
+        roots,
+        source: source.clone(),
+    })
+}
+
+fn read_meta(mut t: Table<'_, '_>, diags: &mut Diagnostics) -> Option<Meta> {
+    let id = t.string("id", Some("a short unique name used by facts files"), diags);
+    let version = t.string("version", Some("the rubric's version, e.g. \"1\""), diags);
+    let title = t.string("title", Some("the framework's title"), diags);
+    let issuer = t.string("issuer", Some("who issued the framework"), diags);
+    let document = t.string("document", Some("the issuing document"), diags);
+    let year = t.integer("year", Some("the year the framework applies to"), diags);
+    let unit = t.string("unit", Some("the unit of amounts, e.g. \"万元\""), diags);
+    let total = t.decimal("total", Some("the total points"), diags);
+    let levels = match t.get("levels") {
+        Some(v) => string_list(t.source, v, "`levels`", diags),
+        None => {
+            diags.push(
+                Diagnostic::new("[rubric] is missing `levels` (the names of the indicator levels)")
+                    .at(t.source, t.span.clone()),
+            );
+            None
+        }
+    };
+    if let Some(id) = &id
+        && !is_identifier(id.get_ref(), true)
+    {
+        diags.push(
+            Diagnostic::new(format!("rubric id `{}` may only use ASCII letters, digits, `-` and `_`", id.get_ref()))
+                .at(t.source, id.span()),
+        );
+    }
+    if let Some(levels) = &levels
+        && levels.is_empty()
+    {
+        diags.push(Diagnostic::new("`levels` must name at least one level").at(t.source, t.span.clone()));
+    }
+    t.context = "[rubric]".into();
+    t.finish(diags);
+    Some(Meta {
+        id: id?.into_inner(),
+        version: version?.into_inner(),
+        title: title?.into_inner(),
+        issuer: issuer?.into_inner(),
+        document: document?.into_inner(),
+        year: year?.into_inner(),
+        unit: unit?.into_inner(),
+        total: total?.into_inner(),
+        levels: levels?,
+    })
+}
+
+fn string_list(
+    source: &SourceFile,
+    v: &Spanned<DeValue<'_>>,
+    what: &str,
+    diags: &mut Diagnostics,
+) -> Option<Vec<String>> {
+    let DeValue::Array(items) = v.get_ref() else {
+        diags.push(
+            Diagnostic::new(format!("{what} must be an array of strings, found {}", type_name(v.get_ref())))
+                .at(source, v.span()),
+        );
+        return None;
+    };
+    let mut out = Vec::new();
+    for item in items.iter() {
+        match item.get_ref() {
+            DeValue::String(s) => out.push(s.to_string()),
+            other => {
+                diags.push(
+                    Diagnostic::new(format!("{what} must hold strings, found {}", type_name(other)))
+                        .at(source, item.span()),
+                );
+                return None;
+            }
+        }
+    }
+    Some(out)
+}
+
+fn read_rounding(mut t: Table<'_, '_>, diags: &mut Diagnostics) -> Option<Rounding> {
+    t.context = "[rounding]".into();
+    let scale = t.integer("scale", Some("decimal places of each leaf score"), diags);
+    let mode = t.string("mode", Some("the rounding mode, e.g. \"half_away_from_zero\" (四舍五入)"), diags);
+    let source = t.source;
+    t.finish(diags);
+    let scale_value = scale.as_ref().map(|s| *s.get_ref());
+    let scale = match scale_value {
+        Some(s @ 0..=10) => u32::try_from(s).ok(),
+        Some(_) => {
+            if let Some(s) = &scale {
+                diags.push(Diagnostic::new("`scale` must be between 0 and 10").at(source, s.span()));
+            }
+            None
+        }
+        None => None,
+    };
+    let mode = mode.and_then(|m| match RoundingMode::from_name(m.get_ref()) {
+        Some(mode) => Some(mode),
+        None => {
+            let mut d = Diagnostic::new(format!("unknown rounding mode `{}`", m.get_ref())).at(source, m.span());
+            d = match suggest(m.get_ref(), RoundingMode::NAMES) {
+                Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                None => d.with_help(format!("the modes are: {}", RoundingMode::NAMES.join(", "))),
+            };
+            diags.push(d);
+            None
+        }
+    });
+    Some(Rounding {
+        scale: scale?,
+        mode: mode?,
+    })
+}
+
+fn read_grade(mut t: Table<'_, '_>, diags: &mut Diagnostics) -> Option<(Grade, Range<usize>)> {
+    t.context = format!("[[grade]] {}", t.context.trim_start_matches("`grade` "));
+    let name = t.string("name", Some("the grade's name, e.g. \"优\""), diags);
+    let min = t.decimal("min", Some("the lowest total in this grade"), diags);
+    let span = t.span.clone();
+    t.finish(diags);
+    Some((
+        Grade {
+            name: name?.into_inner(),
+            min: min?.into_inner(),
+        },
+        span,
+    ))
+}
+
+fn check_grades(
+    source: &SourceFile,
+    grades: &[(Grade, Range<usize>)],
+    meta: &Meta,
+    doc_span: Range<usize>,
+    diags: &mut Diagnostics,
+) {
+    if grades.is_empty() {
+        diags.push(
+            Diagnostic::new("the rubric has no [[grade]] bands")
+                .at(source, doc_span.start..doc_span.start)
+                .with_help("add bands such as `[[grade]] name = \"优\" min = 90`"),
+        );
+        return;
+    }
+    let mut seen = HashSet::new();
+    for (g, span) in grades {
+        if !seen.insert(g.min) {
+            diags.push(Diagnostic::new(format!("two grade bands start at {}", g.min)).at(source, span.clone()));
+        }
+        if g.min < Decimal::ZERO || g.min > meta.total {
+            diags.push(
+                Diagnostic::new(format!("grade `{}` starts at {}, outside 0..{}", g.name, g.min, meta.total))
+                    .at(source, span.clone()),
+            );
+        }
+    }
+    if !grades.iter().any(|(g, _)| g.min.is_zero()) {
+        diags.push(
+            Diagnostic::new(format!(
+                "the grade bands leave totals from 0 up to {} without a grade",
+                grades.iter().map(|(g, _)| g.min).min().unwrap_or_default()
+            ))
+            .at(source, grades[0].1.clone())
+            .with_help("give the lowest band `min = 0`"),
+        );
+    }
+}
+
+fn is_identifier(s: &str, allow_dash: bool) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || (allow_dash && c == '-'))
+}
+
+fn read_fact_group(
+    t: &Table<'_, '_>,
+    prefix: &str,
+    facts: &mut Vec<FactDecl>,
+    groups: &mut Vec<(String, String)>,
+    diags: &mut Diagnostics,
+) {
+    let source = t.source;
+    for (key, value) in t.table.iter() {
+        let name: &str = key.get_ref();
+        if name == "label" && !prefix.is_empty() {
+            match value.get_ref() {
+                DeValue::String(s) => groups.push((prefix.to_string(), s.to_string())),
+                other => diags.push(
+                    Diagnostic::new(format!("a group's `label` must be a string, found {}", type_name(other)))
+                        .at(source, value.span()),
+                ),
+            }
+            continue;
+        }
+        let path = if prefix.is_empty() {
+            name.to_string()
+        } else {
+            format!("{prefix}.{name}")
+        };
+        if !is_identifier(name, false) || FORMULA_KEYWORDS.contains(&name) {
+            diags.push(
+                Diagnostic::new(format!("fact name `{name}` is not usable in formulas"))
+                    .at(source, key.span())
+                    .with_help("use ASCII letters, digits and `_`, starting with a letter, and none of: if then else and or not true false"),
+            );
+            continue;
+        }
+        if prefix.is_empty() && RESERVED_FACT_ROOTS.contains(&name) {
+            diags.push(
+                Diagnostic::new(format!("`{name}` is a reserved key of facts files and cannot name a fact"))
+                    .at(source, key.span()),
+            );
+            continue;
+        }
+        let DeValue::Table(inner) = value.get_ref() else {
+            diags.push(
+                Diagnostic::new(format!(
+                    "`facts.{path}` must be a table (a fact with `type`, or a group of facts), found {}",
+                    type_name(value.get_ref())
+                ))
+                .at(source, value.span()),
+            );
+            continue;
+        };
+        let sub = Table::new(source, inner, value.span(), format!("fact `{path}`"));
+        if inner.contains_key("type") {
+            if let Some(decl) = read_fact(sub, path, diags) {
+                facts.push(decl);
+            }
+        } else {
+            read_fact_group(&sub, &path, facts, groups, diags);
+        }
+    }
+}
+
+fn read_fact(mut t: Table<'_, '_>, path: String, diags: &mut Diagnostics) -> Option<FactDecl> {
+    let source = t.source;
+    let ty = t.string("type", Some("the fact's type"), diags);
+    let label = t.string("label", Some("the fact's Chinese label"), diags);
+    let meaning = t.string("meaning", Some("what the fact means and where to find it"), diags);
+    let unit = t.string("unit", None, diags);
+    let choices = t.get("choices");
+    let default = t.get("default");
+    let span = t.span.clone();
+    t.finish(diags);
+    let ty = ty?;
+    let kind = match ty.get_ref().as_str() {
+        "amount" => FactKind::Amount,
+        "count" => FactKind::Count,
+        "rate" => FactKind::Rate,
+        "bool" => FactKind::Bool,
+        "check" => FactKind::Check,
+        "judgment" => FactKind::Judgment,
+        "tier" => FactKind::Tier(Vec::new()),
+        "choice" => {
+            let Some(c) = choices else {
+                diags.push(
+                    Diagnostic::new(format!("choice fact `{path}` is missing `choices`"))
+                        .at(source, span)
+                        .with_help("list the answers, e.g. choices = [\"按规定公开\", \"公开有瑕疵\", \"未公开\"]"),
+                );
+                return None;
+            };
+            let list = string_list(source, c, "`choices`", diags)?;
+            if list.is_empty() {
+                diags.push(Diagnostic::new("`choices` must not be empty").at(source, c.span()));
+            }
+            FactKind::Choice(list)
+        }
+        other => {
+            let mut d = Diagnostic::new(format!("unknown fact type `{other}`")).at(source, ty.span());
+            d = match suggest(other, FactKind::NAMES) {
+                Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                None => d.with_help(format!("the types are: {}", FactKind::NAMES.join(", "))),
+            };
+            diags.push(d);
+            return None;
+        }
+    };
+    if let (Some(c), false) = (choices, matches!(kind, FactKind::Choice(_))) {
+        diags.push(Diagnostic::new("`choices` applies only to facts of type `choice`").at(source, c.span()));
+    }
+    let default = match default {
+        None => None,
+        Some(v) => match (&kind, v.get_ref()) {
+            (FactKind::Bool, DeValue::Boolean(b)) => Some(DefaultValue::Bool(*b)),
+            (FactKind::Amount | FactKind::Count, _) => match decimal(source, v, "`default`") {
+                Ok(d) => Some(DefaultValue::Number(d)),
+                Err(e) => {
+                    diags.push(e);
+                    None
+                }
+            },
+            _ => {
+                diags.push(
+                    Diagnostic::new(format!("a `{}` fact cannot have this `default`", kind.name()))
+                        .at(source, v.span()),
+                );
+                None
+            }
+        },
+    };
+    Some(FactDecl {
+        path,
+        label: label?.into_inner(),
+        meaning: meaning?.into_inner(),
+        unit: unit.map(Spanned::into_inner).unwrap_or_default(),
+        kind,
+        default,
+        span,
+    })
+}
+
+/// An indicator as read, before the tree is built.
+struct RawIndicator {
+    id: Spanned<String>,
+    parent: Option<Spanned<String>>,
+    name: Spanned<String>,
+    points: Spanned<Decimal>,
+    description: String,
+    criteria: String,
+    rule: Option<(Rule, Range<usize>)>,
+    span: Range<usize>,
+}
+
+/// The span of a formula's text inside the TOML file: exact when the string is written
+/// plainly between quotes, else the whole string.
+fn formula_location(source: &SourceFile, value: &Spanned<String>, inner: &Range<usize>) -> Range<usize> {
+    let span = value.span();
+    let raw = source.text().get(span.clone()).unwrap_or("");
+    let text = value.get_ref();
+    for quote in ["\"", "'"] {
+        if raw.len() == text.len() + 2 && raw.starts_with(quote) && raw.ends_with(quote) && &raw[1..raw.len() - 1] == text {
+            return span.start + 1 + inner.start..span.start + 1 + inner.end;
+        }
+    }
+    span
+}
+
+/// Where names in the formulas of one rule resolve.
+struct Names<'f> {
+    facts: &'f [FactDecl],
+    /// Lets visible to this formula, with their types.
+    lets: Vec<(String, Type)>,
+}
+
+impl Names<'_> {
+    fn lookup(&self, name: &str) -> Option<(Target, Type)> {
+        if let Some(i) = self.lets.iter().position(|(n, _)| n == name) {
+            return Some((Target::Local(i), self.lets[i].1));
+        }
+        let i = self.facts.iter().position(|f| f.path == name)?;
+        Some((Target::Fact(i), self.facts[i].kind.formula_type()?))
+    }
+
+    fn help(&self, name: &str) -> Option<String> {
+        if let Some(f) = self.facts.iter().find(|f| f.path == name) {
+            return Some(format!(
+                "`{name}` is a `{}` fact; formulas read only amount, count, rate and bool facts",
+                f.kind.name()
+            ));
+        }
+        let candidates = self
+            .lets
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .chain(self.facts.iter().map(|f| f.path.as_str()));
+        match suggest(name, candidates) {
+            Some(s) => Some(format!("did you mean `{s}`?")),
+            None => Some("declare the fact under [facts] or define it with [[indicator.let]]".into()),
+        }
+    }
+}
+
+fn compile(
+    source: &SourceFile,
+    text: &Spanned<String>,
+    names: &Names<'_>,
+    want: Option<Type>,
+    diags: &mut Diagnostics,
+) -> Option<(formula::Formula, Type)> {
+    let mut f = match formula::parse(text.get_ref()) {
+        Ok(f) => f,
+        Err(e) => {
+            diags.push(
+                Diagnostic::new(format!("formula: {}", e.message)).at(source, formula_location(source, text, &e.span)),
+            );
+            return None;
+        }
+    };
+    match f.resolve(&|n| names.lookup(n), &|n| names.help(n)) {
+        Ok(ty) => {
+            if let Some(want) = want
+                && ty != want
+            {
+                diags.push(
+                    Diagnostic::new(format!("this formula gives {ty}; {want} is expected here"))
+                        .at(source, text.span()),
+                );
+                return None;
+            }
+            Some((f, ty))
+        }
+        Err(errors) => {
+            for e in errors {
+                let mut d =
+                    Diagnostic::new(format!("formula: {}", e.message)).at(source, formula_location(source, text, &e.span));
+                if let Some(h) = e.help {
+                    d = d.with_help(h);
+                }
+                diags.push(d);
+            }
+            None
+        }
+    }
+}
+
+fn fact_of_kind(
+    source: &SourceFile,
+    facts: &[FactDecl],
+    path: &Spanned<String>,
+    want: &str,
+    diags: &mut Diagnostics,
+) -> Option<usize> {
+    let Some(i) = facts.iter().position(|f| &f.path == path.get_ref()) else {
+        let mut d = Diagnostic::new(format!("unknown fact `{}`", path.get_ref())).at(source, path.span());
+        if let Some(s) = suggest(path.get_ref(), facts.iter().map(|f| f.path.as_str())) {
+            d = d.with_help(format!("did you mean `{s}`?"));
+        } else {
+            d = d.with_help("declare it under [facts]");
+        }
+        diags.push(d);
+        return None;
+    };
+    if facts[i].kind.name() != want {
+        diags.push(
+            Diagnostic::new(format!(
+                "fact `{}` is of type `{}`; this part needs a `{want}` fact",
+                path.get_ref(),
+                facts[i].kind.name()
+            ))
+            .at(source, path.span()),
+        );
+        return None;
+    }
+    Some(i)
+}
+
+fn read_indicator(
+    mut t: Table<'_, '_>,
+    facts: &[FactDecl],
+    tier_users: &mut HashMap<usize, Vec<(Vec<String>, Range<usize>)>>,
+    diags: &mut Diagnostics,
+) -> Option<RawIndicator> {
+    let source = t.source;
+    let id = t.string("id", Some("a unique ASCII id"), diags);
+    if let Some(id) = &id {
+        t.context = format!("indicator `{}`", id.get_ref());
+        if !is_identifier(id.get_ref(), true) {
+            diags.push(
+                Diagnostic::new(format!("indicator id `{}` may only use ASCII letters, digits, `-` and `_`", id.get_ref()))
+                    .at(source, id.span()),
+            );
+        }
+    } else {
+        t.context = format!("[[indicator]] {}", t.context.trim_start_matches("`indicator` "));
+    }
+    let parent = t.string("parent", None, diags);
+    let name = t.string("name", Some("the indicator's Chinese name"), diags);
+    let points = t.decimal("points", Some("the indicator's points (分值)"), diags);
+    let description = t.string("description", None, diags);
+    let criteria = t.string("criteria", None, diags);
+    let lets = t.tables("let", diags);
+    let parts = t.tables("part", diags);
+    let vetoes = t.tables("veto", diags);
+    let exemptions = t.tables("exempt", diags);
+    let span = t.span.clone();
+    let context = t.context.clone();
+    t.finish(diags);
+
+    let rule = if parts.is_empty() {
+        for extra in lets.iter().chain(&vetoes).chain(&exemptions) {
+            diags.push(
+                Diagnostic::new(format!("{context} has rule settings but no [[indicator.part]]"))
+                    .at(source, extra.span.clone()),
+            );
+        }
+        None
+    } else {
+        let indicator_name = name.as_ref().map(|n| n.get_ref().clone()).unwrap_or_default();
+        let mut names = Names {
+            facts,
+            lets: Vec::new(),
+        };
+        let mut rule_lets = Vec::new();
+        for mut l in lets {
+            l.context = format!("a [[indicator.let]] of {context}");
+            let let_name = l.string("name", Some("the value's name in formulas"), diags);
+            let label = l.string("label", None, diags);
+            let expr = l.string("expr", Some("the formula"), diags);
+            let show = l.string("show", None, diags);
+            l.finish(diags);
+            let display = match show.as_ref().map(|s| s.get_ref().as_str()) {
+                None | Some("number") => crate::number::Display::Number,
+                Some("percent") => crate::number::Display::Percent,
+                Some(other) => {
+                    if let Some(s) = &show {
+                        diags.push(
+                            Diagnostic::new(format!("unknown `show` value `{other}`"))
+                                .at(source, s.span())
+                                .with_help("use \"percent\" or \"number\""),
+                        );
+                    }
+                    crate::number::Display::Number
+                }
+            };
+            let (Some(let_name), Some(expr)) = (let_name, expr) else {
+                continue;
+            };
+            if !is_identifier(let_name.get_ref(), false) || FORMULA_KEYWORDS.contains(&let_name.get_ref().as_str()) {
+                diags.push(
+                    Diagnostic::new(format!("`{}` cannot name a value", let_name.get_ref()))
+                        .at(source, let_name.span())
+                        .with_help("use ASCII letters, digits and `_`, without dots"),
+                );
+                continue;
+            }
+            if names.lookup(let_name.get_ref()).is_some() || facts.iter().any(|f| &f.path == let_name.get_ref()) {
+                diags.push(
+                    Diagnostic::new(format!("`{}` is already a fact or a value of this rule", let_name.get_ref()))
+                        .at(source, let_name.span()),
+                );
+                continue;
+            }
+            if let Some((formula, ty)) = compile(source, &expr, &names, None, diags) {
+                names.lets.push((let_name.get_ref().clone(), ty));
+                rule_lets.push(Let {
+                    label: label.map(Spanned::into_inner),
+                    name: let_name.into_inner(),
+                    formula,
+                    display,
+                });
+            }
+        }
+        let mut rule_parts = Vec::new();
+        let mut sum = Decimal::ZERO;
+        for p in parts {
+            if let Some(part) = read_part(p, &indicator_name, &names, facts, tier_users, diags) {
+                sum += part.points;
+                rule_parts.push(part);
+            }
+        }
+        let mut conditions = |tables: Vec<Table<'_, '_>>, what: &str| {
+            let mut out = Vec::new();
+            for mut c in tables {
+                c.context = format!("a [[indicator.{what}]] of {context}");
+                let when = c.string("when", Some("a true/false formula"), diags);
+                let reason = c.string("reason", Some("the framework's words for this condition"), diags);
+                c.finish(diags);
+                if let (Some(when), Some(reason)) = (when, reason)
+                    && let Some((formula, _)) = compile(source, &when, &names, Some(Type::Bool), diags)
+                {
+                    out.push(Condition {
+                        formula,
+                        reason: reason.into_inner(),
+                    });
+                }
+            }
+            out
+        };
+        let rule_vetoes = conditions(vetoes, "veto");
+        let rule_exemptions = conditions(exemptions, "exempt");
+        if let Some(points) = &points
+            && rule_parts.iter().all(|p| p.points > Decimal::ZERO)
+            && sum != *points.get_ref()
+        {
+            diags.push(
+                Diagnostic::new(format!(
+                    "the parts of {context} add up to {}, but the indicator has {} points",
+                    sum.normalize(),
+                    points.get_ref().normalize()
+                ))
+                .at(source, points.span()),
+            );
+        }
+        Some((
+            Rule {
+                lets: rule_lets,
+                parts: rule_parts,
+                vetoes: rule_vetoes,
+                exemptions: rule_exemptions,
+            },
+            span.clone(),
+        ))
+    };
+
+    Some(RawIndicator {
+        id: id?,
+        parent,
+        name: name?,
+        points: points?,
+        description: description.map(Spanned::into_inner).unwrap_or_default(),
+        criteria: criteria.map(Spanned::into_inner).unwrap_or_default(),
+        rule,
+        span,
+    })
+}
+
+const PART_KINDS: [&str; 6] = ["formula", "tiers", "check", "deduction", "category", "judgment"];
+
+fn read_part(
+    mut p: Table<'_, '_>,
+    indicator_name: &str,
+    names: &Names<'_>,
+    facts: &[FactDecl],
+    tier_users: &mut HashMap<usize, Vec<(Vec<String>, Range<usize>)>>,
+    diags: &mut Diagnostics,
+) -> Option<Part> {
+    let source = p.source;
+    p.context = format!("a part of `{indicator_name}`");
+    let kind = p.string("kind", Some("formula, tiers, check, deduction, category or judgment"), diags);
+    let points = p.decimal("points", Some("the part's points"), diags);
+    let name = p.string("name", None, diags);
+    let span = p.span.clone();
+    let kind = kind?;
+    if let Some(pts) = &points
+        && *pts.get_ref() <= Decimal::ZERO
+    {
+        diags.push(Diagnostic::new("a part's `points` must be more than 0").at(source, pts.span()));
+    }
+    let part_points = points.as_ref().map(|p| *p.get_ref()).unwrap_or_default();
+    let in_range = |value: Decimal, at: Range<usize>, diags: &mut Diagnostics| {
+        if value < Decimal::ZERO || value > part_points {
+            diags.push(
+                Diagnostic::new(format!("{} lies outside the part's 0..{} points", value.normalize(), part_points.normalize()))
+                    .at(source, at),
+            );
+        }
+    };
+    let mut fact_label = None;
+    let kind = match kind.get_ref().as_str() {
+        "formula" => {
+            let score = p.string("score", Some("the formula giving the points"), diags);
+            let (formula, _) = compile(source, &score?, names, Some(Type::Number), diags)?;
+            PartKind::Formula { score: formula }
+        }
+        "tiers" => {
+            let value = p.string("value", Some("the formula of the value the tiers apply to"), diags);
+            let tier_tables = p.tables("tiers", diags);
+            let judged_by = p.string("judged_by", None, diags);
+            let (formula, _) = compile(source, &value?, names, Some(Type::Number), diags)?;
+            let mut tiers = Vec::new();
+            for t in tier_tables {
+                if let Some(tier) = read_tier(t, diags) {
+                    in_range(tier.points, tier.span.clone(), diags);
+                    tiers.push(tier);
+                }
+            }
+            if tiers.is_empty() {
+                diags.push(Diagnostic::new("a tiers part needs at least one entry in `tiers`").at(source, span.clone()));
+            }
+            let mut labels = HashSet::new();
+            for t in &tiers {
+                if !labels.insert(t.label.clone()) {
+                    diags.push(Diagnostic::new(format!("two tiers are labelled `{}`", t.label)).at(source, t.span.clone()));
+                }
+            }
+            let judged_by = match judged_by {
+                Some(j) => {
+                    let i = fact_of_kind(source, facts, &j, "tier", diags)?;
+                    tier_users
+                        .entry(i)
+                        .or_default()
+                        .push((tiers.iter().map(|t| t.label.clone()).collect(), j.span()));
+                    Some(i)
+                }
+                None => None,
+            };
+            PartKind::Tiers {
+                value: formula,
+                tiers,
+                judged_by,
+            }
+        }
+        "check" => {
+            let fact = p.string("fact", Some("the `check` fact this item reads"), diags);
+            let i = fact_of_kind(source, facts, &fact?, "check", diags)?;
+            fact_label = Some(facts[i].label.clone());
+            PartKind::Check { fact: i }
+        }
+        "judgment" => {
+            let fact = p.string("fact", Some("the `judgment` fact holding the evaluator's score"), diags);
+            let i = fact_of_kind(source, facts, &fact?, "judgment", diags)?;
+            fact_label = Some(facts[i].label.clone());
+            PartKind::Judgment { fact: i }
+        }
+        "deduction" => {
+            let count = p.string("count", Some("the formula counting occurrences"), diags);
+            let per = p.decimal("per", Some("the points deducted per occurrence"), diags);
+            let floor = p.decimal("floor", None, diags);
+            let (formula, _) = compile(source, &count?, names, Some(Type::Number), diags)?;
+            let per = per?;
+            if *per.get_ref() <= Decimal::ZERO {
+                diags.push(Diagnostic::new("`per` must be more than 0").at(source, per.span()));
+            }
+            let floor_value = floor.as_ref().map(|f| *f.get_ref()).unwrap_or_default();
+            if let Some(f) = &floor {
+                in_range(floor_value, f.span(), diags);
+            }
+            PartKind::Deduction {
+                count: formula,
+                per: per.into_inner(),
+                floor: floor_value,
+            }
+        }
+        "category" => {
+            let fact = p.string("fact", Some("the `choice` fact this part reads"), diags);
+            let map = p.table("points_by_choice", Some("the points for each answer"), diags);
+            let i = fact_of_kind(source, facts, &fact?, "choice", diags)?;
+            fact_label = Some(facts[i].label.clone());
+            let map = map?;
+            let FactKind::Choice(choices) = &facts[i].kind else {
+                return None;
+            };
+            let mut points_by = Vec::new();
+            for choice in choices {
+                match map.table.get(choice.as_str()) {
+                    Some(v) => match decimal(source, v, &format!("points for `{choice}`")) {
+                        Ok(d) => {
+                            in_range(d, v.span(), diags);
+                            points_by.push((choice.clone(), d));
+                        }
+                        Err(e) => diags.push(e),
+                    },
+                    None => diags.push(
+                        Diagnostic::new(format!("`points_by_choice` gives no points for `{choice}`"))
+                            .at(source, map.span.clone()),
+                    ),
+                }
+            }
+            for (key, _) in map.table.iter() {
+                let k: &str = key.get_ref();
+                if !choices.iter().any(|c| c == k) {
+                    let mut d = Diagnostic::new(format!("`{k}` is not one of the fact's choices")).at(source, key.span());
+                    if let Some(s) = suggest(k, choices.iter().map(String::as_str)) {
+                        d = d.with_help(format!("did you mean `{s}`?"));
+                    }
+                    diags.push(d);
+                }
+            }
+            PartKind::Category {
+                fact: i,
+                points: points_by,
+            }
+        }
+        other => {
+            let mut d = Diagnostic::new(format!("unknown part kind `{other}`")).at(source, kind.span());
+            d = match suggest(other, PART_KINDS) {
+                Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                None => d.with_help(format!("the kinds are: {}", PART_KINDS.join(", "))),
+            };
+            diags.push(d);
+            p.finish(&mut Diagnostics::default());
+            return None;
+        }
+    };
+    p.finish(diags);
+    let name = name
+        .map(Spanned::into_inner)
+        .or(fact_label)
+        .unwrap_or_else(|| indicator_name.to_string());
+    Some(Part {
+        name,
+        points: points?.into_inner(),
+        kind,
+    })
+}
+
+fn read_tier(mut t: Table<'_, '_>, diags: &mut Diagnostics) -> Option<Tier> {
+    let source = t.source;
+    t.context = format!("tier {}", t.context.trim_start_matches("`tiers` "));
+    let points = t.decimal("points", Some("the points of this tier"), diags);
+    let label = t.string("label", None, diags);
+    let mut bound = |t: &mut Table<'_, '_>, key: &'static str| {
+        t.get(key).and_then(|v| match decimal_or_percent(source, v, &format!("`{key}`")) {
+            Ok(d) => Some((d, source.text().get(v.span()).unwrap_or("").trim_matches('"').to_string(), v.span())),
+            Err(e) => {
+                diags.push(e);
+                None
+            }
+        })
+    };
+    let at_least = bound(&mut t, "at_least");
+    let above = bound(&mut t, "above");
+    let at_most = bound(&mut t, "at_most");
+    let below = bound(&mut t, "below");
+    let span = t.span.clone();
+    t.finish(diags);
+    if let (Some(_), Some((_, _, s))) = (&at_least, &above) {
+        diags.push(Diagnostic::new("a tier takes `at_least` or `above`, not both").at(source, s.clone()));
+    }
+    if let (Some(_), Some((_, _, s))) = (&at_most, &below) {
+        diags.push(Diagnostic::new("a tier takes `at_most` or `below`, not both").at(source, s.clone()));
+    }
+    let lower = at_least
+        .as_ref()
+        .map(|(v, text, _)| (Bound { value: *v, inclusive: true }, format!("≥{text}")))
+        .or_else(|| above.as_ref().map(|(v, text, _)| (Bound { value: *v, inclusive: false }, format!(">{text}"))));
+    let upper = at_most
+        .as_ref()
+        .map(|(v, text, _)| (Bound { value: *v, inclusive: true }, format!("≤{text}")))
+        .or_else(|| below.as_ref().map(|(v, text, _)| (Bound { value: *v, inclusive: false }, format!("<{text}"))));
+    if let (Some((lo, _)), Some((hi, _))) = (&lower, &upper)
+        && (lo.value > hi.value || (lo.value == hi.value && !(lo.inclusive && hi.inclusive)))
+    {
+        diags.push(Diagnostic::new("this tier's bounds admit no value").at(source, span.clone()));
+    }
+    let auto_label = match (&lower, &upper) {
+        (Some((_, l)), Some((_, u))) => format!("{l} 且 {u}"),
+        (Some((_, l)), None) => l.clone(),
+        (None, Some((_, u))) => u.clone(),
+        (None, None) => "其他".to_string(),
+    };
+    Some(Tier {
+        label: label.map(Spanned::into_inner).unwrap_or(auto_label),
+        points: points?.into_inner(),
+        lower: lower.map(|(b, _)| b),
+        upper: upper.map(|(b, _)| b),
+        span,
+    })
+}
+
+/// Links parents and children, derives levels and checks that points add up.
+fn build_tree(
+    source: &SourceFile,
+    raw: Vec<RawIndicator>,
+    meta: &Meta,
+    diags: &mut Diagnostics,
+) -> (Vec<Indicator>, Vec<usize>) {
+    let mut by_id: HashMap<&str, usize> = HashMap::new();
+    let mut by_name: HashMap<&str, usize> = HashMap::new();
+    for (i, r) in raw.iter().enumerate() {
+        if let Some(&first) = by_id.get(r.id.get_ref().as_str()) {
+            diags.push(
+                Diagnostic::new(format!(
+                    "indicator id `{}` is used twice (first on line {})",
+                    r.id.get_ref(),
+                    source.position(raw[first].id.span().start).line
+                ))
+                .at(source, r.id.span()),
+            );
+        } else {
+            by_id.insert(r.id.get_ref(), i);
+        }
+        if let Some(&first) = by_name.get(r.name.get_ref().as_str()) {
+            diags.push(
+                Diagnostic::new(format!(
+                    "indicator name `{}` is used twice (first on line {})",
+                    r.name.get_ref(),
+                    source.position(raw[first].name.span().start).line
+                ))
+                .at(source, r.name.span()),
+            );
+        } else {
+            by_name.insert(r.name.get_ref(), i);
+        }
+    }
+    let mut parent_of = vec![None; raw.len()];
+    for (i, r) in raw.iter().enumerate() {
+        if let Some(p) = &r.parent {
+            match by_id.get(p.get_ref().as_str()) {
+                Some(&pi) => parent_of[i] = Some(pi),
+                None => {
+                    let mut d = Diagnostic::new(format!("parent `{}` is not an indicator id", p.get_ref())).at(source, p.span());
+                    if let Some(s) = suggest(p.get_ref(), by_id.keys().copied()) {
+                        d = d.with_help(format!("did you mean `{s}`?"));
+                    }
+                    diags.push(d);
+                }
+            }
+        }
+    }
+    // Levels by walking up; a walk longer than the list is a cycle.
+    let mut level = vec![0usize; raw.len()];
+    for i in 0..raw.len() {
+        let mut depth = 1;
+        let mut at = i;
+        while let Some(p) = parent_of[at] {
+            depth += 1;
+            at = p;
+            if depth > raw.len() {
+                break;
+            }
+        }
+        if depth > raw.len() {
+            diags.push(
+                Diagnostic::new(format!("indicator `{}` is its own ancestor: the `parent` links form a cycle", raw[i].id.get_ref()))
+                    .at(source, raw[i].parent.as_ref().map(Spanned::span).unwrap_or(raw[i].span.clone())),
+            );
+            parent_of[i] = None;
+        }
+        level[i] = depth;
+    }
+    let mut children = vec![Vec::new(); raw.len()];
+    let mut roots = Vec::new();
+    for (i, p) in parent_of.iter().enumerate() {
+        match p {
+            Some(p) => children[*p].push(i),
+            None => roots.push(i),
+        }
+    }
+    let depth = meta.levels.len();
+    for (i, r) in raw.iter().enumerate() {
+        let is_leaf = children[i].is_empty();
+        if level[i] > depth {
+            diags.push(
+                Diagnostic::new(format!(
+                    "indicator `{}` is at level {}, but the rubric has {depth} levels",
+                    r.id.get_ref(),
+                    level[i]
+                ))
+                .at(source, r.id.span()),
+            );
+        }
+        if is_leaf && level[i] < depth {
+            diags.push(
+                Diagnostic::new(format!(
+                    "indicator `{}` has no children but is at level {} of {depth}",
+                    r.id.get_ref(),
+                    level[i]
+                ))
+                .at(source, r.id.span())
+                .with_help(format!("every {} must sit at the last level ({})", "leaf", meta.levels.last().cloned().unwrap_or_default())),
+            );
+        }
+        if is_leaf && r.rule.is_none() {
+            diags.push(
+                Diagnostic::new(format!("leaf indicator `{}` has no [[indicator.part]] to score it", r.id.get_ref()))
+                    .at(source, r.id.span()),
+            );
+        }
+        if let (false, Some((_, span))) = (is_leaf, &r.rule) {
+            diags.push(
+                Diagnostic::new(format!("indicator `{}` has children, so its score is their sum and it cannot have parts", r.id.get_ref()))
+                    .at(source, span.clone()),
+            );
+        }
+        if *r.points.get_ref() < Decimal::ZERO {
+            diags.push(Diagnostic::new("points cannot be negative").at(source, r.points.span()));
+        }
+        if !is_leaf {
+            let sum: Decimal = children[i].iter().map(|&c| *raw[c].points.get_ref()).sum();
+            if sum != *r.points.get_ref() {
+                diags.push(
+                    Diagnostic::new(format!(
+                        "the children of `{}` ({}) add up to {}, but it has {} points",
+                        r.id.get_ref(),
+                        r.name.get_ref(),
+                        sum.normalize(),
+                        r.points.get_ref().normalize()
+                    ))
+                    .at(source, r.points.span()),
+                );
+            }
+        }
+    }
+    let root_sum: Decimal = roots.iter().map(|&i| *raw[i].points.get_ref()).sum();
+    if root_sum != meta.total {
+        diags.push(
+            Diagnostic::new(format!(
+                "the first-level indicators add up to {}, but the rubric's total is {}",
+                root_sum.normalize(),
+                meta.total.normalize()
+            ))
+            .at(source, roots.first().map(|&i| raw[i].points.span()).unwrap_or(0..0)),
+        );
+    }
+    let indicators = raw
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| Indicator {
+            id: r.id.into_inner(),
+            name: r.name.into_inner(),
+            points: r.points.into_inner(),
+            level: level[i],
+            parent: parent_of[i],
+            children: std::mem::take(&mut children[i]),
+            description: r.description,
+            criteria: r.criteria,
+            rule: r.rule.map(|(rule, _)| rule),
+            span: r.span,
+        })
+        .collect();
+    (indicators, roots)
+}

@@ -1,0 +1,292 @@
+//! A scoring framework as data: metadata, rounding, grade bands, the facts it reads and
+//! the indicator tree with a rule for every leaf.
+//!
+//! [`load`] turns rubric TOML into a [`Rubric`]; a value of that type has passed every
+//! check (weights add up, names resolve, formulas type-check), so the scoring stage does
+//! not check again. The format is documented in `docs/rubric-format.md`.
+
+mod load;
+pub mod shipped;
+
+use std::ops::Range;
+
+use rust_decimal::Decimal;
+
+use crate::diagnostic::SourceFile;
+use crate::formula::Formula;
+use crate::number::{Display, RoundingMode};
+
+pub use load::load;
+
+/// A validated rubric.
+#[derive(Debug, Clone)]
+pub struct Rubric {
+    pub meta: Meta,
+    pub rounding: Rounding,
+    /// Grade bands, highest `min` first.
+    pub grades: Vec<Grade>,
+    /// Declared facts; a formula's `Target::Fact(i)` is `facts[i]`.
+    pub facts: Vec<FactDecl>,
+    /// Labels of fact groups (`procurement` → 政府采购), for templates and messages.
+    pub fact_groups: Vec<(String, String)>,
+    /// Every indicator, in file order; `children` and `parent` index into this list.
+    pub indicators: Vec<Indicator>,
+    /// The first-level indicators, in file order.
+    pub roots: Vec<usize>,
+    pub source: SourceFile,
+}
+
+#[derive(Debug, Clone)]
+pub struct Meta {
+    pub id: String,
+    pub version: String,
+    pub title: String,
+    pub issuer: String,
+    pub document: String,
+    pub year: i64,
+    pub unit: String,
+    pub total: Decimal,
+    /// Names of the levels, e.g. 一级指标, 二级指标, 三级指标; every leaf sits at the last.
+    pub levels: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Rounding {
+    pub scale: u32,
+    pub mode: RoundingMode,
+}
+
+#[derive(Debug, Clone)]
+pub struct Grade {
+    pub name: String,
+    pub min: Decimal,
+}
+
+#[derive(Debug, Clone)]
+pub struct FactDecl {
+    /// Dotted path as written in a facts file: `procurement.plan`.
+    pub path: String,
+    pub label: String,
+    pub meaning: String,
+    pub kind: FactKind,
+    /// Unit shown after values (万元, 人, 项); empty when none.
+    pub unit: String,
+    /// Value used when a facts file leaves the fact out.
+    pub default: Option<DefaultValue>,
+    pub span: Range<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DefaultValue {
+    Number(Decimal),
+    Bool(bool),
+}
+
+/// The kinds of fact a facts file can hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FactKind {
+    /// A non-negative amount of money in the rubric's unit.
+    Amount,
+    /// A non-negative whole number.
+    Count,
+    /// A ratio, written `0.965` or `"96.5%"`.
+    Rate,
+    Bool,
+    /// One of a fixed list of answers.
+    Choice(Vec<String>),
+    /// A checklist item: met (`true`), not met (`false`) or partly met with a reason.
+    Check,
+    /// An evaluator's score, always with a reason.
+    Judgment,
+    /// An evaluator's choice of tier, with a reason, where no figure exists; the
+    /// choices are the labels of the tiers part that names this fact as `judged_by`.
+    Tier(Vec<String>),
+}
+
+impl FactKind {
+    pub const NAMES: [&'static str; 8] = [
+        "amount", "count", "rate", "bool", "choice", "check", "judgment", "tier",
+    ];
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            FactKind::Amount => "amount",
+            FactKind::Count => "count",
+            FactKind::Rate => "rate",
+            FactKind::Bool => "bool",
+            FactKind::Choice(_) => "choice",
+            FactKind::Check => "check",
+            FactKind::Judgment => "judgment",
+            FactKind::Tier(_) => "tier",
+        }
+    }
+
+    /// Whether formulas may read the fact, and as what.
+    pub fn formula_type(&self) -> Option<crate::formula::Type> {
+        match self {
+            FactKind::Amount | FactKind::Count | FactKind::Rate => {
+                Some(crate::formula::Type::Number)
+            }
+            FactKind::Bool => Some(crate::formula::Type::Bool),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Indicator {
+    pub id: String,
+    pub name: String,
+    pub points: Decimal,
+    /// 1 for a first-level indicator.
+    pub level: usize,
+    pub parent: Option<usize>,
+    pub children: Vec<usize>,
+    /// 指标说明.
+    pub description: String,
+    /// 参考评分标准.
+    pub criteria: String,
+    /// Present exactly on leaves.
+    pub rule: Option<Rule>,
+    pub span: Range<usize>,
+}
+
+/// How a leaf indicator is scored: named intermediate values, parts whose scores add up,
+/// and conditions that override the parts.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub lets: Vec<Let>,
+    pub parts: Vec<Part>,
+    /// Any true veto gives 0.
+    pub vetoes: Vec<Condition>,
+    /// Any true exemption gives full points (checked after vetoes).
+    pub exemptions: Vec<Condition>,
+}
+
+/// A named intermediate value (a rate, a ratio) that formulas of the rule can read and
+/// that the trace shows.
+#[derive(Debug, Clone)]
+pub struct Let {
+    pub name: String,
+    /// Shown in the basis column when present.
+    pub label: Option<String>,
+    pub formula: Formula,
+    pub display: Display,
+}
+
+#[derive(Debug, Clone)]
+pub struct Condition {
+    pub formula: Formula,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Part {
+    pub name: String,
+    pub points: Decimal,
+    pub kind: PartKind,
+}
+
+#[derive(Debug, Clone)]
+pub enum PartKind {
+    /// Points computed by a formula.
+    Formula { score: Formula },
+    /// Points from the tier a value falls in, or the tier an evaluator chose.
+    Tiers {
+        value: Formula,
+        tiers: Vec<Tier>,
+        judged_by: Option<usize>,
+    },
+    /// A checklist item read from a `check` fact.
+    Check { fact: usize },
+    /// The part's points less `per` for each occurrence, never below `floor`.
+    Deduction {
+        count: Formula,
+        per: Decimal,
+        floor: Decimal,
+    },
+    /// Points by the answer of a `choice` fact.
+    Category {
+        fact: usize,
+        points: Vec<(String, Decimal)>,
+    },
+    /// An evaluator's score from a `judgment` fact.
+    Judgment { fact: usize },
+}
+
+impl PartKind {
+    pub fn name(&self) -> &'static str {
+        match self {
+            PartKind::Formula { .. } => "formula",
+            PartKind::Tiers { .. } => "tiers",
+            PartKind::Check { .. } => "check",
+            PartKind::Deduction { .. } => "deduction",
+            PartKind::Category { .. } => "category",
+            PartKind::Judgment { .. } => "judgment",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Tier {
+    pub label: String,
+    pub points: Decimal,
+    pub lower: Option<Bound>,
+    pub upper: Option<Bound>,
+    pub span: Range<usize>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Bound {
+    pub value: Decimal,
+    pub inclusive: bool,
+}
+
+impl Tier {
+    pub fn contains(&self, x: Decimal) -> bool {
+        let above = match self.lower {
+            Some(b) if b.inclusive => x >= b.value,
+            Some(b) => x > b.value,
+            None => true,
+        };
+        let below = match self.upper {
+            Some(b) if b.inclusive => x <= b.value,
+            Some(b) => x < b.value,
+            None => true,
+        };
+        above && below
+    }
+}
+
+impl Rubric {
+    /// Finds an indicator by id or by its Chinese name.
+    pub fn find_indicator(&self, key: &str) -> Option<usize> {
+        self.indicators
+            .iter()
+            .position(|i| i.id == key)
+            .or_else(|| self.indicators.iter().position(|i| i.name == key))
+    }
+
+    pub fn fact_index(&self, path: &str) -> Option<usize> {
+        self.facts.iter().position(|f| f.path == path)
+    }
+
+    /// The indicators in tree order (each parent before its children).
+    pub fn preorder(&self) -> Vec<usize> {
+        let mut out = Vec::with_capacity(self.indicators.len());
+        let mut stack: Vec<usize> = self.roots.iter().rev().copied().collect();
+        while let Some(i) = stack.pop() {
+            out.push(i);
+            stack.extend(self.indicators[i].children.iter().rev().copied());
+        }
+        out
+    }
+
+    pub fn grade_for(&self, total: Decimal) -> &str {
+        self.grades
+            .iter()
+            .find(|g| total >= g.min)
+            .map(|g| g.name.as_str())
+            .unwrap_or("")
+    }
+}

@@ -1,0 +1,23 @@
+//! The rubrics under `rubrics/`, embedded in the binary at build time (see `build.rs`).
+
+use super::Rubric;
+use crate::diagnostic::{Diagnostics, SourceFile};
+
+include!(concat!(env!("OUT_DIR"), "/shipped_rubrics.rs"));
+
+/// The source of every shipped rubric, named `rubrics/<file>`.
+pub fn sources() -> impl Iterator<Item = SourceFile> {
+    SHIPPED
+        .iter()
+        .map(|(name, text)| SourceFile::new(format!("rubrics/{name}"), *text))
+}
+
+/// Loads every shipped rubric.
+pub fn all() -> Result<Vec<Rubric>, Diagnostics> {
+    sources().map(|s| super::load(&s)).collect()
+}
+
+/// The shipped rubric with this id, if any.
+pub fn find(id: &str) -> Result<Option<Rubric>, Diagnostics> {
+    Ok(all()?.into_iter().find(|r| r.meta.id == id))
+}

@@ -1,0 +1,412 @@
+//! Scoring: `evaluate(&Rubric, &Facts) -> Report`, the one model every output reads.
+//!
+//! Each leaf indicator is scored on its own: vetoes, then exemptions, then the sum of its
+//! parts, each part clamped to its points; the leaf is clamped to its points and rounded
+//! as the rubric says. A parent is the sum of its rounded children and the total the sum
+//! of the first level. Every fact read and every intermediate value is recorded, so any
+//! point can be traced back to its inputs. An indicator that cannot be scored (a missing
+//! fact, a zero divisor) is an error; all such errors are reported together.
+
+mod trace;
+
+use std::fmt;
+
+use rust_decimal::Decimal;
+
+use crate::facts::{CheckValue, FactValue, Facts};
+use crate::formula::{EvalError, Formula, Scope, Target, Value};
+use crate::number::round;
+use crate::rubric::{DefaultValue, PartKind, Rubric, Tier};
+
+pub use trace::{LeafTrace, Outcome, PartDetail, PartTrace};
+
+/// How to score.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Ignore overrides in the facts file and use every rule's own result.
+    pub strict: bool,
+}
+
+/// The scored rubric: one entry per indicator (same order as `Rubric::indicators`).
+#[derive(Debug, Clone)]
+pub struct Report<'a> {
+    pub rubric: &'a Rubric,
+    pub facts: &'a Facts,
+    pub options: Options,
+    pub scores: Vec<Decimal>,
+    /// Present for leaves.
+    pub leaves: Vec<Option<LeafTrace>>,
+    pub total: Decimal,
+    pub grade: String,
+}
+
+/// Indicators that could not be scored.
+#[derive(Debug, Clone)]
+pub struct ScoreErrors(pub Vec<ScoreError>);
+
+#[derive(Debug, Clone)]
+pub struct ScoreError {
+    pub indicator: String,
+    pub message: String,
+}
+
+impl fmt::Display for ScoreErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for e in &self.0 {
+            writeln!(f, "error: cannot score `{}`: {}", e.indicator, e.message)?;
+        }
+        Ok(())
+    }
+}
+
+impl<'a> Report<'a> {
+    pub fn leaf(&self, i: usize) -> Option<&LeafTrace> {
+        self.leaves.get(i).and_then(Option::as_ref)
+    }
+
+    /// Leaves whose reported score comes from an override.
+    pub fn overridden(&self) -> impl Iterator<Item = (usize, &LeafTrace)> {
+        self.leaves
+            .iter()
+            .enumerate()
+            .filter_map(|(i, l)| l.as_ref().filter(|l| l.override_applied()).map(|l| (i, l)))
+    }
+}
+
+/// Scores every indicator.
+pub fn evaluate<'a>(rubric: &'a Rubric, facts: &'a Facts, options: Options) -> Result<Report<'a>, ScoreErrors> {
+    let n = rubric.indicators.len();
+    let mut scores = vec![Decimal::ZERO; n];
+    let mut leaves: Vec<Option<LeafTrace>> = vec![None; n];
+    let mut errors = Vec::new();
+    for (i, ind) in rubric.indicators.iter().enumerate() {
+        if ind.rule.is_none() {
+            continue;
+        }
+        match score_leaf(rubric, facts, i, options) {
+            Ok(trace) => {
+                scores[i] = trace.score;
+                leaves[i] = Some(trace);
+            }
+            Err(message) => errors.push(ScoreError {
+                indicator: ind.name.clone(),
+                message,
+            }),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ScoreErrors(errors));
+    }
+    // Parents after their children: reverse preorder visits every child first.
+    for &i in rubric.preorder().iter().rev() {
+        let ind = &rubric.indicators[i];
+        if !ind.children.is_empty() {
+            scores[i] = sum(ind.children.iter().map(|&c| scores[c]), rubric.rounding.scale)?;
+        }
+    }
+    let total = sum(rubric.roots.iter().map(|&r| scores[r]), rubric.rounding.scale)?;
+    let grade = rubric.grade_for(total).to_string();
+    Ok(Report {
+        rubric,
+        facts,
+        options,
+        scores,
+        leaves,
+        total,
+        grade,
+    })
+}
+
+fn sum(values: impl Iterator<Item = Decimal>, scale: u32) -> Result<Decimal, ScoreErrors> {
+    let mut acc = Decimal::ZERO;
+    acc.rescale(scale);
+    for v in values {
+        acc = acc.checked_add(v).ok_or_else(|| {
+            ScoreErrors(vec![ScoreError {
+                indicator: "total".into(),
+                message: "the sum of scores overflows".into(),
+            }])
+        })?;
+    }
+    Ok(acc)
+}
+
+/// Gives formulas their values: facts from the file (or their declared default) and the
+/// rule's named values, each computed once, on first use.
+struct LeafScope<'a> {
+    rubric: &'a Rubric,
+    facts: &'a Facts,
+    indicator: usize,
+    lets: Vec<Option<Value>>,
+    /// Facts read, in order of first use.
+    facts_used: Vec<usize>,
+    /// Named values computed, in order of completion.
+    lets_done: Vec<usize>,
+    /// Guards against a named value reading itself through another (rejected at load; kept
+    /// so that a bug shows as an error, not a stack overflow).
+    in_progress: Vec<usize>,
+}
+
+impl LeafScope<'_> {
+    fn fact(&mut self, i: usize) -> Result<Option<&FactValue>, String> {
+        if !self.facts_used.contains(&i) {
+            self.facts_used.push(i);
+        }
+        Ok(self.facts.values[i].as_ref().map(|e| &e.value))
+    }
+
+    fn missing(&self, i: usize) -> String {
+        let decl = &self.rubric.facts[i];
+        format!("missing fact `{}` ({})", decl.path, decl.label)
+    }
+}
+
+impl Scope for LeafScope<'_> {
+    fn value(&mut self, target: Target) -> Result<Value, EvalError> {
+        match target {
+            Target::Fact(i) => {
+                let decl = &self.rubric.facts[i];
+                match self.fact(i).map_err(EvalError::Unavailable)? {
+                    Some(FactValue::Number(n)) => Ok(Value::Number(*n)),
+                    Some(FactValue::Bool(b)) => Ok(Value::Bool(*b)),
+                    Some(_) => Err(EvalError::Type(decl.path.clone())),
+                    None => match &decl.default {
+                        Some(DefaultValue::Number(n)) => Ok(Value::Number(*n)),
+                        Some(DefaultValue::Bool(b)) => Ok(Value::Bool(*b)),
+                        None => Err(EvalError::Unavailable(self.missing(i))),
+                    },
+                }
+            }
+            Target::Local(i) => {
+                if let Some(v) = self.lets[i] {
+                    return Ok(v);
+                }
+                if self.in_progress.contains(&i) {
+                    return Err(EvalError::Unresolved(format!("value #{i} reads itself")));
+                }
+                self.in_progress.push(i);
+                let rubric = self.rubric;
+                let rule = rubric.indicators[self.indicator]
+                    .rule
+                    .as_ref()
+                    .ok_or_else(|| EvalError::Unresolved("rule".into()))?;
+                let v = rule.lets[i].formula.eval(self);
+                self.in_progress.pop();
+                let v = v?;
+                self.lets[i] = Some(v);
+                self.lets_done.push(i);
+                Ok(v)
+            }
+        }
+    }
+}
+
+fn eval_number(f: &Formula, scope: &mut LeafScope<'_>) -> Result<Decimal, String> {
+    match f.eval(scope).map_err(|e| e.to_string())? {
+        Value::Number(n) => Ok(n),
+        Value::Bool(_) => Err(format!("`{}` gave true/false where a number was expected", f.text)),
+    }
+}
+
+fn eval_bool(f: &Formula, scope: &mut LeafScope<'_>) -> Result<bool, String> {
+    match f.eval(scope).map_err(|e| e.to_string())? {
+        Value::Bool(b) => Ok(b),
+        Value::Number(_) => Err(format!("`{}` gave a number where true/false was expected", f.text)),
+    }
+}
+
+fn clamp(x: Decimal, hi: Decimal) -> Decimal {
+    x.max(Decimal::ZERO).min(hi)
+}
+
+fn score_leaf(rubric: &Rubric, facts: &Facts, index: usize, options: Options) -> Result<LeafTrace, String> {
+    let ind = &rubric.indicators[index];
+    let Some(rule) = ind.rule.as_ref() else {
+        return Err("internal error: not a leaf".into());
+    };
+    let mut scope = LeafScope {
+        rubric,
+        facts,
+        indicator: index,
+        lets: vec![None; rule.lets.len()],
+        facts_used: Vec::new(),
+        lets_done: Vec::new(),
+        in_progress: Vec::new(),
+    };
+    let mut outcome = Outcome::Scored;
+    for (k, veto) in rule.vetoes.iter().enumerate() {
+        if eval_bool(&veto.formula, &mut scope)? {
+            outcome = Outcome::Vetoed(k);
+            break;
+        }
+    }
+    if outcome == Outcome::Scored {
+        for (k, exemption) in rule.exemptions.iter().enumerate() {
+            if eval_bool(&exemption.formula, &mut scope)? {
+                outcome = Outcome::Exempt(k);
+                break;
+            }
+        }
+    }
+    let mut parts = Vec::new();
+    let raw = match outcome {
+        Outcome::Vetoed(_) => Decimal::ZERO,
+        Outcome::Exempt(_) => ind.points,
+        Outcome::Scored => {
+            let mut total = Decimal::ZERO;
+            for part in &rule.parts {
+                let (raw, detail) = score_part(&part.kind, part.points, &mut scope)?;
+                let score = clamp(raw, part.points);
+                total = total
+                    .checked_add(score)
+                    .ok_or_else(|| "the sum of the parts overflows".to_string())?;
+                parts.push(PartTrace { raw, score, detail });
+            }
+            total
+        }
+    };
+    let rule_score = round(clamp(raw, ind.points), rubric.rounding.scale, rubric.rounding.mode);
+    let override_ = facts.override_for(index).cloned();
+    let score = match (&override_, options.strict) {
+        (Some(o), false) => {
+            let mut s = o.score;
+            s.rescale(rubric.rounding.scale);
+            s
+        }
+        _ => rule_score,
+    };
+    Ok(LeafTrace {
+        outcome,
+        parts,
+        raw,
+        rule_score,
+        score,
+        override_,
+        strict: options.strict,
+        facts_used: scope.facts_used,
+        lets: scope
+            .lets_done
+            .iter()
+            .filter_map(|&i| scope.lets[i].map(|v| (i, v)))
+            .collect(),
+    })
+}
+
+fn score_part(kind: &PartKind, points: Decimal, scope: &mut LeafScope<'_>) -> Result<(Decimal, PartDetail), String> {
+    Ok(match kind {
+        PartKind::Formula { score } => (eval_number(score, scope)?, PartDetail::Formula),
+        PartKind::Tiers {
+            value,
+            tiers,
+            judged_by,
+        } => {
+            // An evaluator's tier stands in for the figure only when the figure is absent.
+            let judged = match judged_by {
+                Some(j) => match scope.fact(*j)? {
+                    Some(FactValue::Text(label)) => Some((*j, label.clone())),
+                    _ => None,
+                },
+                None => None,
+            };
+            match judged {
+                Some((j, label)) => {
+                    let figure_given = value
+                        .targets()
+                        .iter()
+                        .any(|t| matches!(t, Target::Fact(f) if scope.facts.values[*f].is_some()));
+                    if figure_given {
+                        return Err(format!(
+                            "both the figure and the evaluator's tier `{}` are given; give one",
+                            scope.rubric.facts[j].path
+                        ));
+                    }
+                    let k = tiers
+                        .iter()
+                        .position(|t| t.label == label)
+                        .ok_or_else(|| format!("`{label}` is not a tier"))?;
+                    (tiers[k].points, PartDetail::Tier { tier: k, value: None, judged_by: Some(j) })
+                }
+                None => {
+                    let x = eval_number(value, scope).map_err(|e| match judged_by {
+                        Some(j) if e.starts_with("missing fact") => format!(
+                            "{e}; or give the evaluator's tier in `{}` with a reason",
+                            scope.rubric.facts[*j].path
+                        ),
+                        _ => e,
+                    })?;
+                    let k = find_tier(tiers, x).ok_or_else(|| {
+                        format!("the value {} falls in none of the tiers", x.normalize())
+                    })?;
+                    (tiers[k].points, PartDetail::Tier { tier: k, value: Some(x), judged_by: None })
+                }
+            }
+        }
+        PartKind::Check { fact } => {
+            let v = match scope.fact(*fact)? {
+                Some(FactValue::Check(c)) => *c,
+                Some(_) => return Err("internal error: check fact of the wrong type".into()),
+                None => return Err(scope.missing(*fact)),
+            };
+            let raw = match v {
+                CheckValue::Met => points,
+                CheckValue::NotMet => Decimal::ZERO,
+                CheckValue::Partial(p) if p <= points => p,
+                CheckValue::Partial(p) => {
+                    return Err(format!(
+                        "`{}` awards {} points, more than the item's {}",
+                        scope.rubric.facts[*fact].path,
+                        p.normalize(),
+                        points.normalize()
+                    ));
+                }
+            };
+            (raw, PartDetail::Check { fact: *fact, value: v })
+        }
+        PartKind::Judgment { fact } => {
+            let v = match scope.fact(*fact)? {
+                Some(FactValue::Judgment(d)) => *d,
+                Some(_) => return Err("internal error: judgment fact of the wrong type".into()),
+                None => return Err(scope.missing(*fact)),
+            };
+            if v > points {
+                return Err(format!(
+                    "the evaluator's score {} in `{}` exceeds the part's {} points",
+                    v.normalize(),
+                    scope.rubric.facts[*fact].path,
+                    points.normalize()
+                ));
+            }
+            (v, PartDetail::Judgment { fact: *fact })
+        }
+        PartKind::Deduction { count, per, floor } => {
+            let n = eval_number(count, scope)?;
+            let deducted = n
+                .checked_mul(*per)
+                .ok_or_else(|| "the deduction overflows".to_string())?;
+            let raw = points
+                .checked_sub(deducted)
+                .ok_or_else(|| "the deduction overflows".to_string())?
+                .max(*floor);
+            (raw, PartDetail::Deduction { count: n })
+        }
+        PartKind::Category { fact, points: by_choice } => {
+            let answer = match scope.fact(*fact)? {
+                Some(FactValue::Text(t)) => t.clone(),
+                Some(_) => return Err("internal error: choice fact of the wrong type".into()),
+                None => return Err(scope.missing(*fact)),
+            };
+            let p = by_choice
+                .iter()
+                .find(|(c, _)| *c == answer)
+                .map(|(_, p)| *p)
+                .ok_or_else(|| format!("`{answer}` has no points"))?;
+            (p, PartDetail::Category { fact: *fact, answer })
+        }
+    })
+}
+
+/// The first tier containing `x`.
+fn find_tier(tiers: &[Tier], x: Decimal) -> Option<usize> {
+    tiers.iter().position(|t| t.contains(x))
+}
+

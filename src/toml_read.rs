@@ -1,0 +1,333 @@
+//! Typed reading of a parsed TOML document that keeps every span and the literal text
+//! of every number.
+//!
+//! The rubric and facts loaders read through [`Table`]: each getter records the key as
+//! known, type errors become [`Diagnostic`]s pointing at the value, and
+//! [`Table::finish`] reports keys nobody asked for, with the closest known key as a
+//! suggestion. Problems are collected, not returned one at a time, so a user sees all
+//! of them at once.
+
+use std::ops::Range;
+
+use rust_decimal::Decimal;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile, suggest};
+use crate::number::{NumberError, parse_decimal, parse_percent};
+
+/// Most bytes an input file may have.
+pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
+/// Most characters a string value may have.
+pub const MAX_STRING_CHARS: usize = 20_000;
+
+pub type Value<'i> = Spanned<DeValue<'i>>;
+
+/// Parses a whole document, turning a syntax error into a diagnostic with a caret.
+pub fn parse_document(source: &SourceFile) -> Result<Spanned<DeTable<'_>>, Diagnostic> {
+    DeTable::parse(source.text()).map_err(|e| {
+        let message = e.message().trim().trim_end_matches('.').to_string();
+        let mut d = Diagnostic::new(format!("invalid TOML: {message}"));
+        if let Some(span) = e.span() {
+            d = d.at(source, span);
+        }
+        if message.contains("invalid unquoted key") {
+            d = d.with_help("keys other than ASCII letters, digits, `-` and `_` must be quoted, e.g. \"编外人员控制率\" = ...");
+        }
+        if message.contains("duplicate key") {
+            d = d.with_help("each key may appear only once in a table");
+        }
+        d
+    })
+}
+
+/// The name of a value's TOML type, for messages.
+pub fn type_name(v: &DeValue<'_>) -> &'static str {
+    match v {
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) => "an integer",
+        DeValue::Float(_) => "a number",
+        DeValue::Boolean(_) => "true/false",
+        DeValue::Datetime(_) => "a date",
+        DeValue::Array(_) => "an array",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+fn number_help(e: &NumberError) -> Option<String> {
+    match e {
+        NumberError::TooManyFractionDigits { .. } | NumberError::TooManyIntegerDigits { .. } => {
+            Some("perfeval holds every input number exactly; round the figure as it appears in the report".into())
+        }
+        NumberError::NotFinite(_) => Some("write the figure as a plain decimal".into()),
+        NumberError::Malformed(_) => None,
+    }
+}
+
+/// Reads a number from its literal text (integer or float), exactly.
+pub fn decimal(source: &SourceFile, v: &Value<'_>, what: &str) -> Result<Decimal, Diagnostic> {
+    let literal = match v.get_ref() {
+        DeValue::Integer(i) if i.radix() == 10 => i.as_str(),
+        DeValue::Float(f) => f.as_str(),
+        other => {
+            return Err(Diagnostic::new(format!(
+                "{what} must be a number, found {}",
+                type_name(other)
+            ))
+            .at(source, v.span()));
+        }
+    };
+    parse_decimal(literal).map_err(|e| {
+        let help = number_help(&e);
+        let mut d = Diagnostic::new(format!("{what}: {e}")).at(source, v.span());
+        if let Some(h) = help {
+            d = d.with_help(h);
+        }
+        d
+    })
+}
+
+/// Reads a number written either plainly (`0.9`) or as a percentage string (`"90%"`).
+pub fn decimal_or_percent(
+    source: &SourceFile,
+    v: &Value<'_>,
+    what: &str,
+) -> Result<Decimal, Diagnostic> {
+    if let DeValue::String(s) = v.get_ref() {
+        return match parse_percent(s) {
+            Some(Ok(d)) => Ok(d),
+            Some(Err(e)) => Err(Diagnostic::new(format!("{what}: {e}")).at(source, v.span())),
+            None => Err(Diagnostic::new(format!(
+                "{what} must be a number or a percentage such as \"90%\", found `\"{s}\"`"
+            ))
+            .at(source, v.span())),
+        };
+    }
+    decimal(source, v, what)
+}
+
+/// A table being read: the keys asked for are remembered so that the rest can be
+/// reported as unknown.
+#[derive(Debug)]
+pub struct Table<'a, 'i> {
+    pub source: &'a SourceFile,
+    pub table: &'a DeTable<'i>,
+    pub span: Range<usize>,
+    /// What the table is, for messages: `[rubric]`, `indicator \`x\``.
+    pub context: String,
+    known: Vec<&'static str>,
+}
+
+impl<'a, 'i> Table<'a, 'i> {
+    pub fn new(
+        source: &'a SourceFile,
+        table: &'a DeTable<'i>,
+        span: Range<usize>,
+        context: impl Into<String>,
+    ) -> Self {
+        Table {
+            source,
+            table,
+            span,
+            context: context.into(),
+            known: Vec::new(),
+        }
+    }
+
+    /// The value at `key`, remembering the key as known.
+    pub fn get(&mut self, key: &'static str) -> Option<&'a Value<'i>> {
+        self.known.push(key);
+        self.table.get(key)
+    }
+
+    fn missing(&self, key: &str, what: &str) -> Diagnostic {
+        Diagnostic::new(format!("{} is missing `{key}` ({what})", self.context))
+            .at(self.source, self.span.clone())
+    }
+
+    /// A required or optional string.
+    pub fn string(
+        &mut self,
+        key: &'static str,
+        required: Option<&str>,
+        diags: &mut Diagnostics,
+    ) -> Option<Spanned<String>> {
+        match self.get(key) {
+            Some(v) => match v.get_ref() {
+                DeValue::String(s) if s.chars().count() > MAX_STRING_CHARS => {
+                    diags.push(
+                        Diagnostic::new(format!(
+                            "`{key}` is longer than {MAX_STRING_CHARS} characters"
+                        ))
+                        .at(self.source, v.span()),
+                    );
+                    None
+                }
+                DeValue::String(s) => Some(Spanned::new(v.span(), s.to_string())),
+                other => {
+                    diags.push(
+                        Diagnostic::new(format!(
+                            "`{key}` must be a string, found {}",
+                            type_name(other)
+                        ))
+                        .at(self.source, v.span()),
+                    );
+                    None
+                }
+            },
+            None => {
+                if let Some(what) = required {
+                    diags.push(self.missing(key, what));
+                }
+                None
+            }
+        }
+    }
+
+    /// A required or optional exact number.
+    pub fn decimal(
+        &mut self,
+        key: &'static str,
+        required: Option<&str>,
+        diags: &mut Diagnostics,
+    ) -> Option<Spanned<Decimal>> {
+        match self.get(key) {
+            Some(v) => match decimal(self.source, v, &format!("`{key}`")) {
+                Ok(d) => Some(Spanned::new(v.span(), d)),
+                Err(e) => {
+                    diags.push(e);
+                    None
+                }
+            },
+            None => {
+                if let Some(what) = required {
+                    diags.push(self.missing(key, what));
+                }
+                None
+            }
+        }
+    }
+
+    /// A required or optional integer.
+    pub fn integer(
+        &mut self,
+        key: &'static str,
+        required: Option<&str>,
+        diags: &mut Diagnostics,
+    ) -> Option<Spanned<i64>> {
+        match self.get(key) {
+            Some(v) => match v.get_ref() {
+                DeValue::Integer(i) => match i64::from_str_radix(i.as_str(), i.radix()) {
+                    Ok(n) => Some(Spanned::new(v.span(), n)),
+                    Err(_) => {
+                        diags.push(
+                            Diagnostic::new(format!("`{key}` is too large"))
+                                .at(self.source, v.span()),
+                        );
+                        None
+                    }
+                },
+                other => {
+                    diags.push(
+                        Diagnostic::new(format!(
+                            "`{key}` must be a whole number, found {}",
+                            type_name(other)
+                        ))
+                        .at(self.source, v.span()),
+                    );
+                    None
+                }
+            },
+            None => {
+                if let Some(what) = required {
+                    diags.push(self.missing(key, what));
+                }
+                None
+            }
+        }
+    }
+
+    /// A sub-table, inline or not.
+    pub fn table(
+        &mut self,
+        key: &'static str,
+        required: Option<&str>,
+        diags: &mut Diagnostics,
+    ) -> Option<Table<'a, 'i>> {
+        let context = format!("`{key}`");
+        match self.get(key) {
+            Some(v) => match v.get_ref() {
+                DeValue::Table(t) => Some(Table::new(self.source, t, v.span(), context)),
+                other => {
+                    diags.push(
+                        Diagnostic::new(format!(
+                            "`{key}` must be a table, found {}",
+                            type_name(other)
+                        ))
+                        .at(self.source, v.span()),
+                    );
+                    None
+                }
+            },
+            None => {
+                if let Some(what) = required {
+                    diags.push(self.missing(key, what));
+                }
+                None
+            }
+        }
+    }
+
+    /// The tables of an array of tables (`[[key]]` or `key = [{...}, ...]`).
+    pub fn tables(&mut self, key: &'static str, diags: &mut Diagnostics) -> Vec<Table<'a, 'i>> {
+        let Some(v) = self.get(key) else {
+            return Vec::new();
+        };
+        let DeValue::Array(items) = v.get_ref() else {
+            diags.push(
+                Diagnostic::new(format!(
+                    "`{key}` must be an array of tables, found {}",
+                    type_name(v.get_ref())
+                ))
+                .at(self.source, v.span()),
+            );
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            match item.get_ref() {
+                DeValue::Table(t) => out.push(Table::new(
+                    self.source,
+                    t,
+                    item.span(),
+                    format!("`{key}` #{}", i + 1),
+                )),
+                other => diags.push(
+                    Diagnostic::new(format!(
+                        "each `{key}` must be a table, found {}",
+                        type_name(other)
+                    ))
+                    .at(self.source, item.span()),
+                ),
+            }
+        }
+        out
+    }
+
+    /// Reports every key that no getter asked for, suggesting the closest known one.
+    pub fn finish(self, diags: &mut Diagnostics) {
+        for (key, _) in self.table.iter() {
+            let name: &str = key.get_ref();
+            if self.known.contains(&name) {
+                continue;
+            }
+            let mut d = Diagnostic::new(format!("unknown key `{name}` in {}", self.context))
+                .at(self.source, key.span());
+            d = match suggest(name, self.known.iter().copied()) {
+                Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                None => d.with_help(format!("the keys here are: {}", self.known.join(", "))),
+            };
+            diags.push(d);
+        }
+    }
+}
