@@ -40,8 +40,17 @@ pub enum Command {
         #[command(flatten)]
         rubric: RubricArgs,
     },
-    /// List the rubrics built into perfeval
-    Rubrics,
+    /// Work with rubrics
+    Rubric {
+        #[command(subcommand)]
+        command: RubricCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RubricCommand {
+    /// List the rubrics built into perfeval: id, version, year, title, issuing document
+    List,
 }
 
 #[derive(Debug, clap::Args)]

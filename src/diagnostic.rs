@@ -150,7 +150,13 @@ impl fmt::Display for Diagnostic {
             let pos = src.position(start);
             let line_no = pos.line.to_string();
             let pad = " ".repeat(line_no.len());
-            writeln!(f, "{pad}--> {}:{}:{}", src.name().display(), pos.line, pos.column)?;
+            writeln!(
+                f,
+                "{pad}--> {}:{}:{}",
+                src.name().display(),
+                pos.line,
+                pos.column
+            )?;
             let line = src.line_text(pos.line - 1);
             writeln!(f, "{pad} |")?;
             writeln!(f, "{line_no} | {}", line.replace('\t', " "))?;

@@ -22,7 +22,7 @@ pub struct Facts {
     pub source: SourceFile,
     pub rubric_id: String,
     pub department: String,
-    pub year: Option<i64>,
+    pub year: i64,
     /// The value of each declared fact (by index in `Rubric::facts`), when given.
     pub values: Vec<Option<FactEntry>>,
     pub overrides: Vec<Override>,
@@ -98,7 +98,12 @@ impl<'s> FactsDocument<'s> {
     pub fn interpret(&self, rubric: &Rubric) -> Result<Facts, Diagnostics> {
         let source = self.source;
         let mut diags = Diagnostics::default();
-        let mut top = Table::new(source, self.doc.get_ref(), self.doc.span(), "the facts file");
+        let mut top = Table::new(
+            source,
+            self.doc.get_ref(),
+            self.doc.span(),
+            "the facts file",
+        );
         let rubric_id = top.string("rubric", Some("the rubric id"), &mut diags);
         let department = top.string("department", Some("the department's name"), &mut diags);
         let year = top.integer("year", Some("the year assessed"), &mut diags);
@@ -117,17 +122,19 @@ impl<'s> FactsDocument<'s> {
             Some(v) => self.read_overrides(rubric, v, &mut diags),
             None => Vec::new(),
         };
-        diags.into_result(()).and_then(|()| match (rubric_id, department) {
-            (Some(id), Some(dep)) => Ok(Facts {
-                source: source.clone(),
-                rubric_id: id.into_inner(),
-                department: dep.into_inner(),
-                year: year.map(Spanned::into_inner),
-                values,
-                overrides,
-            }),
-            _ => Err(Diagnostics::default()),
-        })
+        diags
+            .into_result(())
+            .and_then(|()| match (rubric_id, department, year) {
+                (Some(id), Some(dep), Some(year)) => Ok(Facts {
+                    source: source.clone(),
+                    rubric_id: id.into_inner(),
+                    department: dep.into_inner(),
+                    year: year.into_inner(),
+                    values,
+                    overrides,
+                }),
+                _ => Err(Diagnostics::default()),
+            })
     }
 
     fn read_path(
@@ -156,13 +163,17 @@ impl<'s> FactsDocument<'s> {
                 }
             }
             (true, other) => diags.push(
-                Diagnostic::new(format!("`{path}` is a group of facts and must be a table, found {}", type_name(other)))
-                    .at(self.source, value.span()),
+                Diagnostic::new(format!(
+                    "`{path}` is a group of facts and must be a table, found {}",
+                    type_name(other)
+                ))
+                .at(self.source, value.span()),
             ),
             (false, _) => {
                 let (parent, leaf) = path.rsplit_once('.').unwrap_or(("", path));
                 let siblings = sibling_names(rubric, parent);
-                let mut d = Diagnostic::new(format!("unknown fact `{path}`")).at(self.source, key_span);
+                let mut d =
+                    Diagnostic::new(format!("unknown fact `{path}`")).at(self.source, key_span);
                 d = match suggest(leaf, siblings.iter().map(String::as_str)) {
                     Some(s) => d.with_help(format!("did you mean `{s}`?")),
                     None if parent.is_empty() => d.with_help(format!(
@@ -170,7 +181,9 @@ impl<'s> FactsDocument<'s> {
                         rubric.meta.id,
                         siblings.join(", ")
                     )),
-                    None if siblings.is_empty() => d.with_help(format!("rubric `{}` declares no such fact", rubric.meta.id)),
+                    None if siblings.is_empty() => {
+                        d.with_help(format!("rubric `{}` declares no such fact", rubric.meta.id))
+                    }
                     None => d.with_help(format!("the facts here are: {}", siblings.join(", "))),
                 };
                 diags.push(d);
@@ -178,12 +191,20 @@ impl<'s> FactsDocument<'s> {
         }
     }
 
-    fn read_overrides(&self, rubric: &Rubric, v: &Spanned<DeValue<'_>>, diags: &mut Diagnostics) -> Vec<Override> {
+    fn read_overrides(
+        &self,
+        rubric: &Rubric,
+        v: &Spanned<DeValue<'_>>,
+        diags: &mut Diagnostics,
+    ) -> Vec<Override> {
         let source = self.source;
         let DeValue::Table(t) = v.get_ref() else {
             diags.push(
-                Diagnostic::new(format!("`overrides` must be a table, found {}", type_name(v.get_ref())))
-                    .at(source, v.span()),
+                Diagnostic::new(format!(
+                    "`overrides` must be a table, found {}",
+                    type_name(v.get_ref())
+                ))
+                .at(source, v.span()),
             );
             return Vec::new();
         };
@@ -195,7 +216,9 @@ impl<'s> FactsDocument<'s> {
                     .indicators
                     .iter()
                     .flat_map(|i| [i.id.as_str(), i.name.as_str()]);
-                let mut d = Diagnostic::new(format!("`overrides` names unknown indicator `{name}`")).at(source, key.span());
+                let mut d =
+                    Diagnostic::new(format!("`overrides` names unknown indicator `{name}`"))
+                        .at(source, key.span());
                 if let Some(s) = suggest(name, candidates) {
                     d = d.with_help(format!("did you mean `{s}`?"));
                 }
@@ -216,13 +239,22 @@ impl<'s> FactsDocument<'s> {
             }
             let DeValue::Table(ot) = value.get_ref() else {
                 diags.push(
-                    Diagnostic::new(format!("the override of `{name}` must be a table with `score` and `reason`"))
-                        .at(source, value.span())
-                        .with_help(format!("write `{name} = {{ score = 1, reason = \"...\" }}`")),
+                    Diagnostic::new(format!(
+                        "the override of `{name}` must be a table with `score` and `reason`"
+                    ))
+                    .at(source, value.span())
+                    .with_help(format!(
+                        "write `{name} = {{ score = 1, reason = \"...\" }}`"
+                    )),
                 );
                 continue;
             };
-            let mut ot = Table::new(source, ot, value.span(), format!("the override of `{name}`"));
+            let mut ot = Table::new(
+                source,
+                ot,
+                value.span(),
+                format!("the override of `{name}`"),
+            );
             let score = ot.decimal("score", Some("the score set by hand"), diags);
             let reason = ot.string("reason", Some("why the rule's result is not used"), diags);
             ot.finish(diags);
@@ -230,7 +262,10 @@ impl<'s> FactsDocument<'s> {
                 continue;
             };
             if reason.get_ref().trim().is_empty() {
-                diags.push(Diagnostic::new("an override's `reason` must not be empty").at(source, reason.span()));
+                diags.push(
+                    Diagnostic::new("an override's `reason` must not be empty")
+                        .at(source, reason.span()),
+                );
                 continue;
             }
             let s = *score.get_ref();
@@ -274,7 +309,9 @@ fn sibling_names(rubric: &Rubric, parent: &str) -> Vec<String> {
         let rest = if parent.is_empty() {
             Some(f.path.as_str())
         } else {
-            f.path.strip_prefix(parent).and_then(|r| r.strip_prefix('.'))
+            f.path
+                .strip_prefix(parent)
+                .and_then(|r| r.strip_prefix('.'))
         };
         if let Some(rest) = rest {
             let head = rest.split('.').next().unwrap_or(rest).to_string();
@@ -288,7 +325,12 @@ fn sibling_names(rubric: &Rubric, parent: &str) -> Vec<String> {
 
 /// Reads one fact's value, in either the plain form (`plan = 158.75`) or the table form
 /// (`plan = { value = 158.75, note = "报告第二部分" }`).
-fn read_value(source: &SourceFile, rubric: &Rubric, index: usize, v: &Spanned<DeValue<'_>>) -> Result<FactEntry, Diagnostic> {
+fn read_value(
+    source: &SourceFile,
+    rubric: &Rubric,
+    index: usize,
+    v: &Spanned<DeValue<'_>>,
+) -> Result<FactEntry, Diagnostic> {
     let decl = &rubric.facts[index];
     let path = &decl.path;
     let (inner, reason, note) = match v.get_ref() {
@@ -303,16 +345,28 @@ fn read_value(source: &SourceFile, rubric: &Rubric, index: usize, v: &Spanned<De
                 return Err(d);
             }
             let Some(inner) = inner else {
-                return Err(Diagnostic::new(format!("fact `{path}` is written as a table but has no `value`"))
-                    .at(source, v.span())
-                    .with_help(format!("write `{{ value = ..., reason = \"...\" }}` ({})", decl.label)));
+                return Err(Diagnostic::new(format!(
+                    "fact `{path}` is written as a table but has no `value`"
+                ))
+                .at(source, v.span())
+                .with_help(format!(
+                    "write `{{ value = ..., reason = \"...\" }}` ({})",
+                    decl.label
+                )));
             };
             if let Some(r) = &reason
                 && r.get_ref().trim().is_empty()
             {
-                return Err(Diagnostic::new(format!("the `reason` of `{path}` must not be empty")).at(source, r.span()));
+                return Err(
+                    Diagnostic::new(format!("the `reason` of `{path}` must not be empty"))
+                        .at(source, r.span()),
+                );
             }
-            (inner, reason.map(Spanned::into_inner), note.map(Spanned::into_inner))
+            (
+                inner,
+                reason.map(Spanned::into_inner),
+                note.map(Spanned::into_inner),
+            )
         }
         _ => (v, None, None),
     };
@@ -340,26 +394,43 @@ fn read_value(source: &SourceFile, rubric: &Rubric, index: usize, v: &Spanned<De
                 _ => decimal(source, inner, &format!("`{path}`"))?,
             };
             if d < Decimal::ZERO {
-                return Err(at(format!("`{path}` ({}) cannot be negative, found {d}", decl.label)));
+                return Err(at(format!(
+                    "`{path}` ({}) cannot be negative, found {d}",
+                    decl.label
+                )));
             }
             if decl.kind == FactKind::Count && !d.fract().is_zero() {
-                return Err(at(format!("`{path}` ({}) must be a whole number, found {d}", decl.label)));
+                return Err(at(format!(
+                    "`{path}` ({}) must be a whole number, found {d}",
+                    decl.label
+                )));
             }
             FactValue::Number(d)
         }
         FactKind::Rate => match inner.get_ref() {
             DeValue::String(s) => match parse_percent(s) {
                 Some(Ok(d)) if d >= Decimal::ZERO => FactValue::Number(d),
-                Some(Ok(d)) => return Err(at(format!("`{path}` ({}) cannot be negative, found {d}", decl.label))),
+                Some(Ok(d)) => {
+                    return Err(at(format!(
+                        "`{path}` ({}) cannot be negative, found {d}",
+                        decl.label
+                    )));
+                }
                 Some(Err(e)) => return Err(at(format!("`{path}`: {e}"))),
                 None => {
-                    return Err(at(format!("`{path}` ({}) must be a rate such as \"96.5%\" or 0.965, found `\"{s}\"`", decl.label)));
+                    return Err(at(format!(
+                        "`{path}` ({}) must be a rate such as \"96.5%\" or 0.965, found `\"{s}\"`",
+                        decl.label
+                    )));
                 }
             },
             _ => {
                 let d = decimal(source, inner, &format!("`{path}`"))?;
                 if d < Decimal::ZERO {
-                    return Err(at(format!("`{path}` ({}) cannot be negative, found {d}", decl.label)));
+                    return Err(at(format!(
+                        "`{path}` ({}) cannot be negative, found {d}",
+                        decl.label
+                    )));
                 }
                 if d > Decimal::ONE {
                     let text = source.text().get(inner.span()).unwrap_or("");
@@ -371,7 +442,13 @@ fn read_value(source: &SourceFile, rubric: &Rubric, index: usize, v: &Spanned<De
         },
         FactKind::Bool => match inner.get_ref() {
             DeValue::Boolean(b) => FactValue::Bool(*b),
-            other => return Err(at(format!("`{path}` ({}) must be true or false, found {}", decl.label, type_name(other)))),
+            other => {
+                return Err(at(format!(
+                    "`{path}` ({}) must be true or false, found {}",
+                    decl.label,
+                    type_name(other)
+                )));
+            }
         },
         FactKind::Choice(choices) => choose(source, path, &decl.label, choices, inner)?,
         FactKind::Tier(labels) => {
@@ -387,7 +464,9 @@ fn read_value(source: &SourceFile, rubric: &Rubric, index: usize, v: &Spanned<De
             DeValue::Integer(_) | DeValue::Float(_) => {
                 let d = decimal(source, inner, &format!("`{path}`"))?;
                 if d < Decimal::ZERO {
-                    return Err(at(format!("the partial score of `{path}` cannot be negative")));
+                    return Err(at(format!(
+                        "the partial score of `{path}` cannot be negative"
+                    )));
                 }
                 if reason.is_none() {
                     return Err(needs_reason("given partial credit"));
@@ -447,7 +526,8 @@ fn choose(
     if choices.iter().any(|c| c == s.as_ref()) {
         return Ok(FactValue::Text(s.to_string()));
     }
-    let mut d = Diagnostic::new(format!("`{s}` is not an answer of `{path}` ({label})")).at(source, inner.span());
+    let mut d = Diagnostic::new(format!("`{s}` is not an answer of `{path}` ({label})"))
+        .at(source, inner.span());
     d = match suggest(s, choices.iter().map(String::as_str)) {
         Some(c) => d.with_help(format!("did you mean `{c}`?")),
         None => d.with_help(format!("the answers are: {}", quoted(choices))),
@@ -456,7 +536,11 @@ fn choose(
 }
 
 fn quoted(items: &[String]) -> String {
-    items.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ")
+    items
+        .iter()
+        .map(|c| format!("\"{c}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl Facts {

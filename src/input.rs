@@ -62,7 +62,11 @@ pub fn read_source(path: &Path) -> Result<SourceFile, InputError> {
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok(SourceFile::new(path, text)),
         Err(e) => {
-            let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
+            let line = bytes[..e.valid_up_to()]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                + 1;
             Err(InputError::NotUtf8 {
                 path: path.to_path_buf(),
                 line,
@@ -84,7 +88,9 @@ pub fn load(facts_path: &Path, rubric_path: Option<&Path>) -> Result<(Rubric, Fa
     if source.text().trim().is_empty() {
         return Err(Diagnostic::new("the facts file is empty")
             .at(&source, 0..0)
-            .with_help("`perfeval rubric list` shows the rubric ids; start with `rubric = \"<id>\"`")
+            .with_help(
+                "`perfeval rubric list` shows the rubric ids; start with `rubric = \"<id>\"`",
+            )
             .into());
     }
     let doc = FactsDocument::parse(&source)?;
@@ -108,10 +114,14 @@ pub fn load(facts_path: &Path, rubric_path: Option<&Path>) -> Result<(Rubric, Fa
         None => {
             let all = rubric::shipped::all()?;
             match all.iter().position(|r| &r.meta.id == id.get_ref()) {
-                Some(i) => all.into_iter().nth(i).ok_or_else(|| Diagnostic::new("internal error"))?,
+                Some(i) => all
+                    .into_iter()
+                    .nth(i)
+                    .ok_or_else(|| Diagnostic::new("internal error"))?,
                 None => {
                     let ids: Vec<&str> = all.iter().map(|r| r.meta.id.as_str()).collect();
-                    let mut d = Diagnostic::new(format!("unknown rubric `{}`", id.get_ref())).at(&source, id.span());
+                    let mut d = Diagnostic::new(format!("unknown rubric `{}`", id.get_ref()))
+                        .at(&source, id.span());
                     d = match crate::diagnostic::suggest(id.get_ref(), ids.iter().copied()) {
                         Some(s) => d.with_help(format!("did you mean `{s}`?")),
                         None => d.with_help(format!(

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use cli::{Cli, Command, Format};
+use cli::{Cli, Command, Format, RubricCommand};
 use perfeval::input::{self, InputError};
 use perfeval::render::{Explain, Json, Render, Table};
 use perfeval::rubric::shipped;
@@ -45,7 +45,13 @@ fn run(cli: Cli) -> Result<Vec<u8>, Failure> {
             width,
         } => {
             let (r, f) = input::load(&facts, rubric.rubric.as_deref())?;
-            let report = score::evaluate(&r, &f, Options { strict: rubric.strict })?;
+            let report = score::evaluate(
+                &r,
+                &f,
+                Options {
+                    strict: rubric.strict,
+                },
+            )?;
             Ok(match format {
                 Format::Table => Table { width }.render(&report),
                 Format::Json => Json.render(&report),
@@ -58,7 +64,10 @@ fn run(cli: Cli) -> Result<Vec<u8>, Failure> {
         } => {
             let (r, f) = input::load(&facts, rubric.rubric.as_deref())?;
             let Some(i) = r.find_indicator(&indicator) else {
-                let names = r.indicators.iter().flat_map(|i| [i.id.as_str(), i.name.as_str()]);
+                let names = r
+                    .indicators
+                    .iter()
+                    .flat_map(|i| [i.id.as_str(), i.name.as_str()]);
                 let hint = match perfeval::diagnostic::suggest(&indicator, names) {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => format!("`perfeval score {}` lists the indicators", facts.display()),
@@ -68,10 +77,18 @@ fn run(cli: Cli) -> Result<Vec<u8>, Failure> {
                     r.meta.id
                 )));
             };
-            let report = score::evaluate(&r, &f, Options { strict: rubric.strict })?;
+            let report = score::evaluate(
+                &r,
+                &f,
+                Options {
+                    strict: rubric.strict,
+                },
+            )?;
             Ok(Explain { indicator: i }.render(&report))
         }
-        Command::Rubrics => {
+        Command::Rubric {
+            command: RubricCommand::List,
+        } => {
             let rubrics = shipped::all().map_err(|d| Failure::Input(InputError::Invalid(d)))?;
             let mut out = String::new();
             for r in rubrics {

@@ -75,7 +75,10 @@ pub fn parse_decimal(literal: &str) -> Result<Decimal, NumberError> {
                 digits: zeros + all_digits.len(),
             });
         }
-        ("0".to_string(), format!("{}{all_digits}", "0".repeat(zeros)))
+        (
+            "0".to_string(),
+            format!("{}{all_digits}", "0".repeat(zeros)),
+        )
     } else {
         let point = usize::try_from(point).unwrap_or(usize::MAX);
         if point >= all_digits.len() {
@@ -251,10 +254,22 @@ mod tests {
             parse_decimal("0.12345678901"),
             Err(NumberError::TooManyFractionDigits { digits: 11, .. })
         ));
-        assert!(matches!(parse_decimal("inf"), Err(NumberError::NotFinite(_))));
-        assert!(matches!(parse_decimal("nan"), Err(NumberError::NotFinite(_))));
-        assert!(matches!(parse_decimal("1e40"), Err(NumberError::TooManyIntegerDigits { .. })));
-        assert!(matches!(parse_decimal("abc"), Err(NumberError::Malformed(_))));
+        assert!(matches!(
+            parse_decimal("inf"),
+            Err(NumberError::NotFinite(_))
+        ));
+        assert!(matches!(
+            parse_decimal("nan"),
+            Err(NumberError::NotFinite(_))
+        ));
+        assert!(matches!(
+            parse_decimal("1e40"),
+            Err(NumberError::TooManyIntegerDigits { .. })
+        ));
+        assert!(matches!(
+            parse_decimal("abc"),
+            Err(NumberError::Malformed(_))
+        ));
     }
 
     #[test]
@@ -275,7 +290,10 @@ mod tests {
         ];
         for (input, away, even, trunc) in cases {
             let v = d(input);
-            assert_eq!(round(v, 2, RoundingMode::HalfAwayFromZero).to_string(), away);
+            assert_eq!(
+                round(v, 2, RoundingMode::HalfAwayFromZero).to_string(),
+                away
+            );
             assert_eq!(round(v, 2, RoundingMode::HalfEven).to_string(), even);
             assert_eq!(round(v, 2, RoundingMode::Truncate).to_string(), trunc);
         }

@@ -296,10 +296,7 @@ fn check(
                         && ta != tb
                     {
                         errors.push(CheckError {
-                            message: format!(
-                                "`{}` compares {ta} with {tb}",
-                                op.symbol()
-                            ),
+                            message: format!("`{}` compares {ta} with {tb}", op.symbol()),
                             span,
                             help: None,
                         });

@@ -80,7 +80,10 @@ impl<'t> Parser<'t> {
         } else {
             Err(ParseError {
                 message: format!("expected `{word}`"),
-                span: self.peek().map(|t| t.span.clone()).unwrap_or(self.eof_span()),
+                span: self
+                    .peek()
+                    .map(|t| t.span.clone())
+                    .unwrap_or(self.eof_span()),
             })
         }
     }
@@ -110,7 +113,9 @@ impl<'t> Parser<'t> {
     }
 
     fn current_span(&self) -> Range<usize> {
-        self.peek().map(|t| t.span.clone()).unwrap_or(self.eof_span())
+        self.peek()
+            .map(|t| t.span.clone())
+            .unwrap_or(self.eof_span())
     }
 
     fn expr(&mut self) -> Result<Node, ParseError> {

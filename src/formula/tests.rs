@@ -28,7 +28,9 @@ fn parse_value(text: &str) -> Value {
     match text {
         "true" => Value::Bool(true),
         "false" => Value::Bool(false),
-        n => Value::Number(parse_decimal(n).unwrap_or_else(|e| panic!("bad corpus value {n}: {e}"))),
+        n => {
+            Value::Number(parse_decimal(n).unwrap_or_else(|e| panic!("bad corpus value {n}: {e}")))
+        }
     }
 }
 
@@ -37,7 +39,9 @@ fn run(expression: &str, names: &str) -> String {
     let mut index = HashMap::new();
     let mut values = Vec::new();
     for binding in names.split(',').map(str::trim).filter(|b| !b.is_empty()) {
-        let (name, value) = binding.split_once('=').unwrap_or_else(|| panic!("bad binding {binding}"));
+        let (name, value) = binding
+            .split_once('=')
+            .unwrap_or_else(|| panic!("bad binding {binding}"));
         index.insert(name.trim().to_string(), values.len());
         values.push(parse_value(value.trim()));
     }
@@ -57,7 +61,9 @@ fn run(expression: &str, names: &str) -> String {
     if let Err(errors) = formula.resolve(&lookup, &|_| None) {
         return format!("error: {}", errors[0].message);
     }
-    match formula.eval(&mut Bindings { values: values.clone() }) {
+    match formula.eval(&mut Bindings {
+        values: values.clone(),
+    }) {
         Ok(Value::Number(n)) => n.normalize().to_string(),
         Ok(Value::Bool(b)) => b.to_string(),
         Err(e) => format!("error: {e}"),
@@ -75,7 +81,12 @@ fn corpus() {
             continue;
         }
         let fields: Vec<&str> = line.split(';').map(str::trim).collect();
-        assert_eq!(fields.len(), 3, "line {}: expected `expression ; names ; expected`", n + 1);
+        assert_eq!(
+            fields.len(),
+            3,
+            "line {}: expected `expression ; names ; expected`",
+            n + 1
+        );
         let got = run(fields[0], fields[1]);
         let want = fields[2];
         let ok = match want.strip_prefix("error: ") {
@@ -83,7 +94,11 @@ fn corpus() {
             None => got == want,
         };
         if !ok {
-            failures.push(format!("line {}: `{}` gave `{got}`, expected `{want}`", n + 1, fields[0]));
+            failures.push(format!(
+                "line {}: `{}` gave `{got}`, expected `{want}`",
+                n + 1,
+                fields[0]
+            ));
         }
         count += 1;
     }
@@ -95,7 +110,10 @@ fn corpus() {
 fn deep_nesting_is_an_error_not_a_stack_overflow() {
     let text = format!("{}1{}", "(".repeat(10_000), ")".repeat(10_000));
     let err = parse(&text).err().map(|e| e.message);
-    assert_eq!(err, Some(format!("the formula nests deeper than {MAX_DEPTH} levels")));
+    assert_eq!(
+        err,
+        Some(format!("the formula nests deeper than {MAX_DEPTH} levels"))
+    );
     let text = format!("{}1", "-".repeat(10_000));
     assert!(parse(&text).is_err());
 }

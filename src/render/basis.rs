@@ -17,6 +17,15 @@ pub(crate) fn fact_unit(rubric: &Rubric, fact: usize) -> &str {
     }
 }
 
+/// `12` and `人` → `12 人`; no trailing space without a unit.
+pub(crate) fn with_unit(value: String, unit: &str) -> String {
+    if unit.is_empty() {
+        value
+    } else {
+        format!("{value} {unit}")
+    }
+}
+
 /// The basis of leaf `index`, e.g. `政府采购执行率 99.19%；符合 1/1 项`.
 pub fn basis(report: &Report<'_>, index: usize) -> String {
     let Some(trace) = report.leaf(index) else {
@@ -27,9 +36,6 @@ pub fn basis(report: &Report<'_>, index: usize) -> String {
         return String::new();
     };
     let mut items = Vec::new();
-    if trace.override_applied() {
-        items.push(format!("人工调整，规则得分 {}", trace.rule_score));
-    }
     match trace.outcome {
         Outcome::Vetoed(k) => items.push(format!("否决：{}", rule.vetoes[k].reason)),
         Outcome::Exempt(k) => items.push(format!("直接得分：{}", rule.exemptions[k].reason)),
@@ -77,14 +83,29 @@ pub fn basis(report: &Report<'_>, index: usize) -> String {
         }
         items.push(s);
     }
+    if trace.override_applied() {
+        items.push(format!(
+            "规则得分 {}，人工调整为 {}",
+            trace.rule_score, trace.score
+        ));
+    }
     items.join("；")
 }
 
-fn deduction_basis(rubric: &Rubric, part: &crate::rubric::Part, _trace: &LeafTrace, count: rust_decimal::Decimal) -> String {
+fn deduction_basis(
+    rubric: &Rubric,
+    part: &crate::rubric::Part,
+    _trace: &LeafTrace,
+    count: rust_decimal::Decimal,
+) -> String {
     if let PartKind::Deduction { count: f, .. } = &part.kind
         && let [Target::Fact(i)] = f.targets().as_slice()
     {
-        return format!("{} {}{}", rubric.facts[*i].label, plain(count), fact_unit(rubric, *i));
+        return format!(
+            "{} {}",
+            rubric.facts[*i].label,
+            with_unit(plain(count), fact_unit(rubric, *i))
+        );
     }
     format!("扣分 {} 次", plain(count))
 }

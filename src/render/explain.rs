@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::basis::fact_unit;
+use super::basis::{fact_unit, with_unit};
 use super::{Render, basis};
 use crate::facts::{CheckValue, FactValue};
 use crate::formula::Value;
@@ -27,8 +27,16 @@ fn indent(text: &str, by: &str) -> String {
 fn bound_text(b: Option<Bound>, lower: bool) -> String {
     match (b, lower) {
         (None, _) => String::new(),
-        (Some(b), true) => format!("{} {}", if b.inclusive { ">=" } else { ">" }, plain(b.value)),
-        (Some(b), false) => format!("{} {}", if b.inclusive { "<=" } else { "<" }, plain(b.value)),
+        (Some(b), true) => format!(
+            "{} {}",
+            if b.inclusive { ">=" } else { ">" },
+            plain(b.value)
+        ),
+        (Some(b), false) => format!(
+            "{} {}",
+            if b.inclusive { "<=" } else { "<" },
+            plain(b.value)
+        ),
     }
 }
 
@@ -37,27 +45,34 @@ fn tier_text(t: &Tier) -> String {
         .into_iter()
         .filter(|s| !s.is_empty())
         .collect();
-    let bounds = if bounds.is_empty() { "any value".to_string() } else { bounds.join(" and ") };
+    let bounds = if bounds.is_empty() {
+        "any value".to_string()
+    } else {
+        bounds.join(" and ")
+    };
     format!("{} → {} ({bounds})", t.label, plain(t.points))
 }
 
 fn show_value(rubric: &Rubric, f: usize, report: &Report<'_>) -> String {
     let decl = &rubric.facts[f];
     let unit = fact_unit(rubric, f);
-    let with_unit = |s: String| if unit.is_empty() { s } else { format!("{s} {unit}") };
     match report.facts.values[f].as_ref().map(|e| &e.value) {
         Some(FactValue::Number(n)) if decl.kind == crate::rubric::FactKind::Rate => {
             format!("{} ({})", plain(*n), Display::Percent.show(*n))
         }
-        Some(FactValue::Number(n)) => with_unit(plain(*n)),
+        Some(FactValue::Number(n)) => with_unit(n.to_string(), unit),
         Some(FactValue::Bool(b)) => b.to_string(),
         Some(FactValue::Text(t)) => format!("\"{t}\""),
         Some(FactValue::Check(CheckValue::Met)) => "true (met)".into(),
         Some(FactValue::Check(CheckValue::NotMet)) => "false (not met)".into(),
-        Some(FactValue::Check(CheckValue::Partial(p))) => format!("{} points (partly met)", plain(*p)),
+        Some(FactValue::Check(CheckValue::Partial(p))) => {
+            format!("{} points (partly met)", plain(*p))
+        }
         Some(FactValue::Judgment(j)) => format!("{} points", plain(*j)),
         None => match &decl.default {
-            Some(DefaultValue::Number(n)) => format!("{} (default: not in the file)", with_unit(plain(*n))),
+            Some(DefaultValue::Number(n)) => {
+                format!("{} (default: not in the file)", with_unit(plain(*n), unit))
+            }
             Some(DefaultValue::Bool(b)) => format!("{b} (default: not in the file)"),
             None => "(not given)".into(),
         },
@@ -67,21 +82,42 @@ fn show_value(rubric: &Rubric, f: usize, report: &Report<'_>) -> String {
 fn part_line(rubric: &Rubric, kind: &PartKind, trace_detail: Option<&PartDetail>) -> String {
     match kind {
         PartKind::Formula { score } => format!("score = {}", score.text),
-        PartKind::Tiers { value, tiers, judged_by } => {
+        PartKind::Tiers {
+            value,
+            tiers,
+            judged_by,
+        } => {
             let mut s = format!("tiers on {}:", value.text);
             for t in tiers {
                 let _ = write!(s, "\n        {}", tier_text(t));
             }
             if let Some(j) = judged_by {
-                let _ = write!(s, "\n        or an evaluator's tier in `{}`", rubric.facts[*j].path);
+                let _ = write!(
+                    s,
+                    "\n        or an evaluator's tier in `{}`",
+                    rubric.facts[*j].path
+                );
             }
-            if let Some(PartDetail::Tier { tier, value, judged_by }) = trace_detail {
+            if let Some(PartDetail::Tier {
+                tier,
+                value,
+                judged_by,
+            }) = trace_detail
+            {
                 match (value, judged_by) {
                     (Some(v), _) => {
-                        let _ = write!(s, "\n      value {} falls in tier `{}`", v, tiers[*tier].label);
+                        let _ = write!(
+                            s,
+                            "\n      value {} falls in tier `{}`",
+                            v, tiers[*tier].label
+                        );
                     }
                     (None, Some(j)) => {
-                        let _ = write!(s, "\n      the evaluator chose tier `{}` (`{}`)", tiers[*tier].label, rubric.facts[*j].path);
+                        let _ = write!(
+                            s,
+                            "\n      the evaluator chose tier `{}` (`{}`)",
+                            tiers[*tier].label, rubric.facts[*j].path
+                        );
                     }
                     (None, None) => {}
                 }
@@ -91,15 +127,27 @@ fn part_line(rubric: &Rubric, kind: &PartKind, trace_detail: Option<&PartDetail>
         PartKind::Check { fact } => format!("checklist item `{}`", rubric.facts[*fact].path),
         PartKind::Judgment { fact } => format!("evaluator's score `{}`", rubric.facts[*fact].path),
         PartKind::Deduction { count, per, floor } => {
-            let mut s = format!("points − {} × ({}), at least {}", plain(*per), count.text, plain(*floor));
+            let mut s = format!(
+                "points − {} × ({}), at least {}",
+                plain(*per),
+                count.text,
+                plain(*floor)
+            );
             if let Some(PartDetail::Deduction { count }) = trace_detail {
                 let _ = write!(s, "\n      count = {}", plain(*count));
             }
             s
         }
         PartKind::Category { fact, points } => {
-            let table: Vec<String> = points.iter().map(|(c, p)| format!("{c} → {}", plain(*p))).collect();
-            let mut s = format!("by the answer of `{}`: {}", rubric.facts[*fact].path, table.join(", "));
+            let table: Vec<String> = points
+                .iter()
+                .map(|(c, p)| format!("{c} → {}", plain(*p)))
+                .collect();
+            let mut s = format!(
+                "by the answer of `{}`: {}",
+                rubric.facts[*fact].path,
+                table.join(", ")
+            );
             if let Some(PartDetail::Category { answer, .. }) = trace_detail {
                 let _ = write!(s, "\n      answer: {answer}");
             }
@@ -111,13 +159,19 @@ fn part_line(rubric: &Rubric, kind: &PartKind, trace_detail: Option<&PartDetail>
 fn explain_leaf(out: &mut String, report: &Report<'_>, index: usize, trace: &LeafTrace) {
     let rubric = report.rubric;
     let ind = &rubric.indicators[index];
-    let Some(rule) = ind.rule.as_ref() else { return };
+    let Some(rule) = ind.rule.as_ref() else {
+        return;
+    };
     out.push_str("Rule:\n");
     for v in &rule.vetoes {
         let _ = writeln!(out, "  veto: when {} → 0 ({})", v.formula.text, v.reason);
     }
     for e in &rule.exemptions {
-        let _ = writeln!(out, "  exempt: when {} → full points ({})", e.formula.text, e.reason);
+        let _ = writeln!(
+            out,
+            "  exempt: when {} → full points ({})",
+            e.formula.text, e.reason
+        );
     }
     for (k, part) in rule.parts.iter().enumerate() {
         let detail = trace.parts.get(k).map(|p| &p.detail);
@@ -134,7 +188,13 @@ fn explain_leaf(out: &mut String, report: &Report<'_>, index: usize, trace: &Lea
             if p.raw == p.score {
                 let _ = writeln!(out, "      → {}", plain(p.score));
             } else {
-                let _ = writeln!(out, "      → {}, clamped to 0..{} → {}", plain(p.raw), plain(part.points), plain(p.score));
+                let _ = writeln!(
+                    out,
+                    "      → {}, clamped to 0..{} → {}",
+                    plain(p.raw),
+                    plain(part.points),
+                    plain(p.score)
+                );
             }
         }
     }
@@ -142,7 +202,13 @@ fn explain_leaf(out: &mut String, report: &Report<'_>, index: usize, trace: &Lea
         out.push_str("Facts:\n");
         for &f in &trace.facts_used {
             let decl = &rubric.facts[f];
-            let _ = writeln!(out, "  {} ({}) = {}", decl.path, decl.label, show_value(rubric, f, report));
+            let _ = writeln!(
+                out,
+                "  {} ({}) = {}",
+                decl.path,
+                decl.label,
+                show_value(rubric, f, report)
+            );
             if let Some(e) = report.facts.values[f].as_ref() {
                 if let Some(r) = &e.reason {
                     let _ = writeln!(out, "      reason: {r}");
@@ -151,7 +217,12 @@ fn explain_leaf(out: &mut String, report: &Report<'_>, index: usize, trace: &Lea
                     let _ = writeln!(out, "      note: {n}");
                 }
                 let pos = report.facts.source.position(e.span.start);
-                let _ = writeln!(out, "      at {}:{}", report.facts.source.name().display(), pos.line);
+                let _ = writeln!(
+                    out,
+                    "      at {}:{}",
+                    report.facts.source.name().display(),
+                    pos.line
+                );
             }
         }
     }
@@ -159,13 +230,23 @@ fn explain_leaf(out: &mut String, report: &Report<'_>, index: usize, trace: &Lea
         out.push_str("Values:\n");
         for (k, v) in &trace.lets {
             let l = &rule.lets[*k];
-            let label = l.label.as_deref().map(|s| format!(" ({s})")).unwrap_or_default();
+            let label = l
+                .label
+                .as_deref()
+                .map(|s| format!(" ({s})"))
+                .unwrap_or_default();
             let shown = match v {
-                Value::Number(n) if l.display == Display::Percent => format!("{n} ({})", Display::Percent.show(*n)),
+                Value::Number(n) if l.display == Display::Percent => {
+                    format!("{n} ({})", Display::Percent.show(*n))
+                }
                 Value::Number(n) => n.to_string(),
                 Value::Bool(b) => b.to_string(),
             };
-            let _ = writeln!(out, "  {}{label} = {}\n      = {shown}", l.name, l.formula.text);
+            let _ = writeln!(
+                out,
+                "  {}{label} = {}\n      = {shown}",
+                l.name, l.formula.text
+            );
         }
     }
     out.push_str("Result:\n");
@@ -174,7 +255,12 @@ fn explain_leaf(out: &mut String, report: &Report<'_>, index: usize, trace: &Lea
             let _ = writeln!(out, "  vetoed: {} → 0", rule.vetoes[k].reason);
         }
         Outcome::Exempt(k) => {
-            let _ = writeln!(out, "  exempt: {} → {}", rule.exemptions[k].reason, plain(ind.points));
+            let _ = writeln!(
+                out,
+                "  exempt: {} → {}",
+                rule.exemptions[k].reason,
+                plain(ind.points)
+            );
         }
         Outcome::Scored => {
             let _ = writeln!(out, "  sum of parts = {}", trace.raw);
@@ -190,7 +276,11 @@ fn explain_leaf(out: &mut String, report: &Report<'_>, index: usize, trace: &Lea
     );
     if let Some(o) = &trace.override_ {
         if trace.override_applied() {
-            let _ = writeln!(out, "  overridden in the facts file → {}\n      reason: {}", trace.score, o.reason);
+            let _ = writeln!(
+                out,
+                "  overridden in the facts file → {}\n      reason: {}",
+                trace.score, o.reason
+            );
         } else {
             let _ = writeln!(out, "  override to {} ignored (--strict)", o.score);
         }
@@ -213,8 +303,18 @@ impl Render for Explain {
         let mut out = String::new();
         let _ = writeln!(out, "{} ({})", ind.name, ind.id);
         let _ = writeln!(out, "{}", path.join(" › "));
-        let level = rubric.meta.levels.get(ind.level - 1).map(String::as_str).unwrap_or("");
-        let _ = writeln!(out, "{level}，分值 {}，得分 {}", plain(ind.points), report.scores[i]);
+        let level = rubric
+            .meta
+            .levels
+            .get(ind.level - 1)
+            .map(String::as_str)
+            .unwrap_or("");
+        let _ = writeln!(
+            out,
+            "{level}，分值 {}，得分 {}",
+            plain(ind.points),
+            report.scores[i]
+        );
         if !ind.description.is_empty() {
             let _ = write!(out, "\n指标说明:\n{}", indent(&ind.description, "  "));
         }
@@ -234,7 +334,14 @@ impl Render for Explain {
                 out.push_str("Score: the sum of\n");
                 for &c in &ind.children {
                     let child = &rubric.indicators[c];
-                    let _ = writeln!(out, "  {} ({}) {} / {}", child.name, child.id, report.scores[c], plain(child.points));
+                    let _ = writeln!(
+                        out,
+                        "  {} ({}) {} / {}",
+                        child.name,
+                        child.id,
+                        report.scores[c],
+                        plain(child.points)
+                    );
                 }
                 let _ = writeln!(out, "  = {} / {}", report.scores[i], plain(ind.points));
             }

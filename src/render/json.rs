@@ -20,7 +20,7 @@ struct WireReport<'a> {
     rubric: WireRubric<'a>,
     facts_file: String,
     department: &'a str,
-    year: Option<i64>,
+    year: i64,
     strict: bool,
     points: String,
     total: String,
@@ -161,7 +161,14 @@ fn leaf<'a>(report: &'a Report<'a>, i: usize) -> Option<WireLeaf<'a>> {
                 answer: None,
             };
             match (&t.detail, &p.kind) {
-                (PartDetail::Tier { tier, value, judged_by }, PartKind::Tiers { tiers, .. }) => {
+                (
+                    PartDetail::Tier {
+                        tier,
+                        value,
+                        judged_by,
+                    },
+                    PartKind::Tiers { tiers, .. },
+                ) => {
                     w.tier = Some(&tiers[*tier].label);
                     w.value = value.map(|v| v.to_string());
                     w.judged = Some(judged_by.is_some());
@@ -191,7 +198,9 @@ fn leaf<'a>(report: &'a Report<'a>, i: usize) -> Option<WireLeaf<'a>> {
             let entry = report.facts.values[f].as_ref();
             let value = match (entry, &decl.default) {
                 (Some(e), _) => wire_fact_value(&e.value),
-                (None, Some(crate::rubric::DefaultValue::Number(n))) => serde_json::Value::String(n.to_string()),
+                (None, Some(crate::rubric::DefaultValue::Number(n))) => {
+                    serde_json::Value::String(n.to_string())
+                }
                 (None, Some(crate::rubric::DefaultValue::Bool(b))) => serde_json::Value::Bool(*b),
                 (None, None) => serde_json::Value::Null,
             };

@@ -24,14 +24,9 @@ impl Render for Table {
         let levels = &rubric.meta.levels;
         let mut table = comfy_table::Table::new();
         table.load_style(UTF8_FULL_CONDENSED);
-        match self.width {
-            Some(w) => {
-                table.set_content_arrangement(ContentArrangement::DynamicFullWidth);
-                table.set_width(w);
-            }
-            None => {
-                table.set_content_arrangement(ContentArrangement::Dynamic);
-            }
+        table.set_content_arrangement(ContentArrangement::Dynamic);
+        if let Some(w) = self.width {
+            table.set_width(w);
         }
         let mut header: Vec<Cell> = levels.iter().map(Cell::new).collect();
         header.extend(["分值", "得分", "依据"].map(Cell::new));
@@ -39,7 +34,13 @@ impl Render for Table {
         for i in rubric.preorder() {
             let ind = &rubric.indicators[i];
             let mut row: Vec<Cell> = (1..=levels.len())
-                .map(|l| Cell::new(if l == ind.level { ind.name.as_str() } else { "" }))
+                .map(|l| {
+                    Cell::new(if l == ind.level {
+                        ind.name.as_str()
+                    } else {
+                        ""
+                    })
+                })
                 .collect();
             let mut score = report.scores[i].to_string();
             if report.leaf(i).is_some_and(|l| l.override_applied()) {
@@ -59,13 +60,13 @@ impl Render for Table {
 
         let mut out = String::new();
         out.push_str(&format!(
-            "{}（{} v{}）\n{}",
-            rubric.meta.title, rubric.meta.id, rubric.meta.version, report.facts.department
+            "{}（{} v{}）\n{} · {} 年度\n",
+            rubric.meta.title,
+            rubric.meta.id,
+            rubric.meta.version,
+            report.facts.department,
+            report.facts.year
         ));
-        if let Some(year) = report.facts.year {
-            out.push_str(&format!(" · {year} 年度"));
-        }
-        out.push('\n');
         out.push_str(&table.to_string());
         out.push('\n');
         out.push_str(&format!(

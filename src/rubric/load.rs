@@ -26,6 +26,9 @@ pub const MAX_INDICATORS: usize = 2_000;
 /// Most facts a rubric may declare.
 pub const MAX_FACTS: usize = 5_000;
 
+/// For each `tier` fact, the tier labels and `judged_by` span of every tiers part naming it.
+type TierUsers = HashMap<usize, Vec<(Vec<String>, Range<usize>)>>;
+
 /// Loads and validates a rubric.
 pub fn load(source: &SourceFile) -> Result<Rubric, Diagnostics> {
     let doc = parse_document(source).map_err(|d| Diagnostics(vec![d]))?;
@@ -33,7 +36,11 @@ pub fn load(source: &SourceFile) -> Result<Rubric, Diagnostics> {
     let mut root = Table::new(source, doc.get_ref(), doc.span(), "the rubric file");
 
     let meta = root
-        .table("rubric", Some("the rubric's id, title and total"), &mut diags)
+        .table(
+            "rubric",
+            Some("the rubric's id, title and total"),
+            &mut diags,
+        )
         .and_then(|t| read_meta(t, &mut diags));
     let rounding = root
         .table("rounding", Some("scale and mode"), &mut diags)
@@ -53,8 +60,11 @@ pub fn load(source: &SourceFile) -> Result<Rubric, Diagnostics> {
     }
     if facts.len() > MAX_FACTS {
         diags.push(
-            Diagnostic::new(format!("the rubric declares {} facts; at most {MAX_FACTS} are accepted", facts.len()))
-                .at(source, 0..0),
+            Diagnostic::new(format!(
+                "the rubric declares {} facts; at most {MAX_FACTS} are accepted",
+                facts.len()
+            ))
+            .at(source, 0..0),
         );
     }
     let indicator_tables = root.tables("indicator", &mut diags);
@@ -69,7 +79,7 @@ pub fn load(source: &SourceFile) -> Result<Rubric, Diagnostics> {
         );
         return Err(diags);
     }
-    let mut tier_users: HashMap<usize, Vec<(Vec<String>, Range<usize>)>> = HashMap::new();
+    let mut tier_users: TierUsers = HashMap::new();
     let mut raw = Vec::new();
     for t in indicator_tables {
         if let Some(ind) = read_indicator(t, &facts, &mut tier_users, &mut diags) {
@@ -100,7 +110,7 @@ pub fn load(source: &SourceFile) -> Result<Rubric, Diagnostics> {
     let (indicators, roots) = build_tree(source, raw, &meta, &mut diags);
     check_grades(source, &grades, &meta, doc.span(), &mut diags);
     let mut grades: Vec<Grade> = grades.into_iter().map(|(g, _)| g).collect();
-    grades.sort_by(|a, b| b.min.cmp(&a.min));
+    grades.sort_by_key(|g| std::cmp::Reverse(g.min));
     diags.into_result(Rubric {
         meta,
         rounding,
@@ -136,14 +146,19 @@ fn read_meta(mut t: Table<'_, '_>, diags: &mut Diagnostics) -> Option<Meta> {
         && !is_identifier(id.get_ref(), true)
     {
         diags.push(
-            Diagnostic::new(format!("rubric id `{}` may only use ASCII letters, digits, `-` and `_`", id.get_ref()))
-                .at(t.source, id.span()),
+            Diagnostic::new(format!(
+                "rubric id `{}` may only use ASCII letters, digits, `-` and `_`",
+                id.get_ref()
+            ))
+            .at(t.source, id.span()),
         );
     }
     if let Some(levels) = &levels
         && levels.is_empty()
     {
-        diags.push(Diagnostic::new("`levels` must name at least one level").at(t.source, t.span.clone()));
+        diags.push(
+            Diagnostic::new("`levels` must name at least one level").at(t.source, t.span.clone()),
+        );
     }
     t.context = "[rubric]".into();
     t.finish(diags);
@@ -168,8 +183,11 @@ fn string_list(
 ) -> Option<Vec<String>> {
     let DeValue::Array(items) = v.get_ref() else {
         diags.push(
-            Diagnostic::new(format!("{what} must be an array of strings, found {}", type_name(v.get_ref())))
-                .at(source, v.span()),
+            Diagnostic::new(format!(
+                "{what} must be an array of strings, found {}",
+                type_name(v.get_ref())
+            ))
+            .at(source, v.span()),
         );
         return None;
     };
@@ -179,8 +197,11 @@ fn string_list(
             DeValue::String(s) => out.push(s.to_string()),
             other => {
                 diags.push(
-                    Diagnostic::new(format!("{what} must hold strings, found {}", type_name(other)))
-                        .at(source, item.span()),
+                    Diagnostic::new(format!(
+                        "{what} must hold strings, found {}",
+                        type_name(other)
+                    ))
+                    .at(source, item.span()),
                 );
                 return None;
             }
@@ -192,7 +213,11 @@ fn string_list(
 fn read_rounding(mut t: Table<'_, '_>, diags: &mut Diagnostics) -> Option<Rounding> {
     t.context = "[rounding]".into();
     let scale = t.integer("scale", Some("decimal places of each leaf score"), diags);
-    let mode = t.string("mode", Some("the rounding mode, e.g. \"half_away_from_zero\" (四舍五入)"), diags);
+    let mode = t.string(
+        "mode",
+        Some("the rounding mode, e.g. \"half_away_from_zero\" (四舍五入)"),
+        diags,
+    );
     let source = t.source;
     t.finish(diags);
     let scale_value = scale.as_ref().map(|s| *s.get_ref());
@@ -200,7 +225,8 @@ fn read_rounding(mut t: Table<'_, '_>, diags: &mut Diagnostics) -> Option<Roundi
         Some(s @ 0..=10) => u32::try_from(s).ok(),
         Some(_) => {
             if let Some(s) = &scale {
-                diags.push(Diagnostic::new("`scale` must be between 0 and 10").at(source, s.span()));
+                diags
+                    .push(Diagnostic::new("`scale` must be between 0 and 10").at(source, s.span()));
             }
             None
         }
@@ -209,7 +235,8 @@ fn read_rounding(mut t: Table<'_, '_>, diags: &mut Diagnostics) -> Option<Roundi
     let mode = mode.and_then(|m| match RoundingMode::from_name(m.get_ref()) {
         Some(mode) => Some(mode),
         None => {
-            let mut d = Diagnostic::new(format!("unknown rounding mode `{}`", m.get_ref())).at(source, m.span());
+            let mut d = Diagnostic::new(format!("unknown rounding mode `{}`", m.get_ref()))
+                .at(source, m.span());
             d = match suggest(m.get_ref(), RoundingMode::NAMES) {
                 Some(s) => d.with_help(format!("did you mean `{s}`?")),
                 None => d.with_help(format!("the modes are: {}", RoundingMode::NAMES.join(", "))),
@@ -257,12 +284,18 @@ fn check_grades(
     let mut seen = HashSet::new();
     for (g, span) in grades {
         if !seen.insert(g.min) {
-            diags.push(Diagnostic::new(format!("two grade bands start at {}", g.min)).at(source, span.clone()));
+            diags.push(
+                Diagnostic::new(format!("two grade bands start at {}", g.min))
+                    .at(source, span.clone()),
+            );
         }
         if g.min < Decimal::ZERO || g.min > meta.total {
             diags.push(
-                Diagnostic::new(format!("grade `{}` starts at {}, outside 0..{}", g.name, g.min, meta.total))
-                    .at(source, span.clone()),
+                Diagnostic::new(format!(
+                    "grade `{}` starts at {}, outside 0..{}",
+                    g.name, g.min, meta.total
+                ))
+                .at(source, span.clone()),
             );
         }
     }
@@ -298,8 +331,11 @@ fn read_fact_group(
             match value.get_ref() {
                 DeValue::String(s) => groups.push((prefix.to_string(), s.to_string())),
                 other => diags.push(
-                    Diagnostic::new(format!("a group's `label` must be a string, found {}", type_name(other)))
-                        .at(source, value.span()),
+                    Diagnostic::new(format!(
+                        "a group's `label` must be a string, found {}",
+                        type_name(other)
+                    ))
+                    .at(source, value.span()),
                 ),
             }
             continue;
@@ -319,8 +355,10 @@ fn read_fact_group(
         }
         if prefix.is_empty() && RESERVED_FACT_ROOTS.contains(&name) {
             diags.push(
-                Diagnostic::new(format!("`{name}` is a reserved key of facts files and cannot name a fact"))
-                    .at(source, key.span()),
+                Diagnostic::new(format!(
+                    "`{name}` is a reserved key of facts files and cannot name a fact"
+                ))
+                .at(source, key.span()),
             );
             continue;
         }
@@ -349,7 +387,11 @@ fn read_fact(mut t: Table<'_, '_>, path: String, diags: &mut Diagnostics) -> Opt
     let source = t.source;
     let ty = t.string("type", Some("the fact's type"), diags);
     let label = t.string("label", Some("the fact's Chinese label"), diags);
-    let meaning = t.string("meaning", Some("what the fact means and where to find it"), diags);
+    let meaning = t.string(
+        "meaning",
+        Some("what the fact means and where to find it"),
+        diags,
+    );
     let unit = t.string("unit", None, diags);
     let choices = t.get("choices");
     let default = t.get("default");
@@ -380,7 +422,8 @@ fn read_fact(mut t: Table<'_, '_>, path: String, diags: &mut Diagnostics) -> Opt
             FactKind::Choice(list)
         }
         other => {
-            let mut d = Diagnostic::new(format!("unknown fact type `{other}`")).at(source, ty.span());
+            let mut d =
+                Diagnostic::new(format!("unknown fact type `{other}`")).at(source, ty.span());
             d = match suggest(other, FactKind::NAMES) {
                 Some(s) => d.with_help(format!("did you mean `{s}`?")),
                 None => d.with_help(format!("the types are: {}", FactKind::NAMES.join(", "))),
@@ -390,7 +433,10 @@ fn read_fact(mut t: Table<'_, '_>, path: String, diags: &mut Diagnostics) -> Opt
         }
     };
     if let (Some(c), false) = (choices, matches!(kind, FactKind::Choice(_))) {
-        diags.push(Diagnostic::new("`choices` applies only to facts of type `choice`").at(source, c.span()));
+        diags.push(
+            Diagnostic::new("`choices` applies only to facts of type `choice`")
+                .at(source, c.span()),
+        );
     }
     let default = match default {
         None => None,
@@ -405,8 +451,11 @@ fn read_fact(mut t: Table<'_, '_>, path: String, diags: &mut Diagnostics) -> Opt
             },
             _ => {
                 diags.push(
-                    Diagnostic::new(format!("a `{}` fact cannot have this `default`", kind.name()))
-                        .at(source, v.span()),
+                    Diagnostic::new(format!(
+                        "a `{}` fact cannot have this `default`",
+                        kind.name()
+                    ))
+                    .at(source, v.span()),
                 );
                 None
             }
@@ -437,12 +486,20 @@ struct RawIndicator {
 
 /// The span of a formula's text inside the TOML file: exact when the string is written
 /// plainly between quotes, else the whole string.
-fn formula_location(source: &SourceFile, value: &Spanned<String>, inner: &Range<usize>) -> Range<usize> {
+fn formula_location(
+    source: &SourceFile,
+    value: &Spanned<String>,
+    inner: &Range<usize>,
+) -> Range<usize> {
     let span = value.span();
     let raw = source.text().get(span.clone()).unwrap_or("");
     let text = value.get_ref();
     for quote in ["\"", "'"] {
-        if raw.len() == text.len() + 2 && raw.starts_with(quote) && raw.ends_with(quote) && &raw[1..raw.len() - 1] == text {
+        if raw.len() == text.len() + 2
+            && raw.starts_with(quote)
+            && raw.ends_with(quote)
+            && &raw[1..raw.len() - 1] == text
+        {
             return span.start + 1 + inner.start..span.start + 1 + inner.end;
         }
     }
@@ -479,7 +536,9 @@ impl Names<'_> {
             .chain(self.facts.iter().map(|f| f.path.as_str()));
         match suggest(name, candidates) {
             Some(s) => Some(format!("did you mean `{s}`?")),
-            None => Some("declare the fact under [facts] or define it with [[indicator.let]]".into()),
+            None => {
+                Some("declare the fact under [facts] or define it with [[indicator.let]]".into())
+            }
         }
     }
 }
@@ -495,7 +554,8 @@ fn compile(
         Ok(f) => f,
         Err(e) => {
             diags.push(
-                Diagnostic::new(format!("formula: {}", e.message)).at(source, formula_location(source, text, &e.span)),
+                Diagnostic::new(format!("formula: {}", e.message))
+                    .at(source, formula_location(source, text, &e.span)),
             );
             return None;
         }
@@ -515,8 +575,8 @@ fn compile(
         }
         Err(errors) => {
             for e in errors {
-                let mut d =
-                    Diagnostic::new(format!("formula: {}", e.message)).at(source, formula_location(source, text, &e.span));
+                let mut d = Diagnostic::new(format!("formula: {}", e.message))
+                    .at(source, formula_location(source, text, &e.span));
                 if let Some(h) = e.help {
                     d = d.with_help(h);
                 }
@@ -535,7 +595,8 @@ fn fact_of_kind(
     diags: &mut Diagnostics,
 ) -> Option<usize> {
     let Some(i) = facts.iter().position(|f| &f.path == path.get_ref()) else {
-        let mut d = Diagnostic::new(format!("unknown fact `{}`", path.get_ref())).at(source, path.span());
+        let mut d =
+            Diagnostic::new(format!("unknown fact `{}`", path.get_ref())).at(source, path.span());
         if let Some(s) = suggest(path.get_ref(), facts.iter().map(|f| f.path.as_str())) {
             d = d.with_help(format!("did you mean `{s}`?"));
         } else {
@@ -561,7 +622,7 @@ fn fact_of_kind(
 fn read_indicator(
     mut t: Table<'_, '_>,
     facts: &[FactDecl],
-    tier_users: &mut HashMap<usize, Vec<(Vec<String>, Range<usize>)>>,
+    tier_users: &mut TierUsers,
     diags: &mut Diagnostics,
 ) -> Option<RawIndicator> {
     let source = t.source;
@@ -570,12 +631,18 @@ fn read_indicator(
         t.context = format!("indicator `{}`", id.get_ref());
         if !is_identifier(id.get_ref(), true) {
             diags.push(
-                Diagnostic::new(format!("indicator id `{}` may only use ASCII letters, digits, `-` and `_`", id.get_ref()))
-                    .at(source, id.span()),
+                Diagnostic::new(format!(
+                    "indicator id `{}` may only use ASCII letters, digits, `-` and `_`",
+                    id.get_ref()
+                ))
+                .at(source, id.span()),
             );
         }
     } else {
-        t.context = format!("[[indicator]] {}", t.context.trim_start_matches("`indicator` "));
+        t.context = format!(
+            "[[indicator]] {}",
+            t.context.trim_start_matches("`indicator` ")
+        );
     }
     let parent = t.string("parent", None, diags);
     let name = t.string("name", Some("the indicator's Chinese name"), diags);
@@ -593,13 +660,18 @@ fn read_indicator(
     let rule = if parts.is_empty() {
         for extra in lets.iter().chain(&vetoes).chain(&exemptions) {
             diags.push(
-                Diagnostic::new(format!("{context} has rule settings but no [[indicator.part]]"))
-                    .at(source, extra.span.clone()),
+                Diagnostic::new(format!(
+                    "{context} has rule settings but no [[indicator.part]]"
+                ))
+                .at(source, extra.span.clone()),
             );
         }
         None
     } else {
-        let indicator_name = name.as_ref().map(|n| n.get_ref().clone()).unwrap_or_default();
+        let indicator_name = name
+            .as_ref()
+            .map(|n| n.get_ref().clone())
+            .unwrap_or_default();
         let mut names = Names {
             facts,
             lets: Vec::new(),
@@ -629,7 +701,9 @@ fn read_indicator(
             let (Some(let_name), Some(expr)) = (let_name, expr) else {
                 continue;
             };
-            if !is_identifier(let_name.get_ref(), false) || FORMULA_KEYWORDS.contains(&let_name.get_ref().as_str()) {
+            if !is_identifier(let_name.get_ref(), false)
+                || FORMULA_KEYWORDS.contains(&let_name.get_ref().as_str())
+            {
                 diags.push(
                     Diagnostic::new(format!("`{}` cannot name a value", let_name.get_ref()))
                         .at(source, let_name.span())
@@ -637,14 +711,24 @@ fn read_indicator(
                 );
                 continue;
             }
-            if names.lookup(let_name.get_ref()).is_some() || facts.iter().any(|f| &f.path == let_name.get_ref()) {
+            if names.lookup(let_name.get_ref()).is_some()
+                || facts.iter().any(|f| &f.path == let_name.get_ref())
+            {
                 diags.push(
-                    Diagnostic::new(format!("`{}` is already a fact or a value of this rule", let_name.get_ref()))
-                        .at(source, let_name.span()),
+                    Diagnostic::new(format!(
+                        "`{}` is already a fact or a value of this rule",
+                        let_name.get_ref()
+                    ))
+                    .at(source, let_name.span()),
                 );
                 continue;
             }
-            if let Some((formula, ty)) = compile(source, &expr, &names, None, diags) {
+            let Some((formula, ty)) = compile(source, &expr, &names, None, diags) else {
+                // Keep the name known so that formulas using it do not repeat the error.
+                names.lets.push((let_name.get_ref().clone(), Type::Number));
+                continue;
+            };
+            {
                 names.lets.push((let_name.get_ref().clone(), ty));
                 rule_lets.push(Let {
                     label: label.map(Spanned::into_inner),
@@ -656,10 +740,14 @@ fn read_indicator(
         }
         let mut rule_parts = Vec::new();
         let mut sum = Decimal::ZERO;
+        let mut all_parts_read = true;
         for p in parts {
-            if let Some(part) = read_part(p, &indicator_name, &names, facts, tier_users, diags) {
-                sum += part.points;
-                rule_parts.push(part);
+            match read_part(p, &indicator_name, &names, facts, tier_users, diags) {
+                Some(part) => {
+                    sum += part.points;
+                    rule_parts.push(part);
+                }
+                None => all_parts_read = false,
             }
         }
         let mut conditions = |tables: Vec<Table<'_, '_>>, what: &str| {
@@ -667,10 +755,15 @@ fn read_indicator(
             for mut c in tables {
                 c.context = format!("a [[indicator.{what}]] of {context}");
                 let when = c.string("when", Some("a true/false formula"), diags);
-                let reason = c.string("reason", Some("the framework's words for this condition"), diags);
+                let reason = c.string(
+                    "reason",
+                    Some("the framework's words for this condition"),
+                    diags,
+                );
                 c.finish(diags);
                 if let (Some(when), Some(reason)) = (when, reason)
-                    && let Some((formula, _)) = compile(source, &when, &names, Some(Type::Bool), diags)
+                    && let Some((formula, _)) =
+                        compile(source, &when, &names, Some(Type::Bool), diags)
                 {
                     out.push(Condition {
                         formula,
@@ -683,6 +776,7 @@ fn read_indicator(
         let rule_vetoes = conditions(vetoes, "veto");
         let rule_exemptions = conditions(exemptions, "exempt");
         if let Some(points) = &points
+            && all_parts_read
             && rule_parts.iter().all(|p| p.points > Decimal::ZERO)
             && sum != *points.get_ref()
         {
@@ -718,19 +812,30 @@ fn read_indicator(
     })
 }
 
-const PART_KINDS: [&str; 6] = ["formula", "tiers", "check", "deduction", "category", "judgment"];
+const PART_KINDS: [&str; 6] = [
+    "formula",
+    "tiers",
+    "check",
+    "deduction",
+    "category",
+    "judgment",
+];
 
 fn read_part(
     mut p: Table<'_, '_>,
     indicator_name: &str,
     names: &Names<'_>,
     facts: &[FactDecl],
-    tier_users: &mut HashMap<usize, Vec<(Vec<String>, Range<usize>)>>,
+    tier_users: &mut TierUsers,
     diags: &mut Diagnostics,
 ) -> Option<Part> {
     let source = p.source;
     p.context = format!("a part of `{indicator_name}`");
-    let kind = p.string("kind", Some("formula, tiers, check, deduction, category or judgment"), diags);
+    let kind = p.string(
+        "kind",
+        Some("formula, tiers, check, deduction, category or judgment"),
+        diags,
+    );
     let points = p.decimal("points", Some("the part's points"), diags);
     let name = p.string("name", None, diags);
     let span = p.span.clone();
@@ -744,8 +849,12 @@ fn read_part(
     let in_range = |value: Decimal, at: Range<usize>, diags: &mut Diagnostics| {
         if value < Decimal::ZERO || value > part_points {
             diags.push(
-                Diagnostic::new(format!("{} lies outside the part's 0..{} points", value.normalize(), part_points.normalize()))
-                    .at(source, at),
+                Diagnostic::new(format!(
+                    "{} lies outside the part's 0..{} points",
+                    value.normalize(),
+                    part_points.normalize()
+                ))
+                .at(source, at),
             );
         }
     };
@@ -757,7 +866,11 @@ fn read_part(
             PartKind::Formula { score: formula }
         }
         "tiers" => {
-            let value = p.string("value", Some("the formula of the value the tiers apply to"), diags);
+            let value = p.string(
+                "value",
+                Some("the formula of the value the tiers apply to"),
+                diags,
+            );
             let tier_tables = p.tables("tiers", diags);
             let judged_by = p.string("judged_by", None, diags);
             let (formula, _) = compile(source, &value?, names, Some(Type::Number), diags)?;
@@ -769,12 +882,18 @@ fn read_part(
                 }
             }
             if tiers.is_empty() {
-                diags.push(Diagnostic::new("a tiers part needs at least one entry in `tiers`").at(source, span.clone()));
+                diags.push(
+                    Diagnostic::new("a tiers part needs at least one entry in `tiers`")
+                        .at(source, span.clone()),
+                );
             }
             let mut labels = HashSet::new();
             for t in &tiers {
                 if !labels.insert(t.label.clone()) {
-                    diags.push(Diagnostic::new(format!("two tiers are labelled `{}`", t.label)).at(source, t.span.clone()));
+                    diags.push(
+                        Diagnostic::new(format!("two tiers are labelled `{}`", t.label))
+                            .at(source, t.span.clone()),
+                    );
                 }
             }
             let judged_by = match judged_by {
@@ -801,7 +920,11 @@ fn read_part(
             PartKind::Check { fact: i }
         }
         "judgment" => {
-            let fact = p.string("fact", Some("the `judgment` fact holding the evaluator's score"), diags);
+            let fact = p.string(
+                "fact",
+                Some("the `judgment` fact holding the evaluator's score"),
+                diags,
+            );
             let i = fact_of_kind(source, facts, &fact?, "judgment", diags)?;
             fact_label = Some(facts[i].label.clone());
             PartKind::Judgment { fact: i }
@@ -827,7 +950,11 @@ fn read_part(
         }
         "category" => {
             let fact = p.string("fact", Some("the `choice` fact this part reads"), diags);
-            let map = p.table("points_by_choice", Some("the points for each answer"), diags);
+            let map = p.table(
+                "points_by_choice",
+                Some("the points for each answer"),
+                diags,
+            );
             let i = fact_of_kind(source, facts, &fact?, "choice", diags)?;
             fact_label = Some(facts[i].label.clone());
             let map = map?;
@@ -845,15 +972,18 @@ fn read_part(
                         Err(e) => diags.push(e),
                     },
                     None => diags.push(
-                        Diagnostic::new(format!("`points_by_choice` gives no points for `{choice}`"))
-                            .at(source, map.span.clone()),
+                        Diagnostic::new(format!(
+                            "`points_by_choice` gives no points for `{choice}`"
+                        ))
+                        .at(source, map.span.clone()),
                     ),
                 }
             }
             for (key, _) in map.table.iter() {
                 let k: &str = key.get_ref();
                 if !choices.iter().any(|c| c == k) {
-                    let mut d = Diagnostic::new(format!("`{k}` is not one of the fact's choices")).at(source, key.span());
+                    let mut d = Diagnostic::new(format!("`{k}` is not one of the fact's choices"))
+                        .at(source, key.span());
                     if let Some(s) = suggest(k, choices.iter().map(String::as_str)) {
                         d = d.with_help(format!("did you mean `{s}`?"));
                     }
@@ -866,7 +996,8 @@ fn read_part(
             }
         }
         other => {
-            let mut d = Diagnostic::new(format!("unknown part kind `{other}`")).at(source, kind.span());
+            let mut d =
+                Diagnostic::new(format!("unknown part kind `{other}`")).at(source, kind.span());
             d = match suggest(other, PART_KINDS) {
                 Some(s) => d.with_help(format!("did you mean `{s}`?")),
                 None => d.with_help(format!("the kinds are: {}", PART_KINDS.join(", "))),
@@ -894,13 +1025,24 @@ fn read_tier(mut t: Table<'_, '_>, diags: &mut Diagnostics) -> Option<Tier> {
     let points = t.decimal("points", Some("the points of this tier"), diags);
     let label = t.string("label", None, diags);
     let mut bound = |t: &mut Table<'_, '_>, key: &'static str| {
-        t.get(key).and_then(|v| match decimal_or_percent(source, v, &format!("`{key}`")) {
-            Ok(d) => Some((d, source.text().get(v.span()).unwrap_or("").trim_matches('"').to_string(), v.span())),
-            Err(e) => {
-                diags.push(e);
-                None
-            }
-        })
+        t.get(key).and_then(
+            |v| match decimal_or_percent(source, v, &format!("`{key}`")) {
+                Ok(d) => Some((
+                    d,
+                    source
+                        .text()
+                        .get(v.span())
+                        .unwrap_or("")
+                        .trim_matches('"')
+                        .to_string(),
+                    v.span(),
+                )),
+                Err(e) => {
+                    diags.push(e);
+                    None
+                }
+            },
+        )
     };
     let at_least = bound(&mut t, "at_least");
     let above = bound(&mut t, "above");
@@ -909,19 +1051,59 @@ fn read_tier(mut t: Table<'_, '_>, diags: &mut Diagnostics) -> Option<Tier> {
     let span = t.span.clone();
     t.finish(diags);
     if let (Some(_), Some((_, _, s))) = (&at_least, &above) {
-        diags.push(Diagnostic::new("a tier takes `at_least` or `above`, not both").at(source, s.clone()));
+        diags.push(
+            Diagnostic::new("a tier takes `at_least` or `above`, not both").at(source, s.clone()),
+        );
     }
     if let (Some(_), Some((_, _, s))) = (&at_most, &below) {
-        diags.push(Diagnostic::new("a tier takes `at_most` or `below`, not both").at(source, s.clone()));
+        diags.push(
+            Diagnostic::new("a tier takes `at_most` or `below`, not both").at(source, s.clone()),
+        );
     }
     let lower = at_least
         .as_ref()
-        .map(|(v, text, _)| (Bound { value: *v, inclusive: true }, format!("≥{text}")))
-        .or_else(|| above.as_ref().map(|(v, text, _)| (Bound { value: *v, inclusive: false }, format!(">{text}"))));
+        .map(|(v, text, _)| {
+            (
+                Bound {
+                    value: *v,
+                    inclusive: true,
+                },
+                format!("≥{text}"),
+            )
+        })
+        .or_else(|| {
+            above.as_ref().map(|(v, text, _)| {
+                (
+                    Bound {
+                        value: *v,
+                        inclusive: false,
+                    },
+                    format!(">{text}"),
+                )
+            })
+        });
     let upper = at_most
         .as_ref()
-        .map(|(v, text, _)| (Bound { value: *v, inclusive: true }, format!("≤{text}")))
-        .or_else(|| below.as_ref().map(|(v, text, _)| (Bound { value: *v, inclusive: false }, format!("<{text}"))));
+        .map(|(v, text, _)| {
+            (
+                Bound {
+                    value: *v,
+                    inclusive: true,
+                },
+                format!("≤{text}"),
+            )
+        })
+        .or_else(|| {
+            below.as_ref().map(|(v, text, _)| {
+                (
+                    Bound {
+                        value: *v,
+                        inclusive: false,
+                    },
+                    format!("<{text}"),
+                )
+            })
+        });
     if let (Some((lo, _)), Some((hi, _))) = (&lower, &upper)
         && (lo.value > hi.value || (lo.value == hi.value && !(lo.inclusive && hi.inclusive)))
     {
@@ -983,7 +1165,9 @@ fn build_tree(
             match by_id.get(p.get_ref().as_str()) {
                 Some(&pi) => parent_of[i] = Some(pi),
                 None => {
-                    let mut d = Diagnostic::new(format!("parent `{}` is not an indicator id", p.get_ref())).at(source, p.span());
+                    let mut d =
+                        Diagnostic::new(format!("parent `{}` is not an indicator id", p.get_ref()))
+                            .at(source, p.span());
                     if let Some(s) = suggest(p.get_ref(), by_id.keys().copied()) {
                         d = d.with_help(format!("did you mean `{s}`?"));
                     }
@@ -992,26 +1176,49 @@ fn build_tree(
             }
         }
     }
-    // Levels by walking up; a walk longer than the list is a cycle.
-    let mut level = vec![0usize; raw.len()];
+    // Levels by walking up; a walk longer than the list is a cycle. A cycle makes every
+    // later check meaningless, so it is reported alone, once per cycle.
+    let mut level = Vec::with_capacity(raw.len());
+    let mut in_cycle = vec![false; raw.len()];
     for i in 0..raw.len() {
-        let mut depth = 1;
+        let mut path = vec![i];
         let mut at = i;
         while let Some(p) = parent_of[at] {
-            depth += 1;
-            at = p;
-            if depth > raw.len() {
+            if let Some(pos) = path.iter().position(|&x| x == p) {
+                if path[pos..].iter().all(|&x| !in_cycle[x]) {
+                    let members: Vec<&str> = path[pos..]
+                        .iter()
+                        .map(|&x| raw[x].id.get_ref().as_str())
+                        .collect();
+                    let culprit = path[pos..].iter().copied().min().unwrap_or(p);
+                    diags.push(
+                        Diagnostic::new(format!(
+                            "the `parent` links form a cycle: {} → {}",
+                            members.join(" → "),
+                            members[0]
+                        ))
+                        .at(
+                            source,
+                            raw[culprit]
+                                .parent
+                                .as_ref()
+                                .map(Spanned::span)
+                                .unwrap_or(raw[culprit].span.clone()),
+                        ),
+                    );
+                }
+                for &x in &path[pos..] {
+                    in_cycle[x] = true;
+                }
                 break;
             }
+            path.push(p);
+            at = p;
         }
-        if depth > raw.len() {
-            diags.push(
-                Diagnostic::new(format!("indicator `{}` is its own ancestor: the `parent` links form a cycle", raw[i].id.get_ref()))
-                    .at(source, raw[i].parent.as_ref().map(Spanned::span).unwrap_or(raw[i].span.clone())),
-            );
-            parent_of[i] = None;
-        }
-        level[i] = depth;
+        level.push(path.len());
+    }
+    if in_cycle.iter().any(|&c| c) {
+        return (Vec::new(), Vec::new());
     }
     let mut children = vec![Vec::new(); raw.len()];
     let mut roots = Vec::new();
@@ -1042,13 +1249,20 @@ fn build_tree(
                     level[i]
                 ))
                 .at(source, r.id.span())
-                .with_help(format!("every {} must sit at the last level ({})", "leaf", meta.levels.last().cloned().unwrap_or_default())),
+                .with_help(format!(
+                    "every {} must sit at the last level ({})",
+                    "leaf",
+                    meta.levels.last().cloned().unwrap_or_default()
+                )),
             );
         }
         if is_leaf && r.rule.is_none() {
             diags.push(
-                Diagnostic::new(format!("leaf indicator `{}` has no [[indicator.part]] to score it", r.id.get_ref()))
-                    .at(source, r.id.span()),
+                Diagnostic::new(format!(
+                    "leaf indicator `{}` has no [[indicator.part]] to score it",
+                    r.id.get_ref()
+                ))
+                .at(source, r.id.span()),
             );
         }
         if let (false, Some((_, span))) = (is_leaf, &r.rule) {
@@ -1084,7 +1298,10 @@ fn build_tree(
                 root_sum.normalize(),
                 meta.total.normalize()
             ))
-            .at(source, roots.first().map(|&i| raw[i].points.span()).unwrap_or(0..0)),
+            .at(
+                source,
+                roots.first().map(|&i| raw[i].points.span()).unwrap_or(0..0),
+            ),
         );
     }
     let indicators = raw

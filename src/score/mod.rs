@@ -48,12 +48,22 @@ pub struct ScoreErrors(pub Vec<ScoreError>);
 pub struct ScoreError {
     pub indicator: String,
     pub message: String,
+    /// The facts file, for the reader's bearings.
+    pub file: String,
+    pub help: Option<String>,
 }
 
 impl fmt::Display for ScoreErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for e in &self.0 {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
             writeln!(f, "error: cannot score `{}`: {}", e.indicator, e.message)?;
+            writeln!(f, "  --> {}", e.file)?;
+            if let Some(h) = &e.help {
+                writeln!(f, "   = help: {h}")?;
+            }
         }
         Ok(())
     }
@@ -74,7 +84,11 @@ impl<'a> Report<'a> {
 }
 
 /// Scores every indicator.
-pub fn evaluate<'a>(rubric: &'a Rubric, facts: &'a Facts, options: Options) -> Result<Report<'a>, ScoreErrors> {
+pub fn evaluate<'a>(
+    rubric: &'a Rubric,
+    facts: &'a Facts,
+    options: Options,
+) -> Result<Report<'a>, ScoreErrors> {
     let n = rubric.indicators.len();
     let mut scores = vec![Decimal::ZERO; n];
     let mut leaves: Vec<Option<LeafTrace>> = vec![None; n];
@@ -88,10 +102,7 @@ pub fn evaluate<'a>(rubric: &'a Rubric, facts: &'a Facts, options: Options) -> R
                 scores[i] = trace.score;
                 leaves[i] = Some(trace);
             }
-            Err(message) => errors.push(ScoreError {
-                indicator: ind.name.clone(),
-                message,
-            }),
+            Err(e) => errors.push(e),
         }
     }
     if !errors.is_empty() {
@@ -101,10 +112,16 @@ pub fn evaluate<'a>(rubric: &'a Rubric, facts: &'a Facts, options: Options) -> R
     for &i in rubric.preorder().iter().rev() {
         let ind = &rubric.indicators[i];
         if !ind.children.is_empty() {
-            scores[i] = sum(ind.children.iter().map(|&c| scores[c]), rubric.rounding.scale)?;
+            scores[i] = sum(
+                ind.children.iter().map(|&c| scores[c]),
+                rubric.rounding.scale,
+            )?;
         }
     }
-    let total = sum(rubric.roots.iter().map(|&r| scores[r]), rubric.rounding.scale)?;
+    let total = sum(
+        rubric.roots.iter().map(|&r| scores[r]),
+        rubric.rounding.scale,
+    )?;
     let grade = rubric.grade_for(total).to_string();
     Ok(Report {
         rubric,
@@ -125,6 +142,8 @@ fn sum(values: impl Iterator<Item = Decimal>, scale: u32) -> Result<Decimal, Sco
             ScoreErrors(vec![ScoreError {
                 indicator: "total".into(),
                 message: "the sum of scores overflows".into(),
+                file: String::new(),
+                help: None,
             }])
         })?;
     }
@@ -142,6 +161,8 @@ struct LeafScope<'a> {
     facts_used: Vec<usize>,
     /// Named values computed, in order of completion.
     lets_done: Vec<usize>,
+    /// The last fact found missing, for the help line of the error.
+    missing_fact: Option<usize>,
     /// Guards against a named value reading itself through another (rejected at load; kept
     /// so that a bug shows as an error, not a stack overflow).
     in_progress: Vec<usize>,
@@ -155,7 +176,8 @@ impl LeafScope<'_> {
         Ok(self.facts.values[i].as_ref().map(|e| &e.value))
     }
 
-    fn missing(&self, i: usize) -> String {
+    fn missing(&mut self, i: usize) -> String {
+        self.missing_fact = Some(i);
         let decl = &self.rubric.facts[i];
         format!("missing fact `{}` ({})", decl.path, decl.label)
     }
@@ -204,14 +226,20 @@ impl Scope for LeafScope<'_> {
 fn eval_number(f: &Formula, scope: &mut LeafScope<'_>) -> Result<Decimal, String> {
     match f.eval(scope).map_err(|e| e.to_string())? {
         Value::Number(n) => Ok(n),
-        Value::Bool(_) => Err(format!("`{}` gave true/false where a number was expected", f.text)),
+        Value::Bool(_) => Err(format!(
+            "`{}` gave true/false where a number was expected",
+            f.text
+        )),
     }
 }
 
 fn eval_bool(f: &Formula, scope: &mut LeafScope<'_>) -> Result<bool, String> {
     match f.eval(scope).map_err(|e| e.to_string())? {
         Value::Bool(b) => Ok(b),
-        Value::Number(_) => Err(format!("`{}` gave a number where true/false was expected", f.text)),
+        Value::Number(_) => Err(format!(
+            "`{}` gave a number where true/false was expected",
+            f.text
+        )),
     }
 }
 
@@ -219,30 +247,56 @@ fn clamp(x: Decimal, hi: Decimal) -> Decimal {
     x.max(Decimal::ZERO).min(hi)
 }
 
-fn score_leaf(rubric: &Rubric, facts: &Facts, index: usize, options: Options) -> Result<LeafTrace, String> {
+fn score_leaf(
+    rubric: &Rubric,
+    facts: &Facts,
+    index: usize,
+    options: Options,
+) -> Result<LeafTrace, ScoreError> {
     let ind = &rubric.indicators[index];
-    let Some(rule) = ind.rule.as_ref() else {
-        return Err("internal error: not a leaf".into());
-    };
     let mut scope = LeafScope {
         rubric,
         facts,
         indicator: index,
-        lets: vec![None; rule.lets.len()],
+        lets: vec![None; ind.rule.as_ref().map_or(0, |r| r.lets.len())],
         facts_used: Vec::new(),
         lets_done: Vec::new(),
+        missing_fact: None,
         in_progress: Vec::new(),
+    };
+    score_rule(&mut scope, options).map_err(|message| ScoreError {
+        indicator: ind.name.clone(),
+        message,
+        file: facts.source.name().display().to_string(),
+        help: scope.missing_fact.map(|f| {
+            let decl = &rubric.facts[f];
+            let (group, key) = decl.path.rsplit_once('.').unwrap_or(("", &decl.path));
+            let place = if group.is_empty() {
+                String::new()
+            } else {
+                format!(" under [{group}]")
+            };
+            format!("add `{key} = ...`{place}: {}", decl.meaning)
+        }),
+    })
+}
+
+fn score_rule(scope: &mut LeafScope<'_>, options: Options) -> Result<LeafTrace, String> {
+    let (rubric, facts, index) = (scope.rubric, scope.facts, scope.indicator);
+    let ind = &rubric.indicators[index];
+    let Some(rule) = ind.rule.as_ref() else {
+        return Err("internal error: not a leaf".into());
     };
     let mut outcome = Outcome::Scored;
     for (k, veto) in rule.vetoes.iter().enumerate() {
-        if eval_bool(&veto.formula, &mut scope)? {
+        if eval_bool(&veto.formula, scope)? {
             outcome = Outcome::Vetoed(k);
             break;
         }
     }
     if outcome == Outcome::Scored {
         for (k, exemption) in rule.exemptions.iter().enumerate() {
-            if eval_bool(&exemption.formula, &mut scope)? {
+            if eval_bool(&exemption.formula, scope)? {
                 outcome = Outcome::Exempt(k);
                 break;
             }
@@ -255,7 +309,7 @@ fn score_leaf(rubric: &Rubric, facts: &Facts, index: usize, options: Options) ->
         Outcome::Scored => {
             let mut total = Decimal::ZERO;
             for part in &rule.parts {
-                let (raw, detail) = score_part(&part.kind, part.points, &mut scope)?;
+                let (raw, detail) = score_part(&part.kind, part.points, scope)?;
                 let score = clamp(raw, part.points);
                 total = total
                     .checked_add(score)
@@ -265,7 +319,11 @@ fn score_leaf(rubric: &Rubric, facts: &Facts, index: usize, options: Options) ->
             total
         }
     };
-    let rule_score = round(clamp(raw, ind.points), rubric.rounding.scale, rubric.rounding.mode);
+    let rule_score = round(
+        clamp(raw, ind.points),
+        rubric.rounding.scale,
+        rubric.rounding.mode,
+    );
     let override_ = facts.override_for(index).cloned();
     let score = match (&override_, options.strict) {
         (Some(o), false) => {
@@ -283,7 +341,7 @@ fn score_leaf(rubric: &Rubric, facts: &Facts, index: usize, options: Options) ->
         score,
         override_,
         strict: options.strict,
-        facts_used: scope.facts_used,
+        facts_used: scope.facts_used.clone(),
         lets: scope
             .lets_done
             .iter()
@@ -292,7 +350,11 @@ fn score_leaf(rubric: &Rubric, facts: &Facts, index: usize, options: Options) ->
     })
 }
 
-fn score_part(kind: &PartKind, points: Decimal, scope: &mut LeafScope<'_>) -> Result<(Decimal, PartDetail), String> {
+fn score_part(
+    kind: &PartKind,
+    points: Decimal,
+    scope: &mut LeafScope<'_>,
+) -> Result<(Decimal, PartDetail), String> {
     Ok(match kind {
         PartKind::Formula { score } => (eval_number(score, scope)?, PartDetail::Formula),
         PartKind::Tiers {
@@ -324,7 +386,14 @@ fn score_part(kind: &PartKind, points: Decimal, scope: &mut LeafScope<'_>) -> Re
                         .iter()
                         .position(|t| t.label == label)
                         .ok_or_else(|| format!("`{label}` is not a tier"))?;
-                    (tiers[k].points, PartDetail::Tier { tier: k, value: None, judged_by: Some(j) })
+                    (
+                        tiers[k].points,
+                        PartDetail::Tier {
+                            tier: k,
+                            value: None,
+                            judged_by: Some(j),
+                        },
+                    )
                 }
                 None => {
                     let x = eval_number(value, scope).map_err(|e| match judged_by {
@@ -337,7 +406,14 @@ fn score_part(kind: &PartKind, points: Decimal, scope: &mut LeafScope<'_>) -> Re
                     let k = find_tier(tiers, x).ok_or_else(|| {
                         format!("the value {} falls in none of the tiers", x.normalize())
                     })?;
-                    (tiers[k].points, PartDetail::Tier { tier: k, value: Some(x), judged_by: None })
+                    (
+                        tiers[k].points,
+                        PartDetail::Tier {
+                            tier: k,
+                            value: Some(x),
+                            judged_by: None,
+                        },
+                    )
                 }
             }
         }
@@ -360,7 +436,13 @@ fn score_part(kind: &PartKind, points: Decimal, scope: &mut LeafScope<'_>) -> Re
                     ));
                 }
             };
-            (raw, PartDetail::Check { fact: *fact, value: v })
+            (
+                raw,
+                PartDetail::Check {
+                    fact: *fact,
+                    value: v,
+                },
+            )
         }
         PartKind::Judgment { fact } => {
             let v = match scope.fact(*fact)? {
@@ -389,7 +471,10 @@ fn score_part(kind: &PartKind, points: Decimal, scope: &mut LeafScope<'_>) -> Re
                 .max(*floor);
             (raw, PartDetail::Deduction { count: n })
         }
-        PartKind::Category { fact, points: by_choice } => {
+        PartKind::Category {
+            fact,
+            points: by_choice,
+        } => {
             let answer = match scope.fact(*fact)? {
                 Some(FactValue::Text(t)) => t.clone(),
                 Some(_) => return Err("internal error: choice fact of the wrong type".into()),
@@ -400,7 +485,13 @@ fn score_part(kind: &PartKind, points: Decimal, scope: &mut LeafScope<'_>) -> Re
                 .find(|(c, _)| *c == answer)
                 .map(|(_, p)| *p)
                 .ok_or_else(|| format!("`{answer}` has no points"))?;
-            (p, PartDetail::Category { fact: *fact, answer })
+            (
+                p,
+                PartDetail::Category {
+                    fact: *fact,
+                    answer,
+                },
+            )
         }
     })
 }
@@ -409,4 +500,3 @@ fn score_part(kind: &PartKind, points: Decimal, scope: &mut LeafScope<'_>) -> Re
 fn find_tier(tiers: &[Tier], x: Decimal) -> Option<usize> {
     tiers.iter().position(|t| t.contains(x))
 }
-

@@ -1,0 +1,11 @@
+//! perfeval's integration tests: one binary (`autotests = false`), modules by subject.
+//!
+//! `support` runs the real `perfeval` binary in a temporary directory; the other modules
+//! use it, or the library directly where a test is about the engine's arithmetic.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
+
+mod bad_input;
+mod cli;
+mod rules;
+mod support;

@@ -1,0 +1,104 @@
+//! A small fluent helper: write files into a temporary directory, run `perfeval` there,
+//! and look at the whole stdout, stderr and exit status.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use perfeval::facts::Facts;
+use perfeval::rubric::{self, Rubric};
+use perfeval::score::{self, Options, Report};
+
+/// The shipped seed example, as text.
+pub fn example_text() -> String {
+    std::fs::read_to_string(repo().join("examples/luohu-2023.toml")).unwrap()
+}
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The seed example with each `(from, to)` replacement applied; each `from` must occur
+/// exactly once, so an edit never silently misses.
+pub fn edited_example(edits: &[(&str, &str)]) -> String {
+    let mut text = example_text();
+    for (from, to) in edits {
+        assert_eq!(
+            text.matches(from).count(),
+            1,
+            "`{from}` must occur once in the example"
+        );
+        text = text.replacen(from, to, 1);
+    }
+    text
+}
+
+pub struct Run {
+    pub stdout: String,
+    pub stderr: String,
+    pub code: Option<i32>,
+}
+
+impl Run {
+    fn from(out: Output) -> Run {
+        Run {
+            stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+            stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+            code: out.status.code(),
+        }
+    }
+}
+
+/// A temporary working directory holding the files a test writes.
+pub struct Sandbox {
+    dir: tempfile::TempDir,
+}
+
+impl Sandbox {
+    pub fn new() -> Sandbox {
+        Sandbox {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn write(&self, name: &str, contents: impl AsRef<[u8]>) -> &Self {
+        std::fs::write(self.dir.path().join(name), contents).unwrap();
+        self
+    }
+
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_perfeval"));
+        cmd.args(args)
+            .current_dir(self.dir.path())
+            .env_remove("COLUMNS")
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null());
+        cmd
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        Run::from(self.command(args).output().unwrap())
+    }
+}
+
+/// Loads facts text with the shipped seed rubric, through the library.
+pub fn load_text(text: &str) -> Result<(Rubric, Facts), String> {
+    let source = perfeval::diagnostic::SourceFile::new("facts.toml", text);
+    let rubric = rubric::shipped::find("luohu-dept-overall-2023")
+        .map_err(|d| d.to_string())?
+        .expect("the seed rubric is shipped");
+    let facts = Facts::load(&source, &rubric).map_err(|d| d.to_string())?;
+    Ok((rubric, facts))
+}
+
+/// The score of one indicator (by id) after the edits, or the scoring error.
+pub fn indicator_score(edits: &[(&str, &str)], id: &str) -> Result<String, String> {
+    let (rubric, facts) = load_text(&edited_example(edits))?;
+    let report: Report<'_> =
+        score::evaluate(&rubric, &facts, Options { strict: true }).map_err(|e| e.to_string())?;
+    let i = rubric.find_indicator(id).expect("indicator exists");
+    Ok(report.scores[i].to_string())
+}
