@@ -9,7 +9,7 @@ use clap::{Parser, Subcommand, ValueEnum};
     name = "perfeval",
     version,
     about = "Scores budget-performance self-assessments (绩效自评) exactly, from rubrics written as data",
-    after_help = "Exit status: 0 scored, 2 unusable input (the message says which file, line and key)."
+    after_help = "Exit status: 0 success; 1 check found errors (or rubric check found lints); 2 unusable input (the message says which file, line and key)."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -40,6 +40,17 @@ pub enum Command {
         #[command(flatten)]
         rubric: RubricArgs,
     },
+    /// Check a submitted self-assessment: claimed scores against computed ones, and the
+    /// consistency of its figures
+    Check {
+        /// The department's facts file (TOML) with its `[claimed]` scores
+        facts: PathBuf,
+        #[command(flatten)]
+        rubric: RubricArgs,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+        format: CheckFormat,
+    },
     /// Work with rubrics
     Rubric {
         #[command(subcommand)]
@@ -51,6 +62,12 @@ pub enum Command {
 pub enum RubricCommand {
     /// List the rubrics built into perfeval: id, version, year, title, issuing document
     List,
+    /// Validate a rubric file and lint it: tier gaps, overlaps and unreachable tiers,
+    /// unused facts, indicators without their texts
+    Check {
+        /// The rubric file (TOML)
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -58,7 +75,8 @@ pub struct RubricArgs {
     /// Score with this rubric file instead of the shipped rubric the facts file names
     #[arg(long, value_name = "PATH")]
     pub rubric: Option<PathBuf>,
-    /// Ignore overrides in the facts file: every score is the rule's own result
+    /// Ignore overrides in the facts file (score), or treat them and every other warning
+    /// as errors (check)
     #[arg(long)]
     pub strict: bool,
 }
@@ -69,4 +87,14 @@ pub enum Format {
     Table,
     /// The full score tree with every intermediate value, decimals as strings
     Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// Findings grouped by severity
+    Text,
+    /// Findings with a receipt (versions and SHA-256 of the inputs)
+    Json,
+    /// JUnit XML: one test case per indicator and per consistency check
+    Junit,
 }

@@ -22,8 +22,22 @@ pub struct SourceFile {
 struct SourceInner {
     name: PathBuf,
     text: String,
+    /// SHA-256 of the file's bytes as read, hex: a result's receipt names its inputs.
+    sha256: String,
     /// Byte offset where each line starts; used to turn spans into line numbers.
     line_starts: Vec<usize>,
+}
+
+/// Lowercase hex SHA-256 of some bytes.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    use std::fmt::Write;
+    let digest = sha2::Sha256::digest(bytes);
+    let mut out = String::with_capacity(64);
+    for b in digest.iter() {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
 }
 
 /// 1-based line and display column of a byte offset.
@@ -36,6 +50,13 @@ pub struct Position {
 impl SourceFile {
     pub fn new(name: impl Into<PathBuf>, text: impl Into<String>) -> Self {
         let text = text.into();
+        let sha256 = sha256_hex(text.as_bytes());
+        Self::with_sha256(name, text, sha256)
+    }
+
+    /// A source whose text was decoded from bytes with this SHA-256 (a file with a BOM).
+    pub fn with_sha256(name: impl Into<PathBuf>, text: impl Into<String>, sha256: String) -> Self {
+        let text = text.into();
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
@@ -43,9 +64,15 @@ impl SourceFile {
             inner: Arc::new(SourceInner {
                 name: name.into(),
                 text,
+                sha256,
                 line_starts,
             }),
         }
+    }
+
+    /// SHA-256 of the file's bytes, lowercase hex.
+    pub fn sha256(&self) -> &str {
+        &self.inner.sha256
     }
 
     pub fn name(&self) -> &Path {
@@ -101,6 +128,8 @@ impl SourceFile {
 /// A problem found in an input file, with where it is and, when obvious, how to fix it.
 #[derive(Debug, Clone)]
 pub struct Diagnostic {
+    /// `error` for a problem that stops the run, `warning` for a lint.
+    pub level: &'static str,
     pub message: String,
     pub location: Option<(SourceFile, Range<usize>)>,
     pub help: Option<String>,
@@ -109,9 +138,17 @@ pub struct Diagnostic {
 impl Diagnostic {
     pub fn new(message: impl Into<String>) -> Self {
         Diagnostic {
+            level: "error",
             message: message.into(),
             location: None,
             help: None,
+        }
+    }
+
+    pub fn warning(message: impl Into<String>) -> Self {
+        Diagnostic {
+            level: "warning",
+            ..Diagnostic::new(message)
         }
     }
 
@@ -144,7 +181,7 @@ impl fmt::Display for Diagnostic {
     ///    = help: ...
     /// ```
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "error: {}", self.message)?;
+        writeln!(f, "{}: {}", self.level, self.message)?;
         if let Some((src, span)) = &self.location {
             let start = src.clamp_offset(span.start);
             let pos = src.position(start);
@@ -158,17 +195,17 @@ impl fmt::Display for Diagnostic {
                 pos.column
             )?;
             let line = src.line_text(pos.line - 1);
-            writeln!(f, "{pad} |")?;
-            writeln!(f, "{line_no} | {}", line.replace('\t', " "))?;
             let line_start = src.inner.line_starts[pos.line - 1];
-            let line_end = line_start + line.len();
-            let end = src.clamp_offset(span.end.min(line_end).max(start));
-            let marked: usize = src.text()[start..end]
-                .chars()
-                .map(|c| c.width().unwrap_or(1))
-                .sum();
-            let indent = " ".repeat(pos.column - 1);
-            writeln!(f, "{pad} | {indent}{}", "^".repeat(marked.max(1)))?;
+            let end = src.clamp_offset(span.end.min(line_start + line.len()).max(start));
+            let (shown, indent, marked) = window(line, start - line_start, end - line_start);
+            writeln!(f, "{pad} |")?;
+            writeln!(f, "{line_no} | {shown}")?;
+            writeln!(
+                f,
+                "{pad} | {}{}",
+                " ".repeat(indent),
+                "^".repeat(marked.max(1))
+            )?;
         }
         if let Some(help) = &self.help {
             let pad = self
@@ -180,6 +217,50 @@ impl fmt::Display for Diagnostic {
         }
         Ok(())
     }
+}
+
+/// Display columns of source shown before the culprit, and in all, on a long line.
+const CONTEXT_BEFORE: usize = 40;
+const MAX_SHOWN: usize = 120;
+
+fn width_of(text: &str) -> usize {
+    text.chars().map(|c| c.width().unwrap_or(1)).sum()
+}
+
+/// The part of `line` to show around bytes `from..to`, the caret's indent and its width,
+/// all in display columns. Long lines are cut around the culprit and marked with `…`.
+fn window(line: &str, from: usize, to: usize) -> (String, usize, usize) {
+    let line = line.replace('\t', " ");
+    let from = from.min(line.len());
+    let to = to.clamp(from, line.len());
+    if width_of(&line) <= MAX_SHOWN {
+        return (
+            line.clone(),
+            width_of(&line[..from]),
+            width_of(&line[from..to]),
+        );
+    }
+    let mut begin = from;
+    for (i, _) in line[..from].char_indices().rev() {
+        if width_of(&line[i..from]) > CONTEXT_BEFORE {
+            break;
+        }
+        begin = i;
+    }
+    let mut end = from;
+    for (i, c) in line[from..].char_indices() {
+        let next = from + i + c.len_utf8();
+        if width_of(&line[begin..next]) > MAX_SHOWN {
+            break;
+        }
+        end = next;
+    }
+    let lead = if begin > 0 { "…" } else { "" };
+    let tail = if end < line.len() { "…" } else { "" };
+    let shown = format!("{lead}{}{tail}", &line[begin..end]);
+    let indent = width_of(lead) + width_of(&line[begin..from]);
+    let marked = width_of(&line[from..to.min(end)]);
+    (shown, indent, marked)
 }
 
 /// A list of diagnostics reported together, so a user sees every problem at once.
@@ -239,6 +320,32 @@ mod tests {
         assert!(text.contains("--> f.toml:2:8"), "{text}");
         // `名称 = ` is 7 columns wide; `"编外"` is 6 columns wide.
         assert!(text.contains("  |        ^^^^^^\n"), "{text}");
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_culprit() {
+        let line = format!("{}坏{}", "a".repeat(500), "b".repeat(500));
+        let src = SourceFile::new("f.toml", line.clone());
+        let at = line.find('坏').unwrap_or(0);
+        let text = Diagnostic::new("bad")
+            .at(&src, at..at + '坏'.len_utf8())
+            .to_string();
+        let shown: Vec<&str> = text.lines().collect();
+        assert!(shown[3].starts_with("1 | …aaaa"), "{text}");
+        assert!(shown[3].ends_with("bbb…"), "{text}");
+        assert!(width_of(shown[3]) <= MAX_SHOWN + 10, "{text}");
+        let caret_col = width_of(&shown[4][..shown[4].find('^').unwrap_or(0)]);
+        let culprit_col = width_of(&shown[3][..shown[3].find('坏').unwrap_or(0)]);
+        assert_eq!(caret_col, culprit_col, "{text}");
+        assert!(shown[4].ends_with("^^"), "{text}");
+    }
+
+    #[test]
+    fn sha256_of_known_bytes() {
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
     }
 
     #[test]

@@ -26,6 +26,37 @@ pub struct Facts {
     /// The value of each declared fact (by index in `Rubric::facts`), when given.
     pub values: Vec<Option<FactEntry>>,
     pub overrides: Vec<Override>,
+    /// The scores the department submitted, when the file carries them (`[claimed]`).
+    pub claimed: Claimed,
+}
+
+/// A submitted self-assessment's own figures: any subset of indicator scores, the total
+/// and the grade.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Claimed {
+    pub scores: Vec<ClaimedScore>,
+    pub total: Option<(Decimal, Range<usize>)>,
+    pub grade: Option<(String, Range<usize>)>,
+}
+
+impl Claimed {
+    pub fn is_empty(&self) -> bool {
+        self.scores.is_empty() && self.total.is_none() && self.grade.is_none()
+    }
+
+    pub fn score_of(&self, indicator: usize) -> Option<&ClaimedScore> {
+        self.scores.iter().find(|c| c.indicator == Some(indicator))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClaimedScore {
+    /// The key as written: an indicator id or Chinese name.
+    pub key: String,
+    /// The indicator it names, if the rubric has one by that id or name.
+    pub indicator: Option<usize>,
+    pub score: Decimal,
+    pub span: Range<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -72,7 +103,7 @@ pub struct FactsDocument<'s> {
     doc: Spanned<DeTable<'s>>,
 }
 
-const TOP_KEYS: [&str; 4] = ["rubric", "department", "year", "overrides"];
+const TOP_KEYS: [&str; 5] = ["rubric", "department", "year", "overrides", "claimed"];
 
 impl<'s> FactsDocument<'s> {
     pub fn parse(source: &'s SourceFile) -> Result<Self, Diagnostics> {
@@ -108,6 +139,7 @@ impl<'s> FactsDocument<'s> {
         let department = top.string("department", Some("the department's name"), &mut diags);
         let year = top.integer("year", Some("the year assessed"), &mut diags);
         let overrides = top.get("overrides");
+        let claimed = top.table("claimed", None, &mut diags);
         // Everything else is facts; `top.finish` is not used because unknown keys here are
         // reported against the rubric's fact paths instead.
         let mut values = vec![None; rubric.facts.len()];
@@ -122,6 +154,9 @@ impl<'s> FactsDocument<'s> {
             Some(v) => self.read_overrides(rubric, v, &mut diags),
             None => Vec::new(),
         };
+        let claimed = claimed
+            .map(|t| read_claimed(t, rubric, &mut diags))
+            .unwrap_or_default();
         diags
             .into_result(())
             .and_then(|()| match (rubric_id, department, year) {
@@ -132,6 +167,7 @@ impl<'s> FactsDocument<'s> {
                     year: year.into_inner(),
                     values,
                     overrides,
+                    claimed,
                 }),
                 _ => Err(Diagnostics::default()),
             })
@@ -147,6 +183,19 @@ impl<'s> FactsDocument<'s> {
         diags: &mut Diagnostics,
     ) {
         if let Some(i) = rubric.fact_index(path) {
+            // TOML forbids a key twice in one table, but `[a] b = 1` and `"a.b" = 2` (or
+            // `[a.b]` beside `a = { b = … }`) name the same fact by different routes.
+            if let Some(first) = &values[i] {
+                diags.push(
+                    Diagnostic::new(format!(
+                        "fact `{path}` is given twice (first on line {})",
+                        self.source.position(first.span.start).line
+                    ))
+                    .at(self.source, key_span)
+                    .with_help("keep one of the two values"),
+                );
+                return;
+            }
             match read_value(self.source, rubric, i, value) {
                 Ok(entry) => values[i] = Some(entry),
                 Err(d) => diags.push(d),
@@ -171,15 +220,19 @@ impl<'s> FactsDocument<'s> {
             ),
             (false, _) => {
                 let (parent, leaf) = path.rsplit_once('.').unwrap_or(("", path));
-                let siblings = sibling_names(rubric, parent);
+                let mut siblings = sibling_names(rubric, parent);
+                if parent.is_empty() {
+                    siblings.extend(TOP_KEYS.iter().map(|k| k.to_string()));
+                }
                 let mut d =
                     Diagnostic::new(format!("unknown fact `{path}`")).at(self.source, key_span);
                 d = match suggest(leaf, siblings.iter().map(String::as_str)) {
                     Some(s) => d.with_help(format!("did you mean `{s}`?")),
                     None if parent.is_empty() => d.with_help(format!(
-                        "the fact groups of rubric `{}` are: {}",
+                        "the top-level keys are {} and the fact groups of rubric `{}`: {}",
+                        TOP_KEYS.join(", "),
                         rubric.meta.id,
-                        siblings.join(", ")
+                        sibling_names(rubric, "").join(", ")
                     )),
                     None if siblings.is_empty() => {
                         d.with_help(format!("rubric `{}` declares no such fact", rubric.meta.id))
@@ -291,6 +344,18 @@ impl<'s> FactsDocument<'s> {
                 );
                 continue;
             }
+            if let Some(first) = out.iter().find(|o: &&Override| o.indicator == i) {
+                diags.push(
+                    Diagnostic::new(format!(
+                        "`{}` is overridden twice (first on line {})",
+                        indicator.name,
+                        source.position(first.span.start).line
+                    ))
+                    .at(source, key.span())
+                    .with_help("an indicator takes one override; its id and its Chinese name are the same indicator"),
+                );
+                continue;
+            }
             out.push(Override {
                 indicator: i,
                 score: s,
@@ -299,6 +364,41 @@ impl<'s> FactsDocument<'s> {
             });
         }
         out
+    }
+}
+
+fn read_claimed(mut t: Table<'_, '_>, rubric: &Rubric, diags: &mut Diagnostics) -> Claimed {
+    let source = t.source;
+    t.context = "[claimed]".into();
+    let total = t.decimal("total", None, diags);
+    let grade = t.string("grade", None, diags);
+    let scores_table = t.table("scores", None, diags);
+    t.finish(diags);
+    let mut scores = Vec::new();
+    if let Some(st) = scores_table {
+        for (key, value) in st.table.iter() {
+            let name: &str = key.get_ref();
+            match decimal(source, value, &format!("the claimed score of `{name}`")) {
+                Ok(score) => scores.push(ClaimedScore {
+                    key: name.to_string(),
+                    indicator: rubric.find_indicator(name),
+                    score,
+                    span: key.span().start..value.span().end,
+                }),
+                Err(d) => diags.push(d),
+            }
+        }
+    }
+    Claimed {
+        scores,
+        total: total.map(|t| {
+            let span = t.span();
+            (t.into_inner(), span)
+        }),
+        grade: grade.map(|g| {
+            let span = g.span();
+            (g.into_inner(), span)
+        }),
     }
 }
 

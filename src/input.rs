@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile};
+use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile, sha256_hex};
 use crate::facts::{Facts, FactsDocument};
 use crate::rubric::{self, Rubric};
 use crate::toml_read::MAX_FILE_BYTES;
@@ -57,10 +57,10 @@ pub fn read_source(path: &Path) -> Result<SourceFile, InputError> {
     if meta.len() > MAX_FILE_BYTES as u64 {
         return Err(InputError::TooLarge(path.to_path_buf()));
     }
-    let bytes = std::fs::read(path).map_err(io)?;
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let raw = std::fs::read(path).map_err(io)?;
+    let bytes = raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&raw);
     match std::str::from_utf8(bytes) {
-        Ok(text) => Ok(SourceFile::new(path, text)),
+        Ok(text) => Ok(SourceFile::with_sha256(path, text, sha256_hex(&raw))),
         Err(e) => {
             let line = bytes[..e.valid_up_to()]
                 .iter()

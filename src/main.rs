@@ -1,7 +1,5 @@
 //! The `perfeval` binary: parse arguments, call the library, print, map to an exit code.
 
-#![allow(clippy::print_stderr)]
-
 mod cli;
 
 use std::io::Write;
@@ -9,12 +7,14 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use cli::{Cli, Command, Format, RubricCommand};
+use cli::{CheckFormat, Cli, Command, Format, RubricCommand};
 use perfeval::input::{self, InputError};
-use perfeval::render::{Explain, Json, Render, Table};
-use perfeval::rubric::shipped;
+use perfeval::render::{CheckJson, CheckJunit, CheckText, Explain, Json, Render, Table};
+use perfeval::rubric::{lint, shipped};
 use perfeval::score::{self, Options, ScoreErrors};
 
+/// `check` found errors in the self-assessment, or `rubric check` found lints.
+const EXIT_FINDINGS: u8 = 1;
 /// Input that could not be used: a file, a rubric, or facts that cannot be scored.
 const EXIT_INPUT: u8 = 2;
 
@@ -36,7 +36,19 @@ impl From<ScoreErrors> for Failure {
     }
 }
 
-fn run(cli: Cli) -> Result<Vec<u8>, Failure> {
+/// What to print on stdout, and the exit status after it.
+struct Output {
+    bytes: Vec<u8>,
+    status: u8,
+}
+
+impl From<Vec<u8>> for Output {
+    fn from(bytes: Vec<u8>) -> Self {
+        Output { bytes, status: 0 }
+    }
+}
+
+fn run(cli: Cli) -> Result<Output, Failure> {
     match cli.command {
         Command::Score {
             facts,
@@ -45,6 +57,9 @@ fn run(cli: Cli) -> Result<Vec<u8>, Failure> {
             width,
         } => {
             let (r, f) = input::load(&facts, rubric.rubric.as_deref())?;
+            if rubric.rubric.is_some() {
+                warn_lints(&r);
+            }
             let report = score::evaluate(
                 &r,
                 &f,
@@ -55,7 +70,8 @@ fn run(cli: Cli) -> Result<Vec<u8>, Failure> {
             Ok(match format {
                 Format::Table => Table { width }.render(&report),
                 Format::Json => Json.render(&report),
-            })
+            }
+            .into())
         }
         Command::Explain {
             facts,
@@ -77,14 +93,19 @@ fn run(cli: Cli) -> Result<Vec<u8>, Failure> {
                     r.meta.id
                 )));
             };
-            let report = score::evaluate(
-                &r,
-                &f,
-                Options {
-                    strict: rubric.strict,
-                },
-            )?;
-            Ok(Explain { indicator: i }.render(&report))
+            // Score leniently: a failure elsewhere should not hide this indicator.
+            let options = Options {
+                strict: rubric.strict,
+            };
+            let (report, errors) = score::evaluate_lenient(&r, &f, options)?;
+            let mine: Vec<_> = errors
+                .into_iter()
+                .filter(|e| e.index.is_some_and(|x| is_within(&r, x, i)))
+                .collect();
+            if !mine.is_empty() {
+                return Err(Failure::Score(ScoreErrors(mine)));
+            }
+            Ok(Explain { indicator: i }.render(&report).into())
         }
         Command::Rubric {
             command: RubricCommand::List,
@@ -97,7 +118,51 @@ fn run(cli: Cli) -> Result<Vec<u8>, Failure> {
                     r.meta.id, r.meta.version, r.meta.year, r.meta.title, r.meta.document
                 ));
             }
-            Ok(out.into_bytes())
+            Ok(out.into_bytes().into())
+        }
+        Command::Rubric {
+            command: RubricCommand::Check { file },
+        } => {
+            let rubric = input::load_rubric(&file)?;
+            let lints = lint::lint(&rubric);
+            let mut out = String::new();
+            for l in &lints {
+                out.push_str(&l.to_string());
+                out.push('\n');
+            }
+            out.push_str(&format!(
+                "rubric `{}` v{} ({}): {} indicators, {} facts, {} consistency checks; {} lint warning(s)\n",
+                rubric.meta.id,
+                rubric.meta.version,
+                file.display(),
+                rubric.indicators.len(),
+                rubric.facts.len(),
+                rubric.consistency.len(),
+                lints.len()
+            ));
+            Ok(Output {
+                bytes: out.into_bytes(),
+                status: if lints.is_empty() { 0 } else { EXIT_FINDINGS },
+            })
+        }
+        Command::Check {
+            facts,
+            rubric,
+            format,
+        } => {
+            let (r, f) = input::load(&facts, rubric.rubric.as_deref())?;
+            let report = score::evaluate(&r, &f, Options { strict: false })?;
+            let lints = lint::lint(&r);
+            let check = perfeval::check::check(report, rubric.strict, &lints);
+            let bytes = match format {
+                CheckFormat::Text => CheckText.render(&check),
+                CheckFormat::Json => CheckJson.render(&check),
+                CheckFormat::Junit => CheckJunit.render(&check),
+            };
+            Ok(Output {
+                bytes,
+                status: if check.passed() { 0 } else { EXIT_FINDINGS },
+            })
         }
     }
 }
@@ -105,27 +170,55 @@ fn run(cli: Cli) -> Result<Vec<u8>, Failure> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
-        Ok(bytes) => {
+        Ok(Output { bytes, status }) => {
             let mut stdout = std::io::stdout().lock();
             match stdout.write_all(&bytes).and_then(|()| stdout.flush()) {
-                Ok(()) => ExitCode::SUCCESS,
+                Ok(()) => ExitCode::from(status),
                 // `perfeval score … | head` closes the pipe early: not an error.
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::from(status),
                 Err(e) => {
-                    eprintln!("error: cannot write the output: {e}");
+                    report_error(&format!("error: cannot write the output: {e}\n"));
                     ExitCode::from(EXIT_INPUT)
                 }
             }
         }
         Err(failure) => {
-            match failure {
-                Failure::Input(e) => eprint!("{}", ensure_newline(e.to_string())),
-                Failure::Score(e) => eprint!("{e}"),
-                Failure::Usage(m) => eprint!("{m}"),
-            }
+            let message = match failure {
+                Failure::Input(e) => ensure_newline(e.to_string()),
+                Failure::Score(e) => e.to_string(),
+                Failure::Usage(m) => m,
+            };
+            report_error(&message);
             ExitCode::from(EXIT_INPUT)
         }
     }
+}
+
+/// A rubric given by path has not been through the shipped rubrics' tests: show its lints
+/// (gaps between tiers stop scoring later with a less helpful message).
+fn warn_lints(rubric: &perfeval::rubric::Rubric) {
+    for l in lint::lint(rubric) {
+        report_error(&format!("{l}\n"));
+    }
+}
+
+/// Whether indicator `x` is `ancestor` or lies beneath it.
+fn is_within(rubric: &perfeval::rubric::Rubric, x: usize, ancestor: usize) -> bool {
+    let mut at = Some(x);
+    while let Some(i) = at {
+        if i == ancestor {
+            return true;
+        }
+        at = rubric.indicators[i].parent;
+    }
+    false
+}
+
+/// Writes to stderr; a closed stderr (`2>&1 | head`) is not worth a panic.
+fn report_error(message: &str) {
+    let mut stderr = std::io::stderr().lock();
+    let _ = stderr.write_all(message.as_bytes());
+    let _ = stderr.flush();
 }
 
 fn ensure_newline(mut s: String) -> String {

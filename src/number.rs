@@ -190,8 +190,11 @@ pub fn round(value: Decimal, scale: u32, mode: RoundingMode) -> Decimal {
 ///
 /// Display only: computations always use the unrounded value.
 pub fn percent(value: Decimal) -> String {
-    let pct = value.checked_mul(Decimal::ONE_HUNDRED).unwrap_or(value);
-    format!("{}%", round(pct, 2, RoundingMode::HalfAwayFromZero))
+    match value.checked_mul(Decimal::ONE_HUNDRED) {
+        Some(pct) => format!("{}%", round(pct, 2, RoundingMode::HalfAwayFromZero)),
+        // Too large to show as a percentage: show the ratio itself rather than a wrong one.
+        None => format!("{} (×100%)", value.normalize()),
+    }
 }
 
 /// A decimal without trailing zeros after the point (`1.50` → `1.5`, `2.00` → `2`).

@@ -68,6 +68,12 @@ fn number_help(e: &NumberError) -> Option<String> {
 pub fn decimal(source: &SourceFile, v: &Value<'_>, what: &str) -> Result<Decimal, Diagnostic> {
     let literal = match v.get_ref() {
         DeValue::Integer(i) if i.radix() == 10 => i.as_str(),
+        DeValue::Integer(_) => {
+            return Err(Diagnostic::new(format!(
+                "{what} must be a decimal number; hexadecimal, octal and binary integers are not accepted"
+            ))
+            .at(source, v.span()));
+        }
         DeValue::Float(f) => f.as_str(),
         other => {
             return Err(Diagnostic::new(format!(
@@ -160,6 +166,13 @@ impl<'a, 'i> Table<'a, 'i> {
                             "`{key}` is longer than {MAX_STRING_CHARS} characters"
                         ))
                         .at(self.source, v.span()),
+                    );
+                    None
+                }
+                DeValue::String(s) if required.is_some() && s.trim().is_empty() => {
+                    diags.push(
+                        Diagnostic::new(format!("`{key}` in {} must not be empty", self.context))
+                            .at(self.source, v.span()),
                     );
                     None
                 }

@@ -89,6 +89,46 @@ fn facts_files_with_one_problem_each() {
             vec![(OVERRIDE_START, "\"编外人员控制\" = { score = 1, reason = ")],
         ),
         (
+            "fact_given_twice_as_a_dotted_key",
+            vec![(
+                "[execution.q1]\nspent = 548.3",
+                "[execution]\n\"q1.spent\" = 2663.06\n\n[execution.q1]\nspent = 548.3",
+            )],
+        ),
+        (
+            "fact_given_twice_at_the_top",
+            vec![(
+                "year = 2023\n",
+                "year = 2023\n\"procurement.plan\" = 1000\n",
+            )],
+        ),
+        (
+            "override_given_twice",
+            vec![(
+                OVERRIDE_START,
+                "\"outside_staff_control\" = { score = 0.5, reason = \"x\" }\n\"编外人员控制率\" = { score = 1, reason = ",
+            )],
+        ),
+        (
+            "top_level_key_misspelt",
+            vec![("department = ", "departmnt = ")],
+        ),
+        (
+            "hex_integer",
+            vec![("approved_posts = 12", "approved_posts = 0xC")],
+        ),
+        (
+            "empty_department",
+            vec![(
+                "department = \"深圳市罗湖区政务服务数据管理局（本级）\"",
+                "department = \"\"",
+            )],
+        ),
+        (
+            "zero_divisor_names_its_line",
+            vec![("total = 505.8", "total = 0")],
+        ),
+        (
             "several_problems_at_once",
             vec![
                 ("plan = 158.75", "plan = -158.75"),
@@ -231,6 +271,13 @@ fn rubrics_with_one_problem_each() {
         &[(
             "fact = \"petitions.timely\"",
             "fact = \"petitions.on_time\"",
+        )],
+    );
+    check_rubric(
+        "rubric_bare_rate_bound",
+        &[(
+            "{ at_least = \"90%\", points = 1 },\n  { at_least = \"75%\"",
+            "{ at_least = 90, points = 1 },\n  { at_least = \"75%\"",
         )],
     );
 }

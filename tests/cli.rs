@@ -162,7 +162,7 @@ fn table_prints_total_grade_and_override_note() {
     );
     assert!(
         run.stdout
-            .contains("※ 编外人员控制率：规则得分 0.00，人工调整为 1.00。理由：")
+            .contains("* 编外人员控制率：规则得分 0.00，人工调整为 1.00。理由：")
     );
     let strict = sb.run(&["score", "seed.toml", "--width", "120", "--strict"]);
     assert!(
@@ -170,7 +170,7 @@ fn table_prints_total_grade_and_override_note() {
         "{}",
         strict.stdout
     );
-    assert!(!strict.stdout.contains('※'));
+    assert!(!strict.stdout.contains("1.00*"));
 }
 
 #[test]
@@ -295,4 +295,75 @@ fn rubrics_lists_the_shipped_rubrics() {
         "{}",
         run.stdout
     );
+}
+
+#[test]
+fn an_override_answers_for_a_rule_that_cannot_be_computed() {
+    let sb = Sandbox::new();
+    let facts = crate::support::edited_example(&[
+        ("approved_posts = 12", "approved_posts = 0"),
+        (
+            "[overrides]\n",
+            "[overrides]\n\"财政供养人员控制率\" = { score = 1, reason = \"编制数待核定\" }\n",
+        ),
+    ]);
+    sb.write("seed.toml", &facts);
+    let run = sb.run(&["score", "seed.toml", "--format", "json"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let leaf = &by_name(&json)["财政供养人员控制率"]["leaf"];
+    assert_eq!(leaf["outcome"], "rule_failed");
+    assert!(
+        leaf["outcome_reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("division by zero: `staff.approved_posts` is 0")
+    );
+    assert_eq!(json["total"], "97.11");
+    let strict = sb.run(&["score", "seed.toml", "--strict"]);
+    assert_eq!(
+        strict.code,
+        Some(2),
+        "without overrides the rule's failure stands"
+    );
+    assert!(
+        strict
+            .stderr
+            .contains("cannot score `财政供养人员控制率`: division by zero"),
+        "{}",
+        strict.stderr
+    );
+}
+
+#[test]
+fn explain_works_when_another_indicator_cannot_be_scored() {
+    let sb = Sandbox::new();
+    sb.write(
+        "seed.toml",
+        crate::support::edited_example(&[("total = 505.8", "total = 0")]),
+    );
+    let other = sb.run(&["explain", "seed.toml", "procurement"]);
+    assert_eq!(other.code, Some(0), "{}", other.stderr);
+    assert!(other.stdout.contains("Score: 1.99 / 2"));
+    let broken = sb.run(&["explain", "seed.toml", "资产管理"]);
+    assert_eq!(broken.code, Some(2));
+    assert!(
+        broken.stderr.contains("cannot score `固定资产利用率`"),
+        "{}",
+        broken.stderr
+    );
+}
+
+#[test]
+fn errors_into_a_closed_stderr_end_without_a_panic() {
+    let sb = Sandbox::new();
+    sb.write("bad.toml", "rubric = \"nope\"\n");
+    let mut child = sb
+        .command(&["score", "bad.toml"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stderr.take());
+    assert_eq!(child.wait().unwrap().code(), Some(2));
 }

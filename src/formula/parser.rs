@@ -146,7 +146,11 @@ impl<'t> Parser<'t> {
         op_of: fn(&Token) -> Option<BinaryOp>,
     ) -> Result<Node, ParseError> {
         let mut left = next(self)?;
+        // A chain `a + b + c …` builds a left-deep tree: each operator is one more level
+        // for the recursive type check and evaluation, so each counts against the limit.
+        let depth = self.depth;
         while let Some(op) = self.peek().and_then(op_of) {
+            self.enter(self.current_span())?;
             self.pos += 1;
             let right = next(self)?;
             let span = left.span.start..right.span.end;
@@ -155,6 +159,7 @@ impl<'t> Parser<'t> {
                 span,
             };
         }
+        self.depth = depth;
         Ok(left)
     }
 

@@ -116,6 +116,15 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
     );
     let text = format!("{}1", "-".repeat(10_000));
     assert!(parse(&text).is_err());
+    // A long flat chain is as deep as it is long once parsed.
+    let chain = vec!["1"; 1_000].join(" + ");
+    let err = parse(&chain).err().map(|e| e.message);
+    assert_eq!(
+        err,
+        Some(format!("the formula nests deeper than {MAX_DEPTH} levels"))
+    );
+    let ok = vec!["1"; MAX_DEPTH - 2].join(" + ");
+    assert!(parse(&ok).is_ok(), "a chain within the limit parses");
 }
 
 #[test]

@@ -36,9 +36,10 @@ pub fn basis(report: &Report<'_>, index: usize) -> String {
         return String::new();
     };
     let mut items = Vec::new();
-    match trace.outcome {
-        Outcome::Vetoed(k) => items.push(format!("否决：{}", rule.vetoes[k].reason)),
-        Outcome::Exempt(k) => items.push(format!("直接得分：{}", rule.exemptions[k].reason)),
+    match &trace.outcome {
+        Outcome::Vetoed(k) => items.push(format!("否决：{}", rule.vetoes[*k].reason)),
+        Outcome::Exempt(k) => items.push(format!("直接得分：{}", rule.exemptions[*k].reason)),
+        Outcome::RuleFailed(why) => items.push(format!("规则无法计算：{why}")),
         Outcome::Scored => {}
     }
     for (i, value) in &trace.lets {

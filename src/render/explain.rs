@@ -250,30 +250,35 @@ fn explain_leaf(out: &mut String, report: &Report<'_>, index: usize, trace: &Lea
         }
     }
     out.push_str("Result:\n");
-    match trace.outcome {
+    match &trace.outcome {
         Outcome::Vetoed(k) => {
-            let _ = writeln!(out, "  vetoed: {} → 0", rule.vetoes[k].reason);
+            let _ = writeln!(out, "  vetoed: {} → 0", rule.vetoes[*k].reason);
         }
         Outcome::Exempt(k) => {
             let _ = writeln!(
                 out,
                 "  exempt: {} → {}",
-                rule.exemptions[k].reason,
+                rule.exemptions[*k].reason,
                 plain(ind.points)
             );
+        }
+        Outcome::RuleFailed(why) => {
+            let _ = writeln!(out, "  the rule cannot be computed: {why}");
         }
         Outcome::Scored => {
             let _ = writeln!(out, "  sum of parts = {}", trace.raw);
         }
     }
-    let _ = writeln!(
-        out,
-        "  clamped to 0..{} and rounded ({}, {} places) → {}",
-        plain(ind.points),
-        rubric.rounding.mode,
-        rubric.rounding.scale,
-        trace.rule_score
-    );
+    if !matches!(trace.outcome, Outcome::RuleFailed(_)) {
+        let _ = writeln!(
+            out,
+            "  clamped to 0..{} and rounded ({}, {} places) → {}",
+            plain(ind.points),
+            rubric.rounding.mode,
+            rubric.rounding.scale,
+            trace.rule_score
+        );
+    }
     if let Some(o) = &trace.override_ {
         if trace.override_applied() {
             let _ = writeln!(
@@ -288,7 +293,7 @@ fn explain_leaf(out: &mut String, report: &Report<'_>, index: usize, trace: &Lea
     let _ = writeln!(out, "Score: {} / {}", trace.score, plain(ind.points));
 }
 
-impl Render for Explain {
+impl Render<Report<'_>> for Explain {
     fn render(&self, report: &Report<'_>) -> Vec<u8> {
         let rubric = report.rubric;
         let i = self.indicator;

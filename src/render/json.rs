@@ -14,11 +14,36 @@ use crate::score::{Outcome, PartDetail, Report};
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Json;
 
+/// What a machine-readable result was computed from, so that an archived result can be
+/// reproduced and a changed input detected.
+#[derive(Serialize)]
+pub(crate) struct WireReceipt<'a> {
+    perfeval_version: &'static str,
+    rubric_id: &'a str,
+    rubric_version: &'a str,
+    rubric_source: String,
+    rubric_sha256: &'a str,
+    facts_file: String,
+    facts_sha256: &'a str,
+}
+
+pub(crate) fn receipt<'a>(report: &'a Report<'a>) -> WireReceipt<'a> {
+    let rubric = report.rubric;
+    WireReceipt {
+        perfeval_version: env!("CARGO_PKG_VERSION"),
+        rubric_id: &rubric.meta.id,
+        rubric_version: &rubric.meta.version,
+        rubric_source: rubric.source.name().display().to_string(),
+        rubric_sha256: rubric.source.sha256(),
+        facts_file: report.facts.source.name().display().to_string(),
+        facts_sha256: report.facts.source.sha256(),
+    }
+}
+
 #[derive(Serialize)]
 struct WireReport<'a> {
-    perfeval_version: &'static str,
+    receipt: WireReceipt<'a>,
     rubric: WireRubric<'a>,
-    facts_file: String,
     department: &'a str,
     year: i64,
     strict: bool,
@@ -58,7 +83,7 @@ struct WireIndicator<'a> {
 
 #[derive(Serialize)]
 struct WireLeaf<'a> {
-    /// "scored", "vetoed" or "exempt".
+    /// "scored", "vetoed", "exempt" or "rule_failed" (then the override gives the score).
     outcome: &'static str,
     outcome_reason: Option<&'a str>,
     /// Sum of the clamped parts before clamping to the indicator and rounding.
@@ -139,10 +164,11 @@ fn leaf<'a>(report: &'a Report<'a>, i: usize) -> Option<WireLeaf<'a>> {
     let trace = report.leaf(i)?;
     let rubric = report.rubric;
     let rule = rubric.indicators[i].rule.as_ref()?;
-    let (outcome, outcome_reason) = match trace.outcome {
+    let (outcome, outcome_reason) = match &trace.outcome {
         Outcome::Scored => ("scored", None),
-        Outcome::Vetoed(k) => ("vetoed", Some(rule.vetoes[k].reason.as_str())),
-        Outcome::Exempt(k) => ("exempt", Some(rule.exemptions[k].reason.as_str())),
+        Outcome::Vetoed(k) => ("vetoed", Some(rule.vetoes[*k].reason.as_str())),
+        Outcome::Exempt(k) => ("exempt", Some(rule.exemptions[*k].reason.as_str())),
+        Outcome::RuleFailed(why) => ("rule_failed", Some(why.as_str())),
     };
     let parts = rule
         .parts
@@ -246,11 +272,11 @@ fn node<'a>(report: &'a Report<'a>, i: usize) -> WireIndicator<'a> {
     }
 }
 
-impl Render for Json {
+impl Render<Report<'_>> for Json {
     fn render(&self, report: &Report<'_>) -> Vec<u8> {
         let rubric = report.rubric;
         let wire = WireReport {
-            perfeval_version: env!("CARGO_PKG_VERSION"),
+            receipt: receipt(report),
             rubric: WireRubric {
                 id: &rubric.meta.id,
                 version: &rubric.meta.version,
@@ -261,7 +287,6 @@ impl Render for Json {
                     mode: rubric.rounding.mode.name(),
                 },
             },
-            facts_file: report.facts.source.name().display().to_string(),
             department: &report.facts.department,
             year: report.facts.year,
             strict: report.options.strict,

@@ -2,18 +2,18 @@
 //! each is tested as a pure function.
 
 mod basis;
+mod check;
 mod explain;
 mod json;
 mod table;
 
-use crate::score::Report;
-
 pub use basis::basis;
+pub use check::{CheckJson, CheckJunit, CheckText};
 pub use explain::Explain;
 pub use json::Json;
 pub use table::Table;
 
-/// One output format.
-pub trait Render {
-    fn render(&self, report: &Report<'_>) -> Vec<u8>;
+/// One output format of a model (a score `Report`, a `CheckReport`).
+pub trait Render<Model: ?Sized> {
+    fn render(&self, model: &Model) -> Vec<u8>;
 }

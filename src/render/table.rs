@@ -15,10 +15,11 @@ pub struct Table {
     pub width: Option<u16>,
 }
 
-/// Marks an overridden score in the table; the note below the table explains it.
-const OVERRIDE_MARK: &str = "※";
+/// Marks an overridden score in the table; the note below the table explains it. ASCII,
+/// because "※" is of ambiguous width and misaligns the table in some CJK terminals.
+const OVERRIDE_MARK: &str = "*";
 
-impl Render for Table {
+impl Render<Report<'_>> for Table {
     fn render(&self, report: &Report<'_>) -> Vec<u8> {
         let rubric = report.rubric;
         let levels = &rubric.meta.levels;

@@ -68,6 +68,7 @@ pub fn load(source: &SourceFile) -> Result<Rubric, Diagnostics> {
         );
     }
     let indicator_tables = root.tables("indicator", &mut diags);
+    let consistency_tables = root.tables("consistency", &mut diags);
     root.finish(&mut diags);
     if indicator_tables.len() > MAX_INDICATORS {
         diags.push(
@@ -104,6 +105,20 @@ pub fn load(source: &SourceFile) -> Result<Rubric, Diagnostics> {
         }
     }
 
+    let mut consistency = Vec::new();
+    let mut consistency_ids = HashSet::new();
+    for t in consistency_tables {
+        if let Some(c) = read_consistency(t, &facts, &mut diags) {
+            if !consistency_ids.insert(c.id.clone()) {
+                diags.push(
+                    Diagnostic::new(format!("consistency check id `{}` is used twice", c.id))
+                        .at(source, c.span.clone()),
+                );
+            }
+            consistency.push(c);
+        }
+    }
+
     let (Some(meta), Some(rounding)) = (meta, rounding) else {
         return Err(diags);
     };
@@ -119,7 +134,125 @@ pub fn load(source: &SourceFile) -> Result<Rubric, Diagnostics> {
         fact_groups,
         indicators,
         roots,
+        consistency,
         source: source.clone(),
+    })
+}
+
+fn read_consistency(
+    mut t: Table<'_, '_>,
+    facts: &[FactDecl],
+    diags: &mut Diagnostics,
+) -> Option<ConsistencyCheck> {
+    let source = t.source;
+    t.context = format!(
+        "[[consistency]] {}",
+        t.context.trim_start_matches("`consistency` ")
+    );
+    let id = t.string("id", Some("a unique ASCII id"), diags);
+    let name = t.string("name", Some("what is checked, in words"), diags);
+    let severity = t.string("severity", Some("\"error\" or \"warning\""), diags);
+    let left = t.string("left", None, diags);
+    let right = t.string("right", None, diags);
+    let tolerance = t.decimal("tolerance", None, diags);
+    let stated = t.string("stated", None, diags);
+    let computed = t.string("computed", None, diags);
+    let holds = t.string("holds", None, diags);
+    let span = t.span.clone();
+    t.finish(diags);
+    let names = Names {
+        facts,
+        lets: Vec::new(),
+        percent_lets: Vec::new(),
+        context: match &id {
+            Some(id) => format!("consistency check `{}`", id.get_ref()),
+            None => "a consistency check".to_string(),
+        },
+    };
+    let severity = match severity.as_ref().map(|s| s.get_ref().as_str()) {
+        Some("error") => Severity::Error,
+        Some("warning") => Severity::Warning,
+        Some(other) => {
+            if let Some(s) = &severity {
+                diags.push(
+                    Diagnostic::new(format!("unknown severity `{other}`"))
+                        .at(source, s.span())
+                        .with_help("use \"error\" or \"warning\""),
+                );
+            }
+            return None;
+        }
+        None => return None,
+    };
+    let kind = match (left, right, stated, computed, holds) {
+        (None, None, None, None, Some(h)) => {
+            let (condition, _) = compile(source, &h, &names, Some(Type::Bool), diags)?;
+            ConsistencyKind::Holds { condition }
+        }
+        (Some(l), Some(r), None, None, None) => {
+            let (left, _) = compile(source, &l, &names, Some(Type::Number), diags)?;
+            let (right, _) = compile(source, &r, &names, Some(Type::Number), diags)?;
+            let tolerance = tolerance.map(Spanned::into_inner).unwrap_or_default();
+            if tolerance < Decimal::ZERO {
+                diags.push(
+                    Diagnostic::new("`tolerance` cannot be negative").at(source, span.clone()),
+                );
+            }
+            ConsistencyKind::Equal {
+                left,
+                right,
+                tolerance,
+            }
+        }
+        (None, None, Some(st), Some(c), None) => {
+            let i = facts.iter().position(|f| &f.path == st.get_ref());
+            let Some(i) = i.filter(|&i| matches!(facts[i].kind, FactKind::Rate | FactKind::Amount))
+            else {
+                diags.push(
+                    Diagnostic::new(format!(
+                        "`stated` must name a declared `rate` or `amount` fact, found `{}`",
+                        st.get_ref()
+                    ))
+                    .at(source, st.span()),
+                );
+                return None;
+            };
+            if let Some(t) = &tolerance {
+                diags.push(
+                    Diagnostic::new("a `stated` check compares at the precision the figure was written with; it takes no `tolerance`")
+                        .at(source, t.span()),
+                );
+            }
+            let (computed, _) = compile(source, &c, &names, Some(Type::Number), diags)?;
+            ConsistencyKind::Stated {
+                stated: i,
+                computed,
+            }
+        }
+        _ => {
+            diags.push(
+                Diagnostic::new("a consistency check has `left` and `right`, or `stated` and `computed`, or `holds`")
+                    .at(source, span),
+            );
+            return None;
+        }
+    };
+    let id = id?;
+    if !is_identifier(id.get_ref(), true) {
+        diags.push(
+            Diagnostic::new(format!(
+                "consistency check id `{}` may only use ASCII letters, digits, `-` and `_`",
+                id.get_ref()
+            ))
+            .at(source, id.span()),
+        );
+    }
+    Some(ConsistencyCheck {
+        id: id.into_inner(),
+        name: name?.into_inner(),
+        severity,
+        kind,
+        span,
     })
 }
 
@@ -511,6 +644,28 @@ struct Names<'f> {
     facts: &'f [FactDecl],
     /// Lets visible to this formula, with their types.
     lets: Vec<(String, Type)>,
+    /// Whether each let is shown as a percentage: a rate, whose tier bounds must be
+    /// written as rates.
+    percent_lets: Vec<bool>,
+    /// Whose formulas these are, for messages: "indicator `procurement`".
+    context: String,
+}
+
+impl Names<'_> {
+    /// Whether a formula is a single rate: a `rate` fact or a let shown as a percentage.
+    fn is_rate(&self, f: &formula::Formula) -> bool {
+        match &f.root.kind {
+            formula::NodeKind::Name {
+                target: Some(Target::Local(i)),
+                ..
+            } => self.percent_lets.get(*i).copied().unwrap_or(false),
+            formula::NodeKind::Name {
+                target: Some(Target::Fact(i)),
+                ..
+            } => self.facts[*i].kind == FactKind::Rate,
+            _ => false,
+        }
+    }
 }
 
 impl Names<'_> {
@@ -554,7 +709,7 @@ fn compile(
         Ok(f) => f,
         Err(e) => {
             diags.push(
-                Diagnostic::new(format!("formula: {}", e.message))
+                Diagnostic::new(format!("formula of {}: {}", names.context, e.message))
                     .at(source, formula_location(source, text, &e.span)),
             );
             return None;
@@ -566,8 +721,11 @@ fn compile(
                 && ty != want
             {
                 diags.push(
-                    Diagnostic::new(format!("this formula gives {ty}; {want} is expected here"))
-                        .at(source, text.span()),
+                    Diagnostic::new(format!(
+                        "this formula of {} gives {ty}; {want} is expected here",
+                        names.context
+                    ))
+                    .at(source, text.span()),
                 );
                 return None;
             }
@@ -575,7 +733,7 @@ fn compile(
         }
         Err(errors) => {
             for e in errors {
-                let mut d = Diagnostic::new(format!("formula: {}", e.message))
+                let mut d = Diagnostic::new(format!("formula of {}: {}", names.context, e.message))
                     .at(source, formula_location(source, text, &e.span));
                 if let Some(h) = e.help {
                     d = d.with_help(h);
@@ -675,6 +833,8 @@ fn read_indicator(
         let mut names = Names {
             facts,
             lets: Vec::new(),
+            percent_lets: Vec::new(),
+            context: context.clone(),
         };
         let mut rule_lets = Vec::new();
         for mut l in lets {
@@ -726,10 +886,14 @@ fn read_indicator(
             let Some((formula, ty)) = compile(source, &expr, &names, None, diags) else {
                 // Keep the name known so that formulas using it do not repeat the error.
                 names.lets.push((let_name.get_ref().clone(), Type::Number));
+                names.percent_lets.push(false);
                 continue;
             };
             {
                 names.lets.push((let_name.get_ref().clone(), ty));
+                names
+                    .percent_lets
+                    .push(display == crate::number::Display::Percent);
                 rule_lets.push(Let {
                     label: label.map(Spanned::into_inner),
                     name: let_name.into_inner(),
@@ -744,7 +908,7 @@ fn read_indicator(
         for p in parts {
             match read_part(p, &indicator_name, &names, facts, tier_users, diags) {
                 Some(part) => {
-                    sum += part.points;
+                    sum = sum.checked_add(part.points).unwrap_or(Decimal::MAX);
                     rule_parts.push(part);
                 }
                 None => all_parts_read = false,
@@ -843,7 +1007,10 @@ fn read_part(
     if let Some(pts) = &points
         && *pts.get_ref() <= Decimal::ZERO
     {
-        diags.push(Diagnostic::new("a part's `points` must be more than 0").at(source, pts.span()));
+        diags.push(
+            Diagnostic::new(format!("the `points` of {} must be more than 0", p.context))
+                .at(source, pts.span()),
+        );
     }
     let part_points = points.as_ref().map(|p| *p.get_ref()).unwrap_or_default();
     let in_range = |value: Decimal, at: Range<usize>, diags: &mut Diagnostics| {
@@ -875,9 +1042,24 @@ fn read_part(
             let judged_by = p.string("judged_by", None, diags);
             let (formula, _) = compile(source, &value?, names, Some(Type::Number), diags)?;
             let mut tiers = Vec::new();
+            let rate = names.is_rate(&formula);
             for t in tier_tables {
-                if let Some(tier) = read_tier(t, diags) {
+                if let Some((tier, bare)) = read_tier(t, diags) {
                     in_range(tier.points, tier.span.clone(), diags);
+                    // `at_least = 90` on a rate means 9000%: almost surely "90%".
+                    for (value, span) in bare {
+                        if rate && value > Decimal::ONE {
+                            diags.push(
+                                Diagnostic::new(format!(
+                                    "tier bound {} on the rate `{}` is ambiguous: a rate written as a plain number must lie between 0 and 1",
+                                    value.normalize(),
+                                    formula.text
+                                ))
+                                .at(source, span)
+                                .with_help(format!("write \"{}%\" for a percentage", value.normalize())),
+                            );
+                        }
+                    }
                     tiers.push(tier);
                 }
             }
@@ -936,7 +1118,10 @@ fn read_part(
             let (formula, _) = compile(source, &count?, names, Some(Type::Number), diags)?;
             let per = per?;
             if *per.get_ref() <= Decimal::ZERO {
-                diags.push(Diagnostic::new("`per` must be more than 0").at(source, per.span()));
+                diags.push(
+                    Diagnostic::new(format!("`per` of {} must be more than 0", p.context))
+                        .at(source, per.span()),
+                );
             }
             let floor_value = floor.as_ref().map(|f| *f.get_ref()).unwrap_or_default();
             if let Some(f) = &floor {
@@ -1019,7 +1204,11 @@ fn read_part(
     })
 }
 
-fn read_tier(mut t: Table<'_, '_>, diags: &mut Diagnostics) -> Option<Tier> {
+/// A tier bound written as a plain number (not a percentage), with its span.
+type BareBound = (Decimal, Range<usize>);
+
+/// A tier, and the bounds written as plain numbers (not percentages) with their spans.
+fn read_tier(mut t: Table<'_, '_>, diags: &mut Diagnostics) -> Option<(Tier, Vec<BareBound>)> {
     let source = t.source;
     t.context = format!("tier {}", t.context.trim_start_matches("`tiers` "));
     let points = t.decimal("points", Some("the points of this tier"), diags);
@@ -1049,6 +1238,7 @@ fn read_tier(mut t: Table<'_, '_>, diags: &mut Diagnostics) -> Option<Tier> {
     let at_most = bound(&mut t, "at_most");
     let below = bound(&mut t, "below");
     let span = t.span.clone();
+    let context = t.context.clone();
     t.finish(diags);
     if let (Some(_), Some((_, _, s))) = (&at_least, &above) {
         diags.push(
@@ -1107,7 +1297,10 @@ fn read_tier(mut t: Table<'_, '_>, diags: &mut Diagnostics) -> Option<Tier> {
     if let (Some((lo, _)), Some((hi, _))) = (&lower, &upper)
         && (lo.value > hi.value || (lo.value == hi.value && !(lo.inclusive && hi.inclusive)))
     {
-        diags.push(Diagnostic::new("this tier's bounds admit no value").at(source, span.clone()));
+        diags.push(
+            Diagnostic::new(format!("the bounds of {context} admit no value"))
+                .at(source, span.clone()),
+        );
     }
     let auto_label = match (&lower, &upper) {
         (Some((_, l)), Some((_, u))) => format!("{l} 且 {u}"),
@@ -1115,12 +1308,34 @@ fn read_tier(mut t: Table<'_, '_>, diags: &mut Diagnostics) -> Option<Tier> {
         (None, Some((_, u))) => u.clone(),
         (None, None) => "其他".to_string(),
     };
-    Some(Tier {
-        label: label.map(Spanned::into_inner).unwrap_or(auto_label),
-        points: points?.into_inner(),
-        lower: lower.map(|(b, _)| b),
-        upper: upper.map(|(b, _)| b),
-        span,
+    let written = [&at_least, &above, &at_most, &below];
+    let percent = written
+        .iter()
+        .any(|b| b.as_ref().is_some_and(|(_, text, _)| text.ends_with('%')));
+    let bare = written
+        .iter()
+        .filter_map(|b| b.as_ref())
+        .filter(|(_, text, _)| !text.ends_with('%'))
+        .map(|(v, _, span)| (*v, span.clone()))
+        .collect();
+    Some((
+        Tier {
+            label: label.map(Spanned::into_inner).unwrap_or(auto_label),
+            points: points?.into_inner(),
+            lower: lower.map(|(b, _)| b),
+            upper: upper.map(|(b, _)| b),
+            percent,
+            span,
+        },
+        bare,
+    ))
+}
+
+/// A sum of points that saturates instead of overflowing: a sum that large can only
+/// mismatch, and is reported as such.
+fn points_sum(points: impl Iterator<Item = Decimal>) -> Decimal {
+    points.fold(Decimal::ZERO, |acc, p| {
+        acc.checked_add(p).unwrap_or(Decimal::MAX)
     })
 }
 
@@ -1272,10 +1487,16 @@ fn build_tree(
             );
         }
         if *r.points.get_ref() < Decimal::ZERO {
-            diags.push(Diagnostic::new("points cannot be negative").at(source, r.points.span()));
+            diags.push(
+                Diagnostic::new(format!(
+                    "the points of indicator `{}` cannot be negative",
+                    r.id.get_ref()
+                ))
+                .at(source, r.points.span()),
+            );
         }
         if !is_leaf {
-            let sum: Decimal = children[i].iter().map(|&c| *raw[c].points.get_ref()).sum();
+            let sum = points_sum(children[i].iter().map(|&c| *raw[c].points.get_ref()));
             if sum != *r.points.get_ref() {
                 diags.push(
                     Diagnostic::new(format!(
@@ -1290,7 +1511,7 @@ fn build_tree(
             }
         }
     }
-    let root_sum: Decimal = roots.iter().map(|&i| *raw[i].points.get_ref()).sum();
+    let root_sum = points_sum(roots.iter().map(|&i| *raw[i].points.get_ref()));
     if root_sum != meta.total {
         diags.push(
             Diagnostic::new(format!(

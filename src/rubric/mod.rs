@@ -5,6 +5,7 @@
 //! check (weights add up, names resolve, formulas type-check), so the scoring stage does
 //! not check again. The format is documented in `docs/rubric-format.md`.
 
+pub mod lint;
 mod load;
 pub mod shipped;
 
@@ -33,7 +34,52 @@ pub struct Rubric {
     pub indicators: Vec<Indicator>,
     /// The first-level indicators, in file order.
     pub roots: Vec<usize>,
+    /// Checks that a facts file's figures agree with each other (`perfeval check`).
+    pub consistency: Vec<ConsistencyCheck>,
     pub source: SourceFile,
+}
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+    Note,
+}
+
+impl Severity {
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "note",
+        }
+    }
+}
+
+/// A rule, declared in the rubric, that figures in a facts file must satisfy together.
+#[derive(Debug, Clone)]
+pub struct ConsistencyCheck {
+    pub id: String,
+    pub name: String,
+    pub severity: Severity,
+    pub kind: ConsistencyKind,
+    pub span: Range<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub enum ConsistencyKind {
+    /// Two amounts that must be equal, within `tolerance`.
+    Equal {
+        left: Formula,
+        right: Formula,
+        tolerance: Decimal,
+    },
+    /// A figure stated in the report (a fact) that must equal the computed value when
+    /// rounded 四舍五入 to the decimals the figure was written with.
+    Stated { stated: usize, computed: Formula },
+    /// A condition the figures must satisfy, e.g. `projects.on_time <= projects.planned`.
+    Holds { condition: Formula },
 }
 
 #[derive(Debug, Clone)]
@@ -233,6 +279,8 @@ pub struct Tier {
     pub points: Decimal,
     pub lower: Option<Bound>,
     pub upper: Option<Bound>,
+    /// Whether its bounds were written as percentages, for messages.
+    pub percent: bool,
     pub span: Range<usize>,
 }
 

@@ -46,10 +46,14 @@ pub struct ScoreErrors(pub Vec<ScoreError>);
 
 #[derive(Debug, Clone)]
 pub struct ScoreError {
+    /// Index of the indicator in `Rubric::indicators` (`None` for the total).
+    pub index: Option<usize>,
     pub indicator: String,
     pub message: String,
     /// The facts file, for the reader's bearings.
     pub file: String,
+    /// The line of the fact most likely at fault (a zero divisor, the last fact read).
+    pub line: Option<usize>,
     pub help: Option<String>,
 }
 
@@ -60,7 +64,10 @@ impl fmt::Display for ScoreErrors {
                 writeln!(f)?;
             }
             writeln!(f, "error: cannot score `{}`: {}", e.indicator, e.message)?;
-            writeln!(f, "  --> {}", e.file)?;
+            match e.line {
+                Some(line) => writeln!(f, "  --> {}:{line}", e.file)?,
+                None => writeln!(f, "  --> {}", e.file)?,
+            }
             if let Some(h) = &e.help {
                 writeln!(f, "   = help: {h}")?;
             }
@@ -83,12 +90,28 @@ impl<'a> Report<'a> {
     }
 }
 
-/// Scores every indicator.
+/// Scores every indicator; any indicator that cannot be scored is an error.
 pub fn evaluate<'a>(
     rubric: &'a Rubric,
     facts: &'a Facts,
     options: Options,
 ) -> Result<Report<'a>, ScoreErrors> {
+    let (report, errors) = evaluate_lenient(rubric, facts, options)?;
+    if errors.is_empty() {
+        Ok(report)
+    } else {
+        Err(ScoreErrors(errors))
+    }
+}
+
+/// Scores every indicator it can. A leaf that cannot be scored counts 0 in the sums, has
+/// no trace, and is listed in the errors; `explain` uses this to show the indicators
+/// that do score.
+pub fn evaluate_lenient<'a>(
+    rubric: &'a Rubric,
+    facts: &'a Facts,
+    options: Options,
+) -> Result<(Report<'a>, Vec<ScoreError>), ScoreErrors> {
     let n = rubric.indicators.len();
     let mut scores = vec![Decimal::ZERO; n];
     let mut leaves: Vec<Option<LeafTrace>> = vec![None; n];
@@ -102,11 +125,8 @@ pub fn evaluate<'a>(
                 scores[i] = trace.score;
                 leaves[i] = Some(trace);
             }
-            Err(e) => errors.push(e),
+            Err(e) => errors.push(*e),
         }
-    }
-    if !errors.is_empty() {
-        return Err(ScoreErrors(errors));
     }
     // Parents after their children: reverse preorder visits every child first.
     for &i in rubric.preorder().iter().rev() {
@@ -123,7 +143,7 @@ pub fn evaluate<'a>(
         rubric.rounding.scale,
     )?;
     let grade = rubric.grade_for(total).to_string();
-    Ok(Report {
+    let report = Report {
         rubric,
         facts,
         options,
@@ -131,7 +151,8 @@ pub fn evaluate<'a>(
         leaves,
         total,
         grade,
-    })
+    };
+    Ok((report, errors))
 }
 
 fn sum(values: impl Iterator<Item = Decimal>, scale: u32) -> Result<Decimal, ScoreErrors> {
@@ -140,9 +161,11 @@ fn sum(values: impl Iterator<Item = Decimal>, scale: u32) -> Result<Decimal, Sco
     for v in values {
         acc = acc.checked_add(v).ok_or_else(|| {
             ScoreErrors(vec![ScoreError {
+                index: None,
                 indicator: "total".into(),
                 message: "the sum of scores overflows".into(),
                 file: String::new(),
+                line: None,
                 help: None,
             }])
         })?;
@@ -200,8 +223,10 @@ impl Scope for LeafScope<'_> {
                 }
             }
             Target::Local(i) => {
-                if let Some(v) = self.lets[i] {
-                    return Ok(v);
+                match self.lets.get(i) {
+                    Some(Some(v)) => return Ok(*v),
+                    Some(None) => {}
+                    None => return Err(EvalError::Unresolved(format!("value #{i}"))),
                 }
                 if self.in_progress.contains(&i) {
                     return Err(EvalError::Unresolved(format!("value #{i} reads itself")));
@@ -220,6 +245,44 @@ impl Scope for LeafScope<'_> {
                 Ok(v)
             }
         }
+    }
+}
+
+/// Why a formula over facts alone could not be evaluated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FactsEvalError {
+    pub message: String,
+    /// Set when the cause is a fact the file does not give.
+    pub missing: Option<usize>,
+}
+
+/// Evaluates a formula that reads facts only (a consistency check), returning its value
+/// and the facts it read.
+pub fn eval_facts_formula(
+    rubric: &Rubric,
+    facts: &Facts,
+    formula: &Formula,
+) -> Result<(Value, Vec<usize>), FactsEvalError> {
+    let mut scope = LeafScope {
+        rubric,
+        facts,
+        indicator: 0,
+        lets: Vec::new(),
+        facts_used: Vec::new(),
+        lets_done: Vec::new(),
+        missing_fact: None,
+        in_progress: Vec::new(),
+    };
+    match formula.eval(&mut scope) {
+        Ok(v) => Ok((v, scope.facts_used)),
+        Err(e) => Err(FactsEvalError {
+            message: e.to_string(),
+            missing: scope
+                .facts_used
+                .iter()
+                .copied()
+                .find(|&f| facts.values[f].is_none() && rubric.facts[f].default.is_none()),
+        }),
     }
 }
 
@@ -252,7 +315,7 @@ fn score_leaf(
     facts: &Facts,
     index: usize,
     options: Options,
-) -> Result<LeafTrace, ScoreError> {
+) -> Result<LeafTrace, Box<ScoreError>> {
     let ind = &rubric.indicators[index];
     let mut scope = LeafScope {
         rubric,
@@ -264,11 +327,40 @@ fn score_leaf(
         missing_fact: None,
         in_progress: Vec::new(),
     };
-    score_rule(&mut scope, options).map_err(|message| ScoreError {
-        indicator: ind.name.clone(),
-        message,
-        file: facts.source.name().display().to_string(),
-        help: scope.missing_fact.map(|f| {
+    let message = match score_rule(&mut scope, options) {
+        Ok(trace) => return Ok(trace),
+        Err(message) => message,
+    };
+    // An override answers for a rule that cannot be computed, unless overrides are off.
+    if let (Some(o), false) = (facts.override_for(index), options.strict) {
+        let mut score = o.score;
+        score.rescale(rubric.rounding.scale);
+        return Ok(LeafTrace {
+            outcome: Outcome::RuleFailed(message),
+            parts: Vec::new(),
+            raw: Decimal::ZERO,
+            rule_score: Decimal::ZERO,
+            score,
+            override_: Some(o.clone()),
+            strict: false,
+            facts_used: scope.facts_used,
+            lets: Vec::new(),
+        });
+    }
+    let line_of = |f: usize| {
+        facts.values[f]
+            .as_ref()
+            .map(|e| facts.source.position(e.span.start).line)
+    };
+    let culprit = if message.starts_with("division by zero") {
+        scope.facts_used.iter().rev().copied().find(|&f| {
+            matches!(facts.values[f].as_ref().map(|e| &e.value), Some(FactValue::Number(n)) if n.is_zero())
+        })
+    } else {
+        scope.facts_used.last().copied()
+    };
+    let help = match scope.missing_fact {
+        Some(f) => {
             let decl = &rubric.facts[f];
             let (group, key) = decl.path.rsplit_once('.').unwrap_or(("", &decl.path));
             let place = if group.is_empty() {
@@ -276,9 +368,35 @@ fn score_leaf(
             } else {
                 format!(" under [{group}]")
             };
-            format!("add `{key} = ...`{place}: {}", decl.meaning)
-        }),
-    })
+            Some(format!("add `{key} = ...`{place}: {}", decl.meaning))
+        }
+        None if !scope.facts_used.is_empty() => Some(format!(
+            "facts read: {}",
+            scope
+                .facts_used
+                .iter()
+                .map(|&f| {
+                    let decl = &rubric.facts[f];
+                    let value = match facts.values[f].as_ref().map(|e| &e.value) {
+                        Some(FactValue::Number(n)) => n.to_string(),
+                        Some(FactValue::Bool(b)) => b.to_string(),
+                        _ => "…".to_string(),
+                    };
+                    format!("{} ({}) = {value}", decl.path, decl.label)
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+        None => None,
+    };
+    Err(Box::new(ScoreError {
+        index: Some(index),
+        indicator: ind.name.clone(),
+        message,
+        file: facts.source.name().display().to_string(),
+        line: culprit.and_then(line_of),
+        help,
+    }))
 }
 
 fn score_rule(scope: &mut LeafScope<'_>, options: Options) -> Result<LeafTrace, String> {
@@ -304,7 +422,7 @@ fn score_rule(scope: &mut LeafScope<'_>, options: Options) -> Result<LeafTrace, 
     }
     let mut parts = Vec::new();
     let raw = match outcome {
-        Outcome::Vetoed(_) => Decimal::ZERO,
+        Outcome::Vetoed(_) | Outcome::RuleFailed(_) => Decimal::ZERO,
         Outcome::Exempt(_) => ind.points,
         Outcome::Scored => {
             let mut total = Decimal::ZERO;
@@ -404,7 +522,15 @@ fn score_part(
                         _ => e,
                     })?;
                     let k = find_tier(tiers, x).ok_or_else(|| {
-                        format!("the value {} falls in none of the tiers", x.normalize())
+                        let shown = if tiers.iter().any(|t| t.percent) {
+                            crate::number::percent(x)
+                        } else {
+                            x.normalize().to_string()
+                        };
+                        format!(
+                            "`{}` = {shown} falls in none of the rubric's tiers (a gap in the rubric: `perfeval rubric check` lists its gaps)",
+                            value.text
+                        )
                     })?;
                     (
                         tiers[k].points,

@@ -32,13 +32,16 @@ impl LeafTrace {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     Scored,
     /// The veto with this index held: the score is 0.
     Vetoed(usize),
     /// The exemption with this index held: the score is the full points.
     Exempt(usize),
+    /// The rule could not be computed (the message says why); the facts file's override
+    /// gives the score.
+    RuleFailed(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -1,0 +1,262 @@
+//! Outputs of `perfeval check`: text grouped by severity, JSON with a receipt, and JUnit
+//! XML with one test case per indicator, total, grade and consistency check.
+
+use std::fmt::Write as _;
+
+use quick_xml::Writer;
+use quick_xml::events::{BytesDecl, BytesText, Event};
+use serde::Serialize;
+
+use super::Render;
+use super::json::{WireReceipt, receipt};
+use crate::check::{CheckReport, Finding, Subject};
+use crate::rubric::Severity;
+
+/// Text for people, grouped by severity.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CheckText;
+
+/// JSON with stable field names and a receipt.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CheckJson;
+
+/// JUnit XML for CI dashboards.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CheckJunit;
+
+fn subject_id(check: &CheckReport<'_>, s: &Subject) -> String {
+    let rubric = check.report.rubric;
+    match s {
+        Subject::Indicator(i) => rubric.indicators[*i].id.clone(),
+        Subject::UnknownIndicator(k) => k.clone(),
+        Subject::Total => "total".into(),
+        Subject::Grade => "grade".into(),
+        Subject::Consistency(k) => rubric.consistency[*k].id.clone(),
+        Subject::File => "file".into(),
+        Subject::Rubric => rubric.meta.id.clone(),
+    }
+}
+
+fn subject_kind(s: &Subject) -> &'static str {
+    match s {
+        Subject::Indicator(_) | Subject::UnknownIndicator(_) => "indicator",
+        Subject::Total => "total",
+        Subject::Grade => "grade",
+        Subject::Consistency(_) => "consistency",
+        Subject::File => "file",
+        Subject::Rubric => "rubric",
+    }
+}
+
+fn verdict(check: &CheckReport<'_>) -> &'static str {
+    match (check.passed(), check.count(Severity::Warning)) {
+        (false, _) => "FAIL",
+        (true, 0) => "PASS",
+        (true, _) => "PASS with warnings",
+    }
+}
+
+impl Render<CheckReport<'_>> for CheckText {
+    fn render(&self, check: &CheckReport<'_>) -> Vec<u8> {
+        let report = &check.report;
+        let facts = report.facts;
+        let file = facts.source.name().display().to_string();
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "perfeval check {file}: {} · {} 年度 · {} v{}{}",
+            facts.department,
+            facts.year,
+            report.rubric.meta.id,
+            report.rubric.meta.version,
+            if check.strict { " · --strict" } else { "" }
+        );
+        let _ = writeln!(out, "computed total {} ({})", report.total, report.grade);
+        for (severity, title) in [
+            (Severity::Error, "errors"),
+            (Severity::Warning, "warnings"),
+            (Severity::Note, "notes"),
+        ] {
+            let group: Vec<&Finding> = check
+                .findings
+                .iter()
+                .filter(|f| f.severity == severity)
+                .collect();
+            if group.is_empty() {
+                continue;
+            }
+            let _ = writeln!(out, "\n{title} ({}):", group.len());
+            for f in group {
+                let _ = writeln!(out, "  {}: {}", severity.name(), f.message);
+                if !f.lines.is_empty() {
+                    let lines: Vec<String> = f.lines.iter().map(|l| l.to_string()).collect();
+                    let _ = writeln!(out, "    --> {file}:{}", lines.join(","));
+                }
+                for d in &f.details {
+                    let _ = writeln!(out, "    {d}");
+                }
+            }
+        }
+        let agree = check
+            .cases
+            .iter()
+            .filter(|c| matches!(c.subject, Subject::Indicator(_)) && c.findings.is_empty())
+            .count();
+        let _ = writeln!(
+            out,
+            "\n{}: {} errors, {} warnings, {} notes; {agree} of {} indicators without findings",
+            verdict(check),
+            check.count(Severity::Error),
+            check.count(Severity::Warning),
+            check.count(Severity::Note),
+            report.rubric.indicators.len(),
+        );
+        out.into_bytes()
+    }
+}
+
+#[derive(Serialize)]
+struct WireCheck<'a> {
+    receipt: WireReceipt<'a>,
+    strict: bool,
+    passed: bool,
+    errors: usize,
+    warnings: usize,
+    notes: usize,
+    computed_total: String,
+    computed_grade: &'a str,
+    claimed_total: Option<String>,
+    claimed_grade: Option<&'a str>,
+    findings: Vec<WireFinding<'a>>,
+}
+
+#[derive(Serialize)]
+struct WireFinding<'a> {
+    severity: &'static str,
+    kind: &'static str,
+    subject: &'static str,
+    id: String,
+    message: &'a str,
+    details: &'a [String],
+    lines: &'a [usize],
+}
+
+impl Render<CheckReport<'_>> for CheckJson {
+    fn render(&self, check: &CheckReport<'_>) -> Vec<u8> {
+        let report = &check.report;
+        let claimed = &report.facts.claimed;
+        let wire = WireCheck {
+            receipt: receipt(report),
+            strict: check.strict,
+            passed: check.passed(),
+            errors: check.count(Severity::Error),
+            warnings: check.count(Severity::Warning),
+            notes: check.count(Severity::Note),
+            computed_total: report.total.to_string(),
+            computed_grade: &report.grade,
+            claimed_total: claimed.total.as_ref().map(|(t, _)| t.to_string()),
+            claimed_grade: claimed.grade.as_ref().map(|(g, _)| g.as_str()),
+            findings: check
+                .findings
+                .iter()
+                .map(|f| WireFinding {
+                    severity: f.severity.name(),
+                    kind: f.kind.name(),
+                    subject: subject_kind(&f.subject),
+                    id: subject_id(check, &f.subject),
+                    message: &f.message,
+                    details: &f.details,
+                    lines: &f.lines,
+                })
+                .collect(),
+        };
+        let mut out = serde_json::to_vec_pretty(&wire).unwrap_or_default();
+        out.push(b'\n');
+        out
+    }
+}
+
+impl Render<CheckReport<'_>> for CheckJunit {
+    fn render(&self, check: &CheckReport<'_>) -> Vec<u8> {
+        let mut writer = Writer::new_with_indent(Vec::new(), b' ', 2);
+        // Writing into a Vec cannot fail; the results are ignored for that reason.
+        let _ = write_junit(&mut writer, check);
+        let mut out = writer.into_inner();
+        out.push(b'\n');
+        out
+    }
+}
+
+fn write_junit(w: &mut Writer<Vec<u8>>, check: &CheckReport<'_>) -> std::io::Result<()> {
+    let report = &check.report;
+    let facts = report.facts;
+    let file = facts.source.name().display().to_string();
+    let failures: usize = check
+        .cases
+        .iter()
+        .map(|c| {
+            c.findings
+                .iter()
+                .filter(|&&f| check.findings[f].severity == Severity::Error)
+                .count()
+        })
+        .sum();
+    let tests = check.cases.len().to_string();
+    let failures = failures.to_string();
+    let suite = format!("perfeval check {file}");
+    w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+    w.create_element("testsuites")
+        .with_attribute(("name", "perfeval"))
+        .with_attribute(("tests", tests.as_str()))
+        .with_attribute(("failures", failures.as_str()))
+        .write_inner_content(|w| {
+            w.create_element("testsuite")
+                .with_attribute(("name", suite.as_str()))
+                .with_attribute(("tests", tests.as_str()))
+                .with_attribute(("failures", failures.as_str()))
+                .with_attribute(("errors", "0"))
+                .write_inner_content(|w| {
+                    for case in &check.cases {
+                        let classname =
+                            format!("{}.{}", report.rubric.meta.id, subject_kind(&case.subject));
+                        let name = format!("{} [{}]", case.name, subject_id(check, &case.subject));
+                        let element = w
+                            .create_element("testcase")
+                            .with_attribute(("classname", classname.as_str()))
+                            .with_attribute(("name", name.as_str()))
+                            .with_attribute(("file", file.as_str()));
+                        if case.findings.is_empty() {
+                            element.write_empty()?;
+                            continue;
+                        }
+                        element.write_inner_content(|w| {
+                            let mut other = String::new();
+                            for &k in &case.findings {
+                                let f = &check.findings[k];
+                                let body = std::iter::once(f.message.clone())
+                                    .chain(f.lines.iter().map(|l| format!("--> {file}:{l}")))
+                                    .chain(f.details.iter().cloned())
+                                    .collect::<Vec<_>>()
+                                    .join("\n");
+                                if f.severity == Severity::Error {
+                                    w.create_element("failure")
+                                        .with_attribute(("type", f.kind.name()))
+                                        .with_attribute(("message", f.message.as_str()))
+                                        .write_text_content(BytesText::new(&body))?;
+                                } else {
+                                    let _ = writeln!(other, "{}: {body}", f.severity.name());
+                                }
+                            }
+                            if !other.is_empty() {
+                                w.create_element("system-out")
+                                    .write_text_content(BytesText::new(&other))?;
+                            }
+                            Ok(())
+                        })?;
+                    }
+                    Ok(())
+                })?;
+            Ok(())
+        })?;
+    Ok(())
+}

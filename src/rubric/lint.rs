@@ -1,0 +1,339 @@
+//! Lints: things a rubric that loads can still get wrong. Tiers with gaps, overlaps or
+//! tiers that can never be reached; facts declared but read by nothing; leaves without
+//! the framework's texts. Each is a warning with the file and line.
+
+use rust_decimal::Decimal;
+
+use super::{ConsistencyKind, PartKind, Rubric, Tier};
+use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::formula::{Formula, Target};
+use crate::number::plain;
+
+/// Every lint of the rubric, in file order.
+pub fn lint(rubric: &Rubric) -> Vec<Diagnostic> {
+    let source = &rubric.source;
+    let mut out = Vec::new();
+    for ind in &rubric.indicators {
+        let Some(rule) = &ind.rule else { continue };
+        if ind.description.trim().is_empty() || ind.criteria.trim().is_empty() {
+            let missing: Vec<&str> = [
+                ("description (指标说明)", ind.description.trim().is_empty()),
+                ("criteria (参考评分标准)", ind.criteria.trim().is_empty()),
+            ]
+            .into_iter()
+            .filter_map(|(k, m)| m.then_some(k))
+            .collect();
+            out.push(
+                Diagnostic::warning(format!(
+                    "indicator `{}` ({}) has no {}",
+                    ind.id,
+                    ind.name,
+                    missing.join(" and ")
+                ))
+                .at(source, ind.span.clone())
+                .with_help("copy the framework's own text, so that `explain` can show it"),
+            );
+        }
+        for part in &rule.parts {
+            if let PartKind::Tiers { tiers, .. } = &part.kind {
+                out.extend(tier_lints(source, &ind.name, tiers));
+            }
+        }
+    }
+    out.extend(unused_facts(rubric));
+    out.sort_by_key(|d| d.location.as_ref().map(|(_, span)| span.start));
+    out
+}
+
+fn unused_facts(rubric: &Rubric) -> Vec<Diagnostic> {
+    let mut used = vec![false; rubric.facts.len()];
+    let mark = |used: &mut Vec<bool>, f: &Formula| {
+        for t in f.targets() {
+            if let Target::Fact(i) = t {
+                used[i] = true;
+            }
+        }
+    };
+    for ind in &rubric.indicators {
+        let Some(rule) = &ind.rule else { continue };
+        rule.lets.iter().for_each(|l| mark(&mut used, &l.formula));
+        rule.vetoes
+            .iter()
+            .chain(&rule.exemptions)
+            .for_each(|c| mark(&mut used, &c.formula));
+        for part in &rule.parts {
+            match &part.kind {
+                PartKind::Formula { score } => mark(&mut used, score),
+                PartKind::Tiers {
+                    value, judged_by, ..
+                } => {
+                    mark(&mut used, value);
+                    if let Some(j) = judged_by {
+                        used[*j] = true;
+                    }
+                }
+                PartKind::Deduction { count, .. } => mark(&mut used, count),
+                PartKind::Check { fact }
+                | PartKind::Judgment { fact }
+                | PartKind::Category { fact, .. } => {
+                    used[*fact] = true;
+                }
+            }
+        }
+    }
+    for c in &rubric.consistency {
+        match &c.kind {
+            ConsistencyKind::Equal { left, right, .. } => {
+                mark(&mut used, left);
+                mark(&mut used, right);
+            }
+            ConsistencyKind::Stated { stated, computed } => {
+                used[*stated] = true;
+                mark(&mut used, computed);
+            }
+            ConsistencyKind::Holds { condition } => mark(&mut used, condition),
+        }
+    }
+    rubric
+        .facts
+        .iter()
+        .zip(used)
+        .filter(|(_, u)| !u)
+        .map(|(f, _)| {
+            Diagnostic::warning(format!(
+                "fact `{}` ({}) is declared but no rule or check reads it",
+                f.path, f.label
+            ))
+            .at(&rubric.source, f.span.clone())
+            .with_help("remove it, or use it in a rule")
+        })
+        .collect()
+}
+
+fn show(x: Decimal, percent: bool) -> String {
+    if percent {
+        match x.checked_mul(Decimal::ONE_HUNDRED) {
+            Some(p) => format!("{}%", plain(p)),
+            None => plain(x),
+        }
+    } else {
+        plain(x)
+    }
+}
+
+/// A point at which coverage is tested, and what region of values it stands for.
+#[derive(Clone, Copy)]
+enum Probe {
+    /// Exactly this boundary value.
+    At(Decimal),
+    /// The open interval between two adjacent boundaries.
+    Between(Decimal, Decimal),
+    /// Everything above the largest boundary.
+    Above(Decimal),
+}
+
+impl Probe {
+    fn point(self) -> Decimal {
+        match self {
+            Probe::At(x) => x,
+            Probe::Between(a, b) => (a + b) / Decimal::TWO,
+            Probe::Above(x) => x + Decimal::ONE,
+        }
+    }
+}
+
+/// Gaps, overlaps and unreachable tiers over the values 0 and above (rates, amounts and
+/// counts are never negative). Tiers are tried in order, so a value in two tiers gets
+/// the first: the second is partly shadowed, or wholly unreachable.
+fn tier_lints(source: &SourceFile, indicator: &str, tiers: &[Tier]) -> Vec<Diagnostic> {
+    let percent = tiers.iter().any(|t| t.percent);
+    let mut bounds: Vec<Decimal> = tiers
+        .iter()
+        .flat_map(|t| [t.lower, t.upper])
+        .flatten()
+        .map(|b| b.value)
+        .filter(|v| *v >= Decimal::ZERO)
+        .collect();
+    bounds.push(Decimal::ZERO);
+    bounds.sort();
+    bounds.dedup();
+    // Bounds are limited to 28 digits when read, so these sums cannot overflow in
+    // practice; the probes are built only from values already in range.
+    let mut probes = Vec::new();
+    for (k, b) in bounds.iter().enumerate() {
+        probes.push(Probe::At(*b));
+        match bounds.get(k + 1) {
+            Some(next) => probes.push(Probe::Between(*b, *next)),
+            None => probes.push(Probe::Above(*b)),
+        }
+    }
+    let containing: Vec<Vec<usize>> = probes
+        .iter()
+        .map(|p| {
+            let x = p.point();
+            (0..tiers.len()).filter(|&t| tiers[t].contains(x)).collect()
+        })
+        .collect();
+    let mut out = Vec::new();
+
+    // Gaps: runs of probes that no tier contains.
+    let mut k = 0;
+    while k < probes.len() {
+        if !containing[k].is_empty() {
+            k += 1;
+            continue;
+        }
+        let start = k;
+        while k < probes.len() && containing[k].is_empty() {
+            k += 1;
+        }
+        let from = match probes[start] {
+            Probe::At(x) => format!("from {} (inclusive)", show(x, percent)),
+            Probe::Between(a, _) | Probe::Above(a) => format!("above {}", show(a, percent)),
+        };
+        let to = match probes[k - 1] {
+            Probe::At(x) => format!(" up to {} (inclusive)", show(x, percent)),
+            Probe::Between(_, b) => format!(" up to {} (exclusive)", show(b, percent)),
+            Probe::Above(_) => String::new(),
+        };
+        let span = tiers.first().map(|t| t.span.clone()).unwrap_or(0..0);
+        out.push(
+            Diagnostic::warning(format!(
+                "the tiers of `{indicator}` leave a gap: values {from}{to} fall in no tier"
+            ))
+            .at(source, span)
+            .with_help("such a value stops scoring with an error; extend a neighbouring tier"),
+        );
+    }
+
+    // Overlaps and unreachable tiers.
+    for (j, tier) in tiers.iter().enumerate() {
+        let mine: Vec<usize> = (0..probes.len())
+            .filter(|&p| containing[p].contains(&j))
+            .collect();
+        let shadowed: Vec<usize> = mine
+            .iter()
+            .copied()
+            .filter(|&p| containing[p][0] != j)
+            .collect();
+        if !mine.is_empty() && shadowed.len() < mine.len() {
+            if let Some(&p) = shadowed.first() {
+                let earlier = containing[p][0];
+                out.push(
+                    Diagnostic::warning(format!(
+                        "tiers `{}` and `{}` of `{indicator}` overlap (both hold {}); the first wins",
+                        tiers[earlier].label,
+                        tier.label,
+                        show(probes[p].point(), percent)
+                    ))
+                    .at(source, tier.span.clone())
+                    .with_help("make one bound exclusive (`below`/`above`) where the other is inclusive"),
+                );
+            }
+            continue;
+        }
+        let reason = if mine.is_empty() {
+            "it holds no value of 0 or more".to_string()
+        } else {
+            format!(
+                "every value it holds falls in `{}` first",
+                tiers[containing[mine[0]][0]].label
+            )
+        };
+        out.push(
+            Diagnostic::warning(format!(
+                "tier `{}` of `{indicator}` can never be reached: {reason}",
+                tier.label
+            ))
+            .at(source, tier.span.clone()),
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rubric::Bound;
+
+    fn tier(label: &str, lower: Option<(i64, bool)>, upper: Option<(i64, bool)>) -> Tier {
+        let b = |(v, inclusive): (i64, bool)| Bound {
+            value: Decimal::new(v, 2),
+            inclusive,
+        };
+        Tier {
+            label: label.into(),
+            points: Decimal::ONE,
+            lower: lower.map(b),
+            upper: upper.map(b),
+            percent: true,
+            span: 0..0,
+        }
+    }
+
+    fn messages(tiers: &[Tier]) -> Vec<String> {
+        let src = SourceFile::new("r.toml", "x");
+        tier_lints(&src, "指标", tiers)
+            .into_iter()
+            .map(|d| d.message)
+            .collect()
+    }
+
+    #[test]
+    fn complete_tiers_have_no_lint() {
+        let tiers = [
+            tier("a", None, Some((5, false))),
+            tier("b", Some((5, true)), Some((10, true))),
+            tier("c", Some((10, false)), None),
+        ];
+        assert_eq!(messages(&tiers), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_gap_is_described_with_its_bounds() {
+        let tiers = [
+            tier("low", None, Some((75, false))),
+            tier("high", Some((90, true)), None),
+        ];
+        assert_eq!(
+            messages(&tiers),
+            vec![
+                "the tiers of `指标` leave a gap: values from 75% (inclusive) up to 90% (exclusive) fall in no tier"
+            ]
+        );
+        let closed = [
+            tier("low", None, Some((75, true))),
+            tier("high", Some((75, false)), Some((90, true))),
+        ];
+        assert_eq!(
+            messages(&closed),
+            vec!["the tiers of `指标` leave a gap: values above 90% fall in no tier"]
+        );
+    }
+
+    #[test]
+    fn an_overlap_names_both_tiers() {
+        let tiers = [
+            tier("a", None, Some((90, true))),
+            tier("b", Some((90, true)), None),
+        ];
+        assert_eq!(
+            messages(&tiers),
+            vec!["tiers `a` and `b` of `指标` overlap (both hold 90%); the first wins"]
+        );
+    }
+
+    #[test]
+    fn a_shadowed_tier_is_unreachable() {
+        let tiers = [
+            tier("all", None, None),
+            tier("never", Some((50, true)), Some((60, true))),
+        ];
+        assert_eq!(
+            messages(&tiers),
+            vec![
+                "tier `never` of `指标` can never be reached: every value it holds falls in `all` first"
+            ]
+        );
+    }
+}
