@@ -164,12 +164,7 @@ pub fn check<'a>(report: Report<'a>, strict: bool, lints: &[Diagnostic]) -> Chec
 
     for i in rubric.preorder() {
         let ind = &rubric.indicators[i];
-        let case = cases.len();
-        cases.push(Case {
-            subject: Subject::Indicator(i),
-            name: ind.name.clone(),
-            findings: Vec::new(),
-        });
+        let case = open_case(&mut cases, Subject::Indicator(i), ind.name.clone());
         let computed = report.scores[i];
         let leaf = report.leaf(i);
         let Some(c) = claimed.score_of(i) else {
@@ -264,12 +259,11 @@ pub fn check<'a>(report: Report<'a>, strict: bool, lints: &[Diagnostic]) -> Chec
         if let Some(s) = suggest(&c.key, candidates) {
             details.push(format!("did you mean `{s}`?"));
         }
-        let case = cases.len();
-        cases.push(Case {
-            subject: Subject::UnknownIndicator(c.key.clone()),
-            name: c.key.clone(),
-            findings: Vec::new(),
-        });
+        let case = open_case(
+            &mut cases,
+            Subject::UnknownIndicator(c.key.clone()),
+            c.key.clone(),
+        );
         let f = Finding {
             severity: Severity::Error,
             kind: FindingKind::UnknownIndicator,
@@ -317,12 +311,7 @@ pub fn check<'a>(report: Report<'a>, strict: bool, lints: &[Diagnostic]) -> Chec
         derived[i] = claimed.score_of(i).map(|c| c.score).or(from_children);
     }
 
-    let total_case = cases.len();
-    cases.push(Case {
-        subject: Subject::Total,
-        name: "总分".into(),
-        findings: Vec::new(),
-    });
+    let total_case = open_case(&mut cases, Subject::Total, "总分".into());
     if let Some((total, span)) = &claimed.total {
         let at = vec![line(facts, span.start)];
         if *total != report.total {
@@ -357,12 +346,7 @@ pub fn check<'a>(report: Report<'a>, strict: bool, lints: &[Diagnostic]) -> Chec
         }
     }
 
-    let grade_case = cases.len();
-    cases.push(Case {
-        subject: Subject::Grade,
-        name: "等级".into(),
-        findings: Vec::new(),
-    });
+    let grade_case = open_case(&mut cases, Subject::Grade, "等级".into());
     if let Some((grade, span)) = &claimed.grade {
         let at = vec![line(facts, span.start)];
         if let Some((total, _)) = &claimed.total {
@@ -398,12 +382,11 @@ pub fn check<'a>(report: Report<'a>, strict: bool, lints: &[Diagnostic]) -> Chec
     }
 
     for (k, check) in rubric.consistency.iter().enumerate() {
-        let case = cases.len();
-        cases.push(Case {
-            subject: Subject::Consistency(k),
-            name: format!("{} ({})", check.name, check.id),
-            findings: Vec::new(),
-        });
+        let case = open_case(
+            &mut cases,
+            Subject::Consistency(k),
+            format!("{} ({})", check.name, check.id),
+        );
         if let Some(f) = consistency(&report, k) {
             push(&mut cases, &mut findings, case, f);
         }
@@ -433,6 +416,16 @@ pub fn check<'a>(report: Report<'a>, strict: bool, lints: &[Diagnostic]) -> Chec
         findings,
         cases,
     }
+}
+
+/// Adds a test case and returns its index.
+fn open_case(cases: &mut Vec<Case>, subject: Subject, name: String) -> usize {
+    cases.push(Case {
+        subject,
+        name,
+        findings: Vec::new(),
+    });
+    cases.len() - 1
 }
 
 /// The sum when every term is known and it does not overflow.

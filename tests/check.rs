@@ -39,6 +39,14 @@ fn findings(json: &serde_json::Value) -> Vec<(String, String, String)> {
         .collect()
 }
 
+/// The error findings only.
+fn errors(json: &serde_json::Value) -> Vec<(String, String, String)> {
+    findings(json)
+        .into_iter()
+        .filter(|f| f.0 == "error")
+        .collect()
+}
+
 fn triple(s: &str, k: &str, id: &str) -> (String, String, String) {
     (s.to_string(), k.to_string(), id.to_string())
 }
@@ -89,10 +97,7 @@ fn a_claimed_score_off_by_a_cent_is_caught_and_named() {
     let facts = edited_example(&[("\"政府采购执行情况\" = 1.99", "\"政府采购执行情况\" = 2.00")]);
     let (code, json) = check_json(&facts, &[]);
     assert_eq!(code, Some(1));
-    let errors: Vec<_> = findings(&json)
-        .into_iter()
-        .filter(|f| f.0 == "error")
-        .collect();
+    let errors = errors(&json);
     assert_eq!(
         errors,
         vec![
@@ -140,10 +145,7 @@ fn a_claimed_total_that_is_not_the_sum_of_the_claimed_scores_is_caught() {
     let facts = edited_example(&[("total = 97.11", "total = 97.21")]);
     let (code, json) = check_json(&facts, &[]);
     assert_eq!(code, Some(1));
-    let errors: Vec<_> = findings(&json)
-        .into_iter()
-        .filter(|f| f.0 == "error")
-        .collect();
+    let errors = errors(&json);
     assert_eq!(
         errors,
         vec![
