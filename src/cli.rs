@@ -51,6 +51,35 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
         format: CheckFormat,
     },
+    /// Score many facts files (an archive) on every core: one row per file, in path order
+    Batch {
+        /// Facts files, or directories searched recursively for `*.toml`
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// A directory of rubric files, used beside (and before) the shipped rubrics
+        #[arg(long, value_name = "DIR")]
+        rubrics: Option<PathBuf>,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = BatchFormatArg::Csv)]
+        format: BatchFormatArg,
+        /// Write to this file (atomically: a complete file or none) instead of stdout
+        #[arg(short = 'o', long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Worker threads (default: one per core)
+        #[arg(long, value_name = "N")]
+        jobs: Option<usize>,
+        /// Ignore overrides in the facts files
+        #[arg(long)]
+        strict: bool,
+        /// CSV: leave out the UTF-8 byte-order mark (by default it is written, so that
+        /// Excel reads Chinese text correctly)
+        #[arg(long)]
+        no_bom: bool,
+        /// Only read and parse each file as TOML, and print nothing: the floor that
+        /// bench/batch.sh compares scoring with
+        #[arg(long, hide = true)]
+        parse_only: bool,
+    },
     /// Work with rubrics
     Rubric {
         #[command(subcommand)]
@@ -97,4 +126,14 @@ pub enum CheckFormat {
     Json,
     /// JUnit XML: one test case per indicator and per consistency check
     Junit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BatchFormatArg {
+    /// CSV for Excel (UTF-8 with a BOM unless --no-bom; formula-like cells guarded)
+    Csv,
+    /// One JSON object per line, streamed
+    Jsonl,
+    /// One JSON array
+    Json,
 }

@@ -22,10 +22,14 @@ pub struct SourceFile {
 struct SourceInner {
     name: PathBuf,
     text: String,
-    /// SHA-256 of the file's bytes as read, hex: a result's receipt names its inputs.
-    sha256: String,
+    /// Whether the file began with a UTF-8 byte-order mark, dropped from `text`.
+    bom: bool,
+    /// SHA-256 of the file's bytes, hex, computed when first asked for: a result's receipt
+    /// names its inputs, but scoring an archive does not need it.
+    sha256: std::sync::OnceLock<String>,
     /// Byte offset where each line starts; used to turn spans into line numbers.
-    line_starts: Vec<usize>,
+    /// Computed when first needed: only messages and traces need line numbers.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 /// Lowercase hex SHA-256 of some bytes.
@@ -49,30 +53,42 @@ pub struct Position {
 
 impl SourceFile {
     pub fn new(name: impl Into<PathBuf>, text: impl Into<String>) -> Self {
-        let text = text.into();
-        let sha256 = sha256_hex(text.as_bytes());
-        Self::with_sha256(name, text, sha256)
+        Self::decoded(name, text, false)
     }
 
-    /// A source whose text was decoded from bytes with this SHA-256 (a file with a BOM).
-    pub fn with_sha256(name: impl Into<PathBuf>, text: impl Into<String>, sha256: String) -> Self {
+    /// A source decoded from a file that began with a byte-order mark when `bom` is set.
+    pub fn decoded(name: impl Into<PathBuf>, text: impl Into<String>, bom: bool) -> Self {
         let text = text.into();
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
         SourceFile {
             inner: Arc::new(SourceInner {
                 name: name.into(),
                 text,
-                sha256,
-                line_starts,
+                bom,
+                sha256: std::sync::OnceLock::new(),
+                line_starts: std::sync::OnceLock::new(),
             }),
         }
     }
 
-    /// SHA-256 of the file's bytes, lowercase hex.
+    /// Byte offset where each line starts.
+    fn line_starts(&self) -> &[usize] {
+        self.inner.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.inner.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        })
+    }
+
+    /// SHA-256 of the file's bytes (byte-order mark included), lowercase hex.
     pub fn sha256(&self) -> &str {
-        &self.inner.sha256
+        self.inner.sha256.get_or_init(|| {
+            let text = self.inner.text.as_bytes();
+            if self.inner.bom {
+                sha256_hex(&[b"\xEF\xBB\xBF".as_slice(), text].concat())
+            } else {
+                sha256_hex(text)
+            }
+        })
     }
 
     pub fn name(&self) -> &Path {
@@ -85,17 +101,16 @@ impl SourceFile {
 
     /// The line index (0-based) containing `offset`.
     fn line_index(&self, offset: usize) -> usize {
-        match self.inner.line_starts.binary_search(&offset) {
+        match self.line_starts().binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
         }
     }
 
     fn line_text(&self, index: usize) -> &str {
-        let start = self.inner.line_starts[index];
+        let start = self.line_starts()[index];
         let end = self
-            .inner
-            .line_starts
+            .line_starts()
             .get(index + 1)
             .copied()
             .unwrap_or(self.inner.text.len());
@@ -106,7 +121,7 @@ impl SourceFile {
     pub fn position(&self, offset: usize) -> Position {
         let offset = self.clamp_offset(offset);
         let index = self.line_index(offset);
-        let start = self.inner.line_starts[index];
+        let start = self.line_starts()[index];
         let prefix = &self.inner.text[start..offset];
         Position {
             line: index + 1,
@@ -195,7 +210,7 @@ impl fmt::Display for Diagnostic {
                 pos.column
             )?;
             let line = src.line_text(pos.line - 1);
-            let line_start = src.inner.line_starts[pos.line - 1];
+            let line_start = src.line_starts()[pos.line - 1];
             let end = src.clamp_offset(span.end.min(line_start + line.len()).max(start));
             let (shown, indent, marked) = window(line, start - line_start, end - line_start);
             writeln!(f, "{pad} |")?;

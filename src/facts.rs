@@ -14,7 +14,7 @@ use toml::de::{DeTable, DeValue};
 use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile, suggest};
 use crate::number::parse_percent;
 use crate::rubric::{FactKind, Rubric};
-use crate::toml_read::{Table, decimal, parse_document, type_name};
+use crate::toml_read::{Table, decimal_of, parse_document, type_name};
 
 /// A facts file checked against its rubric.
 #[derive(Debug, Clone)]
@@ -202,12 +202,14 @@ impl<'s> FactsDocument<'s> {
             }
             return;
         }
-        let prefix = format!("{path}.");
-        let is_group = rubric.facts.iter().any(|f| f.path.starts_with(&prefix));
-        match (is_group, value.get_ref()) {
+        match (rubric.is_fact_group(path), value.get_ref()) {
             (true, DeValue::Table(t)) => {
+                let mut sub = String::with_capacity(path.len() + 24);
                 for (k, v) in t.iter() {
-                    let sub = format!("{path}.{}", k.get_ref());
+                    sub.clear();
+                    sub.push_str(path);
+                    sub.push('.');
+                    sub.push_str(k.get_ref());
                     self.read_path(rubric, &sub, k.span(), v, values, diags);
                 }
             }
@@ -378,7 +380,7 @@ fn read_claimed(mut t: Table<'_, '_>, rubric: &Rubric, diags: &mut Diagnostics) 
     if let Some(st) = scores_table {
         for (key, value) in st.table.iter() {
             let name: &str = key.get_ref();
-            match decimal(source, value, &format!("the claimed score of `{name}`")) {
+            match decimal_of(source, value, || format!("the claimed score of `{name}`")) {
                 Ok(score) => scores.push(ClaimedScore {
                     key: name.to_string(),
                     indicator: rubric.find_indicator(name),
@@ -491,7 +493,7 @@ fn read_value(
                     ))
                     .with_help("write the figure without quotes or units"));
                 }
-                _ => decimal(source, inner, &format!("`{path}`"))?,
+                _ => decimal_of(source, inner, || format!("`{path}`"))?,
             };
             if d < Decimal::ZERO {
                 return Err(at(format!(
@@ -525,7 +527,7 @@ fn read_value(
                 }
             },
             _ => {
-                let d = decimal(source, inner, &format!("`{path}`"))?;
+                let d = decimal_of(source, inner, || format!("`{path}`"))?;
                 if d < Decimal::ZERO {
                     return Err(at(format!(
                         "`{path}` ({}) cannot be negative, found {d}",
@@ -562,7 +564,7 @@ fn read_value(
             DeValue::Boolean(true) => FactValue::Check(CheckValue::Met),
             DeValue::Boolean(false) => FactValue::Check(CheckValue::NotMet),
             DeValue::Integer(_) | DeValue::Float(_) => {
-                let d = decimal(source, inner, &format!("`{path}`"))?;
+                let d = decimal_of(source, inner, || format!("`{path}`"))?;
                 if d < Decimal::ZERO {
                     return Err(at(format!(
                         "the partial score of `{path}` cannot be negative"
@@ -582,7 +584,7 @@ fn read_value(
             }
         },
         FactKind::Judgment => {
-            let d = decimal(source, inner, &format!("`{path}`"))?;
+            let d = decimal_of(source, inner, || format!("`{path}`"))?;
             if d < Decimal::ZERO {
                 return Err(at(format!("the score of `{path}` cannot be negative")));
             }

@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile, sha256_hex};
+use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile};
 use crate::facts::{Facts, FactsDocument};
 use crate::rubric::{self, Rubric};
 use crate::toml_read::MAX_FILE_BYTES;
@@ -57,12 +57,16 @@ pub fn read_source(path: &Path) -> Result<SourceFile, InputError> {
     if meta.len() > MAX_FILE_BYTES as u64 {
         return Err(InputError::TooLarge(path.to_path_buf()));
     }
-    let raw = std::fs::read(path).map_err(io)?;
-    let bytes = raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&raw);
-    match std::str::from_utf8(bytes) {
-        Ok(text) => Ok(SourceFile::with_sha256(path, text, sha256_hex(&raw))),
+    let mut raw = std::fs::read(path).map_err(io)?;
+    let bom = raw.starts_with(b"\xEF\xBB\xBF");
+    if bom {
+        raw.drain(..3);
+    }
+    match String::from_utf8(raw) {
+        Ok(text) => Ok(SourceFile::decoded(path, text, bom)),
         Err(e) => {
-            let line = bytes[..e.valid_up_to()]
+            let valid = e.utf8_error().valid_up_to();
+            let line = e.as_bytes()[..valid]
                 .iter()
                 .filter(|&&b| b == b'\n')
                 .count()
@@ -81,59 +85,129 @@ pub fn load_rubric(path: &Path) -> Result<Rubric, InputError> {
     Ok(rubric::load(&source)?)
 }
 
-/// Loads a facts file with the rubric it names: the one at `rubric_path` when given
-/// (its id must match), else the shipped rubric with that id.
-pub fn load(facts_path: &Path, rubric_path: Option<&Path>) -> Result<(Rubric, Facts), InputError> {
-    let source = read_source(facts_path)?;
+/// The rubrics a facts file may name, each loaded and validated once.
+#[derive(Debug)]
+pub struct Registry {
+    rubrics: Vec<Rubric>,
+    /// Set when the registry is one rubric given by path (`--rubric`): a facts file for
+    /// another id is then told so.
+    given: Option<PathBuf>,
+}
+
+impl Registry {
+    /// The rubrics built into the binary.
+    pub fn shipped() -> Result<Registry, InputError> {
+        Ok(Registry {
+            rubrics: rubric::shipped::all()?,
+            given: None,
+        })
+    }
+
+    /// One rubric file, used whatever id a facts file names (the id must match).
+    pub fn single(path: &Path) -> Result<Registry, InputError> {
+        Ok(Registry {
+            rubrics: vec![load_rubric(path)?],
+            given: Some(path.to_path_buf()),
+        })
+    }
+
+    /// The shipped rubrics and every `*.toml` rubric in `dir` (not recursive); a rubric in
+    /// `dir` replaces a shipped one with the same id.
+    pub fn with_dir(dir: &Path) -> Result<Registry, InputError> {
+        let mut registry = Registry::shipped()?;
+        let entries = std::fs::read_dir(dir).map_err(|e| InputError::Io {
+            path: dir.to_path_buf(),
+            message: e.to_string(),
+        })?;
+        let mut paths: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        paths.sort();
+        let mut from_dir: Vec<(String, PathBuf)> = Vec::new();
+        for path in paths {
+            let r = load_rubric(&path)?;
+            if let Some((_, first)) = from_dir.iter().find(|(id, _)| *id == r.meta.id) {
+                return Err(Diagnostic::new(format!(
+                    "rubric id `{}` is used by both `{}` and `{}`",
+                    r.meta.id,
+                    first.display(),
+                    path.display()
+                ))
+                .at(&r.source, 0..0)
+                .into());
+            }
+            from_dir.push((r.meta.id.clone(), path));
+            registry.rubrics.retain(|x| x.meta.id != r.meta.id);
+            registry.rubrics.push(r);
+        }
+        Ok(registry)
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Rubric> {
+        self.rubrics.iter().find(|r| r.meta.id == id)
+    }
+
+    pub fn rubrics(&self) -> &[Rubric] {
+        &self.rubrics
+    }
+
+    fn unknown(&self, source: &SourceFile, id: &toml::Spanned<String>) -> InputError {
+        if let (Some(path), [only]) = (&self.given, self.rubrics.as_slice()) {
+            return Diagnostic::new(format!(
+                "the facts file is for rubric `{}`, but `{}` is rubric `{}`",
+                id.get_ref(),
+                path.display(),
+                only.meta.id
+            ))
+            .at(source, id.span())
+            .with_help("change `rubric` in the facts file, or give the matching --rubric")
+            .into();
+        }
+        let ids: Vec<&str> = self.rubrics.iter().map(|r| r.meta.id.as_str()).collect();
+        let d = Diagnostic::new(format!("unknown rubric `{}`", id.get_ref())).at(source, id.span());
+        match crate::diagnostic::suggest(id.get_ref(), ids.iter().copied()) {
+            Some(s) => d.with_help(format!("did you mean `{s}`?")),
+            None => d.with_help(format!(
+                "the rubrics known are: {}; or give a rubric file with --rubric",
+                ids.join(", ")
+            )),
+        }
+        .into()
+    }
+}
+
+/// Reads a facts file against the rubric it names in `registry`.
+pub fn load_facts<'r>(
+    source: &SourceFile,
+    registry: &'r Registry,
+) -> Result<(&'r Rubric, Facts), InputError> {
     if source.text().trim().is_empty() {
         return Err(Diagnostic::new("the facts file is empty")
-            .at(&source, 0..0)
+            .at(source, 0..0)
             .with_help(
                 "`perfeval rubric list` shows the rubric ids; start with `rubric = \"<id>\"`",
             )
             .into());
     }
-    let doc = FactsDocument::parse(&source)?;
+    let doc = FactsDocument::parse(source)?;
     let id = doc.rubric_id()?;
-    let rubric = match rubric_path {
-        Some(p) => {
-            let r = load_rubric(p)?;
-            if &r.meta.id != id.get_ref() {
-                return Err(Diagnostic::new(format!(
-                    "the facts file is for rubric `{}`, but `{}` is rubric `{}`",
-                    id.get_ref(),
-                    p.display(),
-                    r.meta.id
-                ))
-                .at(&source, id.span())
-                .with_help("change `rubric` in the facts file, or give the matching --rubric")
-                .into());
-            }
-            r
-        }
-        None => {
-            let all = rubric::shipped::all()?;
-            match all.iter().position(|r| &r.meta.id == id.get_ref()) {
-                Some(i) => all
-                    .into_iter()
-                    .nth(i)
-                    .ok_or_else(|| Diagnostic::new("internal error"))?,
-                None => {
-                    let ids: Vec<&str> = all.iter().map(|r| r.meta.id.as_str()).collect();
-                    let mut d = Diagnostic::new(format!("unknown rubric `{}`", id.get_ref()))
-                        .at(&source, id.span());
-                    d = match crate::diagnostic::suggest(id.get_ref(), ids.iter().copied()) {
-                        Some(s) => d.with_help(format!("did you mean `{s}`?")),
-                        None => d.with_help(format!(
-                            "the shipped rubrics are: {}; or give a rubric file with --rubric",
-                            ids.join(", ")
-                        )),
-                    };
-                    return Err(d.into());
-                }
-            }
-        }
-    };
-    let facts = doc.interpret(&rubric)?;
+    let rubric = registry
+        .get(id.get_ref())
+        .ok_or_else(|| registry.unknown(source, &id))?;
+    let facts = doc.interpret(rubric)?;
     Ok((rubric, facts))
+}
+
+/// Loads a facts file with the rubric it names: the one at `rubric_path` when given
+/// (its id must match), else the shipped rubric with that id.
+pub fn load(facts_path: &Path, rubric_path: Option<&Path>) -> Result<(Rubric, Facts), InputError> {
+    let source = read_source(facts_path)?;
+    let registry = match rubric_path {
+        Some(p) => Registry::single(p)?,
+        None => Registry::shipped()?,
+    };
+    let (rubric, facts) = load_facts(&source, &registry)?;
+    Ok((rubric.clone(), facts))
 }

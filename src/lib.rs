@@ -12,6 +12,7 @@
 //!
 //! The library never prints; the `perfeval` binary does the talking.
 
+pub mod batch;
 pub mod check;
 pub mod diagnostic;
 pub mod facts;

@@ -1,5 +1,6 @@
 //! The `perfeval` binary: parse arguments, call the library, print, map to an exit code.
 
+mod batch_run;
 mod cli;
 
 use std::io::Write;
@@ -7,9 +8,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use cli::{CheckFormat, Cli, Command, Format, RubricCommand};
+use cli::{BatchFormatArg, CheckFormat, Cli, Command, Format, RubricCommand};
 use perfeval::input::{self, InputError};
-use perfeval::render::{CheckJson, CheckJunit, CheckText, Explain, Json, Render, Table};
+use perfeval::render::{
+    BatchFormat, CheckJson, CheckJunit, CheckText, Explain, Json, Render, Table,
+};
 use perfeval::rubric::{lint, shipped};
 use perfeval::score::{self, Options, ScoreErrors};
 
@@ -50,6 +53,35 @@ impl From<Vec<u8>> for Output {
 
 fn run(cli: Cli) -> Result<Output, Failure> {
     match cli.command {
+        Command::Batch {
+            paths,
+            rubrics,
+            format,
+            output,
+            jobs,
+            strict,
+            no_bom,
+            parse_only,
+        } => {
+            let format = match format {
+                BatchFormatArg::Csv => BatchFormat::Csv { bom: !no_bom },
+                BatchFormatArg::Jsonl => BatchFormat::JsonLines,
+                BatchFormatArg::Json => BatchFormat::Json,
+            };
+            let status = batch_run::run(batch_run::Args {
+                paths,
+                rubrics,
+                format,
+                output,
+                jobs,
+                strict,
+                parse_only,
+            })?;
+            Ok(Output {
+                bytes: Vec::new(),
+                status,
+            })
+        }
         Command::Score {
             facts,
             rubric,
@@ -215,7 +247,7 @@ fn is_within(rubric: &perfeval::rubric::Rubric, x: usize, ancestor: usize) -> bo
 }
 
 /// Writes to stderr; a closed stderr (`2>&1 | head`) is not worth a panic.
-fn report_error(message: &str) {
+pub(crate) fn report_error(message: &str) {
     let mut stderr = std::io::stderr().lock();
     let _ = stderr.write_all(message.as_bytes());
     let _ = stderr.flush();

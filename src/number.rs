@@ -35,6 +35,10 @@ pub enum NumberError {
 ///
 /// Exponents are expanded exactly; `inf` and `nan` are refused.
 pub fn parse_decimal(literal: &str) -> Result<Decimal, NumberError> {
+    // The common case, `2855.07`: plain digits within the limits go straight through.
+    if let Some(d) = plain_literal(literal) {
+        return Ok(d);
+    }
     let text: String = literal.chars().filter(|c| *c != '_').collect();
     let lower = text.to_ascii_lowercase();
     if lower.contains("inf") || lower.contains("nan") {
@@ -124,6 +128,23 @@ pub fn parse_decimal(literal: &str) -> Result<Decimal, NumberError> {
         format!("{sign}{int_kept}.{frac_kept}")
     };
     Decimal::from_str_exact(&canonical).map_err(|_| NumberError::Malformed(literal.to_string()))
+}
+
+/// `[-]digits[.digits]` within the digit limits, read exactly; `None` for anything else.
+fn plain_literal(literal: &str) -> Option<Decimal> {
+    let digits = literal.strip_prefix('-').unwrap_or(literal);
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    let plain = !int.is_empty()
+        && int.len() <= MAX_INTEGER_DIGITS
+        && frac.len() <= MAX_FRACTION_DIGITS
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac.bytes().all(|b| b.is_ascii_digit())
+        && (digits.len() == int.len() || !frac.is_empty());
+    if plain {
+        Decimal::from_str_exact(literal).ok()
+    } else {
+        None
+    }
 }
 
 /// Parses `"96.5%"` into `0.965`. Returns `None` when the text has no `%` sign.

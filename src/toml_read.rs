@@ -66,27 +66,38 @@ fn number_help(e: &NumberError) -> Option<String> {
 
 /// Reads a number from its literal text (integer or float), exactly.
 pub fn decimal(source: &SourceFile, v: &Value<'_>, what: &str) -> Result<Decimal, Diagnostic> {
+    decimal_of(source, v, || what.to_string())
+}
+
+/// [`decimal`] with the name for messages built only when there is a message: facts
+/// files hold hundreds of numbers, and nearly all of them are fine.
+pub fn decimal_of(
+    source: &SourceFile,
+    v: &Value<'_>,
+    what: impl Fn() -> String,
+) -> Result<Decimal, Diagnostic> {
     let literal = match v.get_ref() {
         DeValue::Integer(i) if i.radix() == 10 => i.as_str(),
+        DeValue::Float(f) => f.as_str(),
         DeValue::Integer(_) => {
             return Err(Diagnostic::new(format!(
-                "{what} must be a decimal number; hexadecimal, octal and binary integers are not accepted"
+                "{} must be a decimal number; hexadecimal, octal and binary integers are not accepted",
+                what()
             ))
             .at(source, v.span()));
         }
-        DeValue::Float(f) => f.as_str(),
         other => {
             return Err(Diagnostic::new(format!(
-                "{what} must be a number, found {}",
+                "{} must be a number, found {}",
+                what(),
                 type_name(other)
             ))
             .at(source, v.span()));
         }
     };
     parse_decimal(literal).map_err(|e| {
-        let help = number_help(&e);
-        let mut d = Diagnostic::new(format!("{what}: {e}")).at(source, v.span());
-        if let Some(h) = help {
+        let mut d = Diagnostic::new(format!("{}: {e}", what())).at(source, v.span());
+        if let Some(h) = number_help(&e) {
             d = d.with_help(h);
         }
         d
@@ -205,7 +216,7 @@ impl<'a, 'i> Table<'a, 'i> {
         diags: &mut Diagnostics,
     ) -> Option<Spanned<Decimal>> {
         match self.get(key) {
-            Some(v) => match decimal(self.source, v, &format!("`{key}`")) {
+            Some(v) => match decimal_of(self.source, v, || format!("`{key}`")) {
                 Ok(d) => Some(Spanned::new(v.span(), d)),
                 Err(e) => {
                     diags.push(e);

@@ -2,12 +2,14 @@
 //! each is tested as a pure function.
 
 mod basis;
+mod batch;
 mod check;
 mod explain;
 mod json;
 mod table;
 
 pub use basis::basis;
+pub use batch::BatchFormat;
 pub use check::{CheckJson, CheckJunit, CheckText};
 pub use explain::Explain;
 pub use json::Json;

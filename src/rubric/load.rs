@@ -126,12 +126,36 @@ pub fn load(source: &SourceFile) -> Result<Rubric, Diagnostics> {
     check_grades(source, &grades, &meta, doc.span(), &mut diags);
     let mut grades: Vec<Grade> = grades.into_iter().map(|(g, _)| g).collect();
     grades.sort_by_key(|g| std::cmp::Reverse(g.min));
+    let fact_index = facts
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.path.clone(), i))
+        .collect();
+    let group_paths = facts
+        .iter()
+        .flat_map(|f| {
+            f.path
+                .match_indices('.')
+                .map(|(i, _)| f.path[..i].to_string())
+        })
+        .collect();
+    // Ids first: an id wins over another indicator's identical name.
+    let mut indicator_index = rustc_hash::FxHashMap::default();
+    for (i, ind) in indicators.iter().enumerate() {
+        indicator_index.entry(ind.name.clone()).or_insert(i);
+    }
+    for (i, ind) in indicators.iter().enumerate() {
+        indicator_index.insert(ind.id.clone(), i);
+    }
     diags.into_result(Rubric {
         meta,
         rounding,
         grades,
         facts,
         fact_groups,
+        fact_index,
+        group_paths,
+        indicator_index,
         indicators,
         roots,
         consistency,

@@ -30,6 +30,12 @@ pub struct Rubric {
     pub facts: Vec<FactDecl>,
     /// Labels of fact groups (`procurement` → 政府采购), for templates and messages.
     pub fact_groups: Vec<(String, String)>,
+    /// Index of each fact by path, and every group path (`execution`, `execution.q1`):
+    /// reading a facts file looks up every key here.
+    pub fact_index: rustc_hash::FxHashMap<String, usize>,
+    pub group_paths: rustc_hash::FxHashSet<String>,
+    /// Index of each indicator by id and by Chinese name.
+    pub indicator_index: rustc_hash::FxHashMap<String, usize>,
     /// Every indicator, in file order; `children` and `parent` index into this list.
     pub indicators: Vec<Indicator>,
     /// The first-level indicators, in file order.
@@ -309,14 +315,16 @@ impl Tier {
 impl Rubric {
     /// Finds an indicator by id or by its Chinese name.
     pub fn find_indicator(&self, key: &str) -> Option<usize> {
-        self.indicators
-            .iter()
-            .position(|i| i.id == key)
-            .or_else(|| self.indicators.iter().position(|i| i.name == key))
+        self.indicator_index.get(key).copied()
     }
 
     pub fn fact_index(&self, path: &str) -> Option<usize> {
-        self.facts.iter().position(|f| f.path == path)
+        self.fact_index.get(path).copied()
+    }
+
+    /// Whether `path` is a group of facts (a proper prefix of some fact's path).
+    pub fn is_fact_group(&self, path: &str) -> bool {
+        self.group_paths.contains(path)
     }
 
     /// The indicators in tree order (each parent before its children).

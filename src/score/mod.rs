@@ -459,7 +459,7 @@ fn score_rule(scope: &mut LeafScope<'_>, options: Options) -> Result<LeafTrace, 
         score,
         override_,
         strict: options.strict,
-        facts_used: scope.facts_used.clone(),
+        facts_used: std::mem::take(&mut scope.facts_used),
         lets: scope
             .lets_done
             .iter()

@@ -1,0 +1,326 @@
+//! `perfeval batch`: score many facts files, on every core, in a stable order.
+//!
+//! [`collect`] finds the files (sorted by path); [`score_file`] turns one file into a
+//! [`Row`], never failing (a file that cannot be scored is a row with its error); and
+//! [`run_ordered`] runs the scoring on worker threads while handing rows to the caller in
+//! file order, holding at most a bounded window of finished rows, so memory stays flat
+//! however many files there are.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex, mpsc};
+
+use rust_decimal::Decimal;
+
+use crate::input::{InputError, Registry, load_facts, read_source};
+use crate::score::{self, Options};
+
+/// The result of one facts file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub path: String,
+    pub department: String,
+    pub year: Option<i64>,
+    pub rubric_id: String,
+    pub total: Option<Decimal>,
+    pub grade: String,
+    /// First-level indicators: (id, name, score).
+    pub subtotals: Vec<(String, String, Decimal)>,
+    /// Why the file could not be scored, on one line.
+    pub error: Option<String>,
+}
+
+impl Row {
+    fn failed(path: &Path, error: String) -> Row {
+        Row {
+            path: path.display().to_string(),
+            department: String::new(),
+            year: None,
+            rubric_id: String::new(),
+            total: None,
+            grade: String::new(),
+            subtotals: Vec::new(),
+            error: Some(error),
+        }
+    }
+}
+
+/// Every facts file under `paths`: files as given, directories searched recursively for
+/// `*.toml`; sorted by path, without duplicates.
+pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
+    let mut out = Vec::new();
+    for p in paths {
+        let meta = std::fs::metadata(p).map_err(|e| InputError::Io {
+            path: p.clone(),
+            message: match e.kind() {
+                std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+                _ => e.to_string(),
+            },
+        })?;
+        if !meta.is_dir() {
+            out.push(p.clone());
+            continue;
+        }
+        for entry in walkdir::WalkDir::new(p).follow_links(true) {
+            let entry = entry.map_err(|e| InputError::Io {
+                path: e.path().map(Path::to_path_buf).unwrap_or_else(|| p.clone()),
+                message: e.to_string(),
+            })?;
+            if entry.file_type().is_file() && entry.path().extension().is_some_and(|x| x == "toml")
+            {
+                out.push(entry.into_path());
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+/// One diagnostic on one line: `file:line:col: message`.
+fn one_line(e: &InputError) -> String {
+    match e {
+        InputError::Invalid(d) => {
+            let first = d.0.first();
+            let mut s = match first.and_then(|d| d.position()) {
+                Some((file, pos)) => format!("{}:{}:{}: ", file.display(), pos.line, pos.column),
+                None => String::new(),
+            };
+            s.push_str(first.map(|d| d.message.as_str()).unwrap_or("invalid input"));
+            if d.0.len() > 1 {
+                s.push_str(&format!(" (and {} more)", d.0.len() - 1));
+            }
+            s
+        }
+        other => other
+            .to_string()
+            .lines()
+            .next()
+            .unwrap_or("")
+            .trim_start_matches("error: ")
+            .to_string(),
+    }
+}
+
+/// Scores one file. Never fails: a file that cannot be scored gives a row with its error.
+pub fn score_file(path: &Path, registry: &Registry, strict: bool) -> Row {
+    let source = match read_source(path) {
+        Ok(s) => s,
+        Err(e) => return Row::failed(path, one_line(&e)),
+    };
+    let (rubric, facts) = match load_facts(&source, registry) {
+        Ok(x) => x,
+        Err(e) => return Row::failed(path, one_line(&e)),
+    };
+    let mut row = Row {
+        path: path.display().to_string(),
+        department: facts.department.clone(),
+        year: Some(facts.year),
+        rubric_id: rubric.meta.id.clone(),
+        total: None,
+        grade: String::new(),
+        subtotals: Vec::new(),
+        error: None,
+    };
+    match score::evaluate(rubric, &facts, Options { strict }) {
+        Ok(report) => {
+            row.total = Some(report.total);
+            row.grade = report.grade.clone();
+            row.subtotals = rubric
+                .roots
+                .iter()
+                .map(|&r| {
+                    let ind = &rubric.indicators[r];
+                    (ind.id.clone(), ind.name.clone(), report.scores[r])
+                })
+                .collect();
+        }
+        Err(errors) => {
+            let first = errors.0.first();
+            let mut message = match first {
+                Some(e) => {
+                    let at = match e.line {
+                        Some(l) => format!("{}:{l}: ", e.file),
+                        None => format!("{}: ", e.file),
+                    };
+                    format!("{at}cannot score `{}`: {}", e.indicator, e.message)
+                }
+                None => "cannot be scored".to_string(),
+            };
+            if errors.0.len() > 1 {
+                message.push_str(&format!(" (and {} more)", errors.0.len() - 1));
+            }
+            row.error = Some(message);
+        }
+    }
+    row
+}
+
+/// Runs `work(i)` for `i` in `0..n` on `jobs` threads and gives each result to `sink` in
+/// order of `i`. At most `window` results wait for their turn; a worker that runs ahead
+/// waits. Stops early, returning the error, when `sink` fails.
+pub fn run_ordered<T: Send>(
+    n: usize,
+    jobs: usize,
+    window: usize,
+    work: impl Fn(usize) -> T + Sync,
+    mut sink: impl FnMut(usize, T) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let jobs = jobs.max(1);
+    let window = window.max(jobs);
+    let next = AtomicUsize::new(0);
+    // How many results the sink has taken; workers stay within `window` of it.
+    let taken = Mutex::new(0usize);
+    let moved = Condvar::new();
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let (tx, rx) = mpsc::channel::<(usize, T)>();
+    std::thread::scope(|scope| {
+        for _ in 0..jobs {
+            let tx = tx.clone();
+            let (next, taken, moved, stop, work) = (&next, &taken, &moved, &stop, &work);
+            scope.spawn(move || {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= n {
+                        break;
+                    }
+                    {
+                        let mut t = taken.lock().unwrap_or_else(|p| p.into_inner());
+                        while i >= *t + window && !stop.load(Ordering::Relaxed) {
+                            t = moved.wait(t).unwrap_or_else(|p| p.into_inner());
+                        }
+                    }
+                    if stop.load(Ordering::Relaxed) || tx.send((i, work(i))).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        let mut pending: BTreeMap<usize, T> = BTreeMap::new();
+        let mut expected = 0usize;
+        let mut result = Ok(());
+        for (i, item) in rx.iter() {
+            pending.insert(i, item);
+            while let Some(item) = pending.remove(&expected) {
+                if let Err(e) = sink(expected, item) {
+                    result = Err(e);
+                    break;
+                }
+                expected += 1;
+                *taken.lock().unwrap_or_else(|p| p.into_inner()) = expected;
+                moved.notify_all();
+            }
+            if result.is_err() {
+                break;
+            }
+        }
+        if result.is_err() {
+            stop.store(true, Ordering::Relaxed);
+            moved.notify_all();
+            // Dropping the receiver makes the workers' sends fail, so they stop.
+            drop(rx);
+        }
+        result
+    })
+}
+
+/// Totals of a run, for the summary.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Summary {
+    pub scored: usize,
+    pub failed: usize,
+    /// (grade, count), in the rubric's order of first appearance.
+    pub grades: Vec<(String, usize)>,
+    pub sum: Decimal,
+    pub min: Option<Decimal>,
+    pub max: Option<Decimal>,
+}
+
+impl Summary {
+    pub fn add(&mut self, row: &Row) {
+        match (row.error.is_some(), row.total) {
+            (false, Some(total)) => {
+                self.scored += 1;
+                self.sum = self.sum.checked_add(total).unwrap_or(self.sum);
+                self.min = Some(self.min.map_or(total, |m| m.min(total)));
+                self.max = Some(self.max.map_or(total, |m| m.max(total)));
+                match self.grades.iter_mut().find(|(g, _)| *g == row.grade) {
+                    Some((_, n)) => *n += 1,
+                    None => self.grades.push((row.grade.clone(), 1)),
+                }
+            }
+            _ => self.failed += 1,
+        }
+    }
+
+    /// The mean total, rounded 四舍五入 to 2 places for display.
+    pub fn mean(&self) -> Option<Decimal> {
+        if self.scored == 0 {
+            return None;
+        }
+        self.sum
+            .checked_div(Decimal::from(self.scored))
+            .map(|m| crate::number::round(m, 2, crate::number::RoundingMode::HalfAwayFromZero))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn results_come_back_in_order_whatever_the_threads() {
+        for jobs in [1, 2, 7] {
+            let mut seen = Vec::new();
+            // Later items finish first, to make the reordering work.
+            run_ordered(
+                200,
+                jobs,
+                8,
+                |i| {
+                    std::thread::sleep(std::time::Duration::from_micros(
+                        ((200 - i) % 7) as u64 * 50,
+                    ));
+                    i * 2
+                },
+                |i, v| {
+                    seen.push((i, v));
+                    Ok(())
+                },
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+            let want: Vec<(usize, usize)> = (0..200).map(|i| (i, i * 2)).collect();
+            assert_eq!(seen, want, "jobs = {jobs}");
+        }
+    }
+
+    #[test]
+    fn a_failing_sink_stops_the_run() {
+        let done = AtomicUsize::new(0);
+        let result = run_ordered(
+            10_000,
+            4,
+            16,
+            |i| {
+                done.fetch_add(1, Ordering::Relaxed);
+                i
+            },
+            |i, _| {
+                if i == 5 {
+                    Err(std::io::Error::other("closed"))
+                } else {
+                    Ok(())
+                }
+            },
+        );
+        assert!(result.is_err());
+        // The window keeps workers close to the sink: far fewer than all items ran.
+        assert!(
+            done.load(Ordering::Relaxed) < 100,
+            "{}",
+            done.load(Ordering::Relaxed)
+        );
+    }
+}

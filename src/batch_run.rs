@@ -1,0 +1,222 @@
+//! The edge of `perfeval batch`: progress bar, per-file errors and the summary on stderr,
+//! rows to stdout or to a file written atomically.
+
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use perfeval::batch::{self, Row, Summary};
+use perfeval::input::{InputError, Registry, read_source};
+use perfeval::render::BatchFormat;
+
+use crate::report_error;
+
+pub struct Args {
+    pub paths: Vec<PathBuf>,
+    pub rubrics: Option<PathBuf>,
+    pub format: BatchFormat,
+    pub output: Option<PathBuf>,
+    pub jobs: Option<usize>,
+    pub strict: bool,
+    pub parse_only: bool,
+}
+
+/// Finished rows wait at most this many per worker for the rows before them.
+const WINDOW_PER_JOB: usize = 64;
+
+/// Where rows go: stdout, or a temporary file beside the output that replaces it only
+/// when complete.
+enum Sink {
+    Stdout(BufWriter<std::io::Stdout>),
+    File {
+        file: BufWriter<tempfile::NamedTempFile>,
+        target: PathBuf,
+    },
+}
+
+impl Sink {
+    fn open(output: Option<&Path>) -> Result<Sink, InputError> {
+        let Some(target) = output else {
+            return Ok(Sink::Stdout(BufWriter::new(std::io::stdout())));
+        };
+        let dir = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let temp = tempfile::Builder::new()
+            .prefix(".perfeval-")
+            .suffix(".tmp")
+            .tempfile_in(&dir)
+            .map_err(|e| InputError::Io {
+                path: target.to_path_buf(),
+                message: format!("cannot create a temporary file in `{}`: {e}", dir.display()),
+            })?;
+        Ok(Sink::File {
+            file: BufWriter::new(temp),
+            target: target.to_path_buf(),
+        })
+    }
+
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        match self {
+            Sink::Stdout(w) => w.write_all(bytes),
+            Sink::File { file, .. } => file.write_all(bytes),
+        }
+    }
+
+    /// Flushes, and for a file renames it into place.
+    fn finish(self) -> Result<(), InputError> {
+        match self {
+            Sink::Stdout(mut w) => w.flush().map_err(|e| io_error("stdout", e)),
+            Sink::File { file, target } => {
+                let temp = file
+                    .into_inner()
+                    .map_err(|e| io_error(&target.display().to_string(), e.into_error()))?;
+                temp.as_file()
+                    .sync_all()
+                    .map_err(|e| io_error(&target.display().to_string(), e))?;
+                set_output_permissions(temp.as_file(), &target);
+                // On failure the temporary file is removed when dropped; the target is
+                // left as it was.
+                temp.persist(&target).map_err(|e| InputError::Io {
+                    path: target.clone(),
+                    message: format!("cannot replace it with the finished output: {}", e.error),
+                })?;
+                Ok(())
+            }
+        }
+    }
+}
+
+/// A temporary file is created readable by its owner only; the finished output gets the
+/// permissions of the file it replaces, or the usual 0644.
+#[cfg(unix)]
+fn set_output_permissions(file: &std::fs::File, target: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(target).map_or(0o644, |m| m.permissions().mode());
+    let _ = file.set_permissions(std::fs::Permissions::from_mode(mode));
+}
+
+#[cfg(not(unix))]
+fn set_output_permissions(_file: &std::fs::File, _target: &Path) {}
+
+fn io_error(what: &str, e: std::io::Error) -> InputError {
+    InputError::Io {
+        path: PathBuf::from(what),
+        message: e.to_string(),
+    }
+}
+
+fn progress(n: usize) -> ProgressBar {
+    // Hidden by indicatif itself when stderr is not a terminal.
+    let bar = ProgressBar::with_draw_target(Some(n as u64), ProgressDrawTarget::stderr());
+    if let Ok(style) =
+        ProgressStyle::with_template("{bar:40} {pos}/{len} files  {per_sec}  ETA {eta}")
+    {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// Runs a batch; returns the exit status (0 all scored, 1 some files failed).
+pub fn run(args: Args) -> Result<u8, InputError> {
+    let files = batch::collect(&args.paths)?;
+    if files.is_empty() {
+        return Err(InputError::Io {
+            path: args.paths.first().cloned().unwrap_or_default(),
+            message: "no `.toml` files found".into(),
+        });
+    }
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    if args.parse_only {
+        return parse_only(&files, jobs);
+    }
+    let registry = match &args.rubrics {
+        Some(dir) => Registry::with_dir(dir)?,
+        None => Registry::shipped()?,
+    };
+    let mut sink = Sink::open(args.output.as_deref())?;
+    let bar = progress(files.len());
+    let mut summary = Summary::default();
+    let format = args.format;
+    let mut write = |bytes: &[u8]| sink.write(bytes);
+    let written = write(&format.header()).and_then(|()| {
+        batch::run_ordered(
+            files.len(),
+            jobs,
+            jobs * WINDOW_PER_JOB,
+            // Rows are formatted on the workers; the writer only writes.
+            |i| {
+                let row = batch::score_file(&files[i], &registry, args.strict);
+                let bytes = format.row(&row, i);
+                (row, bytes)
+            },
+            |_, (row, bytes): (Row, Vec<u8>)| {
+                summary.add(&row);
+                if let Some(e) = &row.error {
+                    bar.suspend(|| report_error(&format!("error: {e}\n")));
+                }
+                bar.inc(1);
+                write(&bytes)
+            },
+        )
+    });
+    bar.finish_and_clear();
+    let written = written.and_then(|()| write(&format.footer(files.len())));
+    match written {
+        Ok(()) => sink.finish()?,
+        // `perfeval batch … | head`: the reader has what it wanted.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Err(e) => {
+            return Err(io_error(
+                &args
+                    .output
+                    .map_or("stdout".into(), |p| p.display().to_string()),
+                e,
+            ));
+        }
+    }
+    report_error(&summary_text(&summary));
+    Ok(if summary.failed == 0 { 0 } else { 1 })
+}
+
+fn summary_text(s: &Summary) -> String {
+    let mut out = format!("{} file(s) scored, {} failed", s.scored, s.failed);
+    if !s.grades.is_empty() {
+        let grades: Vec<String> = s.grades.iter().map(|(g, n)| format!("{g} {n}")).collect();
+        out.push_str(&format!("; grades: {}", grades.join(", ")));
+    }
+    if let (Some(mean), Some(min), Some(max)) = (s.mean(), s.min, s.max) {
+        out.push_str(&format!("; total mean {mean}, min {min}, max {max}"));
+    }
+    out.push('\n');
+    out
+}
+
+/// Reads and parses every file as TOML and nothing more: the floor for the benchmark.
+fn parse_only(files: &[PathBuf], jobs: usize) -> Result<u8, InputError> {
+    let mut parsed = 0usize;
+    batch::run_ordered(
+        files.len(),
+        jobs,
+        jobs * WINDOW_PER_JOB,
+        |i| {
+            read_source(&files[i])
+                .ok()
+                .is_some_and(|s| toml::de::DeTable::parse(s.text()).is_ok())
+        },
+        |_, ok| {
+            parsed += usize::from(ok);
+            Ok(())
+        },
+    )
+    .map_err(|e| io_error("parse", e))?;
+    report_error(&format!(
+        "{parsed} of {} file(s) parsed as TOML\n",
+        files.len()
+    ));
+    Ok(0)
+}

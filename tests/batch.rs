@@ -1,0 +1,282 @@
+//! `perfeval batch`: isolated failures, stable order whatever the threads, atomic output,
+//! Excel-friendly CSV, streaming JSON.
+
+use std::io::{BufRead, BufReader};
+use std::process::Stdio;
+use std::time::Duration;
+
+use crate::support::{Sandbox, edited_example, example_text};
+
+/// An archive: `n` valid files (varied departments) in nested folders, plus the bad ones.
+fn archive(sb: &Sandbox, n: usize) {
+    for k in 0..n {
+        let dir = format!("archive/{}", k % 3);
+        std::fs::create_dir_all(sb.path().join(&dir)).unwrap();
+        let facts = edited_example(&[(
+            "department = \"深圳市罗湖区政务服务数据管理局（本级）\"",
+            &format!("department = \"单位 {k:04}\""),
+        )]);
+        sb.write(&format!("{dir}/{k:04}.toml"), facts);
+    }
+}
+
+fn add_bad_files(sb: &Sandbox) {
+    std::fs::create_dir_all(sb.path().join("archive/bad")).unwrap();
+    sb.write(
+        "archive/bad/malformed.toml",
+        "rubric = \"luohu-dept-overall-2023\"\n[budget\n",
+    );
+    sb.write(
+        "archive/bad/missing.toml",
+        edited_example(&[("plan = 158.75\n", "")]),
+    );
+    sb.write(
+        "archive/bad/unknown.toml",
+        edited_example(&[(
+            "rubric = \"luohu-dept-overall-2023\"",
+            "rubric = \"luohu-2099\"",
+        )]),
+    );
+    // Not a facts file by its name: ignored.
+    sb.write("archive/bad/notes.txt", "not toml");
+}
+
+#[test]
+fn failures_are_isolated_and_reported_with_their_reasons() {
+    let sb = Sandbox::new();
+    archive(&sb, 5);
+    add_bad_files(&sb);
+    let run = sb.run(&["batch", "archive", "--format", "jsonl"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    let rows: Vec<serde_json::Value> = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 8);
+    let paths: Vec<&str> = rows.iter().map(|r| r["path"].as_str().unwrap()).collect();
+    let mut sorted = paths.clone();
+    sorted.sort();
+    assert_eq!(paths, sorted, "rows come sorted by path");
+    let ok: Vec<_> = rows.iter().filter(|r| r["status"] == "ok").collect();
+    assert_eq!(ok.len(), 5);
+    assert!(ok.iter().all(|r| r["total"] == "97.11"
+        && r["grade"] == "优"
+        && r["subtotals"].as_array().unwrap().len() == 3));
+    let errors: Vec<(&str, &str)> = rows
+        .iter()
+        .filter(|r| r["status"] == "error")
+        .map(|r| (r["path"].as_str().unwrap(), r["error"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        errors,
+        vec![
+            (
+                "archive/bad/malformed.toml",
+                "archive/bad/malformed.toml:2:8: invalid TOML: unclosed table, expected `]`"
+            ),
+            (
+                "archive/bad/missing.toml",
+                "archive/bad/missing.toml: cannot score `政府采购执行情况`: missing fact `procurement.plan` (政府采购计划金额)"
+            ),
+            (
+                "archive/bad/unknown.toml",
+                "archive/bad/unknown.toml:8:10: unknown rubric `luohu-2099`"
+            ),
+        ]
+    );
+    for (_, message) in &errors {
+        assert!(
+            run.stderr.contains(&format!("error: {message}\n")),
+            "{}",
+            run.stderr
+        );
+    }
+    assert!(
+        run.stderr.ends_with(
+            "5 file(s) scored, 3 failed; grades: 优 5; total mean 97.11, min 97.11, max 97.11\n"
+        ),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn output_is_the_same_byte_for_byte_whatever_the_threads() {
+    let sb = Sandbox::new();
+    archive(&sb, 40);
+    add_bad_files(&sb);
+    let one = sb.run(&["batch", "archive", "--jobs", "1"]);
+    let four = sb.run(&["batch", "archive", "--jobs", "4"]);
+    assert_eq!(one.code, Some(1));
+    assert_eq!(one.stdout, four.stdout);
+    assert_eq!(one.stdout.lines().count(), 1 + 43);
+}
+
+#[test]
+fn csv_has_a_bom_by_default_and_guards_formula_cells() {
+    let sb = Sandbox::new();
+    sb.write(
+        "f.toml",
+        edited_example(&[(
+            "department = \"深圳市罗湖区政务服务数据管理局（本级）\"",
+            "department = \"=HYPERLINK(\\\"http://x\\\")\"",
+        )]),
+    );
+    let run = sb.run(&["batch", "f.toml"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(
+        run.stdout.starts_with(
+            "\u{feff}path,department,year,rubric,total,grade,subtotals,status,error\r\n"
+        )
+    );
+    assert!(run.stdout.contains("f.toml,\"'=HYPERLINK(\"\"http://x\"\")\",2023,luohu-dept-overall-2023,97.11,优,部门决策 20.00；部门管理 19.99；部门绩效 57.12,ok,\r\n"), "{}", run.stdout);
+    let plain = sb.run(&["batch", "f.toml", "--no-bom"]);
+    assert!(plain.stdout.starts_with("path,"));
+}
+
+#[test]
+fn json_output_is_one_array() {
+    let sb = Sandbox::new();
+    archive(&sb, 3);
+    let run = sb.run(&["batch", "archive", "--format", "json", "--strict"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let rows: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 3);
+    assert_eq!(rows[0]["total"], "96.11", "--strict ignores the override");
+}
+
+#[test]
+fn output_file_is_replaced_only_by_a_complete_one() {
+    let sb = Sandbox::new();
+    archive(&sb, 4);
+    sb.write("out.csv", "previous results\n");
+    let run = sb.run(&["batch", "archive", "-o", "out.csv"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let out = std::fs::read_to_string(sb.path().join("out.csv")).unwrap();
+    assert_eq!(out.lines().count(), 5);
+    // A directory in the way: the rename fails, nothing is left behind.
+    std::fs::create_dir(sb.path().join("taken")).unwrap();
+    let run = sb.run(&["batch", "archive", "-o", "taken"]);
+    assert_eq!(run.code, Some(2));
+    assert!(
+        run.stderr
+            .contains("cannot replace it with the finished output"),
+        "{}",
+        run.stderr
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(sb.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| n.starts_with(".perfeval-"))
+        .collect();
+    assert_eq!(leftovers, Vec::<String>::new());
+    assert!(sb.path().join("taken").is_dir());
+    // A folder that does not exist: no output at all.
+    let run = sb.run(&["batch", "archive", "-o", "no/such/dir/out.csv"]);
+    assert_eq!(run.code, Some(2));
+}
+
+#[test]
+fn a_killed_run_never_leaves_a_partial_output() {
+    let sb = Sandbox::new();
+    archive(&sb, 600);
+    sb.write("out.csv", "previous results\n");
+    let mut child = sb
+        .command(&["batch", "archive", "-o", "out.csv", "--jobs", "1"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(40));
+    let finished = child.try_wait().unwrap().is_some();
+    let _ = child.kill();
+    let _ = child.wait();
+    let out = std::fs::read_to_string(sb.path().join("out.csv")).unwrap();
+    if finished {
+        assert_eq!(
+            out.lines().count(),
+            601,
+            "a finished run leaves the complete output"
+        );
+    } else {
+        // Killed mid-run: the old file is untouched.
+        assert_eq!(out, "previous results\n");
+    }
+}
+
+#[test]
+fn output_into_a_closed_pipe_ends_quietly() {
+    let sb = Sandbox::new();
+    archive(&sb, 200);
+    let mut child = sb
+        .command(&["batch", "archive", "--format", "jsonl", "--jobs", "2"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.contains("\"status\":\"ok\""));
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
+}
+
+#[test]
+fn a_path_that_does_not_exist_is_unusable_input() {
+    let run = Sandbox::new().run(&["batch", "nowhere"]);
+    assert_eq!(run.code, Some(2));
+    assert_eq!(
+        run.stderr,
+        "error: cannot read `nowhere`: no such file or directory\n"
+    );
+}
+
+#[test]
+fn a_directory_of_rubrics_is_used_beside_the_shipped_ones() {
+    let sb = Sandbox::new();
+    std::fs::create_dir(sb.path().join("rubrics")).unwrap();
+    let rubric = std::fs::read_to_string(
+        crate::support::repo().join("rubrics/luohu-dept-overall-2023.toml"),
+    )
+    .unwrap();
+    sb.write(
+        "rubrics/local.toml",
+        rubric
+            .replace("id = \"luohu-dept-overall-2023\"", "id = \"local-2023\"")
+            .replace("[rounding]\nscale = 2", "[rounding]\nscale = 1"),
+    );
+    sb.write("a.toml", example_text());
+    sb.write(
+        "b.toml",
+        edited_example(&[(
+            "rubric = \"luohu-dept-overall-2023\"",
+            "rubric = \"local-2023\"",
+        )]),
+    );
+    let run = sb.run(&[
+        "batch",
+        "a.toml",
+        "b.toml",
+        "--rubrics",
+        "rubrics",
+        "--format",
+        "jsonl",
+    ]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let totals: Vec<String> = run
+        .stdout
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["total"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    // The local variant rounds each leaf to 1 place: 1.99 → 2.0, 5.12 → 5.1.
+    assert_eq!(totals, vec!["97.11", "97.1"]);
+}
