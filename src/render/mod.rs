@@ -1,5 +1,6 @@
-//! Output formats. Each reads a finished [`Report`] and returns bytes; none prints, so
-//! each is tested as a pure function.
+//! Output formats. Each reads a finished model ([`crate::score::Report`],
+//! [`crate::check::CheckReport`]) and returns bytes; none prints, so each is tested as a
+//! pure function.
 
 mod basis;
 mod batch;
