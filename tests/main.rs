@@ -9,5 +9,6 @@ mod bad_input;
 mod batch;
 mod check;
 mod cli;
+mod properties;
 mod rules;
 mod support;

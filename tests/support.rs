@@ -84,12 +84,20 @@ impl Sandbox {
     }
 }
 
+/// The shipped seed rubric, loaded once for all tests.
+pub fn seed_rubric() -> &'static Rubric {
+    static RUBRIC: std::sync::OnceLock<Rubric> = std::sync::OnceLock::new();
+    RUBRIC.get_or_init(|| {
+        rubric::shipped::find("luohu-dept-overall-2023")
+            .expect("the shipped rubrics load")
+            .expect("the seed rubric is shipped")
+    })
+}
+
 /// Loads facts text with the shipped seed rubric, through the library.
 pub fn load_text(text: &str) -> Result<(Rubric, Facts), String> {
     let source = perfeval::diagnostic::SourceFile::new("facts.toml", text);
-    let rubric = rubric::shipped::find("luohu-dept-overall-2023")
-        .map_err(|d| d.to_string())?
-        .expect("the seed rubric is shipped");
+    let rubric = seed_rubric().clone();
     let facts = Facts::load(&source, &rubric).map_err(|d| d.to_string())?;
     Ok((rubric, facts))
 }
