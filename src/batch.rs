@@ -32,7 +32,7 @@ pub struct Row {
 }
 
 impl Row {
-    fn failed(path: &Path, error: String) -> Row {
+    pub fn failed(path: &Path, error: String) -> Row {
         Row {
             path: path.display().to_string(),
             department: String::new(),
@@ -46,9 +46,18 @@ impl Row {
     }
 }
 
+/// A file to score, or a place the directory walk could not read (a dangling link, a
+/// link loop), which becomes an error row rather than stopping the run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub path: PathBuf,
+    pub error: Option<String>,
+}
+
 /// Every facts file under `paths`: files as given, directories searched recursively for
-/// `*.toml`; sorted by path, without duplicates.
-pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
+/// `*.toml`; sorted by path; a file reached twice (by two arguments, or by a link) is
+/// scored once. A path given on the command line that does not exist is an error.
+pub fn collect(paths: &[PathBuf]) -> Result<Vec<Entry>, InputError> {
     let mut out = Vec::new();
     for p in paths {
         let meta = std::fs::metadata(p).map_err(|e| InputError::Io {
@@ -59,22 +68,41 @@ pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
             },
         })?;
         if !meta.is_dir() {
-            out.push(p.clone());
+            out.push(Entry {
+                path: p.clone(),
+                error: None,
+            });
             continue;
         }
         for entry in walkdir::WalkDir::new(p).follow_links(true) {
-            let entry = entry.map_err(|e| InputError::Io {
-                path: e.path().map(Path::to_path_buf).unwrap_or_else(|| p.clone()),
-                message: e.to_string(),
-            })?;
-            if entry.file_type().is_file() && entry.path().extension().is_some_and(|x| x == "toml")
-            {
-                out.push(entry.into_path());
+            match entry {
+                Ok(e) => {
+                    if e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "toml")
+                    {
+                        out.push(Entry {
+                            path: e.into_path(),
+                            error: None,
+                        });
+                    }
+                }
+                Err(e) => out.push(Entry {
+                    path: e.path().map(Path::to_path_buf).unwrap_or_else(|| p.clone()),
+                    error: Some(match e.loop_ancestor() {
+                        Some(a) => format!("a symbolic link loops back to `{}`", a.display()),
+                        None => e
+                            .io_error()
+                            .map_or_else(|| e.to_string(), ToString::to_string),
+                    }),
+                }),
             }
         }
     }
-    out.sort();
-    out.dedup();
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|e| {
+        let key = std::fs::canonicalize(&e.path).unwrap_or_else(|_| e.path.clone());
+        seen.insert(key)
+    });
     Ok(out)
 }
 
@@ -104,7 +132,11 @@ fn one_line(e: &InputError) -> String {
 }
 
 /// Scores one file. Never fails: a file that cannot be scored gives a row with its error.
-pub fn score_file(path: &Path, registry: &Registry, strict: bool) -> Row {
+pub fn score_file(entry: &Entry, registry: &Registry, strict: bool) -> Row {
+    let path = entry.path.as_path();
+    if let Some(e) = &entry.error {
+        return Row::failed(path, format!("{}: {e}", path.display()));
+    }
     let source = match read_source(path) {
         Ok(s) => s,
         Err(e) => return Row::failed(path, one_line(&e)),
@@ -160,14 +192,28 @@ pub fn score_file(path: &Path, registry: &Registry, strict: bool) -> Row {
 /// Runs `work(i)` for `i` in `0..n` on `jobs` threads and gives each result to `sink` in
 /// order of `i`. At most `window` results wait for their turn; a worker that runs ahead
 /// waits. Stops early, returning the error, when `sink` fails.
+///
+/// A panic in `work(i)` does not stop the run: `recover(i, message)` stands in for the
+/// result, so one file that trips a bug cannot hang or abort the others.
 pub fn run_ordered<T: Send>(
     n: usize,
     jobs: usize,
     window: usize,
     work: impl Fn(usize) -> T + Sync,
+    recover: impl Fn(usize, String) -> T + Sync,
     mut sink: impl FnMut(usize, T) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
-    let jobs = jobs.max(1);
+    let work = |i: usize| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(i))).unwrap_or_else(|p| {
+            let message = p
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| p.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".to_string());
+            recover(i, message)
+        })
+    };
+    let jobs = jobs.clamp(1, n.max(1));
     let window = window.max(jobs);
     let next = AtomicUsize::new(0);
     // How many results the sink has taken; workers stay within `window` of it.
@@ -285,6 +331,7 @@ mod tests {
                     ));
                     i * 2
                 },
+                |_, _| usize::MAX,
                 |i, v| {
                     seen.push((i, v));
                     Ok(())
@@ -294,6 +341,29 @@ mod tests {
             let want: Vec<(usize, usize)> = (0..200).map(|i| (i, i * 2)).collect();
             assert_eq!(seen, want, "jobs = {jobs}");
         }
+    }
+
+    #[test]
+    fn a_panicking_item_is_recovered_and_the_run_completes() {
+        let mut seen = Vec::new();
+        let result = run_ordered(
+            100,
+            3,
+            4,
+            |i| {
+                assert!(i != 1, "item {i} trips a bug");
+                format!("ok {i}")
+            },
+            |i, message| format!("recovered {i}: {message}"),
+            |_, v| {
+                seen.push(v);
+                Ok(())
+            },
+        );
+        assert!(result.is_ok());
+        assert_eq!(seen.len(), 100);
+        assert_eq!(seen[1], "recovered 1: item 1 trips a bug");
+        assert_eq!(seen[99], "ok 99");
     }
 
     #[test]
@@ -307,6 +377,7 @@ mod tests {
                 done.fetch_add(1, Ordering::Relaxed);
                 i
             },
+            |_, _| usize::MAX,
             |i, _| {
                 if i == 5 {
                     Err(std::io::Error::other("closed"))

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use perfeval::batch::{self, Row, Summary};
+use perfeval::batch::{self, Entry, Row, Summary};
 use perfeval::input::{InputError, Registry, read_source};
 use perfeval::render::BatchFormat;
 
@@ -48,9 +48,9 @@ impl Sink {
             .prefix(".perfeval-")
             .suffix(".tmp")
             .tempfile_in(&dir)
-            .map_err(|e| InputError::Io {
+            .map_err(|e| InputError::Output {
                 path: target.to_path_buf(),
-                message: format!("cannot create a temporary file in `{}`: {e}", dir.display()),
+                message: format!("no temporary file can be made in `{}`: {e}", dir.display()),
             })?;
         Ok(Sink::File {
             file: BufWriter::new(temp),
@@ -79,9 +79,12 @@ impl Sink {
                 set_output_permissions(temp.as_file(), &target);
                 // On failure the temporary file is removed when dropped; the target is
                 // left as it was.
-                temp.persist(&target).map_err(|e| InputError::Io {
+                temp.persist(&target).map_err(|e| InputError::Output {
                     path: target.clone(),
-                    message: format!("cannot replace it with the finished output: {}", e.error),
+                    message: format!(
+                        "the finished output cannot be renamed into place: {}",
+                        e.error
+                    ),
                 })?;
                 Ok(())
             }
@@ -102,7 +105,7 @@ fn set_output_permissions(file: &std::fs::File, target: &Path) {
 fn set_output_permissions(_file: &std::fs::File, _target: &Path) {}
 
 fn io_error(what: &str, e: std::io::Error) -> InputError {
-    InputError::Io {
+    InputError::Output {
         path: PathBuf::from(what),
         message: e.to_string(),
     }
@@ -134,6 +137,9 @@ pub fn run(args: Args) -> Result<u8, InputError> {
     if args.parse_only {
         return parse_only(&files, jobs);
     }
+    if let Some(target) = &args.output {
+        check_output(target, &files)?;
+    }
     let registry = match &args.rubrics {
         Some(dir) => Registry::with_dir(dir)?,
         None => Registry::shipped()?,
@@ -154,6 +160,12 @@ pub fn run(args: Args) -> Result<u8, InputError> {
                 let bytes = format.row(&row, i);
                 (row, bytes)
             },
+            |i, panic| {
+                let path = files[i].path.display();
+                let row = Row::failed(&files[i].path, format!("{path}: internal error: {panic}"));
+                let bytes = format.row(&row, i);
+                (row, bytes)
+            },
             |_, (row, bytes): (Row, Vec<u8>)| {
                 summary.add(&row);
                 if let Some(e) = &row.error {
@@ -168,8 +180,15 @@ pub fn run(args: Args) -> Result<u8, InputError> {
     let written = written.and_then(|()| write(&format.footer(files.len())));
     match written {
         Ok(()) => sink.finish()?,
-        // `perfeval batch … | head`: the reader has what it wanted.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        // `perfeval batch … | head`: the reader has what it wanted; the summary says what
+        // was left unscored.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            report_error(&format!(
+                "output closed after {} of {} file(s); the rest were not scored\n",
+                summary.scored + summary.failed,
+                files.len()
+            ));
+        }
         Err(e) => {
             return Err(io_error(
                 &args
@@ -196,18 +215,41 @@ fn summary_text(s: &Summary) -> String {
     out
 }
 
+/// Refuses an output that is a directory (the rename would fail after all the work) or
+/// one of the files being scored (it would be replaced by the results).
+fn check_output(target: &Path, files: &[Entry]) -> Result<(), InputError> {
+    if target.is_dir() {
+        return Err(InputError::Output {
+            path: target.to_path_buf(),
+            message: "it is a directory; give a file name for the output".into(),
+        });
+    }
+    if let Ok(canonical) = std::fs::canonicalize(target)
+        && files
+            .iter()
+            .any(|f| std::fs::canonicalize(&f.path).is_ok_and(|p| p == canonical))
+    {
+        return Err(InputError::Output {
+            path: target.to_path_buf(),
+            message: "it is one of the files being scored, and the results would replace it".into(),
+        });
+    }
+    Ok(())
+}
+
 /// Reads and parses every file as TOML and nothing more: the floor for the benchmark.
-fn parse_only(files: &[PathBuf], jobs: usize) -> Result<u8, InputError> {
+fn parse_only(files: &[Entry], jobs: usize) -> Result<u8, InputError> {
     let mut parsed = 0usize;
     batch::run_ordered(
         files.len(),
         jobs,
         jobs * WINDOW_PER_JOB,
         |i| {
-            read_source(&files[i])
+            read_source(&files[i].path)
                 .ok()
                 .is_some_and(|s| toml::de::DeTable::parse(s.text()).is_ok())
         },
+        |_, _| false,
         |_, ok| {
             parsed += usize::from(ok);
             Ok(())

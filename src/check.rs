@@ -167,7 +167,41 @@ pub fn check<'a>(report: Report<'a>, strict: bool, lints: &[Diagnostic]) -> Chec
         let case = open_case(&mut cases, Subject::Indicator(i), ind.name.clone());
         let computed = report.scores[i];
         let leaf = report.leaf(i);
-        let Some(c) = claimed.score_of(i) else {
+        let claim = claimed.score_of(i);
+        // An override is reported whether or not the indicator's own score is claimed:
+        // a claimed subtotal or total may rest on it.
+        let overridden = leaf.filter(|l| {
+            l.override_applied()
+                && (l.rule_score != l.score || matches!(l.outcome, Outcome::RuleFailed(_)))
+        });
+        if let Some(l) = overridden {
+            let o = l.override_.as_ref();
+            let rule = match &l.outcome {
+                Outcome::RuleFailed(why) => format!("the rule cannot be computed ({why})"),
+                _ => format!("the rule gives {}", l.rule_score),
+            };
+            let what = match claim {
+                Some(c) if c.score == computed => format!("claimed {} is an override", c.score),
+                _ => format!("scored {} by an override", l.score),
+            };
+            let f = Finding {
+                severity: Severity::Warning,
+                kind: FindingKind::Overridden,
+                subject: Subject::Indicator(i),
+                message: format!("{}: {what}; {rule}", ind.name),
+                details: vec![
+                    format!("basis: {}", crate::render::basis(&report, i)),
+                    format!("reason: {}", o.map(|o| o.reason.as_str()).unwrap_or("")),
+                ],
+                lines: o
+                    .map(|o| line(facts, o.span.start))
+                    .into_iter()
+                    .chain(claim.map(|c| line(facts, c.span.start)))
+                    .collect(),
+            };
+            push(&mut cases, &mut findings, case, f);
+        }
+        let Some(c) = claim else {
             if leaf.is_some() && !claimed.is_empty() {
                 let f = Finding {
                     severity: Severity::Note,
@@ -182,34 +216,7 @@ pub fn check<'a>(report: Report<'a>, strict: bool, lints: &[Diagnostic]) -> Chec
             continue;
         };
         let at = vec![line(facts, c.span.start)];
-        let overridden = leaf.filter(|l| {
-            l.override_applied()
-                && (l.rule_score != l.score || matches!(l.outcome, Outcome::RuleFailed(_)))
-        });
         if c.score == computed {
-            if let Some(l) = overridden {
-                let reason = l
-                    .override_
-                    .as_ref()
-                    .map(|o| o.reason.as_str())
-                    .unwrap_or("");
-                let rule = match &l.outcome {
-                    Outcome::RuleFailed(why) => format!("the rule cannot be computed ({why})"),
-                    _ => format!("the rule gives {}", l.rule_score),
-                };
-                let f = Finding {
-                    severity: Severity::Warning,
-                    kind: FindingKind::Overridden,
-                    subject: Subject::Indicator(i),
-                    message: format!("{}: claimed {} is an override; {rule}", ind.name, c.score),
-                    details: vec![
-                        format!("basis: {}", crate::render::basis(&report, i)),
-                        format!("reason: {reason}"),
-                    ],
-                    lines: at,
-                };
-                push(&mut cases, &mut findings, case, f);
-            }
             continue;
         }
         let difference = c.score.checked_sub(computed).unwrap_or_default();
@@ -392,7 +399,17 @@ pub fn check<'a>(report: Report<'a>, strict: bool, lints: &[Diagnostic]) -> Chec
         }
     }
 
+    let lint_case = (!lints.is_empty()).then(|| {
+        open_case(
+            &mut cases,
+            Subject::Rubric,
+            format!("rubric {} lints", rubric.meta.id),
+        )
+    });
     for l in lints {
+        if let Some(case) = lint_case {
+            cases[case].findings.push(findings.len());
+        }
         findings.push(Finding {
             severity: Severity::Warning,
             kind: FindingKind::RubricLint,
@@ -526,7 +543,16 @@ fn consistency(report: &Report<'_>, k: usize) -> Option<Finding> {
                 Ok(v) => v,
                 Err(e) => return Some(not_checked(rubric, k, &e)),
             };
-            let difference = l.checked_sub(r)?;
+            let Some(difference) = l.checked_sub(r) else {
+                return Some(not_checked(
+                    rubric,
+                    k,
+                    &FactsEvalError {
+                        message: "the difference of the two sides overflows".into(),
+                        missing: None,
+                    },
+                ));
+            };
             if difference.abs() <= *tolerance {
                 return None;
             }

@@ -65,9 +65,9 @@ pub enum Command {
         /// Write to this file (atomically: a complete file or none) instead of stdout
         #[arg(short = 'o', long, value_name = "FILE")]
         output: Option<PathBuf>,
-        /// Worker threads (default: one per core)
-        #[arg(long, value_name = "N")]
-        jobs: Option<usize>,
+        /// Worker threads, 1 to 1024 (default: one per core)
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+        jobs: Option<u16>,
         /// Ignore overrides in the facts files
         #[arg(long)]
         strict: bool,

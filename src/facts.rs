@@ -380,10 +380,27 @@ fn read_claimed(mut t: Table<'_, '_>, rubric: &Rubric, diags: &mut Diagnostics) 
     if let Some(st) = scores_table {
         for (key, value) in st.table.iter() {
             let name: &str = key.get_ref();
+            let indicator = rubric.find_indicator(name);
+            if let Some(first) = indicator.and_then(|i| {
+                scores
+                    .iter()
+                    .find(|c: &&ClaimedScore| c.indicator == Some(i))
+            }) {
+                diags.push(
+                    Diagnostic::new(format!(
+                        "`{name}` is claimed twice: `{}` on line {} names the same indicator",
+                        first.key,
+                        source.position(first.span.start).line
+                    ))
+                    .at(source, key.span())
+                    .with_help("an indicator's id and its Chinese name are the same indicator; keep one claim"),
+                );
+                continue;
+            }
             match decimal_of(source, value, || format!("the claimed score of `{name}`")) {
                 Ok(score) => scores.push(ClaimedScore {
                     key: name.to_string(),
-                    indicator: rubric.find_indicator(name),
+                    indicator,
                     score,
                     span: key.span().start..value.span().end,
                 }),

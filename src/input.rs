@@ -18,6 +18,10 @@ pub enum InputError {
     Io { path: PathBuf, message: String },
     #[error("error: `{0}` is a directory, not a file")]
     Directory(PathBuf),
+    #[error("error: cannot write `{path}`: {message}")]
+    Output { path: PathBuf, message: String },
+    #[error("error: `{0}` is not a regular file (a pipe or a device?)")]
+    NotAFile(PathBuf),
     #[error("error: `{0}` is larger than {MAX_FILE_BYTES} bytes")]
     TooLarge(PathBuf),
     #[error(
@@ -54,10 +58,26 @@ pub fn read_source(path: &Path) -> Result<SourceFile, InputError> {
     if meta.is_dir() {
         return Err(InputError::Directory(path.to_path_buf()));
     }
+    // A FIFO or a device (`/dev/zero`) has no length to check and may never end.
+    if !meta.is_file() {
+        return Err(InputError::NotAFile(path.to_path_buf()));
+    }
     if meta.len() > MAX_FILE_BYTES as u64 {
         return Err(InputError::TooLarge(path.to_path_buf()));
     }
-    let mut raw = std::fs::read(path).map_err(io)?;
+    // Read at most one byte past the limit, in case the file grew since it was measured.
+    let mut raw = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    std::fs::File::open(path)
+        .and_then(|f| {
+            std::io::Read::read_to_end(
+                &mut std::io::Read::take(f, MAX_FILE_BYTES as u64 + 1),
+                &mut raw,
+            )
+        })
+        .map_err(io)?;
+    if raw.len() > MAX_FILE_BYTES {
+        return Err(InputError::TooLarge(path.to_path_buf()));
+    }
     let bom = raw.starts_with(b"\xEF\xBB\xBF");
     if bom {
         raw.drain(..3);

@@ -27,6 +27,17 @@ enum Failure {
     Usage(String),
 }
 
+impl Failure {
+    /// The message for stderr, ending with a newline.
+    fn message(self) -> String {
+        match self {
+            Failure::Input(e) => ensure_newline(e.to_string()),
+            Failure::Score(e) => e.to_string(),
+            Failure::Usage(m) => m,
+        }
+    }
+}
+
 impl From<InputError> for Failure {
     fn from(e: InputError) -> Self {
         Failure::Input(e)
@@ -73,7 +84,7 @@ fn run(cli: Cli) -> Result<Output, Failure> {
                 rubrics,
                 format,
                 output,
-                jobs,
+                jobs: jobs.map(usize::from),
                 strict,
                 parse_only,
             })?;
@@ -182,8 +193,14 @@ fn run(cli: Cli) -> Result<Output, Failure> {
             rubric,
             format,
         } => {
-            let (r, f) = input::load(&facts, rubric.rubric.as_deref())?;
-            let report = score::evaluate(&r, &f, Options { strict: false })?;
+            let (r, f) = match input::load(&facts, rubric.rubric.as_deref()) {
+                Ok(x) => x,
+                Err(e) => return unusable(format, &facts, Failure::Input(e)),
+            };
+            let report = match score::evaluate(&r, &f, Options { strict: false }) {
+                Ok(report) => report,
+                Err(e) => return unusable(format, &facts, Failure::Score(e)),
+            };
             let lints = lint::lint(&r);
             let check = perfeval::check::check(report, rubric.strict, &lints);
             let bytes = match format {
@@ -215,15 +232,28 @@ fn main() -> ExitCode {
             }
         }
         Err(failure) => {
-            let message = match failure {
-                Failure::Input(e) => ensure_newline(e.to_string()),
-                Failure::Score(e) => e.to_string(),
-                Failure::Usage(m) => m,
-            };
-            report_error(&message);
+            report_error(&failure.message());
             ExitCode::from(EXIT_INPUT)
         }
     }
+}
+
+/// A facts file `check` cannot use. With `--format junit` the report still gets written,
+/// with the failure in it, so that a pipeline publishing it shows what went wrong.
+fn unusable(
+    format: CheckFormat,
+    facts: &std::path::Path,
+    failure: Failure,
+) -> Result<Output, Failure> {
+    if format != CheckFormat::Junit {
+        return Err(failure);
+    }
+    let message = failure.message();
+    report_error(&message);
+    Ok(Output {
+        bytes: perfeval::render::junit_unusable(&facts.display().to_string(), &message),
+        status: EXIT_INPUT,
+    })
 }
 
 /// A rubric given by path has not been through the shipped rubrics' tests: show its lints

@@ -155,15 +155,41 @@ fn output_file_is_replaced_only_by_a_complete_one() {
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     let out = std::fs::read_to_string(sb.path().join("out.csv")).unwrap();
     assert_eq!(out.lines().count(), 5);
-    // A directory in the way: the rename fails, nothing is left behind.
+    // A directory in the way from the start: refused before any work.
     std::fs::create_dir(sb.path().join("taken")).unwrap();
     let run = sb.run(&["batch", "archive", "-o", "taken"]);
     assert_eq!(run.code, Some(2));
     assert!(
         run.stderr
-            .contains("cannot replace it with the finished output"),
+            .contains("cannot write `taken`: it is a directory"),
         "{}",
         run.stderr
+    );
+    // A folder that does not exist: no output at all.
+    let run = sb.run(&["batch", "archive", "-o", "no/such/dir/out.csv"]);
+    assert_eq!(run.code, Some(2));
+}
+
+#[test]
+fn a_rename_that_fails_at_the_end_leaves_nothing_behind() {
+    let sb = Sandbox::new();
+    archive(&sb, 600);
+    let child = sb
+        .command(&["batch", "archive", "-o", "late", "--jobs", "1"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // A directory appears where the output is to go while the run is under way.
+    std::thread::sleep(Duration::from_millis(30));
+    std::fs::create_dir(sb.path().join("late")).unwrap();
+    std::fs::write(sb.path().join("late/keep.txt"), "mine").unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("cannot write `late`: the finished output cannot be renamed into place"),
+        "{stderr}"
     );
     let leftovers: Vec<_> = std::fs::read_dir(sb.path())
         .unwrap()
@@ -171,11 +197,15 @@ fn output_file_is_replaced_only_by_a_complete_one() {
         .map(|e| e.file_name().to_string_lossy().to_string())
         .filter(|n| n.starts_with(".perfeval-"))
         .collect();
-    assert_eq!(leftovers, Vec::<String>::new());
-    assert!(sb.path().join("taken").is_dir());
-    // A folder that does not exist: no output at all.
-    let run = sb.run(&["batch", "archive", "-o", "no/such/dir/out.csv"]);
-    assert_eq!(run.code, Some(2));
+    assert_eq!(
+        leftovers,
+        Vec::<String>::new(),
+        "the temporary file is removed"
+    );
+    assert_eq!(
+        std::fs::read_to_string(sb.path().join("late/keep.txt")).unwrap(),
+        "mine"
+    );
 }
 
 #[test]
@@ -279,4 +309,86 @@ fn a_directory_of_rubrics_is_used_beside_the_shipped_ones() {
         .collect();
     // The local variant rounds each leaf to 1 place: 1.99 → 2.0, 5.12 → 5.1.
     assert_eq!(totals, vec!["97.11", "97.1"]);
+}
+
+#[test]
+fn a_broken_link_becomes_an_error_row_not_an_aborted_run() {
+    let sb = Sandbox::new();
+    archive(&sb, 2);
+    std::os::unix::fs::symlink(sb.path().join("archive"), sb.path().join("archive/0/loop"))
+        .unwrap();
+    std::os::unix::fs::symlink(
+        sb.path().join("nowhere.toml"),
+        sb.path().join("archive/1/dangling.toml"),
+    )
+    .unwrap();
+    let run = sb.run(&["batch", "archive", "--format", "jsonl"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    let rows: Vec<serde_json::Value> = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.iter().filter(|r| r["status"] == "ok").count(), 2);
+    let errors: Vec<&str> = rows
+        .iter()
+        .filter(|r| r["status"] == "error")
+        .map(|r| r["error"].as_str().unwrap())
+        .collect();
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("a symbolic link loops back to")),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn the_same_file_given_twice_is_scored_once() {
+    let sb = Sandbox::new();
+    sb.write("f.toml", example_text());
+    let run = sb.run(&["batch", "f.toml", "./f.toml", "--format", "jsonl"]);
+    assert_eq!(run.stdout.lines().count(), 1);
+}
+
+#[test]
+fn the_output_may_not_be_an_input_or_a_directory() {
+    let sb = Sandbox::new();
+    archive(&sb, 2);
+    let target = "archive/0/0000.toml";
+    let before = std::fs::read(sb.path().join(target)).unwrap();
+    let run = sb.run(&["batch", "archive", "-o", target]);
+    assert_eq!(run.code, Some(2));
+    assert!(
+        run.stderr.contains("it is one of the files being scored"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(std::fs::read(sb.path().join(target)).unwrap(), before);
+    let run = sb.run(&["batch", "archive", "-o", "archive"]);
+    assert_eq!(run.code, Some(2));
+    assert!(
+        run.stderr
+            .contains("it is a directory; give a file name for the output"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_pipe_is_refused_instead_of_waiting_forever() {
+    let sb = Sandbox::new();
+    let fifo = sb.path().join("p.toml");
+    let status = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let run = sb.run(&["score", "p.toml"]);
+    assert_eq!(run.code, Some(2));
+    assert_eq!(
+        run.stderr,
+        "error: `p.toml` is not a regular file (a pipe or a device?)\n"
+    );
 }

@@ -233,43 +233,115 @@ fn unusable_input_exits_2() {
     );
 }
 
+/// Parses JUnit XML strictly; returns (test cases, failures, errors).
+fn parse_junit(xml: &str) -> (usize, usize, usize) {
+    let mut reader = Reader::from_str(xml);
+    reader.config_mut().check_end_names = true;
+    let (mut cases, mut failures, mut errors, mut depth) = (0, 0, 0, 0i32);
+    loop {
+        match reader.read_event() {
+            Ok(Event::Eof) => break,
+            Ok(Event::Start(e)) => {
+                depth += 1;
+                match e.name().as_ref() {
+                    b"failure" => failures += 1,
+                    b"error" => errors += 1,
+                    b"testcase" => cases += 1,
+                    _ => {}
+                }
+                for a in e.attributes() {
+                    a.unwrap_or_else(|err| panic!("bad attribute: {err}\n{xml}"));
+                }
+            }
+            Ok(Event::Empty(e)) if e.name().as_ref() == b"testcase" => cases += 1,
+            Ok(Event::End(_)) => depth -= 1,
+            Ok(Event::Text(t)) => {
+                assert!(
+                    !t.iter().any(|b| *b < 0x20 && !b"\t\n\r".contains(b)),
+                    "control character in XML text"
+                );
+            }
+            Ok(_) => {}
+            Err(e) => panic!("invalid XML: {e}\n{xml}"),
+        }
+    }
+    assert_eq!(depth, 0, "every element is closed");
+    assert!(xml.starts_with("<?xml"));
+    (cases, failures, errors)
+}
+
 #[test]
-fn junit_is_valid_xml_with_one_failure_per_error() {
+fn junit_is_valid_xml_with_one_failure_per_failing_case() {
     for strict in [false, true] {
         let args: &[&str] = if strict { &["--strict"] } else { &[] };
-        let facts =
-            edited_example(&[("\"政府采购执行情况\" = 1.99", "\"政府采购执行情况\" = 2.00")]);
+        // One claim off by a cent and a total off by a dime: the total fails twice.
+        let facts = edited_example(&[
+            ("\"政府采购执行情况\" = 1.99", "\"政府采购执行情况\" = 2.00"),
+            ("total = 97.11", "total = 97.21"),
+        ]);
         let (_, json) = check_json(&facts, args);
-        let errors = json["errors"].as_u64().unwrap();
+        let failing_cases: std::collections::BTreeSet<(String, String)> = json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["severity"] == "error")
+            .map(|f| {
+                (
+                    f["subject"].as_str().unwrap().to_string(),
+                    f["id"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
         let mut all = vec!["--format", "junit"];
         all.extend_from_slice(args);
         let run = check(&facts, &all);
-        let mut reader = Reader::from_str(&run.stdout);
-        reader.config_mut().check_end_names = true;
-        let (mut failures, mut cases, mut depth) = (0, 0, 0i32);
-        loop {
-            match reader.read_event() {
-                Ok(Event::Eof) => break,
-                Ok(Event::Start(e)) => {
-                    depth += 1;
-                    match e.name().as_ref() {
-                        b"failure" => failures += 1,
-                        b"testcase" => cases += 1,
-                        _ => {}
-                    }
-                }
-                Ok(Event::Empty(e)) if e.name().as_ref() == b"testcase" => cases += 1,
-                Ok(Event::End(_)) => depth -= 1,
-                Ok(_) => {}
-                Err(e) => panic!("invalid XML: {e}\n{}", run.stdout),
-            }
-        }
-        assert_eq!(depth, 0, "every element is closed");
-        assert_eq!(failures, errors, "strict = {strict}");
+        let (cases, failures, errors) = parse_junit(&run.stdout);
+        assert_eq!(failures, failing_cases.len(), "strict = {strict}");
+        assert_eq!(errors, 0);
         // 35 indicators, the total, the grade and 26 consistency checks.
         assert_eq!(cases, 35 + 2 + 26);
-        assert!(run.stdout.contains("failures=\"") && run.stdout.starts_with("<?xml"));
+        let total_failure = run.stdout.find("name=\"总分 [total]\"").unwrap();
+        assert!(
+            run.stdout[total_failure..].contains("(and 1 more)"),
+            "two errors on the total merge into one failure"
+        );
     }
+}
+
+#[test]
+fn junit_escapes_what_xml_cannot_hold() {
+    let facts = edited_example(&[("\"项目监管\" = 2", "\"项目<监管>&\\u0001\" = 2")]);
+    let run = check(&facts, &["--format", "junit"]);
+    assert_eq!(run.code, Some(1));
+    let (_, failures, _) = parse_junit(&run.stdout);
+    assert!(failures >= 1);
+    assert!(
+        run.stdout.contains("项目&lt;监管&gt;&amp;\u{FFFD}"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn junit_for_an_unreadable_file_reports_the_error() {
+    let run = check(
+        "rubric = \"luohu-dept-overall-2023\"\n[budget\n",
+        &["--format", "junit"],
+    );
+    assert_eq!(run.code, Some(2));
+    assert!(
+        run.stderr.starts_with("error: invalid TOML"),
+        "{}",
+        run.stderr
+    );
+    let (cases, failures, errors) = parse_junit(&run.stdout);
+    assert_eq!((cases, failures, errors), (1, 0, 1));
+    assert!(
+        run.stdout
+            .contains("message=\"error: invalid TOML: unclosed table, expected `]`\""),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -429,5 +501,39 @@ fn unused_facts_and_missing_texts_are_linted_together() {
         run.stdout.ends_with("2 lint warning(s)\n"),
         "{}",
         run.stdout
+    );
+}
+
+#[test]
+fn an_override_is_reported_even_when_its_indicator_is_not_claimed() {
+    let facts = edited_example(&[("\"编外人员控制率\" = 1\n", "")]);
+    let (code, json) = check_json(&facts, &["--strict"]);
+    assert_eq!(code, Some(1), "the claimed total rests on the override");
+    let f = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["kind"] == "overridden")
+        .unwrap();
+    assert_eq!(f["severity"], "error");
+    assert_eq!(
+        f["message"],
+        "编外人员控制率: scored 1.00 by an override; the rule gives 0.00"
+    );
+}
+
+#[test]
+fn the_same_indicator_claimed_by_id_and_by_name_is_refused() {
+    let facts = edited_example(&[(
+        "\"政府采购执行情况\" = 1.99\n",
+        "\"政府采购执行情况\" = 1.99\n\"procurement\" = 1.50\n",
+    )]);
+    let run = check(&facts, &[]);
+    assert_eq!(run.code, Some(2));
+    assert!(
+        run.stderr
+            .contains("`procurement` is claimed twice: `政府采购执行情况` on line"),
+        "{}",
+        run.stderr
     );
 }

@@ -187,22 +187,41 @@ impl Render<CheckReport<'_>> for CheckJunit {
     }
 }
 
+/// Text as XML 1.0 allows it: control characters other than tab, newline and carriage
+/// return become U+FFFD (quick-xml escapes `<`, `&` and quotes, but cannot make these
+/// legal).
+fn xml_text(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\t' | '\n' | '\r' => c,
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => '\u{FFFD}',
+            c => c,
+        })
+        .collect()
+}
+
+fn finding_body(f: &Finding, file: &str) -> String {
+    std::iter::once(f.message.clone())
+        .chain(f.lines.iter().map(|l| format!("--> {file}:{l}")))
+        .chain(f.details.iter().cloned())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 fn write_junit(w: &mut Writer<Vec<u8>>, check: &CheckReport<'_>) -> std::io::Result<()> {
     let report = &check.report;
     let facts = report.facts;
-    let file = facts.source.name().display().to_string();
-    let failures: usize = check
+    let file = xml_text(&facts.source.name().display().to_string());
+    let is_error = |k: &usize| check.findings[*k].severity == Severity::Error;
+    // JUnit allows one <failure> per test case: a case with several errors gets one
+    // failure that lists them all, and the count is of failing cases.
+    let failures = check
         .cases
         .iter()
-        .map(|c| {
-            c.findings
-                .iter()
-                .filter(|&&f| check.findings[f].severity == Severity::Error)
-                .count()
-        })
-        .sum();
+        .filter(|c| c.findings.iter().any(is_error))
+        .count()
+        .to_string();
     let tests = check.cases.len().to_string();
-    let failures = failures.to_string();
     let suite = format!("perfeval check {file}");
     w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
     w.create_element("testsuites")
@@ -217,9 +236,16 @@ fn write_junit(w: &mut Writer<Vec<u8>>, check: &CheckReport<'_>) -> std::io::Res
                 .with_attribute(("errors", "0"))
                 .write_inner_content(|w| {
                     for case in &check.cases {
-                        let classname =
-                            format!("{}.{}", report.rubric.meta.id, subject_kind(&case.subject));
-                        let name = format!("{} [{}]", case.name, subject_id(check, &case.subject));
+                        let classname = xml_text(&format!(
+                            "{}.{}",
+                            report.rubric.meta.id,
+                            subject_kind(&case.subject)
+                        ));
+                        let name = xml_text(&format!(
+                            "{} [{}]",
+                            case.name,
+                            subject_id(check, &case.subject)
+                        ));
                         let element = w
                             .create_element("testcase")
                             .with_attribute(("classname", classname.as_str()))
@@ -230,26 +256,44 @@ fn write_junit(w: &mut Writer<Vec<u8>>, check: &CheckReport<'_>) -> std::io::Res
                             continue;
                         }
                         element.write_inner_content(|w| {
-                            let mut other = String::new();
-                            for &k in &case.findings {
-                                let f = &check.findings[k];
-                                let body = std::iter::once(f.message.clone())
-                                    .chain(f.lines.iter().map(|l| format!("--> {file}:{l}")))
-                                    .chain(f.details.iter().cloned())
+                            let errors: Vec<&Finding> = case
+                                .findings
+                                .iter()
+                                .filter(|k| is_error(k))
+                                .map(|&k| &check.findings[k])
+                                .collect();
+                            if let Some(first) = errors.first() {
+                                let message = match errors.len() {
+                                    1 => first.message.clone(),
+                                    n => format!("{} (and {} more)", first.message, n - 1),
+                                };
+                                let body = errors
+                                    .iter()
+                                    .map(|f| finding_body(f, &file))
                                     .collect::<Vec<_>>()
-                                    .join("\n");
-                                if f.severity == Severity::Error {
-                                    w.create_element("failure")
-                                        .with_attribute(("type", f.kind.name()))
-                                        .with_attribute(("message", f.message.as_str()))
-                                        .write_text_content(BytesText::new(&body))?;
+                                    .join("\n\n");
+                                let kind = if errors.iter().all(|f| f.kind == first.kind) {
+                                    first.kind.name()
                                 } else {
-                                    let _ = writeln!(other, "{}: {body}", f.severity.name());
-                                }
+                                    "several"
+                                };
+                                w.create_element("failure")
+                                    .with_attribute(("type", kind))
+                                    .with_attribute(("message", xml_text(&message).as_str()))
+                                    .write_text_content(BytesText::new(&xml_text(&body)))?;
                             }
+                            let other: String = case
+                                .findings
+                                .iter()
+                                .filter(|k| !is_error(k))
+                                .map(|&k| {
+                                    let f = &check.findings[k];
+                                    format!("{}: {}\n", f.severity.name(), finding_body(f, &file))
+                                })
+                                .collect();
                             if !other.is_empty() {
                                 w.create_element("system-out")
-                                    .write_text_content(BytesText::new(&other))?;
+                                    .write_text_content(BytesText::new(&xml_text(&other)))?;
                             }
                             Ok(())
                         })?;
@@ -259,4 +303,45 @@ fn write_junit(w: &mut Writer<Vec<u8>>, check: &CheckReport<'_>) -> std::io::Res
             Ok(())
         })?;
     Ok(())
+}
+
+/// JUnit for a facts file that could not be read at all, so that a CI pipeline publishing
+/// the report shows the failure instead of an empty file.
+pub fn junit_unusable(file: &str, message: &str) -> Vec<u8> {
+    let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
+    let file = xml_text(file);
+    let message = xml_text(message);
+    let first = message.lines().next().unwrap_or("").to_string();
+    let suite = format!("perfeval check {file}");
+    let _ = w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)));
+    let _ = w
+        .create_element("testsuites")
+        .with_attribute(("name", "perfeval"))
+        .with_attribute(("tests", "1"))
+        .with_attribute(("errors", "1"))
+        .write_inner_content(|w| {
+            w.create_element("testsuite")
+                .with_attribute(("name", suite.as_str()))
+                .with_attribute(("tests", "1"))
+                .with_attribute(("failures", "0"))
+                .with_attribute(("errors", "1"))
+                .write_inner_content(|w| {
+                    w.create_element("testcase")
+                        .with_attribute(("classname", "perfeval.input"))
+                        .with_attribute(("name", "the facts file can be read [input]"))
+                        .with_attribute(("file", file.as_str()))
+                        .write_inner_content(|w| {
+                            w.create_element("error")
+                                .with_attribute(("type", "unusable_input"))
+                                .with_attribute(("message", first.as_str()))
+                                .write_text_content(BytesText::new(&message))?;
+                            Ok(())
+                        })?;
+                    Ok(())
+                })?;
+            Ok(())
+        });
+    let mut out = w.into_inner();
+    out.push(b'\n');
+    out
 }

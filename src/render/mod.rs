@@ -11,7 +11,7 @@ mod table;
 
 pub use basis::basis;
 pub use batch::BatchFormat;
-pub use check::{CheckJson, CheckJunit, CheckText};
+pub use check::{CheckJson, CheckJunit, CheckText, junit_unusable};
 pub use explain::Explain;
 pub use json::Json;
 pub use table::Table;

@@ -4,7 +4,7 @@
 
 use rust_decimal::Decimal;
 
-use super::{ConsistencyKind, PartKind, Rubric, Tier};
+use super::{ConsistencyKind, FactKind, PartKind, Rubric, Tier};
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::formula::{Formula, Target};
 use crate::number::plain;
@@ -35,8 +35,13 @@ pub fn lint(rubric: &Rubric) -> Vec<Diagnostic> {
             );
         }
         for part in &rule.parts {
-            if let PartKind::Tiers { tiers, .. } = &part.kind {
-                out.extend(tier_lints(source, &ind.name, tiers));
+            if let PartKind::Tiers { tiers, value, .. } = &part.kind {
+                // A count takes whole values only: no gap between `≤ 0` and `≥ 1`.
+                let whole = matches!(
+                    value.targets().as_slice(),
+                    [Target::Fact(f)] if rubric.facts[*f].kind == FactKind::Count
+                ) && matches!(value.root.kind, crate::formula::NodeKind::Name { .. });
+                out.extend(tier_lints(source, &ind.name, tiers, whole));
             }
         }
     }
@@ -130,29 +135,48 @@ enum Probe {
     Between(Decimal, Decimal),
     /// Everything above the largest boundary.
     Above(Decimal),
+    /// Everything below the smallest boundary, when that is negative.
+    Below(Decimal),
 }
 
 impl Probe {
-    fn point(self) -> Decimal {
+    /// A value standing for the region: for whole-number values, a whole number in it,
+    /// or `None` when the region holds none.
+    fn point(self, whole: bool) -> Option<Decimal> {
+        if !whole {
+            return Some(match self {
+                Probe::At(x) => x,
+                Probe::Between(a, b) => (a + b) / Decimal::TWO,
+                Probe::Above(x) => x + Decimal::ONE,
+                Probe::Below(x) => x - Decimal::ONE,
+            });
+        }
         match self {
-            Probe::At(x) => x,
-            Probe::Between(a, b) => (a + b) / Decimal::TWO,
-            Probe::Above(x) => x + Decimal::ONE,
+            Probe::At(x) => x.fract().is_zero().then_some(x),
+            Probe::Between(a, b) => Some(a.floor() + Decimal::ONE).filter(|p| *p < b),
+            Probe::Above(x) => Some(x.floor() + Decimal::ONE),
+            Probe::Below(x) => Some(x.ceil() - Decimal::ONE),
         }
     }
 }
 
-/// Gaps, overlaps and unreachable tiers over the values 0 and above (rates, amounts and
-/// counts are never negative). Tiers are tried in order, so a value in two tiers gets
-/// the first: the second is partly shadowed, or wholly unreachable.
-fn tier_lints(source: &SourceFile, indicator: &str, tiers: &[Tier]) -> Vec<Diagnostic> {
+/// Gaps, overlaps and unreachable tiers over the values from 0 up (rates, amounts and
+/// counts are never negative), or from the lowest bound when the rubric writes a negative
+/// one; `whole` restricts the values to whole numbers (a count). Tiers are tried in
+/// order, so a value in two tiers gets the first: the second is partly shadowed, or
+/// wholly unreachable.
+fn tier_lints(
+    source: &SourceFile,
+    indicator: &str,
+    tiers: &[Tier],
+    whole: bool,
+) -> Vec<Diagnostic> {
     let percent = tiers.iter().any(|t| t.percent);
     let mut bounds: Vec<Decimal> = tiers
         .iter()
         .flat_map(|t| [t.lower, t.upper])
         .flatten()
         .map(|b| b.value)
-        .filter(|v| *v >= Decimal::ZERO)
         .collect();
     bounds.push(Decimal::ZERO);
     bounds.sort();
@@ -160,6 +184,11 @@ fn tier_lints(source: &SourceFile, indicator: &str, tiers: &[Tier]) -> Vec<Diagn
     // Bounds are limited to 28 digits when read, so these sums cannot overflow in
     // practice; the probes are built only from values already in range.
     let mut probes = Vec::new();
+    if let Some(&lowest) = bounds.first()
+        && lowest < Decimal::ZERO
+    {
+        probes.push(Probe::Below(lowest));
+    }
     for (k, b) in bounds.iter().enumerate() {
         probes.push(Probe::At(*b));
         match bounds.get(k + 1) {
@@ -167,11 +196,17 @@ fn tier_lints(source: &SourceFile, indicator: &str, tiers: &[Tier]) -> Vec<Diagn
             None => probes.push(Probe::Above(*b)),
         }
     }
+    // Regions that hold no admissible value (no whole number between two bounds) drop out.
+    let probes: Vec<(Probe, Decimal)> = probes
+        .into_iter()
+        .filter_map(|p| p.point(whole).map(|x| (p, x)))
+        .collect();
     let containing: Vec<Vec<usize>> = probes
         .iter()
-        .map(|p| {
-            let x = p.point();
-            (0..tiers.len()).filter(|&t| tiers[t].contains(x)).collect()
+        .map(|(_, x)| {
+            (0..tiers.len())
+                .filter(|&t| tiers[t].contains(*x))
+                .collect()
         })
         .collect();
     let mut out = Vec::new();
@@ -187,14 +222,16 @@ fn tier_lints(source: &SourceFile, indicator: &str, tiers: &[Tier]) -> Vec<Diagn
         while k < probes.len() && containing[k].is_empty() {
             k += 1;
         }
-        let from = match probes[start] {
+        let from = match probes[start].0 {
             Probe::At(x) => format!("from {} (inclusive)", show(x, percent)),
             Probe::Between(a, _) | Probe::Above(a) => format!("above {}", show(a, percent)),
+            Probe::Below(_) => "below".to_string(),
         };
-        let to = match probes[k - 1] {
+        let to = match probes[k - 1].0 {
             Probe::At(x) => format!(" up to {} (inclusive)", show(x, percent)),
             Probe::Between(_, b) => format!(" up to {} (exclusive)", show(b, percent)),
             Probe::Above(_) => String::new(),
+            Probe::Below(b) => format!(" {}", show(b, percent)),
         };
         let span = tiers.first().map(|t| t.span.clone()).unwrap_or(0..0);
         out.push(
@@ -224,7 +261,7 @@ fn tier_lints(source: &SourceFile, indicator: &str, tiers: &[Tier]) -> Vec<Diagn
                         "tiers `{}` and `{}` of `{indicator}` overlap (both hold {}); the first wins",
                         tiers[earlier].label,
                         tier.label,
-                        show(probes[p].point(), percent)
+                        show(probes[p].1, percent)
                     ))
                     .at(source, tier.span.clone())
                     .with_help("make one bound exclusive (`below`/`above`) where the other is inclusive"),
@@ -233,7 +270,7 @@ fn tier_lints(source: &SourceFile, indicator: &str, tiers: &[Tier]) -> Vec<Diagn
             continue;
         }
         let reason = if mine.is_empty() {
-            "it holds no value of 0 or more".to_string()
+            "it holds no value the others leave open".to_string()
         } else {
             format!(
                 "every value it holds falls in `{}` first",
@@ -273,7 +310,7 @@ mod tests {
 
     fn messages(tiers: &[Tier]) -> Vec<String> {
         let src = SourceFile::new("r.toml", "x");
-        tier_lints(&src, "指标", tiers)
+        tier_lints(&src, "指标", tiers, false)
             .into_iter()
             .map(|d| d.message)
             .collect()
@@ -320,6 +357,47 @@ mod tests {
         assert_eq!(
             messages(&tiers),
             vec!["tiers `a` and `b` of `指标` overlap (both hold 90%); the first wins"]
+        );
+    }
+
+    #[test]
+    fn whole_numbers_leave_no_gap_between_consecutive_counts() {
+        let count_tier = |label: &str, lo: Option<i64>, hi: Option<i64>| Tier {
+            label: label.into(),
+            points: Decimal::ONE,
+            lower: lo.map(|v| Bound {
+                value: Decimal::from(v),
+                inclusive: true,
+            }),
+            upper: hi.map(|v| Bound {
+                value: Decimal::from(v),
+                inclusive: true,
+            }),
+            percent: false,
+            span: 0..0,
+        };
+        let tiers = [
+            count_tier("0", None, Some(0)),
+            count_tier("1-2", Some(1), Some(2)),
+            count_tier("3+", Some(3), None),
+        ];
+        let src = SourceFile::new("r.toml", "x");
+        assert!(tier_lints(&src, "指标", &tiers, true).is_empty());
+        // The same bounds on a ratio leave gaps between 0 and 1 and between 2 and 3.
+        assert_eq!(tier_lints(&src, "指标", &tiers, false).len(), 2);
+    }
+
+    #[test]
+    fn a_gap_below_zero_is_found_when_the_rubric_writes_negative_bounds() {
+        let tiers = [
+            tier("high", Some((-5, true)), None),
+            tier("low", None, Some((-10, false))),
+        ];
+        assert_eq!(
+            messages(&tiers),
+            vec![
+                "the tiers of `指标` leave a gap: values from -10% (inclusive) up to -5% (exclusive) fall in no tier"
+            ]
         );
     }
 
