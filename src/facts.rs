@@ -28,6 +28,9 @@ pub struct Facts {
     pub overrides: Vec<Override>,
     /// The scores the department submitted, when the file carries them (`[claimed]`).
     pub claimed: Claimed,
+    /// Where each group of facts (`[procurement]`) starts, so a missing fact can be
+    /// pointed at the table it belongs in.
+    pub groups: Vec<(String, Range<usize>)>,
 }
 
 /// A submitted self-assessment's own figures: any subset of indicator scores, the total
@@ -96,6 +99,13 @@ pub struct Override {
     pub span: Range<usize>,
 }
 
+/// What reading the fact tables collects.
+struct Reading {
+    values: Vec<Option<FactEntry>>,
+    groups: Vec<(String, Range<usize>)>,
+    diags: Diagnostics,
+}
+
 /// A parsed facts file whose rubric is not yet known.
 #[derive(Debug)]
 pub struct FactsDocument<'s> {
@@ -142,14 +152,23 @@ impl<'s> FactsDocument<'s> {
         let claimed = top.table("claimed", None, &mut diags);
         // Everything else is facts; `top.finish` is not used because unknown keys here are
         // reported against the rubric's fact paths instead.
-        let mut values = vec![None; rubric.facts.len()];
+        let mut reading = Reading {
+            values: vec![None; rubric.facts.len()],
+            groups: Vec::new(),
+            diags: std::mem::take(&mut diags),
+        };
         for (key, value) in self.doc.get_ref().iter() {
             let name: &str = key.get_ref();
             if TOP_KEYS.contains(&name) {
                 continue;
             }
-            self.read_path(rubric, name, key.span(), value, &mut values, &mut diags);
+            self.read_path(rubric, name, key.span(), value, &mut reading);
         }
+        let Reading {
+            values,
+            groups,
+            mut diags,
+        } = reading;
         let overrides = match overrides {
             Some(v) => self.read_overrides(rubric, v, &mut diags),
             None => Vec::new(),
@@ -168,6 +187,7 @@ impl<'s> FactsDocument<'s> {
                     values,
                     overrides,
                     claimed,
+                    groups,
                 }),
                 _ => Err(Diagnostics::default()),
             })
@@ -179,14 +199,13 @@ impl<'s> FactsDocument<'s> {
         path: &str,
         key_span: Range<usize>,
         value: &Spanned<DeValue<'_>>,
-        values: &mut [Option<FactEntry>],
-        diags: &mut Diagnostics,
+        out: &mut Reading,
     ) {
         if let Some(i) = rubric.fact_index(path) {
             // TOML forbids a key twice in one table, but `[a] b = 1` and `"a.b" = 2` (or
             // `[a.b]` beside `a = { b = … }`) name the same fact by different routes.
-            if let Some(first) = &values[i] {
-                diags.push(
+            if let Some(first) = &out.values[i] {
+                out.diags.push(
                     Diagnostic::new(format!(
                         "fact `{path}` is given twice (first on line {})",
                         self.source.position(first.span.start).line
@@ -197,23 +216,24 @@ impl<'s> FactsDocument<'s> {
                 return;
             }
             match read_value(self.source, rubric, i, value) {
-                Ok(entry) => values[i] = Some(entry),
-                Err(d) => diags.push(d),
+                Ok(entry) => out.values[i] = Some(entry),
+                Err(d) => out.diags.push(d),
             }
             return;
         }
         match (rubric.is_fact_group(path), value.get_ref()) {
             (true, DeValue::Table(t)) => {
+                out.groups.push((path.to_string(), key_span));
                 let mut sub = String::with_capacity(path.len() + 24);
                 for (k, v) in t.iter() {
                     sub.clear();
                     sub.push_str(path);
                     sub.push('.');
                     sub.push_str(k.get_ref());
-                    self.read_path(rubric, &sub, k.span(), v, values, diags);
+                    self.read_path(rubric, &sub, k.span(), v, out);
                 }
             }
-            (true, other) => diags.push(
+            (true, other) => out.diags.push(
                 Diagnostic::new(format!(
                     "`{path}` is a group of facts and must be a table, found {}",
                     type_name(other)
@@ -241,7 +261,7 @@ impl<'s> FactsDocument<'s> {
                     }
                     None => d.with_help(format!("the facts here are: {}", siblings.join(", "))),
                 };
-                diags.push(d);
+                out.diags.push(d);
             }
         }
     }

@@ -394,7 +394,19 @@ fn score_leaf(
         indicator: ind.name.clone(),
         message,
         file: facts.source.name().display().to_string(),
-        line: culprit.and_then(line_of),
+        // A missing fact points at the table it belongs in, when the file has one.
+        line: match scope.missing_fact {
+            Some(f) => {
+                let path = &rubric.facts[f].path;
+                let group = path.rsplit_once('.').map_or("", |(g, _)| g);
+                facts
+                    .groups
+                    .iter()
+                    .find(|(g, _)| g == group)
+                    .map(|(_, span)| facts.source.position(span.start).line)
+            }
+            None => culprit.and_then(line_of),
+        },
         help,
     }))
 }
