@@ -76,3 +76,16 @@ fn a_byte_order_mark_is_accepted() {
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert!(run.stdout.contains("\"total\": \"97.11\""));
 }
+
+#[test]
+fn a_file_over_the_size_limit_is_refused_before_it_is_read() {
+    let sb = Sandbox::new();
+    let mut big = example_text();
+    while big.len() <= perfeval::toml_read::MAX_FILE_BYTES {
+        big.push_str("# padding, to pass the size limit\n");
+    }
+    sb.write("big.toml", big);
+    let run = sb.run(&["score", "big.toml"]);
+    assert_eq!(run.code, Some(2));
+    assert_eq!(run.stderr, "error: `big.toml` is larger than 4194304 bytes\n");
+}
