@@ -87,5 +87,8 @@ fn a_file_over_the_size_limit_is_refused_before_it_is_read() {
     sb.write("big.toml", big);
     let run = sb.run(&["score", "big.toml"]);
     assert_eq!(run.code, Some(2));
-    assert_eq!(run.stderr, "error: `big.toml` is larger than 4194304 bytes\n");
+    assert_eq!(
+        run.stderr,
+        "error: `big.toml` is larger than 4194304 bytes\n"
+    );
 }
