@@ -155,6 +155,7 @@ pub fn score_file(entry: &Entry, registry: &Registry, strict: bool) -> Row {
         subtotals: Vec::new(),
         error: None,
     };
+    let rubric = &*rubric;
     match score::evaluate(rubric, &facts, Options { strict }) {
         Ok(report) => {
             row.total = Some(report.total);

@@ -31,6 +31,85 @@ pub struct Facts {
     /// Where each group of facts (`[procurement]`) starts, so a missing fact can be
     /// pointed at the table it belongs in.
     pub groups: Vec<(String, Range<usize>)>,
+    /// Indicators the file lists under the rubric's `list` indicators, in file order.
+    pub items: Vec<ListItem>,
+}
+
+/// One indicator a facts file lists (a project's own output, benefit or satisfaction
+/// indicator), with its target and what was achieved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListItem {
+    /// The rubric indicator whose list it belongs to.
+    pub group: usize,
+    /// 二级指标 (数量指标, 质量指标 …), when the list is grouped.
+    pub level2: Option<String>,
+    pub name: String,
+    pub weight: Decimal,
+    pub unit: String,
+    pub value: ItemValue,
+    /// 偏差原因分析及改进措施: required when the target is not met.
+    pub deviation: Option<String>,
+    pub span: Range<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ItemValue {
+    Quantitative {
+        direction: Direction,
+        target: Decimal,
+        actual: Decimal,
+        /// Whether the figures were written as percentages, for display.
+        percent: bool,
+    },
+    /// An evaluator's score of a qualitative outcome; `band` indexes the list's bands.
+    Qualitative {
+        band: usize,
+        score: Decimal,
+        reason: String,
+    },
+    /// Written "/": the indicator does not apply this year.
+    NotApplicable { reason: String },
+}
+
+impl ItemValue {
+    /// Whether the target was met (a qualitative outcome meets it in its first band).
+    pub fn met(&self) -> bool {
+        match self {
+            ItemValue::Quantitative {
+                direction,
+                target,
+                actual,
+                ..
+            } => match direction {
+                Direction::AtLeast => actual >= target,
+                Direction::AtMost => actual <= target,
+                Direction::Exactly => actual == target,
+            },
+            ItemValue::Qualitative { band, .. } => *band == 0,
+            ItemValue::NotApplicable { .. } => true,
+        }
+    }
+}
+
+/// Which way a quantitative target points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// ≥: more is better.
+    AtLeast,
+    /// ≤: less is better (cost, time).
+    AtMost,
+    /// =: met or not.
+    Exactly,
+}
+
+impl Direction {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Direction::AtLeast => "≥",
+            Direction::AtMost => "≤",
+            Direction::Exactly => "=",
+        }
+    }
 }
 
 /// A submitted self-assessment's own figures: any subset of indicator scores, the total
@@ -157,9 +236,14 @@ impl<'s> FactsDocument<'s> {
             groups: Vec::new(),
             diags: std::mem::take(&mut diags),
         };
+        let mut items = Vec::new();
         for (key, value) in self.doc.get_ref().iter() {
             let name: &str = key.get_ref();
             if TOP_KEYS.contains(&name) {
+                continue;
+            }
+            if let Some(group) = rubric.list_indicator(name) {
+                read_items(source, rubric, group, value, &mut items, &mut reading.diags);
                 continue;
             }
             self.read_path(rubric, name, key.span(), value, &mut reading);
@@ -188,6 +272,7 @@ impl<'s> FactsDocument<'s> {
                     overrides,
                     claimed,
                     groups,
+                    items,
                 }),
                 _ => Err(Diagnostics::default()),
             })
@@ -439,6 +524,263 @@ fn read_claimed(mut t: Table<'_, '_>, rubric: &Rubric, diags: &mut Diagnostics) 
             (g.into_inner(), span)
         }),
     }
+}
+
+/// Reads the `[[KEY]]` items of the list indicator `group`, checking each and that their
+/// weights fill the indicator's points.
+fn read_items(
+    source: &SourceFile,
+    rubric: &Rubric,
+    group: usize,
+    value: &Spanned<DeValue<'_>>,
+    items: &mut Vec<ListItem>,
+    diags: &mut Diagnostics,
+) {
+    let indicator = &rubric.indicators[group];
+    let Some(spec) = &indicator.list else { return };
+    let DeValue::Array(array) = value.get_ref() else {
+        diags.push(
+            Diagnostic::new(format!(
+                "`{}` lists the indicators of `{}` and must be an array of tables (`[[{}]]`), found {}",
+                spec.key,
+                indicator.name,
+                spec.key,
+                type_name(value.get_ref())
+            ))
+            .at(source, value.span()),
+        );
+        return;
+    };
+    let first = items.len();
+    let mut sum = Decimal::ZERO;
+    for (k, entry) in array.iter().enumerate() {
+        let DeValue::Table(t) = entry.get_ref() else {
+            diags.push(
+                Diagnostic::new(format!("each `{}` must be a table", spec.key))
+                    .at(source, entry.span()),
+            );
+            continue;
+        };
+        let t = Table::new(
+            source,
+            t,
+            entry.span(),
+            format!("`{}` #{}", spec.key, k + 1),
+        );
+        if let Some(item) = read_item(t, rubric, group, diags) {
+            sum = sum.checked_add(item.weight).unwrap_or(Decimal::MAX);
+            items.push(item);
+        }
+    }
+    let listed = items.len() - first;
+    if listed == 0 {
+        diags.push(
+            Diagnostic::new(format!(
+                "`{}` lists no indicators for `{}`",
+                spec.key, indicator.name
+            ))
+            .at(source, value.span()),
+        );
+    } else if sum != indicator.points && listed == array.len() {
+        diags.push(
+            Diagnostic::new(format!(
+                "the weights of the `{}` indicators add up to {}, but `{}` has {} points",
+                spec.key,
+                sum.normalize(),
+                indicator.name,
+                indicator.points.normalize()
+            ))
+            .at(source, value.span())
+            .with_help("the weights of a group's indicators must fill the group"),
+        );
+    }
+}
+
+fn read_item(
+    mut t: Table<'_, '_>,
+    rubric: &Rubric,
+    group: usize,
+    diags: &mut Diagnostics,
+) -> Option<ListItem> {
+    let source = t.source;
+    let Some(spec) = &rubric.indicators[group].list else {
+        return None;
+    };
+    let span = t.span.clone();
+    let at = |d: Diagnostic| d.at(source, span.clone());
+    let level2 = t.string(
+        "level2",
+        spec.grouped
+            .then_some("the 二级指标 it belongs to, e.g. \"数量指标\""),
+        diags,
+    );
+    let name = t.string("name", Some("the indicator's name"), diags);
+    let weight = t.decimal("weight", Some("its weight (分值)"), diags);
+    let unit = t.string("unit", None, diags);
+    let direction = t.string("direction", None, diags);
+    let target = t.get("target");
+    let actual = t.get("actual");
+    let outcome = t.string("outcome", None, diags);
+    let score = t.decimal("score", None, diags);
+    let reason = t.string("reason", None, diags);
+    let deviation = t.string("deviation", None, diags);
+    t.finish(diags);
+    let name = name?.into_inner();
+    let weight = weight?;
+    if *weight.get_ref() <= Decimal::ZERO {
+        diags.push(
+            Diagnostic::new(format!("the weight of `{name}` must be more than 0"))
+                .at(source, weight.span()),
+        );
+        return None;
+    }
+    let w = weight.into_inner();
+    let figure = |v: &Spanned<DeValue<'_>>,
+                  what: &str,
+                  diags: &mut Diagnostics|
+     -> Option<(Decimal, bool)> {
+        match v.get_ref() {
+            DeValue::String(s) => match parse_percent(s) {
+                Some(Ok(d)) => Some((d, true)),
+                _ => {
+                    diags.push(
+                        Diagnostic::new(format!("the {what} of `{name}` must be a number or a percentage such as \"95%\", found `\"{s}\"`"))
+                            .at(source, v.span()),
+                    );
+                    None
+                }
+            },
+            _ => match decimal_of(source, v, || format!("the {what} of `{name}`")) {
+                Ok(d) => Some((d, false)),
+                Err(e) => {
+                    diags.push(e);
+                    None
+                }
+            },
+        }
+    };
+    let is_slash = |v: Option<&Spanned<DeValue<'_>>>| matches!(v.map(|v| v.get_ref()), Some(DeValue::String(s)) if s.trim() == "/");
+    let value = if let Some(outcome) = outcome {
+        let Some(band) = spec
+            .bands
+            .iter()
+            .position(|b| &b.outcome == outcome.get_ref())
+        else {
+            let outcomes: Vec<&str> = spec.bands.iter().map(|b| b.outcome.as_str()).collect();
+            let mut d = Diagnostic::new(format!(
+                "`{}` is not an outcome of this list",
+                outcome.get_ref()
+            ))
+            .at(source, outcome.span());
+            d = match suggest(outcome.get_ref(), outcomes.iter().copied()) {
+                Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                None => d.with_help(format!("the outcomes are: {}", outcomes.join(", "))),
+            };
+            diags.push(d);
+            return None;
+        };
+        let (Some(score), Some(reason)) = (score, reason) else {
+            diags.push(at(Diagnostic::new(format!(
+                "the qualitative indicator `{name}` needs the evaluator's `score` and a `reason`"
+            ))));
+            return None;
+        };
+        let b = &spec.bands[band];
+        let s = *score.get_ref();
+        let share = |x: Decimal| x.checked_mul(w).unwrap_or(Decimal::MAX);
+        let (lo, hi) = (share(b.lower.value), share(b.upper.value));
+        let inside = (if b.lower.inclusive { s >= lo } else { s > lo })
+            && (if b.upper.inclusive { s <= hi } else { s < hi });
+        if !inside {
+            let bound = |x: Decimal, inclusive: bool, lower: bool| {
+                let sym = match (lower, inclusive) {
+                    (true, true) => "≥",
+                    (true, false) => ">",
+                    (false, true) => "≤",
+                    (false, false) => "<",
+                };
+                format!("{sym} {}", x.normalize())
+            };
+            diags.push(
+                Diagnostic::new(format!(
+                    "the score {} of `{name}` lies outside the band of `{}`: {} and {} (of weight {})",
+                    s.normalize(),
+                    b.outcome,
+                    bound(lo, b.lower.inclusive, true),
+                    bound(hi, b.upper.inclusive, false),
+                    w.normalize()
+                ))
+                .at(source, score.span())
+                .with_help("give a score inside the band, or the outcome the score belongs to"),
+            );
+            return None;
+        }
+        ItemValue::Qualitative {
+            band,
+            score: s,
+            reason: reason.into_inner(),
+        }
+    } else if is_slash(actual) || is_slash(target) {
+        let Some(reason) = reason else {
+            diags.push(at(Diagnostic::new(format!(
+                "`{name}` is written \"/\" (not applicable) and needs a `reason`"
+            ))));
+            return None;
+        };
+        ItemValue::NotApplicable {
+            reason: reason.into_inner(),
+        }
+    } else {
+        let (Some(direction), Some(target), Some(actual)) = (direction, target, actual) else {
+            diags.push(at(Diagnostic::new(format!(
+                "`{name}` needs `direction`, `target` and `actual` (or `outcome`, `score` and `reason` for a qualitative indicator, or `actual = \"/\"` with a `reason` when it does not apply)"
+            ))));
+            return None;
+        };
+        let dir = match direction.get_ref().trim() {
+            ">=" | "≥" => Direction::AtLeast,
+            "<=" | "≤" => Direction::AtMost,
+            "=" | "==" => Direction::Exactly,
+            other => {
+                diags.push(
+                    Diagnostic::new(format!("unknown direction `{other}` for `{name}`"))
+                        .at(source, direction.span())
+                        .with_help(
+                            "write \">=\" (more is better), \"<=\" (less is better) or \"=\"",
+                        ),
+                );
+                return None;
+            }
+        };
+        let (Some((target, tp)), Some((actual, ap))) = (
+            figure(target, "target", diags),
+            figure(actual, "actual value", diags),
+        ) else {
+            return None;
+        };
+        ItemValue::Quantitative {
+            direction: dir,
+            target,
+            actual,
+            percent: tp || ap,
+        }
+    };
+    if !value.met() && deviation.is_none() {
+        diags.push(at(Diagnostic::new(format!(
+            "`{name}` misses its target and needs `deviation` (偏差原因分析及改进措施)"
+        ))));
+        return None;
+    }
+    Some(ListItem {
+        group,
+        level2: level2.map(Spanned::into_inner),
+        name,
+        weight: w,
+        unit: unit.map(Spanned::into_inner).unwrap_or_default(),
+        value,
+        deviation: deviation.map(Spanned::into_inner),
+        span,
+    })
 }
 
 /// The names directly under `parent` among the rubric's fact paths.

@@ -4,6 +4,7 @@
 //! accepted and dropped) and the difference between a missing file and a directory are
 //! decided here, so the stages after it only ever see text.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile};
@@ -198,11 +199,13 @@ impl Registry {
     }
 }
 
-/// Reads a facts file against the rubric it names in `registry`.
+/// Reads a facts file against the rubric it names in `registry`. A rubric whose
+/// indicators include the file's own (a project's output indicators) comes back expanded
+/// with them; any other comes back as it is.
 pub fn load_facts<'r>(
     source: &SourceFile,
     registry: &'r Registry,
-) -> Result<(&'r Rubric, Facts), InputError> {
+) -> Result<(Cow<'r, Rubric>, Facts), InputError> {
     if source.text().trim().is_empty() {
         return Err(Diagnostic::new("the facts file is empty")
             .at(source, 0..0)
@@ -216,8 +219,22 @@ pub fn load_facts<'r>(
     let rubric = registry
         .get(id.get_ref())
         .ok_or_else(|| registry.unknown(source, &id))?;
-    let facts = doc.interpret(rubric)?;
-    Ok((rubric, facts))
+    let mut facts = doc.interpret(rubric)?;
+    if rubric.indicators.iter().any(|i| i.list.is_some()) {
+        let expanded = rubric::expand(rubric, &facts);
+        // Claims may name the file's own indicators, which exist only now.
+        for c in facts
+            .claimed
+            .scores
+            .iter_mut()
+            .filter(|c| c.indicator.is_none())
+        {
+            c.indicator = expanded.find_indicator(&c.key);
+        }
+        Ok((Cow::Owned(expanded), facts))
+    } else {
+        Ok((Cow::Borrowed(rubric), facts))
+    }
 }
 
 /// Loads a facts file with the rubric it names: the one at `rubric_path` when given
@@ -229,5 +246,5 @@ pub fn load(facts_path: &Path, rubric_path: Option<&Path>) -> Result<(Rubric, Fa
         None => Registry::shipped()?,
     };
     let (rubric, facts) = load_facts(&source, &registry)?;
-    Ok((rubric.clone(), facts))
+    Ok((rubric.into_owned(), facts))
 }

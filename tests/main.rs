@@ -9,6 +9,7 @@ mod bad_input;
 mod batch;
 mod check;
 mod cli;
+mod project;
 mod properties;
 mod rules;
 mod support;

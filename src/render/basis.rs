@@ -74,6 +74,7 @@ pub fn basis(report: &Report<'_>, index: usize) -> String {
             PartDetail::Deduction { count } => {
                 items.push(deduction_basis(rubric, part, trace, *count));
             }
+            PartDetail::Item { item, weight } => items.push(item_basis(report, *item, *weight)),
             PartDetail::Tier { .. } | PartDetail::Formula => {}
         }
     }
@@ -109,4 +110,65 @@ fn deduction_basis(
         );
     }
     format!("扣分 {} 次", plain(count))
+}
+
+/// A listed item's figures: `目标 ≥1000 人次，实际 1100 人次`, an outcome and its score, or
+/// "/" with the rule that applied.
+pub(crate) fn item_basis(
+    report: &Report<'_>,
+    item: usize,
+    weight: rust_decimal::Decimal,
+) -> String {
+    use crate::facts::ItemValue;
+    let it = &report.facts.items[item];
+    let rubric = report.rubric;
+    let show = |x: rust_decimal::Decimal, percent: bool| {
+        if percent {
+            crate::number::percent(x)
+        } else {
+            with_unit(plain(x), &it.unit)
+        }
+    };
+    let mut s = match &it.value {
+        ItemValue::Quantitative {
+            direction,
+            target,
+            actual,
+            percent,
+        } => format!(
+            "目标 {}{}，实际 {}",
+            direction.symbol(),
+            show(*target, *percent),
+            show(*actual, *percent)
+        ),
+        ItemValue::Qualitative { band, score, .. } => {
+            let outcome = rubric.indicators[it.group]
+                .list
+                .as_ref()
+                .and_then(|l| l.bands.get(*band))
+                .map_or("", |b| b.outcome.as_str());
+            format!("定性：{outcome}，评分 {}", plain(*score))
+        }
+        ItemValue::NotApplicable { .. } => {
+            let rule = rubric.indicators[it.group]
+                .list
+                .as_ref()
+                .map_or(crate::rubric::NotApplicable::Zero, |l| l.not_applicable);
+            match rule {
+                crate::rubric::NotApplicable::Rescale => {
+                    "不适用（/），权重由同组指标按比例分摊".to_string()
+                }
+                crate::rubric::NotApplicable::Full => "不适用（/），按满分计".to_string(),
+                crate::rubric::NotApplicable::Zero => "不适用（/），不得分".to_string(),
+            }
+        }
+    };
+    if weight != it.weight && !matches!(it.value, ItemValue::NotApplicable { .. }) {
+        s.push_str(&format!(
+            "；权重 {} 按比例调整为 {}",
+            plain(it.weight),
+            plain(weight)
+        ));
+    }
+    s
 }

@@ -79,8 +79,52 @@ fn show_value(rubric: &Rubric, f: usize, report: &Report<'_>) -> String {
     }
 }
 
-fn part_line(rubric: &Rubric, kind: &PartKind, trace_detail: Option<&PartDetail>) -> String {
+fn part_line(report: &Report<'_>, kind: &PartKind, trace_detail: Option<&PartDetail>) -> String {
+    let rubric = report.rubric;
     match kind {
+        PartKind::Item { item, group } => {
+            let it = &report.facts.items[*item];
+            let spec = rubric.indicators[*group].list.as_ref();
+            let rule = match (&it.value, spec) {
+                (crate::facts::ItemValue::Quantitative { direction, .. }, Some(l)) => {
+                    let f = match direction {
+                        crate::facts::Direction::AtLeast => &l.higher,
+                        crate::facts::Direction::AtMost => &l.lower,
+                        crate::facts::Direction::Exactly => &l.equal,
+                    };
+                    format!("score = {}", f.text)
+                }
+                (crate::facts::ItemValue::Qualitative { reason, .. }, _) => {
+                    format!("the evaluator's score; reason: {reason}")
+                }
+                (crate::facts::ItemValue::NotApplicable { reason }, Some(l)) => {
+                    format!(
+                        "not applicable (rule `{}`); reason: {reason}",
+                        l.not_applicable.name()
+                    )
+                }
+                _ => String::new(),
+            };
+            let mut s = format!("listed indicator `{}`: {rule}", it.name);
+            if let Some(PartDetail::Item { item, weight }) = trace_detail {
+                let _ = write!(
+                    s,
+                    "\n      {}",
+                    super::basis::item_basis(report, *item, *weight)
+                );
+            }
+            if let Some(d) = &it.deviation {
+                let _ = write!(s, "\n      偏差原因: {d}");
+            }
+            let pos = report.facts.source.position(it.span.start);
+            let _ = write!(
+                s,
+                "\n      at {}:{}",
+                report.facts.source.name().display(),
+                pos.line
+            );
+            s
+        }
         PartKind::Formula { score } => format!("score = {}", score.text),
         PartKind::Tiers {
             value,
@@ -182,7 +226,7 @@ fn explain_leaf(out: &mut String, report: &Report<'_>, index: usize, trace: &Lea
             part.name,
             part.kind.name(),
             plain(part.points),
-            part_line(rubric, &part.kind, detail)
+            part_line(report, &part.kind, detail)
         );
         if let Some(p) = trace.parts.get(k) {
             if p.raw == p.score {

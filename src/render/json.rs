@@ -119,6 +119,27 @@ struct WirePart<'a> {
     judged: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     answer: Option<&'a str>,
+    /// A listed item's own figures.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    item: Option<WireItem<'a>>,
+}
+
+#[derive(Serialize)]
+struct WireItem<'a> {
+    level2: Option<&'a str>,
+    weight: String,
+    /// The weight it was scored against: different when items written "/" were rescaled.
+    scored_weight: String,
+    unit: &'a str,
+    /// "quantitative", "qualitative" or "not_applicable".
+    kind: &'static str,
+    direction: Option<&'static str>,
+    target: Option<String>,
+    actual: Option<String>,
+    outcome: Option<&'a str>,
+    reason: Option<&'a str>,
+    met: bool,
+    deviation: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -185,6 +206,7 @@ fn leaf<'a>(report: &'a Report<'a>, i: usize) -> Option<WireLeaf<'a>> {
                 value: None,
                 judged: None,
                 answer: None,
+                item: None,
             };
             match (&t.detail, &p.kind) {
                 (
@@ -201,6 +223,53 @@ fn leaf<'a>(report: &'a Report<'a>, i: usize) -> Option<WireLeaf<'a>> {
                 }
                 (PartDetail::Deduction { count }, _) => w.value = Some(count.to_string()),
                 (PartDetail::Category { answer, .. }, _) => w.answer = Some(answer),
+                (PartDetail::Item { item, weight }, PartKind::Item { group, .. }) => {
+                    use crate::facts::ItemValue;
+                    let it = &report.facts.items[*item];
+                    let outcome = |band: usize| {
+                        rubric.indicators[*group]
+                            .list
+                            .as_ref()
+                            .and_then(|l| l.bands.get(band))
+                            .map(|b| b.outcome.as_str())
+                    };
+                    let mut wi = WireItem {
+                        level2: it.level2.as_deref(),
+                        weight: plain(it.weight),
+                        scored_weight: plain(*weight),
+                        unit: &it.unit,
+                        kind: "quantitative",
+                        direction: None,
+                        target: None,
+                        actual: None,
+                        outcome: None,
+                        reason: None,
+                        met: it.value.met(),
+                        deviation: it.deviation.as_deref(),
+                    };
+                    match &it.value {
+                        ItemValue::Quantitative {
+                            direction,
+                            target,
+                            actual,
+                            ..
+                        } => {
+                            wi.direction = Some(direction.symbol());
+                            wi.target = Some(target.to_string());
+                            wi.actual = Some(actual.to_string());
+                        }
+                        ItemValue::Qualitative { band, reason, .. } => {
+                            wi.kind = "qualitative";
+                            wi.outcome = outcome(*band);
+                            wi.reason = Some(reason);
+                        }
+                        ItemValue::NotApplicable { reason } => {
+                            wi.kind = "not_applicable";
+                            wi.reason = Some(reason);
+                        }
+                    }
+                    w.item = Some(wi);
+                }
                 _ => {}
             }
             w

@@ -15,7 +15,12 @@ pub fn lint(rubric: &Rubric) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for ind in &rubric.indicators {
         let Some(rule) = &ind.rule else { continue };
-        if ind.description.trim().is_empty() || ind.criteria.trim().is_empty() {
+        // A facts file's own indicators have no framework text of their own.
+        let listed = rule
+            .parts
+            .iter()
+            .all(|p| matches!(p.kind, PartKind::Item { .. }));
+        if !listed && (ind.description.trim().is_empty() || ind.criteria.trim().is_empty()) {
             let missing: Vec<&str> = [
                 ("description (指标说明)", ind.description.trim().is_empty()),
                 ("criteria (参考评分标准)", ind.criteria.trim().is_empty()),
@@ -83,6 +88,7 @@ fn unused_facts(rubric: &Rubric) -> Vec<Diagnostic> {
                 | PartKind::Category { fact, .. } => {
                     used[*fact] = true;
                 }
+                PartKind::Item { .. } => {}
             }
         }
     }

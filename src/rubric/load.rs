@@ -638,6 +638,7 @@ struct RawIndicator {
     description: String,
     criteria: String,
     rule: Option<(Rule, Range<usize>)>,
+    list: Option<(ListSpec, Range<usize>)>,
     span: Range<usize>,
 }
 
@@ -835,9 +836,22 @@ fn read_indicator(
     let parts = t.tables("part", diags);
     let vetoes = t.tables("veto", diags);
     let exemptions = t.tables("exempt", diags);
+    let list_table = t.table("list", None, diags);
     let span = t.span.clone();
     let context = t.context.clone();
     t.finish(diags);
+    let list = list_table.and_then(|l| {
+        let at = l.span.clone();
+        read_list(l, &context, facts, diags).map(|spec| (spec, at))
+    });
+    if let (Some((_, at)), false) = (&list, parts.is_empty()) {
+        diags.push(
+            Diagnostic::new(format!(
+                "{context} takes its children from the facts file (`list`), so it cannot have parts"
+            ))
+            .at(source, at.clone()),
+        );
+    }
 
     let rule = if parts.is_empty() {
         for extra in lets.iter().chain(&vetoes).chain(&exemptions) {
@@ -996,9 +1010,132 @@ fn read_indicator(
         description: description.map(Spanned::into_inner).unwrap_or_default(),
         criteria: criteria.map(Spanned::into_inner).unwrap_or_default(),
         rule,
+        list,
         span,
     })
 }
+
+/// The `[indicator.list]` table: how the indicators a facts file lists are scored.
+fn read_list(
+    mut t: Table<'_, '_>,
+    context: &str,
+    facts: &[FactDecl],
+    diags: &mut Diagnostics,
+) -> Option<ListSpec> {
+    let source = t.source;
+    t.context = format!("the list of {context}");
+    let key = t.string(
+        "key",
+        Some("the facts file's array of tables, e.g. \"output\""),
+        diags,
+    );
+    let grouped = match t.get("grouped") {
+        Some(v) => match v.get_ref() {
+            DeValue::Boolean(b) => *b,
+            other => {
+                diags.push(
+                    Diagnostic::new(format!(
+                        "`grouped` must be true or false, found {}",
+                        type_name(other)
+                    ))
+                    .at(source, v.span()),
+                );
+                false
+            }
+        },
+        None => false,
+    };
+    let higher = t.string(
+        "higher",
+        Some("the score of a `>=` item, over target, actual and weight"),
+        diags,
+    );
+    let lower = t.string("lower", Some("the score of a `<=` item"), diags);
+    let equal = t.string("equal", Some("the score of a `=` item"), diags);
+    let not_applicable = t.string(
+        "not_applicable",
+        Some("\"rescale\", \"full\" or \"zero\""),
+        diags,
+    );
+    let band_tables = t.tables("qualitative", diags);
+    t.finish(diags);
+    // The names a list formula may use: the item's own figures.
+    let names = Names {
+        facts: &[],
+        lets: ITEM_NAMES
+            .iter()
+            .map(|n| (n.to_string(), Type::Number))
+            .collect(),
+        percent_lets: vec![false; ITEM_NAMES.len()],
+        context: format!("the list of {context}"),
+    };
+    let _ = facts;
+    let mut formula = |text: Option<Spanned<String>>| {
+        text.and_then(|t| compile(source, &t, &names, Some(Type::Number), diags))
+            .map(|(f, _)| f)
+    };
+    let (higher, lower, equal) = (formula(higher), formula(lower), formula(equal));
+    let not_applicable = not_applicable.and_then(|n| match NotApplicable::from_name(n.get_ref()) {
+        Some(x) => Some(x),
+        None => {
+            let mut d = Diagnostic::new(format!("unknown `not_applicable` rule `{}`", n.get_ref()))
+                .at(source, n.span());
+            d = match suggest(n.get_ref(), NotApplicable::NAMES) {
+                Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                None => d.with_help(format!(
+                    "the rules are: {}",
+                    NotApplicable::NAMES.join(", ")
+                )),
+            };
+            diags.push(d);
+            None
+        }
+    });
+    let mut bands = Vec::new();
+    for b in band_tables {
+        let span = b.span.clone();
+        if let Some((tier, _)) = read_tier_bounds(b, "outcome", diags) {
+            match (tier.lower, tier.upper) {
+                (Some(lower), Some(upper)) => bands.push(Band {
+                    outcome: tier.label,
+                    lower,
+                    upper,
+                }),
+                _ => diags.push(
+                    Diagnostic::new("a qualitative band needs a lower and an upper bound (shares of the weight)")
+                        .at(source, span),
+                ),
+            }
+        }
+    }
+    if let Some(k) = &key
+        && (!is_identifier(k.get_ref(), false)
+            || RESERVED_FACT_ROOTS.contains(&k.get_ref().as_str()))
+    {
+        diags.push(
+            Diagnostic::new(format!(
+                "`{}` cannot name a list in facts files",
+                k.get_ref()
+            ))
+            .at(source, k.span())
+            .with_help(
+                "use ASCII letters, digits and `_`, and none of the reserved top-level keys",
+            ),
+        );
+    }
+    Some(ListSpec {
+        key: key?.into_inner(),
+        grouped,
+        higher: higher?,
+        lower: lower?,
+        equal: equal?,
+        bands,
+        not_applicable: not_applicable?,
+    })
+}
+
+/// The names a list's formulas use, in the order of `Target::Local` indices.
+pub const ITEM_NAMES: [&str; 3] = ["target", "actual", "weight"];
 
 const PART_KINDS: [&str; 6] = [
     "formula",
@@ -1232,11 +1369,37 @@ fn read_part(
 type BareBound = (Decimal, Range<usize>);
 
 /// A tier, and the bounds written as plain numbers (not percentages) with their spans.
-fn read_tier(mut t: Table<'_, '_>, diags: &mut Diagnostics) -> Option<(Tier, Vec<BareBound>)> {
+fn read_tier(t: Table<'_, '_>, diags: &mut Diagnostics) -> Option<(Tier, Vec<BareBound>)> {
+    read_tier_bounds(t, "label", diags)
+}
+
+/// A tier's bounds and label (under `label_key`); `points` is read only for tiers, and
+/// is 0 for a qualitative band, whose label is its outcome.
+fn read_tier_bounds(
+    mut t: Table<'_, '_>,
+    label_key: &'static str,
+    diags: &mut Diagnostics,
+) -> Option<(Tier, Vec<BareBound>)> {
     let source = t.source;
-    t.context = format!("tier {}", t.context.trim_start_matches("`tiers` "));
-    let points = t.decimal("points", Some("the points of this tier"), diags);
-    let label = t.string("label", None, diags);
+    let is_tier = label_key == "label";
+    t.context = if is_tier {
+        format!("tier {}", t.context.trim_start_matches("`tiers` "))
+    } else {
+        format!("band {}", t.context.trim_start_matches("`qualitative` "))
+    };
+    let points = if is_tier {
+        t.decimal("points", Some("the points of this tier"), diags)
+    } else {
+        Some(Spanned::new(0..0, Decimal::ZERO))
+    };
+    let label = t.string(
+        label_key,
+        (!is_tier).then_some("the outcome, e.g. \"达成\""),
+        diags,
+    );
+    if !is_tier && label.is_none() {
+        return None;
+    }
     let mut bound = |t: &mut Table<'_, '_>, key: &'static str| {
         t.get(key).and_then(
             |v| match decimal_or_percent(source, v, &format!("`{key}`")) {
@@ -1480,6 +1643,35 @@ fn build_tree(
                 .at(source, r.id.span()),
             );
         }
+        if let Some((spec, at)) = &r.list {
+            // Listed items sit at the last level, under a `level2` group when grouped.
+            let needed = if spec.grouped { 2 } else { 1 };
+            if !is_leaf {
+                diags.push(
+                    Diagnostic::new(format!(
+                        "indicator `{}` takes its children from the facts file (`list`), so it cannot have children in the rubric",
+                        r.id.get_ref()
+                    ))
+                    .at(source, at.clone()),
+                );
+            } else if level[i] + needed != depth {
+                diags.push(
+                    Diagnostic::new(format!(
+                        "indicator `{}` is at level {} of {depth}: its listed items would sit at level {}",
+                        r.id.get_ref(),
+                        level[i],
+                        level[i] + needed
+                    ))
+                    .at(source, at.clone())
+                    .with_help(if spec.grouped {
+                        "listed items sit two levels down (a `level2` group, then the item)"
+                    } else {
+                        "set `grouped = true` to put items under `level2` groups, or move the indicator"
+                    }),
+                );
+            }
+            continue;
+        }
         if is_leaf && level[i] < depth {
             diags.push(
                 Diagnostic::new(format!(
@@ -1562,6 +1754,7 @@ fn build_tree(
             description: r.description,
             criteria: r.criteria,
             rule: r.rule.map(|(rule, _)| rule),
+            list: r.list.map(|(list, _)| list),
             span: r.span,
         })
         .collect();

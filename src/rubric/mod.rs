@@ -5,6 +5,7 @@
 //! check (weights add up, names resolve, formulas type-check), so the scoring stage does
 //! not check again. The format is documented in `docs/rubric-format.md`.
 
+mod expand;
 pub mod lint;
 mod load;
 pub mod shipped;
@@ -17,6 +18,7 @@ use crate::diagnostic::SourceFile;
 use crate::formula::Formula;
 use crate::number::{Display, RoundingMode};
 
+pub use expand::expand;
 pub use load::load;
 
 /// A validated rubric.
@@ -200,7 +202,70 @@ pub struct Indicator {
     pub criteria: String,
     /// Present exactly on leaves.
     pub rule: Option<Rule>,
+    /// Set when the indicator's children are listed by each facts file (a project's own
+    /// output, benefit and satisfaction indicators).
+    pub list: Option<ListSpec>,
     pub span: Range<usize>,
+}
+
+/// How the indicators a facts file lists under a rubric indicator are scored.
+#[derive(Debug, Clone)]
+pub struct ListSpec {
+    /// The facts file's array of tables holding the list: `[[output]]`.
+    pub key: String,
+    /// Whether items are grouped by a `level2` name (数量指标, 质量指标) under the
+    /// indicator, or sit directly beneath it.
+    pub grouped: bool,
+    /// The score of a quantitative item for each direction, over the names `target`,
+    /// `actual` and `weight`.
+    pub higher: Formula,
+    pub lower: Formula,
+    pub equal: Formula,
+    /// The bands an evaluator's score of a qualitative item must lie in, as fractions of
+    /// the item's weight.
+    pub bands: Vec<Band>,
+    pub not_applicable: NotApplicable,
+}
+
+/// A qualitative outcome and the share of the weight its score may take.
+#[derive(Debug, Clone)]
+pub struct Band {
+    pub outcome: String,
+    pub lower: Bound,
+    pub upper: Bound,
+}
+
+/// What an item written "/" (not applicable) does to its group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotApplicable {
+    /// The item drops out; the group's points are shared among the other items in
+    /// proportion to their weights (largest remainder, at the rubric's scale).
+    Rescale,
+    /// The item counts as met: full weight.
+    Full,
+    /// The item scores 0 and the others keep their weights.
+    Zero,
+}
+
+impl NotApplicable {
+    pub const NAMES: [&'static str; 3] = ["rescale", "full", "zero"];
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "rescale" => Some(NotApplicable::Rescale),
+            "full" => Some(NotApplicable::Full),
+            "zero" => Some(NotApplicable::Zero),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            NotApplicable::Rescale => "rescale",
+            NotApplicable::Full => "full",
+            NotApplicable::Zero => "zero",
+        }
+    }
 }
 
 /// How a leaf indicator is scored: named intermediate values, parts whose scores add up,
@@ -264,6 +329,9 @@ pub enum PartKind {
     },
     /// An evaluator's score from a `judgment` fact.
     Judgment { fact: usize },
+    /// An indicator a facts file listed: `item` indexes `Facts::items`, `group` the
+    /// rubric indicator whose list it belongs to.
+    Item { item: usize, group: usize },
 }
 
 impl PartKind {
@@ -275,6 +343,7 @@ impl PartKind {
             PartKind::Deduction { .. } => "deduction",
             PartKind::Category { .. } => "category",
             PartKind::Judgment { .. } => "judgment",
+            PartKind::Item { .. } => "item",
         }
     }
 }
@@ -320,6 +389,13 @@ impl Rubric {
 
     pub fn fact_index(&self, path: &str) -> Option<usize> {
         self.fact_index.get(path).copied()
+    }
+
+    /// The indicator whose list a facts file writes under `key` (`[[output]]`).
+    pub fn list_indicator(&self, key: &str) -> Option<usize> {
+        self.indicators
+            .iter()
+            .position(|i| i.list.as_ref().is_some_and(|l| l.key == key))
     }
 
     /// Whether `path` is a group of facts (a proper prefix of some fact's path).

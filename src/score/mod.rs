@@ -13,10 +13,10 @@ use std::fmt;
 
 use rust_decimal::Decimal;
 
-use crate::facts::{CheckValue, FactValue, Facts};
+use crate::facts::{CheckValue, Direction, FactValue, Facts, ItemValue};
 use crate::formula::{EvalError, Formula, Scope, Target, Value};
 use crate::number::round;
-use crate::rubric::{DefaultValue, PartKind, Rubric, Tier};
+use crate::rubric::{DefaultValue, NotApplicable, PartKind, Rubric, Tier};
 
 pub use trace::{LeafTrace, Outcome, PartDetail, PartTrace};
 
@@ -171,6 +171,18 @@ fn sum(values: impl Iterator<Item = Decimal>, scale: u32) -> Result<Decimal, Sco
         })?;
     }
     Ok(acc)
+}
+
+/// The names of a list's scoring formulas: `target`, `actual`, `weight`, in that order.
+struct ItemScope([Decimal; 3]);
+
+impl Scope for ItemScope {
+    fn value(&mut self, target: Target) -> Result<Value, EvalError> {
+        match target {
+            Target::Local(i) if i < 3 => Ok(Value::Number(self.0[i])),
+            _ => Err(EvalError::Unresolved(format!("{target:?}"))),
+        }
+    }
 }
 
 /// Gives formulas their values: facts from the file (or their declared default) and the
@@ -608,6 +620,54 @@ fn score_part(
                 .ok_or_else(|| "the deduction overflows".to_string())?
                 .max(*floor);
             (raw, PartDetail::Deduction { count: n })
+        }
+        PartKind::Item { item, group } => {
+            let it = &scope.facts.items[*item];
+            let rubric = scope.rubric;
+            let Some(spec) = rubric.indicators[*group].list.as_ref() else {
+                return Err("internal error: item without a list".into());
+            };
+            let raw = match &it.value {
+                ItemValue::Quantitative {
+                    direction,
+                    target,
+                    actual,
+                    ..
+                } => {
+                    let formula = match direction {
+                        Direction::AtLeast => &spec.higher,
+                        Direction::AtMost => &spec.lower,
+                        Direction::Exactly => &spec.equal,
+                    };
+                    let mut item_scope = ItemScope([*target, *actual, points]);
+                    match formula
+                        .eval(&mut item_scope)
+                        .map_err(|e| format!("`{}`: {e}", it.name))?
+                    {
+                        Value::Number(n) => n,
+                        Value::Bool(_) => {
+                            return Err(format!("`{}` gave true/false", formula.text));
+                        }
+                    }
+                }
+                // The evaluator scored against the item's own weight; a rescaled weight
+                // scales the score with it.
+                ItemValue::Qualitative { score, .. } => score
+                    .checked_mul(points)
+                    .and_then(|x| x.checked_div(it.weight))
+                    .ok_or_else(|| format!("the score of `{}` overflows", it.name))?,
+                ItemValue::NotApplicable { .. } => match spec.not_applicable {
+                    NotApplicable::Full => points,
+                    NotApplicable::Zero | NotApplicable::Rescale => Decimal::ZERO,
+                },
+            };
+            (
+                raw,
+                PartDetail::Item {
+                    item: *item,
+                    weight: points,
+                },
+            )
         }
         PartKind::Category {
             fact,

@@ -76,4 +76,10 @@ pub enum PartDetail {
         fact: usize,
         answer: String,
     },
+    /// A listed item; `weight` is the points it was scored against (rescaled when other
+    /// items do not apply).
+    Item {
+        item: usize,
+        weight: Decimal,
+    },
 }

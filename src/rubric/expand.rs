@@ -1,0 +1,223 @@
+//! A rubric whose indicators include a facts file's own: each `list` indicator gets the
+//! items the file lists, as leaves (under `level2` groups when the list is grouped).
+//!
+//! The facts stage has already checked the items (weights fill the group, scores inside
+//! their bands, deviations given); this only builds the tree, and shares a group's points
+//! out again when an item does not apply and the rubric says to rescale.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use super::{Indicator, NotApplicable, Part, PartKind, Rubric, Rule};
+use crate::facts::{Facts, ItemValue};
+
+/// The points of each item of one group, in order: its weight, unless items written "/"
+/// make the rubric share the group's points among the others.
+fn item_points(
+    rule: NotApplicable,
+    items: &[(Decimal, bool)],
+    group_points: Decimal,
+    scale: u32,
+) -> Vec<Decimal> {
+    if rule != NotApplicable::Rescale || items.iter().all(|(_, applies)| *applies) {
+        return items.iter().map(|(w, _)| *w).collect();
+    }
+    let applicable: Decimal = items
+        .iter()
+        .filter(|(_, a)| *a)
+        .fold(Decimal::ZERO, |acc, (w, _)| {
+            acc.checked_add(*w).unwrap_or(acc)
+        });
+    if applicable.is_zero() {
+        return vec![Decimal::ZERO; items.len()];
+    }
+    // Largest remainder: each share rounded down to the scale, then the units left over
+    // go to the largest remainders (earlier items first on ties), so the shares add up to
+    // the group's points exactly.
+    let unit = Decimal::new(1, scale);
+    let exact: Vec<Decimal> = items
+        .iter()
+        .map(|(w, a)| {
+            if *a {
+                w.checked_mul(group_points)
+                    .and_then(|x| x.checked_div(applicable))
+                    .unwrap_or(Decimal::ZERO)
+            } else {
+                Decimal::ZERO
+            }
+        })
+        .collect();
+    let mut shares: Vec<Decimal> = exact
+        .iter()
+        .map(|x| x.round_dp_with_strategy(scale, RoundingStrategy::ToZero))
+        .collect();
+    let given = shares
+        .iter()
+        .fold(Decimal::ZERO, |acc, x| acc.checked_add(*x).unwrap_or(acc));
+    let mut left = group_points
+        .checked_sub(given)
+        .and_then(|x| x.checked_div(unit))
+        .map_or(Decimal::ZERO, |x| x.trunc());
+    let mut order: Vec<usize> = (0..items.len()).filter(|&k| items[k].1).collect();
+    order.sort_by(|&a, &b| {
+        (exact[b] - shares[b])
+            .cmp(&(exact[a] - shares[a]))
+            .then(a.cmp(&b))
+    });
+    for k in order {
+        if left <= Decimal::ZERO {
+            break;
+        }
+        shares[k] = shares[k].checked_add(unit).unwrap_or(shares[k]);
+        left -= Decimal::ONE;
+    }
+    for s in &mut shares {
+        s.rescale(scale);
+    }
+    shares
+}
+
+/// The rubric with `facts`' listed items in its tree.
+pub fn expand(rubric: &Rubric, facts: &Facts) -> Rubric {
+    let mut out = rubric.clone();
+    for (g, group) in rubric.indicators.iter().enumerate() {
+        let Some(spec) = &group.list else { continue };
+        let members: Vec<usize> = (0..facts.items.len())
+            .filter(|&k| facts.items[k].group == g)
+            .collect();
+        let weights: Vec<(Decimal, bool)> = members
+            .iter()
+            .map(|&k| {
+                let item = &facts.items[k];
+                (
+                    item.weight,
+                    !matches!(item.value, ItemValue::NotApplicable { .. }),
+                )
+            })
+            .collect();
+        let points = item_points(
+            spec.not_applicable,
+            &weights,
+            group.points,
+            rubric.rounding.scale,
+        );
+        let mut level2: Vec<(String, usize)> = Vec::new();
+        for (n, (&k, &p)) in members.iter().zip(&points).enumerate() {
+            let item = &facts.items[k];
+            let parent = if spec.grouped {
+                let name = item.level2.clone().unwrap_or_default();
+                match level2.iter().find(|(l, _)| *l == name) {
+                    Some((_, i)) => *i,
+                    None => {
+                        let i = out.indicators.len();
+                        out.indicators.push(Indicator {
+                            id: format!("{}.{}", group.id, level2.len() + 1),
+                            name: name.clone(),
+                            points: Decimal::ZERO,
+                            level: group.level + 1,
+                            parent: Some(g),
+                            children: Vec::new(),
+                            description: String::new(),
+                            criteria: String::new(),
+                            rule: None,
+                            list: None,
+                            span: group.span.clone(),
+                        });
+                        out.indicators[g].children.push(i);
+                        level2.push((name, i));
+                        i
+                    }
+                }
+            } else {
+                g
+            };
+            let leaf = out.indicators.len();
+            let id = if spec.grouped {
+                let prefix = &out.indicators[parent].id;
+                format!("{prefix}.{}", out.indicators[parent].children.len() + 1)
+            } else {
+                format!("{}.{}", group.id, n + 1)
+            };
+            out.indicators.push(Indicator {
+                id,
+                name: item.name.clone(),
+                points: p,
+                level: out.indicators[parent].level + 1,
+                parent: Some(parent),
+                children: Vec::new(),
+                // The group's framework text is the rule each listed item is scored by.
+                description: String::new(),
+                criteria: group.criteria.clone(),
+                rule: Some(Rule {
+                    lets: Vec::new(),
+                    parts: vec![Part {
+                        name: item.name.clone(),
+                        points: p,
+                        kind: PartKind::Item { item: k, group: g },
+                    }],
+                    vetoes: Vec::new(),
+                    exemptions: Vec::new(),
+                }),
+                list: None,
+                span: group.span.clone(),
+            });
+            out.indicators[parent].children.push(leaf);
+            if parent != g {
+                let total = out.indicators[parent]
+                    .points
+                    .checked_add(p)
+                    .unwrap_or(Decimal::MAX);
+                out.indicators[parent].points = total;
+            }
+        }
+    }
+    for (i, ind) in out
+        .indicators
+        .iter()
+        .enumerate()
+        .skip(rubric.indicators.len())
+    {
+        out.indicator_index.entry(ind.name.clone()).or_insert(i);
+        out.indicator_index.insert(ind.id.clone(), i);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap_or_default()
+    }
+
+    #[test]
+    fn rescaled_shares_add_up_to_the_group_exactly() {
+        let items = [
+            (d("10"), true),
+            (d("10"), true),
+            (d("10"), true),
+            (d("20"), false),
+        ];
+        let shares = item_points(NotApplicable::Rescale, &items, d("50"), 2);
+        assert_eq!(
+            shares.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+            ["16.67", "16.67", "16.66", "0.00"]
+        );
+        assert_eq!(shares.iter().copied().sum::<Decimal>(), d("50"));
+    }
+
+    #[test]
+    fn without_rescaling_the_weights_stand() {
+        let items = [(d("30"), true), (d("20"), false)];
+        assert_eq!(
+            item_points(NotApplicable::Zero, &items, d("50"), 2),
+            vec![d("30"), d("20")]
+        );
+        assert_eq!(
+            item_points(NotApplicable::Full, &items, d("50"), 2),
+            vec![d("30"), d("20")]
+        );
+        let whole = item_points(NotApplicable::Rescale, &items, d("50"), 0);
+        assert_eq!(whole, vec![d("50"), d("0")]);
+    }
+}

@@ -1,0 +1,188 @@
+//! The project self-assessment framework (mof-project-2020): indicators listed by each
+//! facts file, scored forward, reverse, exact, qualitative and not applicable.
+
+use std::collections::BTreeMap;
+
+use crate::support::{Sandbox, repo};
+
+fn project_text() -> String {
+    std::fs::read_to_string(repo().join("examples/project-2024.toml")).unwrap()
+}
+
+/// The project example with each `(from, to)` replacement applied once.
+fn edited(edits: &[(&str, &str)]) -> String {
+    let mut text = project_text();
+    for (from, to) in edits {
+        assert_eq!(text.matches(from).count(), 1, "`{from}` must occur once");
+        text = text.replacen(from, to, 1);
+    }
+    text
+}
+
+/// Scores by indicator name, from the JSON output; or the error text.
+fn scores(text: &str) -> Result<(BTreeMap<String, String>, serde_json::Value), String> {
+    let sb = Sandbox::new();
+    sb.write("p.toml", text);
+    let run = sb.run(&["score", "p.toml", "--format", "json"]);
+    if run.code != Some(0) {
+        return Err(run.stderr);
+    }
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let mut out = BTreeMap::new();
+    let mut stack: Vec<&serde_json::Value> =
+        json["indicators"].as_array().unwrap().iter().collect();
+    while let Some(n) = stack.pop() {
+        out.insert(
+            n["name"].as_str().unwrap().to_string(),
+            n["score"].as_str().unwrap().to_string(),
+        );
+        stack.extend(n["children"].as_array().into_iter().flatten());
+    }
+    Ok((out, json))
+}
+
+#[test]
+fn the_example_scores_as_worked_by_hand() {
+    let expected: toml::Table = toml::from_str(
+        &std::fs::read_to_string(repo().join("tests/fixtures/project-2024-expected.toml")).unwrap(),
+    )
+    .unwrap();
+    let (got, json) = scores(&project_text()).unwrap();
+    assert_eq!(json["total"], expected["total"].as_str().unwrap());
+    assert_eq!(json["grade"], expected["grade"].as_str().unwrap());
+    for section in ["scores", "subtotals"] {
+        for (name, want) in expected[section].as_table().unwrap() {
+            assert_eq!(got.get(name).map(String::as_str), want.as_str(), "{name}");
+        }
+    }
+    // The 11 listed items and the execution rate: every leaf is pinned.
+    assert_eq!(expected["scores"].as_table().unwrap().len(), 12);
+}
+
+fn item_score(edits: &[(&str, &str)], name: &str) -> String {
+    let (got, _) = scores(&edited(edits)).unwrap_or_else(|e| panic!("{e}"));
+    got[name].clone()
+}
+
+fn error(edits: &[(&str, &str)]) -> String {
+    match scores(&edited(edits)) {
+        Ok(_) => panic!("expected an error"),
+        Err(e) => e,
+    }
+}
+
+#[test]
+fn forward_items_score_in_proportion_and_cap_at_the_weight() {
+    assert_eq!(
+        item_score(
+            &[("actual = 1100", "actual = 500\ndeviation = \"x\"")],
+            "培训人次"
+        ),
+        "7.50"
+    );
+    assert_eq!(
+        item_score(&[("actual = 1100", "actual = 1000")], "培训人次"),
+        "15.00"
+    );
+    assert_eq!(
+        item_score(&[("actual = 1100", "actual = 99999")], "培训人次"),
+        "15.00",
+        "exceeding never earns more"
+    );
+}
+
+#[test]
+fn reverse_items_score_target_over_actual() {
+    assert_eq!(
+        item_score(&[("actual = 320", "actual = 300")], "人均培训成本"),
+        "5.00"
+    );
+    assert_eq!(
+        item_score(&[("actual = 320", "actual = 600")], "人均培训成本"),
+        "2.50"
+    );
+    assert_eq!(
+        item_score(&[("actual = 320", "actual = 0")], "人均培训成本"),
+        "5.00",
+        "no cost at all meets a cost ceiling"
+    );
+}
+
+#[test]
+fn exact_items_are_met_or_not() {
+    let missed = [(
+        "target = 4\nactual = 4",
+        "target = 4\nactual = 3\ndeviation = \"少办一期\"",
+    )];
+    assert_eq!(item_score(&missed, "举办培训班期数"), "0.00");
+}
+
+#[test]
+fn qualitative_scores_must_lie_in_their_band() {
+    assert_eq!(
+        item_score(&[("score = 7\n", "score = 6\n")], "群众对政策的知晓度"),
+        "7.20",
+        "6 of 10, rescaled to 12"
+    );
+    let e = error(&[("score = 7\n", "score = 8\n")]);
+    assert!(e.contains("the score 8 of `群众对政策的知晓度` lies outside the band of `部分达成`: ≥ 6 and < 8 (of weight 10)"), "{e}");
+    let e = error(&[("outcome = \"部分达成\"", "outcome = \"部分完成\"")]);
+    assert!(
+        e.contains("`部分完成` is not an outcome of this list"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_not_applicable_item_shares_its_weight_out() {
+    // Without the "/" item, the benefit weights stand as written.
+    let applies = [(
+        "actual = \"/\"\nreason = \"本项目为培训类项目，不涉及生态效益\"",
+        "direction = \">=\"\ntarget = 1\nactual = 1",
+    )];
+    let (got, _) = scores(&edited(&applies)).unwrap();
+    assert_eq!(got["受训人员就业率"], "9.38", "10 × 75% / 80%");
+    assert_eq!(got["生态效益"], "5.00");
+    let (rescaled, json) = scores(&project_text()).unwrap();
+    assert_eq!(rescaled["生态效益"], "0.00");
+    assert_eq!(rescaled["效益指标"], "25.65");
+    let text = json.to_string();
+    assert!(
+        text.contains("\"scored_weight\":\"12\""),
+        "the output shows the rescaled weight"
+    );
+}
+
+#[test]
+fn weights_that_do_not_fill_a_group_are_an_error_naming_it() {
+    let e = error(&[("weight = 15\n", "weight = 14\n")]);
+    assert!(
+        e.contains(
+            "the weights of the `output` indicators add up to 49, but `产出指标` has 50 points"
+        ),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_missed_target_needs_its_deviation() {
+    let e = error(&[("deviation = \"场地租金上涨；下年度改用单位自有场地\"\n", "")]);
+    assert!(
+        e.contains(
+            "`人均培训成本` misses its target and needs `deviation` (偏差原因分析及改进措施)"
+        ),
+        "{e}"
+    );
+}
+
+#[test]
+fn explain_shows_a_listed_item() {
+    let sb = Sandbox::new();
+    sb.write("p.toml", project_text());
+    let run = sb.run(&["explain", "p.toml", "人均培训成本"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(run.stdout.contains("score = if actual <= target then weight else if actual == 0 then weight else weight * target / actual"), "{}", run.stdout);
+    assert!(run.stdout.contains("目标 ≤300 元，实际 320 元"));
+    assert!(run.stdout.contains("偏差原因: 场地租金上涨"));
+    assert!(run.stdout.contains("Score: 4.69 / 5"));
+}
