@@ -101,9 +101,43 @@ pub fn read_source(path: &Path) -> Result<SourceFile, InputError> {
 }
 
 /// Loads a rubric file.
+///
+/// A rubric that `extends` another finds it among the `*.toml` rubrics in its own
+/// directory, then among the shipped ones.
 pub fn load_rubric(path: &Path) -> Result<Rubric, InputError> {
     let source = read_source(path)?;
-    Ok(rubric::load(&source)?)
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let neighbours = rubric_sources(dir);
+    Ok(rubric::load_with(&source, &|id| {
+        find_source(&neighbours, id)
+    })?)
+}
+
+/// The readable `*.toml` files of a directory, sorted (not recursive).
+fn rubric_sources(dir: &Path) -> Vec<SourceFile> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "toml"))
+                .collect()
+        })
+        .unwrap_or_default();
+    paths.sort();
+    paths.iter().filter_map(|p| read_source(p).ok()).collect()
+}
+
+/// The rubric with `[rubric] id = "<id>"` among `sources`, else among the shipped ones.
+fn find_source(sources: &[SourceFile], id: &str) -> Option<SourceFile> {
+    sources
+        .iter()
+        .find(|s| rubric::source_id(s).as_deref() == Some(id))
+        .cloned()
+        .or_else(|| rubric::shipped::source_of(id))
 }
 
 /// The rubrics a facts file may name, each loaded and validated once.
@@ -148,6 +182,7 @@ impl Registry {
         paths.sort();
         let mut from_dir: Vec<(String, PathBuf)> = Vec::new();
         for path in paths {
+            // `extends` resolves against this same directory, then the shipped rubrics.
             let r = load_rubric(&path)?;
             if let Some((_, first)) = from_dir.iter().find(|(id, _)| *id == r.meta.id) {
                 return Err(Diagnostic::new(format!(

@@ -13,3 +13,4 @@ mod project;
 mod properties;
 mod rules;
 mod support;
+mod variants;

@@ -120,6 +120,7 @@ pub fn expand(rubric: &Rubric, facts: &Facts) -> Rubric {
                             criteria: String::new(),
                             rule: None,
                             list: None,
+                            origin: group.origin.clone(),
                             span: group.span.clone(),
                         });
                         out.indicators[g].children.push(i);
@@ -158,6 +159,7 @@ pub fn expand(rubric: &Rubric, facts: &Facts) -> Rubric {
                     exemptions: Vec::new(),
                 }),
                 list: None,
+                origin: group.origin.clone(),
                 span: group.span.clone(),
             });
             out.indicators[parent].children.push(leaf);

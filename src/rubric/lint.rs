@@ -11,7 +11,6 @@ use crate::number::plain;
 
 /// Every lint of the rubric, in file order.
 pub fn lint(rubric: &Rubric) -> Vec<Diagnostic> {
-    let source = &rubric.source;
     let mut out = Vec::new();
     for ind in &rubric.indicators {
         let Some(rule) = &ind.rule else { continue };
@@ -35,7 +34,7 @@ pub fn lint(rubric: &Rubric) -> Vec<Diagnostic> {
                     ind.name,
                     missing.join(" and ")
                 ))
-                .at(source, ind.span.clone())
+                .at(&ind.origin, ind.span.clone())
                 .with_help("copy the framework's own text, so that `explain` can show it"),
             );
         }
@@ -46,7 +45,7 @@ pub fn lint(rubric: &Rubric) -> Vec<Diagnostic> {
                     value.targets().as_slice(),
                     [Target::Fact(f)] if rubric.facts[*f].kind == FactKind::Count
                 ) && matches!(value.root.kind, crate::formula::NodeKind::Name { .. });
-                out.extend(tier_lints(source, &ind.name, tiers, whole));
+                out.extend(tier_lints(&ind.origin, &ind.name, tiers, whole));
             }
         }
     }

@@ -8,7 +8,7 @@ use std::ops::Range;
 
 use rust_decimal::Decimal;
 use toml::Spanned;
-use toml::de::DeValue;
+use toml::de::{DeTable, DeValue};
 
 use super::*;
 use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile, suggest};
@@ -27,37 +27,220 @@ pub const MAX_INDICATORS: usize = 2_000;
 pub const MAX_FACTS: usize = 5_000;
 
 /// For each `tier` fact, the tier labels and `judged_by` span of every tiers part naming it.
-type TierUsers = HashMap<usize, Vec<(Vec<String>, Range<usize>)>>;
+type TierUsers = HashMap<usize, Vec<(Vec<String>, Range<usize>, SourceFile)>>;
 
-/// Loads and validates a rubric.
+/// Finds the source of a rubric by id, for `extends`.
+pub type Resolve<'a> = dyn Fn(&str) -> Option<SourceFile> + 'a;
+
+/// How many rubrics a chain of `extends` may hold.
+pub const MAX_EXTENDS: usize = 8;
+
+/// Loads and validates a rubric; `extends` may name a shipped rubric.
 pub fn load(source: &SourceFile) -> Result<Rubric, Diagnostics> {
-    let doc = parse_document(source).map_err(|d| Diagnostics(vec![d]))?;
-    let mut diags = Diagnostics::default();
-    let mut root = Table::new(source, doc.get_ref(), doc.span(), "the rubric file");
+    load_with(source, &super::shipped::source_of)
+}
 
-    let meta = root
-        .table(
-            "rubric",
-            Some("the rubric's id, title and total"),
-            &mut diags,
-        )
-        .and_then(|t| read_meta(t, &mut diags));
-    let rounding = root
-        .table("rounding", Some("scale and mode"), &mut diags)
-        .and_then(|t| read_rounding(t, &mut diags));
-    let grade_tables = root.tables("grade", &mut diags);
-    let mut grades = Vec::new();
-    for t in grade_tables {
-        if let Some(g) = read_grade(t, &mut diags) {
-            grades.push(g);
+/// The `[rubric]` id and `extends` of a parsed rubric file, if written as strings.
+fn header(doc: &DeTable<'_>) -> (Option<String>, Option<Spanned<String>>) {
+    let Some(DeValue::Table(t)) = doc.get("rubric").map(|v| v.get_ref()) else {
+        return (None, None);
+    };
+    let text = |key: &str| match t.get(key) {
+        Some(v) => match v.get_ref() {
+            DeValue::String(s) => Some(Spanned::new(v.span(), s.to_string())),
+            _ => None,
+        },
+        None => None,
+    };
+    (text("id").map(Spanned::into_inner), text("extends"))
+}
+
+/// The rubric and the rubrics it extends, base first.
+fn chain(source: &SourceFile, resolve: &Resolve<'_>) -> Result<Vec<SourceFile>, Diagnostics> {
+    let mut out = vec![source.clone()];
+    let mut ids: Vec<String> = Vec::new();
+    loop {
+        let current = out.last().cloned().unwrap_or_else(|| source.clone());
+        let doc = parse_document(&current).map_err(|d| Diagnostics(vec![d]))?;
+        let (id, extends) = header(doc.get_ref());
+        if let Some(id) = id {
+            ids.push(id);
+        }
+        let Some(base) = extends else { break };
+        let fail = |message: String, help: Option<String>| {
+            let mut d = Diagnostic::new(message).at(&current, base.span());
+            if let Some(h) = help {
+                d = d.with_help(h);
+            }
+            Diagnostics(vec![d])
+        };
+        if ids.contains(base.get_ref()) {
+            return Err(fail(
+                format!(
+                    "`extends` makes a cycle: {} → {}",
+                    ids.join(" → "),
+                    base.get_ref()
+                ),
+                None,
+            ));
+        }
+        if out.len() >= MAX_EXTENDS {
+            return Err(fail(
+                format!(
+                    "a rubric may extend at most {} others in a chain",
+                    MAX_EXTENDS - 1
+                ),
+                None,
+            ));
+        }
+        match resolve(base.get_ref()) {
+            Some(s) => out.push(s),
+            None => {
+                return Err(fail(
+                    format!("`extends` names unknown rubric `{}`", base.get_ref()),
+                    Some("`perfeval rubric list` shows the shipped rubrics; a rubric in the same directory (or --rubrics) can be extended too".into()),
+                ));
+            }
         }
     }
-    let mut facts = Vec::new();
-    let mut fact_groups = Vec::new();
-    if let Some(t) = root.table("facts", Some("the facts the rules read"), &mut diags) {
-        read_fact_group(&t, "", &mut facts, &mut fact_groups, &mut diags);
-        // Every key of `[facts]` was read as a group or a fact.
+    out.reverse();
+    Ok(out)
+}
+
+/// Loads and validates a rubric, finding the rubrics it `extends` with `resolve`.
+///
+/// A variant changes only what differs from its base: keys of `[rubric]` and
+/// `[rounding]` it gives replace the base's; `[[grade]]` bands, when it has any, replace
+/// all of the base's; a fact it declares is added or replaces the base's fact of the same
+/// path; an `[[indicator]]` or `[[consistency]]` with a base id replaces that one whole
+/// (or removes it, with `remove = true`, an indicator with everything beneath it), and
+/// one with a new id is added.
+pub fn load_with(source: &SourceFile, resolve: &Resolve<'_>) -> Result<Rubric, Diagnostics> {
+    let layers = chain(source, resolve)?;
+    let docs = layers
+        .iter()
+        .map(|l| parse_document(l).map_err(|d| Diagnostics(vec![d])))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut diags = Diagnostics::default();
+    let mut roots: Vec<Table<'_, '_>> = layers
+        .iter()
+        .zip(&docs)
+        .map(|(l, d)| Table::new(l, d.get_ref(), d.span(), "the rubric file"))
+        .collect();
+
+    let mut meta: Option<Meta> = None;
+    let mut rounding: Option<Rounding> = None;
+    let mut grades: Vec<(Grade, Range<usize>)> = Vec::new();
+    let mut grades_source = source.clone();
+    let mut facts: Vec<FactDecl> = Vec::new();
+    let mut fact_groups: Vec<(String, String)> = Vec::new();
+    let mut indicator_tables: Vec<Table<'_, '_>> = Vec::new();
+    let mut consistency_tables: Vec<Table<'_, '_>> = Vec::new();
+    let mut removed: Vec<String> = Vec::new();
+    for (k, root) in roots.iter_mut().enumerate() {
+        let base = k == 0;
+        if let Some(t) = root.table(
+            "rubric",
+            base.then_some("the rubric's id, title and total"),
+            &mut diags,
+        ) {
+            meta = match (base, meta.take()) {
+                (true, _) | (false, None) => read_meta(t, &mut diags),
+                (false, Some(m)) => Some(read_meta_over(t, m, &mut diags)),
+            };
+        }
+        if let Some(t) = root.table("rounding", base.then_some("scale and mode"), &mut diags) {
+            rounding = match (base, rounding.take()) {
+                (true, _) | (false, None) => read_rounding(t, &mut diags),
+                (false, Some(r)) => Some(read_rounding_over(t, r, &mut diags)),
+            };
+        }
+        let grade_tables = root.tables("grade", &mut diags);
+        if !grade_tables.is_empty() {
+            grades = grade_tables
+                .into_iter()
+                .filter_map(|t| read_grade(t, &mut diags))
+                .collect();
+            grades_source = root.source.clone();
+        }
+        if let Some(t) = root.table(
+            "facts",
+            base.then_some("the facts the rules read"),
+            &mut diags,
+        ) {
+            let (mut layer_facts, mut layer_groups) = (Vec::new(), Vec::new());
+            read_fact_group(&t, "", &mut layer_facts, &mut layer_groups, &mut diags);
+            for f in layer_facts {
+                match facts.iter().position(|x| x.path == f.path) {
+                    Some(i) => facts[i] = f,
+                    None => facts.push(f),
+                }
+            }
+            for g in layer_groups {
+                fact_groups.retain(|x| x.0 != g.0);
+                fact_groups.push(g);
+            }
+        }
+        for t in root.tables("indicator", &mut diags) {
+            let id = id_of(&t);
+            if t.table
+                .get("remove")
+                .is_some_and(|v| matches!(v.get_ref(), DeValue::Boolean(true)))
+            {
+                if let Some(id) = id {
+                    removed.push(id);
+                }
+                continue;
+            }
+            match id.and_then(|id| {
+                indicator_tables
+                    .iter()
+                    .position(|x| id_of(x).as_deref() == Some(id.as_str()))
+            }) {
+                Some(i) if !base => indicator_tables[i] = t,
+                _ => indicator_tables.push(t),
+            }
+        }
+        for t in root.tables("consistency", &mut diags) {
+            let id = id_of(&t);
+            if t.table
+                .get("remove")
+                .is_some_and(|v| matches!(v.get_ref(), DeValue::Boolean(true)))
+            {
+                if let Some(id) = &id {
+                    consistency_tables.retain(|x| id_of(x).as_deref() != Some(id.as_str()));
+                }
+                continue;
+            }
+            match id.and_then(|id| {
+                consistency_tables
+                    .iter()
+                    .position(|x| id_of(x).as_deref() == Some(id.as_str()))
+            }) {
+                Some(i) if !base => consistency_tables[i] = t,
+                _ => consistency_tables.push(t),
+            }
+        }
     }
+    for root in roots {
+        root.finish(&mut diags);
+    }
+    // A removed indicator takes everything beneath it along.
+    loop {
+        let before = removed.len();
+        for t in &indicator_tables {
+            if let (Some(id), Some(parent)) = (id_of(t), string_of(t, "parent"))
+                && removed.contains(&parent)
+                && !removed.contains(&id)
+            {
+                removed.push(id);
+            }
+        }
+        if removed.len() == before {
+            break;
+        }
+    }
+    indicator_tables.retain(|t| id_of(t).is_none_or(|id| !removed.contains(&id)));
     if facts.len() > MAX_FACTS {
         diags.push(
             Diagnostic::new(format!(
@@ -67,9 +250,6 @@ pub fn load(source: &SourceFile) -> Result<Rubric, Diagnostics> {
             .at(source, 0..0),
         );
     }
-    let indicator_tables = root.tables("indicator", &mut diags);
-    let consistency_tables = root.tables("consistency", &mut diags);
-    root.finish(&mut diags);
     if indicator_tables.len() > MAX_INDICATORS {
         diags.push(
             Diagnostic::new(format!(
@@ -89,18 +269,18 @@ pub fn load(source: &SourceFile) -> Result<Rubric, Diagnostics> {
     }
     for (fact, users) in tier_users {
         if users.len() > 1 {
-            for (_, span) in &users[1..] {
+            for (_, span, at) in &users[1..] {
                 diags.push(
                     Diagnostic::new(format!(
                         "tier fact `{}` is already `judged_by` of another tiers part",
                         facts[fact].path
                     ))
-                    .at(source, span.clone())
+                    .at(at, span.clone())
                     .with_help("declare one `tier` fact for each tiers part"),
                 );
             }
         }
-        if let Some((labels, _)) = users.into_iter().next() {
+        if let Some((labels, _, _)) = users.into_iter().next() {
             facts[fact].kind = FactKind::Tier(labels);
         }
     }
@@ -108,11 +288,12 @@ pub fn load(source: &SourceFile) -> Result<Rubric, Diagnostics> {
     let mut consistency = Vec::new();
     let mut consistency_ids = HashSet::new();
     for t in consistency_tables {
+        let at = t.source.clone();
         if let Some(c) = read_consistency(t, &facts, &mut diags) {
             if !consistency_ids.insert(c.id.clone()) {
                 diags.push(
                     Diagnostic::new(format!("consistency check id `{}` is used twice", c.id))
-                        .at(source, c.span.clone()),
+                        .at(&at, c.span.clone()),
                 );
             }
             consistency.push(c);
@@ -122,8 +303,8 @@ pub fn load(source: &SourceFile) -> Result<Rubric, Diagnostics> {
     let (Some(meta), Some(rounding)) = (meta, rounding) else {
         return Err(diags);
     };
-    let (indicators, roots) = build_tree(source, raw, &meta, &mut diags);
-    check_grades(source, &grades, &meta, doc.span(), &mut diags);
+    let (indicators, roots) = build_tree(raw, &meta, source, &mut diags);
+    check_grades(&grades_source, &grades, &meta, 0..0, &mut diags);
     let mut grades: Vec<Grade> = grades.into_iter().map(|(g, _)| g).collect();
     grades.sort_by_key(|g| std::cmp::Reverse(g.min));
     let fact_index = facts
@@ -317,6 +498,8 @@ fn read_meta(mut t: Table<'_, '_>, diags: &mut Diagnostics) -> Option<Meta> {
             Diagnostic::new("`levels` must name at least one level").at(t.source, t.span.clone()),
         );
     }
+    // Read by `chain`, which follows it before anything else is read.
+    let _ = t.get("extends");
     t.context = "[rubric]".into();
     t.finish(diags);
     Some(Meta {
@@ -367,12 +550,87 @@ fn string_list(
     Some(out)
 }
 
-fn read_rounding(mut t: Table<'_, '_>, diags: &mut Diagnostics) -> Option<Rounding> {
+/// A variant's `[rubric]`: its own `id` and whatever else it changes.
+fn read_meta_over(mut t: Table<'_, '_>, mut m: Meta, diags: &mut Diagnostics) -> Meta {
+    t.context = "[rubric]".into();
+    if let Some(id) = t.string("id", Some("the variant's own id"), diags) {
+        if !is_identifier(id.get_ref(), true) {
+            diags.push(
+                Diagnostic::new(format!(
+                    "rubric id `{}` may only use ASCII letters, digits, `-` and `_`",
+                    id.get_ref()
+                ))
+                .at(t.source, id.span()),
+            );
+        }
+        m.id = id.into_inner();
+    }
+    for (key, field) in [
+        ("version", &mut m.version),
+        ("title", &mut m.title),
+        ("issuer", &mut m.issuer),
+        ("document", &mut m.document),
+        ("unit", &mut m.unit),
+    ] {
+        if let Some(v) = t.string(key, None, diags) {
+            *field = v.into_inner();
+        }
+    }
+    if let Some(y) = t.integer("year", None, diags) {
+        m.year = y.into_inner();
+    }
+    if let Some(total) = t.decimal("total", None, diags) {
+        m.total = total.into_inner();
+    }
+    if let Some(v) = t.get("levels")
+        && let Some(levels) = string_list(t.source, v, "`levels`", diags)
+    {
+        m.levels = levels;
+    }
+    let _ = t.get("extends");
+    t.finish(diags);
+    m
+}
+
+/// A variant's `[rounding]`: the keys it gives replace the base's.
+fn read_rounding_over(mut t: Table<'_, '_>, base: Rounding, diags: &mut Diagnostics) -> Rounding {
     t.context = "[rounding]".into();
-    let scale = t.integer("scale", Some("decimal places of each leaf score"), diags);
+    // The given keys are read with the usual checks; the rest come from the base.
+    let (scale, mode) = read_rounding_keys(t, Some(base.scale), Some(base.mode), diags);
+    Rounding {
+        scale: scale.unwrap_or(base.scale),
+        mode: mode.unwrap_or(base.mode),
+    }
+}
+
+fn read_rounding(t: Table<'_, '_>, diags: &mut Diagnostics) -> Option<Rounding> {
+    let (scale, mode) = read_rounding_keys(t, None, None, diags);
+    Some(Rounding {
+        scale: scale?,
+        mode: mode?,
+    })
+}
+
+/// Reads `scale` and `mode`; a key with a default is optional.
+fn read_rounding_keys(
+    mut t: Table<'_, '_>,
+    scale_default: Option<u32>,
+    mode_default: Option<RoundingMode>,
+    diags: &mut Diagnostics,
+) -> (Option<u32>, Option<RoundingMode>) {
+    t.context = "[rounding]".into();
+    let scale = t.integer(
+        "scale",
+        scale_default
+            .is_none()
+            .then_some("decimal places of each leaf score"),
+        diags,
+    );
     let mode = t.string(
         "mode",
-        Some("the rounding mode, e.g. \"half_away_from_zero\" (四舍五入)"),
+        mode_default
+            .is_none()
+            .then_some("the rounding mode, e.g. \"half_away_from_zero\" (四舍五入)"),
         diags,
     );
     let source = t.source;
@@ -402,10 +660,7 @@ fn read_rounding(mut t: Table<'_, '_>, diags: &mut Diagnostics) -> Option<Roundi
             None
         }
     });
-    Some(Rounding {
-        scale: scale?,
-        mode: mode?,
-    })
+    (scale.or(scale_default), mode.or(mode_default))
 }
 
 fn read_grade(mut t: Table<'_, '_>, diags: &mut Diagnostics) -> Option<(Grade, Range<usize>)> {
@@ -619,6 +874,7 @@ fn read_fact(mut t: Table<'_, '_>, path: String, diags: &mut Diagnostics) -> Opt
         },
     };
     Some(FactDecl {
+        origin: source.clone(),
         path,
         label: label?.into_inner(),
         meaning: meaning?.into_inner(),
@@ -639,6 +895,8 @@ struct RawIndicator {
     criteria: String,
     rule: Option<(Rule, Range<usize>)>,
     list: Option<(ListSpec, Range<usize>)>,
+    /// The file the indicator was read from (a variant's, or its base's).
+    source: SourceFile,
     span: Range<usize>,
 }
 
@@ -1011,8 +1269,21 @@ fn read_indicator(
         criteria: criteria.map(Spanned::into_inner).unwrap_or_default(),
         rule,
         list,
+        source: source.clone(),
         span,
     })
+}
+
+/// The `id` of an `[[indicator]]` or `[[consistency]]` table, when written as a string.
+fn id_of(t: &Table<'_, '_>) -> Option<String> {
+    string_of(t, "id")
+}
+
+fn string_of(t: &Table<'_, '_>, key: &str) -> Option<String> {
+    match t.table.get(key).map(|v| v.get_ref()) {
+        Some(DeValue::String(s)) => Some(s.to_string()),
+        _ => None,
+    }
 }
 
 /// The `[indicator.list]` table: how the indicators a facts file lists are scored.
@@ -1242,10 +1513,11 @@ fn read_part(
             let judged_by = match judged_by {
                 Some(j) => {
                     let i = fact_of_kind(source, facts, &j, "tier", diags)?;
-                    tier_users
-                        .entry(i)
-                        .or_default()
-                        .push((tiers.iter().map(|t| t.label.clone()).collect(), j.span()));
+                    tier_users.entry(i).or_default().push((
+                        tiers.iter().map(|t| t.label.clone()).collect(),
+                        j.span(),
+                        source.clone(),
+                    ));
                     Some(i)
                 }
                 None => None,
@@ -1528,11 +1800,12 @@ fn points_sum(points: impl Iterator<Item = Decimal>) -> Decimal {
 
 /// Links parents and children, derives levels and checks that points add up.
 fn build_tree(
-    source: &SourceFile,
     raw: Vec<RawIndicator>,
     meta: &Meta,
+    meta_source: &SourceFile,
     diags: &mut Diagnostics,
 ) -> (Vec<Indicator>, Vec<usize>) {
+    let meta_source = meta_source.clone();
     let mut by_id: HashMap<&str, usize> = HashMap::new();
     let mut by_name: HashMap<&str, usize> = HashMap::new();
     for (i, r) in raw.iter().enumerate() {
@@ -1541,9 +1814,9 @@ fn build_tree(
                 Diagnostic::new(format!(
                     "indicator id `{}` is used twice (first on line {})",
                     r.id.get_ref(),
-                    source.position(raw[first].id.span().start).line
+                    raw[first].source.position(raw[first].id.span().start).line
                 ))
-                .at(source, r.id.span()),
+                .at(&r.source, r.id.span()),
             );
         } else {
             by_id.insert(r.id.get_ref(), i);
@@ -1553,9 +1826,12 @@ fn build_tree(
                 Diagnostic::new(format!(
                     "indicator name `{}` is used twice (first on line {})",
                     r.name.get_ref(),
-                    source.position(raw[first].name.span().start).line
+                    raw[first]
+                        .source
+                        .position(raw[first].name.span().start)
+                        .line
                 ))
-                .at(source, r.name.span()),
+                .at(&r.source, r.name.span()),
             );
         } else {
             by_name.insert(r.name.get_ref(), i);
@@ -1569,7 +1845,7 @@ fn build_tree(
                 None => {
                     let mut d =
                         Diagnostic::new(format!("parent `{}` is not an indicator id", p.get_ref()))
-                            .at(source, p.span());
+                            .at(&r.source, p.span());
                     if let Some(s) = suggest(p.get_ref(), by_id.keys().copied()) {
                         d = d.with_help(format!("did you mean `{s}`?"));
                     }
@@ -1600,7 +1876,7 @@ fn build_tree(
                             members[0]
                         ))
                         .at(
-                            source,
+                            &raw[culprit].source,
                             raw[culprit]
                                 .parent
                                 .as_ref()
@@ -1640,7 +1916,7 @@ fn build_tree(
                     r.id.get_ref(),
                     level[i]
                 ))
-                .at(source, r.id.span()),
+                .at(&r.source, r.id.span()),
             );
         }
         if let Some((spec, at)) = &r.list {
@@ -1652,7 +1928,7 @@ fn build_tree(
                         "indicator `{}` takes its children from the facts file (`list`), so it cannot have children in the rubric",
                         r.id.get_ref()
                     ))
-                    .at(source, at.clone()),
+                    .at(&r.source, at.clone()),
                 );
             } else if level[i] + needed != depth {
                 diags.push(
@@ -1662,7 +1938,7 @@ fn build_tree(
                         level[i],
                         level[i] + needed
                     ))
-                    .at(source, at.clone())
+                    .at(&r.source, at.clone())
                     .with_help(if spec.grouped {
                         "listed items sit two levels down (a `level2` group, then the item)"
                     } else {
@@ -1679,7 +1955,7 @@ fn build_tree(
                     r.id.get_ref(),
                     level[i]
                 ))
-                .at(source, r.id.span())
+                .at(&r.source, r.id.span())
                 .with_help(format!(
                     "every {} must sit at the last level ({})",
                     "leaf",
@@ -1693,13 +1969,13 @@ fn build_tree(
                     "leaf indicator `{}` has no [[indicator.part]] to score it",
                     r.id.get_ref()
                 ))
-                .at(source, r.id.span()),
+                .at(&r.source, r.id.span()),
             );
         }
         if let (false, Some((_, span))) = (is_leaf, &r.rule) {
             diags.push(
                 Diagnostic::new(format!("indicator `{}` has children, so its score is their sum and it cannot have parts", r.id.get_ref()))
-                    .at(source, span.clone()),
+                    .at(&r.source, span.clone()),
             );
         }
         if *r.points.get_ref() < Decimal::ZERO {
@@ -1708,7 +1984,7 @@ fn build_tree(
                     "the points of indicator `{}` cannot be negative",
                     r.id.get_ref()
                 ))
-                .at(source, r.points.span()),
+                .at(&r.source, r.points.span()),
             );
         }
         if !is_leaf {
@@ -1722,7 +1998,7 @@ fn build_tree(
                         sum.normalize(),
                         r.points.get_ref().normalize()
                     ))
-                    .at(source, r.points.span()),
+                    .at(&r.source, r.points.span()),
                 );
             }
         }
@@ -1736,7 +2012,7 @@ fn build_tree(
                 meta.total.normalize()
             ))
             .at(
-                source,
+                roots.first().map_or(&meta_source, |&i| &raw[i].source),
                 roots.first().map(|&i| raw[i].points.span()).unwrap_or(0..0),
             ),
         );
@@ -1755,6 +2031,7 @@ fn build_tree(
             criteria: r.criteria,
             rule: r.rule.map(|(rule, _)| rule),
             list: r.list.map(|(list, _)| list),
+            origin: r.source,
             span: r.span,
         })
         .collect();

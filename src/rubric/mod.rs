@@ -19,7 +19,19 @@ use crate::formula::Formula;
 use crate::number::{Display, RoundingMode};
 
 pub use expand::expand;
-pub use load::load;
+pub use load::{MAX_EXTENDS, Resolve, load, load_with};
+
+/// The `[rubric] id` of a rubric source, read without validating anything else.
+pub fn source_id(source: &SourceFile) -> Option<String> {
+    let doc = toml::de::DeTable::parse(source.text()).ok()?;
+    let toml::de::DeValue::Table(t) = doc.get_ref().get("rubric")?.get_ref() else {
+        return None;
+    };
+    match t.get("id")?.get_ref() {
+        toml::de::DeValue::String(s) => Some(s.to_string()),
+        _ => None,
+    }
+}
 
 /// A validated rubric.
 #[derive(Debug, Clone)]
@@ -127,6 +139,8 @@ pub struct FactDecl {
     pub unit: String,
     /// Value used when a facts file leaves the fact out.
     pub default: Option<DefaultValue>,
+    /// The file that declares the fact; `span` is in it.
+    pub origin: SourceFile,
     pub span: Range<usize>,
 }
 
@@ -205,6 +219,8 @@ pub struct Indicator {
     /// Set when the indicator's children are listed by each facts file (a project's own
     /// output, benefit and satisfaction indicators).
     pub list: Option<ListSpec>,
+    /// The file that defines the indicator (a variant's or its base's); `span` is in it.
+    pub origin: SourceFile,
     pub span: Range<usize>,
 }
 

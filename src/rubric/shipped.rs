@@ -21,3 +21,8 @@ pub fn all() -> Result<Vec<Rubric>, Diagnostics> {
 pub fn find(id: &str) -> Result<Option<Rubric>, Diagnostics> {
     Ok(all()?.into_iter().find(|r| r.meta.id == id))
 }
+
+/// The shipped rubric whose `[rubric] id` is `id`, as source: what `extends` names.
+pub fn source_of(id: &str) -> Option<SourceFile> {
+    sources().find(|s| super::source_id(s).as_deref() == Some(id))
+}

@@ -1,0 +1,182 @@
+//! Rubric variants: `extends` a base and changes only what differs.
+
+use rust_decimal::Decimal;
+
+use crate::support::{Sandbox, repo};
+
+fn project_text() -> String {
+    std::fs::read_to_string(repo().join("examples/project-2024.toml")).unwrap()
+}
+
+/// (id, name, score, points) of every indicator of a scored file, in tree order.
+fn scored(
+    sb: &Sandbox,
+    file: &str,
+) -> (serde_json::Value, Vec<(String, String, Decimal, Decimal)>) {
+    let run = sb.run(&["score", file, "--format", "json"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let mut out = Vec::new();
+    let mut stack: Vec<serde_json::Value> = json["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .rev()
+        .cloned()
+        .collect();
+    while let Some(n) = stack.pop() {
+        out.push((
+            n["id"].as_str().unwrap().to_string(),
+            n["name"].as_str().unwrap().to_string(),
+            n["score"].as_str().unwrap().parse().unwrap(),
+            n["points"].as_str().unwrap().parse().unwrap(),
+        ));
+        if let Some(children) = n["children"].as_array() {
+            stack.extend(children.iter().rev().cloned());
+        }
+    }
+    (json, out)
+}
+
+#[test]
+fn the_variant_differs_from_its_base_exactly_where_it_changes_a_setting() {
+    let sb = Sandbox::new();
+    sb.write("base.toml", project_text());
+    sb.write(
+        "local.toml",
+        project_text().replace(
+            "rubric = \"mof-project-2020\"",
+            "rubric = \"example-local-project-2020\"",
+        ),
+    );
+    let (base_json, base) = scored(&sb, "base.toml");
+    let (local_json, local) = scored(&sb, "local.toml");
+    assert_eq!(base_json["rubric"]["rounding"]["scale"], 2);
+    assert_eq!(
+        local_json["rubric"]["rounding"]["scale"], 1,
+        "the variant's rounding"
+    );
+    assert_eq!(local_json["rubric"]["id"], "example-local-project-2020");
+    // Same tree, same points.
+    let shape = |v: &[(String, String, Decimal, Decimal)]| {
+        v.iter()
+            .map(|(i, n, _, p)| (i.clone(), n.clone(), *p))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(shape(&base), shape(&local));
+    let leaf_ids: Vec<&str> = [
+        "execution_score",
+        "output.1.1",
+        "output.1.2",
+        "output.4.1",
+        "benefit.1.1",
+        "benefit.1.2",
+        "satisfaction.1.1",
+    ]
+    .to_vec();
+    for ((id, name, b, _), (_, _, l, _)) in base.iter().zip(&local) {
+        if id == "execution_score" {
+            // The changed denominator: 460 / 480 received instead of 460 / 500 budgeted.
+            assert_eq!(*b, Decimal::new(920, 2), "{name}");
+            assert_eq!(*l, Decimal::new(96, 1), "{name}: 10 × 95.83% → 9.6");
+        } else if leaf_ids.contains(&id.as_str()) {
+            // Everything else: the base's score, at one decimal (4.69 → 4.7, 11.25 → 11.3).
+            assert_eq!(
+                *l,
+                b.round_dp_with_strategy(1, rust_decimal::RoundingStrategy::MidpointAwayFromZero),
+                "{name}"
+            );
+        }
+    }
+    assert_eq!(base_json["total"], "92.54");
+    assert_eq!(local_json["total"], "93.0", "9.6 + 47.7 + 25.7 + 10.0");
+}
+
+#[test]
+fn a_variant_in_a_rubric_directory_can_extend_another_there() {
+    let sb = Sandbox::new();
+    std::fs::create_dir(sb.path().join("rubrics")).unwrap();
+    let local =
+        std::fs::read_to_string(repo().join("rubrics/example-local-project-2020.toml")).unwrap();
+    sb.write("rubrics/local.toml", &local);
+    sb.write(
+        "rubrics/stricter.toml",
+        "[rubric]\nid = \"stricter-local\"\nextends = \"example-local-project-2020\"\n\n[rounding]\nmode = \"truncate\"\n",
+    );
+    sb.write(
+        "p.toml",
+        project_text().replace(
+            "rubric = \"mof-project-2020\"",
+            "rubric = \"stricter-local\"",
+        ),
+    );
+    let run = sb.run(&[
+        "batch",
+        "p.toml",
+        "--rubrics",
+        "rubrics",
+        "--format",
+        "jsonl",
+    ]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let row: serde_json::Value = serde_json::from_str(run.stdout.lines().next().unwrap()).unwrap();
+    // Truncated to one decimal: 9.58 → 9.5, 4.6875 → 4.6, 11.25 → 11.2, 8.4, 6, ….
+    assert_eq!(row["total"], "92.7");
+}
+
+#[test]
+fn extends_cycles_and_unknown_bases_are_errors() {
+    let sb = Sandbox::new();
+    sb.write("a.toml", "[rubric]\nid = \"a\"\nextends = \"b\"\n");
+    sb.write("b.toml", "[rubric]\nid = \"b\"\nextends = \"a\"\n");
+    let run = sb.run(&["rubric", "check", "a.toml"]);
+    assert_eq!(run.code, Some(2));
+    assert!(
+        run.stderr.contains("`extends` makes a cycle: a → b → a"),
+        "{}",
+        run.stderr
+    );
+    sb.write(
+        "c.toml",
+        "[rubric]\nid = \"c\"\nextends = \"mof-project-2021\"\n",
+    );
+    let run = sb.run(&["rubric", "check", "c.toml"]);
+    assert_eq!(run.code, Some(2));
+    assert!(
+        run.stderr
+            .contains("`extends` names unknown rubric `mof-project-2021`"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_variant_is_validated_like_any_rubric() {
+    let sb = Sandbox::new();
+    // Removing an indicator without giving its points elsewhere breaks the total.
+    sb.write(
+        "v.toml",
+        "[rubric]\nid = \"v\"\nextends = \"luohu-dept-overall-2023\"\n\n[[indicator]]\nid = \"petitions\"\nremove = true\n",
+    );
+    let run = sb.run(&["rubric", "check", "v.toml"]);
+    assert_eq!(run.code, Some(2));
+    assert!(
+        run.stderr
+            .contains("the children of `fairness` (公平性) add up to 6, but it has 9 points"),
+        "{}",
+        run.stderr
+    );
+    // An error inside the base's text is reported in the base's file; one in the variant in the variant's.
+    sb.write(
+        "w.toml",
+        "[rubric]\nid = \"w\"\nextends = \"luohu-dept-overall-2023\"\n\n[rounding]\nmode = \"bankers\"\n",
+    );
+    let run = sb.run(&["rubric", "check", "w.toml"]);
+    assert_eq!(run.code, Some(2));
+    assert!(
+        run.stderr
+            .contains("unknown rounding mode `bankers`\n --> w.toml:6:8"),
+        "{}",
+        run.stderr
+    );
+}
