@@ -289,9 +289,22 @@ fn score_works_from_any_directory() {
 fn rubrics_lists_the_shipped_rubrics() {
     let run = Sandbox::new().run(&["rubric", "list"]);
     assert_eq!(run.code, Some(0));
+    let ids: Vec<&str> = run
+        .stdout
+        .lines()
+        .map(|l| l.split('\t').next().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "example-local-project-2020",
+            "luohu-dept-overall-2023",
+            "mof-project-2020"
+        ]
+    );
     assert!(
         run.stdout
-            .starts_with("luohu-dept-overall-2023\tv1\t2023\t部门整体支出绩效评价共性指标体系框架"),
+            .contains("luohu-dept-overall-2023\tv1\t2023\t部门整体支出绩效评价共性指标体系框架\t"),
         "{}",
         run.stdout
     );
