@@ -80,6 +80,16 @@ pub enum Command {
         #[arg(long, hide = true)]
         parse_only: bool,
     },
+    /// Write a facts file template for a rubric: every fact it reads, with its label,
+    /// unit and meaning, ready to fill in
+    Init {
+        /// The rubric: a shipped id (see `perfeval rubric list`) or a rubric file
+        #[arg(long, value_name = "ID")]
+        rubric: String,
+        /// Write the template to this new file (it must not exist) instead of stdout
+        #[arg(short = 'o', long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Work with rubrics
     Rubric {
         #[command(subcommand)]
@@ -97,6 +107,25 @@ pub enum RubricCommand {
         /// The rubric file (TOML)
         file: PathBuf,
     },
+    /// Show a rubric's indicator tree: points, the framework's texts and the rules
+    Show {
+        /// A shipped rubric id, or a rubric file
+        rubric: String,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = ShowFormat::Table)]
+        format: ShowFormat,
+        /// Table width in terminal columns (default: the terminal's width)
+        #[arg(long)]
+        width: Option<u16>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShowFormat {
+    /// A table like the framework's own
+    Table,
+    /// Markdown, for documents
+    Markdown,
 }
 
 #[derive(Debug, clap::Args)]

@@ -573,7 +573,7 @@ fn read_items(
         }
     }
     let listed = items.len() - first;
-    if listed == 0 {
+    if array.is_empty() {
         diags.push(
             Diagnostic::new(format!(
                 "`{}` lists no indicators for `{}`",
@@ -615,7 +615,7 @@ fn read_item(
         diags,
     );
     let name = t.string("name", Some("the indicator's name"), diags);
-    let weight = t.decimal("weight", Some("its weight (分值)"), diags);
+    let weight_value = t.get("weight");
     let unit = t.string("unit", None, diags);
     let direction = t.string("direction", None, diags);
     let target = t.get("target");
@@ -626,7 +626,19 @@ fn read_item(
     let deviation = t.string("deviation", None, diags);
     t.finish(diags);
     let name = name?.into_inner();
-    let weight = weight?;
+    let Some(weight_value) = weight_value else {
+        diags.push(at(Diagnostic::new(format!(
+            "`{name}` is missing `weight` (its 分值)"
+        ))));
+        return None;
+    };
+    let weight = match decimal_of(source, weight_value, || format!("the weight of `{name}`")) {
+        Ok(w) => Spanned::new(weight_value.span(), w),
+        Err(e) => {
+            diags.push(e);
+            return None;
+        }
+    };
     if *weight.get_ref() <= Decimal::ZERO {
         diags.push(
             Diagnostic::new(format!("the weight of `{name}` must be more than 0"))

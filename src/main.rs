@@ -8,10 +8,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use cli::{BatchFormatArg, CheckFormat, Cli, Command, Format, RubricCommand};
+use cli::{BatchFormatArg, CheckFormat, Cli, Command, Format, RubricCommand, ShowFormat};
 use perfeval::input::{self, InputError};
 use perfeval::render::{
-    BatchFormat, CheckJson, CheckJunit, CheckText, Explain, Json, Render, Table,
+    BatchFormat, CheckJson, CheckJunit, CheckText, Explain, Json, Render, RubricShow, Table,
+    Template,
 };
 use perfeval::rubric::{lint, shipped};
 use perfeval::score::{self, Options, ScoreErrors};
@@ -163,6 +164,37 @@ fn run(cli: Cli) -> Result<Output, Failure> {
             }
             Ok(out.into_bytes().into())
         }
+        Command::Init { rubric, output } => {
+            let r = rubric_by_id_or_path(&rubric)?;
+            let bytes = Template.render(&r);
+            match output {
+                None => Ok(bytes.into()),
+                Some(path) => {
+                    write_new_file(&path, &bytes)?;
+                    report_error(&format!(
+                        "wrote {}: fill in every \"TODO\", then run `perfeval score {}`\n",
+                        path.display(),
+                        path.display()
+                    ));
+                    Ok(Vec::new().into())
+                }
+            }
+        }
+        Command::Rubric {
+            command:
+                RubricCommand::Show {
+                    rubric,
+                    format,
+                    width,
+                },
+        } => {
+            let r = rubric_by_id_or_path(&rubric)?;
+            let show = match format {
+                ShowFormat::Table => RubricShow::Table { width },
+                ShowFormat::Markdown => RubricShow::Markdown,
+            };
+            Ok(show.render(&r).into())
+        }
         Command::Rubric {
             command: RubricCommand::Check { file },
         } => {
@@ -236,6 +268,52 @@ fn main() -> ExitCode {
             ExitCode::from(EXIT_INPUT)
         }
     }
+}
+
+/// A shipped rubric by id, or a rubric file by path.
+fn rubric_by_id_or_path(key: &str) -> Result<perfeval::rubric::Rubric, Failure> {
+    let path = std::path::Path::new(key);
+    if path.extension().is_some_and(|x| x == "toml") || path.exists() {
+        return Ok(input::load_rubric(path)?);
+    }
+    let all = shipped::all().map_err(|d| Failure::Input(InputError::Invalid(d)))?;
+    let ids: Vec<String> = all.iter().map(|r| r.meta.id.clone()).collect();
+    all.into_iter().find(|r| r.meta.id == key).ok_or_else(|| {
+        let hint = match perfeval::diagnostic::suggest(key, ids.iter().map(String::as_str)) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!("the shipped rubrics are: {}", ids.join(", ")),
+        };
+        Failure::Usage(format!(
+            "error: no shipped rubric `{key}` and no such file\n = help: {hint}\n"
+        ))
+    })
+}
+
+/// Writes a file that must not exist yet: a template never replaces anyone's work. The
+/// text goes to a temporary file first, which takes the name only if it is still free.
+fn write_new_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), InputError> {
+    let fail = |message: String| InputError::Output {
+        path: path.to_path_buf(),
+        message,
+    };
+    if path.exists() {
+        return Err(fail(
+            "it already exists; choose another name, or remove it first".into(),
+        ));
+    }
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let mut temp = tempfile::Builder::new()
+        .prefix(".perfeval-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| fail(e.to_string()))?;
+    temp.write_all(bytes).map_err(|e| fail(e.to_string()))?;
+    temp.persist_noclobber(path)
+        .map_err(|e| fail(e.error.to_string()))?;
+    Ok(())
 }
 
 /// A facts file `check` cannot use. With `--format junit` the report still gets written,
