@@ -35,7 +35,7 @@ pub enum Command {
     Explain {
         /// The department's facts file (TOML)
         facts: PathBuf,
-        /// The indicator, by id (e.g. `procurement`) or Chinese name (e.g. 政府采购执行情况)
+        /// The indicator, by id or by its Chinese name (`perfeval rubric show` lists both)
         indicator: String,
         #[command(flatten)]
         rubric: RubricArgs,

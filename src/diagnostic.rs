@@ -328,12 +328,12 @@ mod tests {
 
     #[test]
     fn caret_counts_display_width_of_chinese_text() {
-        let src = SourceFile::new("f.toml", "a = 1\n名称 = \"编外\"\n");
-        let offset = src.text().find("\"编外\"").unwrap_or(0);
-        let d = Diagnostic::new("bad").at(&src, offset..offset + "\"编外\"".len());
+        let src = SourceFile::new("f.toml", "a = 1\n名称 = \"中文\"\n");
+        let offset = src.text().find("\"中文\"").unwrap_or(0);
+        let d = Diagnostic::new("bad").at(&src, offset..offset + "\"中文\"".len());
         let text = d.to_string();
         assert!(text.contains("--> f.toml:2:8"), "{text}");
-        // `名称 = ` is 7 columns wide; `"编外"` is 6 columns wide.
+        // `名称 = ` is 7 columns wide; `"中文"` is 6 columns wide.
         assert!(text.contains("  |        ^^^^^^\n"), "{text}");
     }
 

@@ -41,7 +41,7 @@ pub struct Facts {
 pub struct ListItem {
     /// The rubric indicator whose list it belongs to.
     pub group: usize,
-    /// 二级指标 (数量指标, 质量指标 …), when the list is grouped.
+    /// The 二级指标 the item belongs to, when the list is grouped.
     pub level2: Option<String>,
     pub name: String,
     pub weight: Decimal,
@@ -610,8 +610,7 @@ fn read_item(
     let at = |d: Diagnostic| d.at(source, span.clone());
     let level2 = t.string(
         "level2",
-        spec.grouped
-            .then_some("the 二级指标 it belongs to, e.g. \"数量指标\""),
+        spec.grouped.then_some("the 二级指标 it belongs to"),
         diags,
     );
     let name = t.string("name", Some("the indicator's name"), diags);

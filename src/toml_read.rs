@@ -32,7 +32,7 @@ pub fn parse_document(source: &SourceFile) -> Result<Spanned<DeTable<'_>>, Diagn
             d = d.at(source, span);
         }
         if message.contains("invalid unquoted key") {
-            d = d.with_help("keys other than ASCII letters, digits, `-` and `_` must be quoted, e.g. \"编外人员控制率\" = ...");
+            d = d.with_help("keys other than ASCII letters, digits, `-` and `_` must be quoted, e.g. \"中文名称\" = ...");
         }
         if message.contains("duplicate key") {
             d = d.with_help("each key may appear only once in a table");

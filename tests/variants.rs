@@ -180,3 +180,42 @@ fn a_variant_is_validated_like_any_rubric() {
         run.stderr
     );
 }
+
+/// Rules are data: no engine source names an indicator of a shipped framework.
+#[test]
+fn no_rust_source_names_an_indicator_of_a_shipped_rubric() {
+    let rubrics = perfeval::rubric::shipped::all().unwrap();
+    let mut names: Vec<String> = rubrics
+        .iter()
+        .flat_map(|r| r.indicators.iter().map(|i| i.name.clone()))
+        .collect();
+    // The project framework's level-2 groups live in its example facts, not its rubric.
+    names.extend(
+        [
+            "数量指标",
+            "质量指标",
+            "时效指标",
+            "成本指标",
+            "社会效益指标",
+        ]
+        .map(String::from),
+    );
+    names.sort();
+    names.dedup();
+    let mut offenders = Vec::new();
+    for entry in walkdir::WalkDir::new(repo().join("src"))
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if entry.path().extension().is_some_and(|x| x == "rs") {
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            for name in &names {
+                if text.contains(name.as_str()) {
+                    offenders.push(format!("{} mentions {name}", entry.path().display()));
+                }
+            }
+        }
+    }
+    assert!(names.len() > 40);
+    assert_eq!(offenders, Vec::<String>::new());
+}

@@ -26,7 +26,7 @@ pub(crate) fn with_unit(value: String, unit: &str) -> String {
     }
 }
 
-/// The basis of leaf `index`, e.g. `政府采购执行率 99.19%；符合 1/1 项`.
+/// The basis of leaf `index`: labelled rates (`<label> 99.19%`), answers, counts, `符合 1/1 项`.
 pub fn basis(report: &Report<'_>, index: usize) -> String {
     let Some(trace) = report.leaf(index) else {
         return String::new();

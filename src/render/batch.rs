@@ -170,7 +170,7 @@ mod tests {
             } else {
                 String::new()
             },
-            subtotals: vec![("d".into(), "部门决策".into(), Decimal::new(2000, 2))],
+            subtotals: vec![("d".into(), "一级甲".into(), Decimal::new(2000, 2))],
             error: error.map(String::from),
         }
     }
@@ -183,7 +183,7 @@ mod tests {
             String::from_utf8(f.row(&row("=HYPERLINK(\"x\"),局", None), 0)).unwrap_or_default();
         assert_eq!(
             line,
-            "a/b.toml,\"'=HYPERLINK(\"\"x\"\"),局\",2023,r,97.11,优,部门决策 20.00,ok,\r\n"
+            "a/b.toml,\"'=HYPERLINK(\"\"x\"\"),局\",2023,r,97.11,优,一级甲 20.00,ok,\r\n"
         );
         let bad = String::from_utf8(f.row(&row("", Some("-1 is negative")), 1)).unwrap_or_default();
         assert!(bad.ends_with(",error,'-1 is negative\r\n"), "{bad}");

@@ -229,7 +229,7 @@ impl Render<Rubric> for Template {
             );
             let _ = writeln!(out, "[[{}]]", list.key);
             if list.grouped {
-                let _ = writeln!(out, "level2 = \"TODO\"     # 二级指标, e.g. 数量指标");
+                let _ = writeln!(out, "level2 = \"TODO\"     # 二级指标");
             }
             let _ = writeln!(out, "name = \"TODO\"       # 三级指标");
             let _ = writeln!(out, "weight = \"TODO\"     # 分值");

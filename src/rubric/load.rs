@@ -823,7 +823,7 @@ fn read_fact(mut t: Table<'_, '_>, path: String, diags: &mut Diagnostics) -> Opt
                 diags.push(
                     Diagnostic::new(format!("choice fact `{path}` is missing `choices`"))
                         .at(source, span)
-                        .with_help("list the answers, e.g. choices = [\"按规定公开\", \"公开有瑕疵\", \"未公开\"]"),
+                        .with_help("list the answers, e.g. choices = [\"甲\", \"乙\", \"丙\"]"),
                 );
                 return None;
             };

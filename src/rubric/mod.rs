@@ -42,7 +42,7 @@ pub struct Rubric {
     pub grades: Vec<Grade>,
     /// Declared facts; a formula's `Target::Fact(i)` is `facts[i]`.
     pub facts: Vec<FactDecl>,
-    /// Labels of fact groups (`procurement` → 政府采购), for templates and messages.
+    /// Labels of fact groups (path → Chinese label), for templates and messages.
     pub fact_groups: Vec<(String, String)>,
     /// Index of each fact by path, and every group path (`execution`, `execution.q1`):
     /// reading a facts file looks up every key here.
@@ -229,7 +229,7 @@ pub struct Indicator {
 pub struct ListSpec {
     /// The facts file's array of tables holding the list: `[[output]]`.
     pub key: String,
-    /// Whether items are grouped by a `level2` name (数量指标, 质量指标) under the
+    /// Whether items are grouped by a `level2` name (their 二级指标) under the
     /// indicator, or sit directly beneath it.
     pub grouped: bool,
     /// The score of a quantitative item for each direction, over the names `target`,
