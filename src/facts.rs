@@ -253,8 +253,14 @@ impl<'s> FactsDocument<'s> {
             groups,
             mut diags,
         } = reading;
+        check_items(source, rubric, self.doc.get_ref(), &items, &mut diags);
+        if let Some(dep) = &department
+            && let Some(d) = unfilled(source, dep, "`department`")
+        {
+            diags.push(d);
+        }
         let overrides = match overrides {
-            Some(v) => self.read_overrides(rubric, v, &mut diags),
+            Some(v) => self.read_overrides(rubric, v, &items, &mut diags),
             None => Vec::new(),
         };
         let claimed = claimed
@@ -355,6 +361,7 @@ impl<'s> FactsDocument<'s> {
         &self,
         rubric: &Rubric,
         v: &Spanned<DeValue<'_>>,
+        items: &[ListItem],
         diags: &mut Diagnostics,
     ) -> Vec<Override> {
         let source = self.source;
@@ -379,7 +386,9 @@ impl<'s> FactsDocument<'s> {
                 let mut d =
                     Diagnostic::new(format!("`overrides` names unknown indicator `{name}`"))
                         .at(source, key.span());
-                if let Some(s) = suggest(name, candidates) {
+                if items.iter().any(|i| i.name == name) {
+                    d = d.with_help("a listed indicator's score follows from its own figures: correct them instead");
+                } else if let Some(s) = suggest(name, candidates) {
                     d = d.with_help(format!("did you mean `{s}`?"));
                 }
                 diags.push(d);
@@ -387,13 +396,26 @@ impl<'s> FactsDocument<'s> {
             };
             let indicator = &rubric.indicators[i];
             if indicator.rule.is_none() {
+                let (what, help) = match &indicator.list {
+                    Some(l) => (
+                        "is scored from the indicators the facts file lists",
+                        format!(
+                            "correct the figures of its [[{}]] indicators instead",
+                            l.key
+                        ),
+                    ),
+                    None => (
+                        "is scored as the sum of its children",
+                        "override one of its leaf indicators".to_string(),
+                    ),
+                };
                 diags.push(
                     Diagnostic::new(format!(
-                        "`{}` is scored as the sum of its children and cannot be overridden",
+                        "`{}` {what} and cannot be overridden",
                         indicator.name
                     ))
                     .at(source, key.span())
-                    .with_help("override one of its leaf indicators"),
+                    .with_help(help),
                 );
                 continue;
             }
@@ -553,12 +575,14 @@ fn read_items(
     };
     let first = items.len();
     let mut sum = Decimal::ZERO;
+    let mut all_read = true;
     for (k, entry) in array.iter().enumerate() {
         let DeValue::Table(t) = entry.get_ref() else {
             diags.push(
                 Diagnostic::new(format!("each `{}` must be a table", spec.key))
                     .at(source, entry.span()),
             );
+            all_read = false;
             continue;
         };
         let t = Table::new(
@@ -567,12 +591,15 @@ fn read_items(
             entry.span(),
             format!("`{}` #{}", spec.key, k + 1),
         );
-        if let Some(item) = read_item(t, rubric, group, diags) {
-            sum = sum.checked_add(item.weight).unwrap_or(Decimal::MAX);
-            items.push(item);
+        match read_item(t, rubric, group, diags) {
+            Some(item) => {
+                sum = sum.checked_add(item.weight).unwrap_or(Decimal::MAX);
+                items.push(item);
+            }
+            None => all_read = false,
         }
     }
-    let listed = items.len() - first;
+    let mine = &items[first..];
     if array.is_empty() {
         diags.push(
             Diagnostic::new(format!(
@@ -581,7 +608,7 @@ fn read_items(
             ))
             .at(source, value.span()),
         );
-    } else if sum != indicator.points && listed == array.len() {
+    } else if all_read && sum != indicator.points {
         diags.push(
             Diagnostic::new(format!(
                 "the weights of the `{}` indicators add up to {}, but `{}` has {} points",
@@ -593,7 +620,104 @@ fn read_items(
             .at(source, value.span())
             .with_help("the weights of a group's indicators must fill the group"),
         );
+    } else if all_read
+        && spec.not_applicable == crate::rubric::NotApplicable::Rescale
+        && mine
+            .iter()
+            .all(|i| matches!(i.value, ItemValue::NotApplicable { .. }))
+    {
+        diags.push(
+            Diagnostic::new(format!(
+                "every `{}` indicator is written \"/\": `{}` has no indicator left to share its {} points",
+                spec.key,
+                indicator.name,
+                indicator.points.normalize()
+            ))
+            .at(source, value.span()),
+        );
     }
+}
+
+/// Checks over all listed items: every list present, and names that identify one
+/// indicator each (claims and `explain` find indicators by name).
+fn check_items(
+    source: &SourceFile,
+    rubric: &Rubric,
+    doc: &DeTable<'_>,
+    items: &[ListItem],
+    diags: &mut Diagnostics,
+) {
+    for ind in &rubric.indicators {
+        if let Some(l) = &ind.list
+            && !doc.contains_key(l.key.as_str())
+        {
+            diags.push(
+                Diagnostic::new(format!(
+                    "the facts file lists no `[[{}]]` indicators for `{}` ({} points)",
+                    l.key,
+                    ind.name,
+                    ind.points.normalize()
+                ))
+                .at(source, 0..0)
+                .with_help(format!(
+                    "add the project's own {} as [[{}]] tables",
+                    ind.name, l.key
+                )),
+            );
+        }
+    }
+    let mut seen: Vec<(&str, &Range<usize>)> = Vec::new();
+    let mut level2_of: Vec<(&str, usize, &Range<usize>)> = Vec::new();
+    for item in items {
+        if rubric.find_indicator(&item.name).is_some() {
+            diags.push(
+                Diagnostic::new(format!(
+                    "`{}` is already the name of an indicator of the rubric",
+                    item.name
+                ))
+                .at(source, item.span.clone())
+                .with_help("give the listed indicator a name of its own"),
+            );
+        }
+        match seen.iter().find(|(n, _)| *n == item.name) {
+            Some((_, first)) => diags.push(
+                Diagnostic::new(format!(
+                    "two listed indicators are named `{}` (the first on line {})",
+                    item.name,
+                    source.position(first.start).line
+                ))
+                .at(source, item.span.clone()),
+            ),
+            None => seen.push((&item.name, &item.span)),
+        }
+        if let Some(l2) = &item.level2 {
+            if let Some((_, group, first)) = level2_of
+                .iter()
+                .find(|(n, g, _)| *n == l2.as_str() && *g != item.group)
+            {
+                diags.push(
+                    Diagnostic::new(format!(
+                        "`level2 = \"{l2}\"` is used under both `{}` and `{}` (first on line {})",
+                        rubric.indicators[*group].name,
+                        rubric.indicators[item.group].name,
+                        source.position(first.start).line
+                    ))
+                    .at(source, item.span.clone()),
+                );
+            } else {
+                level2_of.push((l2, item.group, &item.span));
+            }
+        }
+    }
+}
+
+/// A value still as `perfeval init` wrote it.
+fn unfilled(source: &SourceFile, s: &Spanned<String>, what: &str) -> Option<Diagnostic> {
+    (s.get_ref().trim() == "TODO").then(|| {
+        Diagnostic::new(format!("{what} is still \"TODO\""))
+            .at(source, s.span())
+            .with_help("fill in the value from the report")
+    })
 }
 
 fn read_item(
@@ -603,9 +727,7 @@ fn read_item(
     diags: &mut Diagnostics,
 ) -> Option<ListItem> {
     let source = t.source;
-    let Some(spec) = &rubric.indicators[group].list else {
-        return None;
-    };
+    let spec = rubric.indicators[group].list.as_ref()?;
     let span = t.span.clone();
     let at = |d: Diagnostic| d.at(source, span.clone());
     let level2 = t.string(
@@ -624,28 +746,54 @@ fn read_item(
     let reason = t.string("reason", None, diags);
     let deviation = t.string("deviation", None, diags);
     t.finish(diags);
-    let name = name?.into_inner();
-    let Some(weight_value) = weight_value else {
-        diags.push(at(Diagnostic::new(format!(
-            "`{name}` is missing `weight` (its 分值)"
-        ))));
-        return None;
-    };
-    let weight = match decimal_of(source, weight_value, || format!("the weight of `{name}`")) {
-        Ok(w) => Spanned::new(weight_value.span(), w),
-        Err(e) => {
-            diags.push(e);
-            return None;
+    // Every problem of the item is reported before giving up on it.
+    let mut ok = true;
+    for (value, what) in [
+        (&level2, "`level2`"),
+        (&name, "`name`"),
+        (&reason, "`reason`"),
+        (&deviation, "`deviation`"),
+    ] {
+        if let Some(d) = value.as_ref().and_then(|v| unfilled(source, v, what)) {
+            diags.push(d);
+            ok = false;
         }
-    };
-    if *weight.get_ref() <= Decimal::ZERO {
-        diags.push(
-            Diagnostic::new(format!("the weight of `{name}` must be more than 0"))
-                .at(source, weight.span()),
-        );
-        return None;
     }
-    let w = weight.into_inner();
+    let name = name?.into_inner();
+    let scale = rubric.rounding.scale;
+    let weight = match weight_value {
+        None => {
+            diags.push(at(Diagnostic::new(format!(
+                "`{name}` is missing `weight` (its 分值)"
+            ))));
+            None
+        }
+        Some(v) => match decimal_of(source, v, || format!("the weight of `{name}`")) {
+            Ok(w) if w <= Decimal::ZERO => {
+                diags.push(
+                    Diagnostic::new(format!("the weight of `{name}` must be more than 0"))
+                        .at(source, v.span()),
+                );
+                None
+            }
+            // Scores are rounded to the scale: a finer weight could not be met exactly.
+            Ok(w) if w.normalize().scale() > scale => {
+                diags.push(
+                    Diagnostic::new(format!(
+                        "the weight {} of `{name}` has more decimal places than the rubric's {scale}",
+                        w.normalize()
+                    ))
+                    .at(source, v.span()),
+                );
+                None
+            }
+            Ok(w) => Some(w),
+            Err(e) => {
+                diags.push(e);
+                None
+            }
+        },
+    };
     let figure = |v: &Spanned<DeValue<'_>>,
                   what: &str,
                   diags: &mut Diagnostics|
@@ -655,8 +803,10 @@ fn read_item(
                 Some(Ok(d)) => Some((d, true)),
                 _ => {
                     diags.push(
-                        Diagnostic::new(format!("the {what} of `{name}` must be a number or a percentage such as \"95%\", found `\"{s}\"`"))
-                            .at(source, v.span()),
+                        Diagnostic::new(format!(
+                            "the {what} of `{name}` must be a number or a percentage such as \"95%\", found `\"{s}\"`"
+                        ))
+                        .at(source, v.span()),
                     );
                     None
                 }
@@ -696,8 +846,19 @@ fn read_item(
             ))));
             return None;
         };
+        let w = weight?;
         let b = &spec.bands[band];
         let s = *score.get_ref();
+        if s.normalize().scale() > scale {
+            diags.push(
+                Diagnostic::new(format!(
+                    "the score {} of `{name}` has more decimal places than the rubric's {scale}",
+                    s.normalize()
+                ))
+                .at(source, score.span()),
+            );
+            return None;
+        }
         let share = |x: Decimal| x.checked_mul(w).unwrap_or(Decimal::MAX);
         let (lo, hi) = (share(b.lower.value), share(b.upper.value));
         let inside = (if b.lower.inclusive { s >= lo } else { s > lo })
@@ -749,9 +910,9 @@ fn read_item(
             return None;
         };
         let dir = match direction.get_ref().trim() {
-            ">=" | "≥" => Direction::AtLeast,
-            "<=" | "≤" => Direction::AtMost,
-            "=" | "==" => Direction::Exactly,
+            ">=" | "≥" => Some(Direction::AtLeast),
+            "<=" | "≤" => Some(Direction::AtMost),
+            "=" | "==" => Some(Direction::Exactly),
             other => {
                 diags.push(
                     Diagnostic::new(format!("unknown direction `{other}` for `{name}`"))
@@ -760,33 +921,47 @@ fn read_item(
                             "write \">=\" (more is better), \"<=\" (less is better) or \"=\"",
                         ),
                 );
-                return None;
+                None
             }
         };
-        let (Some((target, tp)), Some((actual, ap))) = (
-            figure(target, "target", diags),
-            figure(actual, "actual value", diags),
-        ) else {
+        let target = figure(target, "target", diags);
+        let actual_value = figure(actual, "actual value", diags);
+        let (Some(dir), Some((target, tp)), Some((actual_value, ap))) = (dir, target, actual_value)
+        else {
             return None;
         };
+        // 95% against 90 would compare 0.95 with 90: both or neither must be percentages.
+        if tp != ap {
+            diags.push(
+                Diagnostic::new(format!(
+                    "the target and the actual value of `{name}` must both be percentages (\"95%\") or both plain numbers"
+                ))
+                .at(source, actual.span()),
+            );
+            return None;
+        }
         ItemValue::Quantitative {
             direction: dir,
             target,
-            actual,
-            percent: tp || ap,
+            actual: actual_value,
+            percent: tp,
         }
     };
+    let weight = weight?;
     if !value.met() && deviation.is_none() {
         diags.push(at(Diagnostic::new(format!(
             "`{name}` misses its target and needs `deviation` (偏差原因分析及改进措施)"
         ))));
         return None;
     }
+    if !ok {
+        return None;
+    }
     Some(ListItem {
         group,
         level2: level2.map(Spanned::into_inner),
         name,
-        weight: w,
+        weight,
         unit: unit.map(Spanned::into_inner).unwrap_or_default(),
         value,
         deviation: deviation.map(Spanned::into_inner),

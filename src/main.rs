@@ -171,8 +171,14 @@ fn run(cli: Cli) -> Result<Output, Failure> {
                 None => Ok(bytes.into()),
                 Some(path) => {
                     write_new_file(&path, &bytes)?;
+                    // A rubric given as a file must be given again when scoring.
+                    let with = if std::path::Path::new(&rubric).exists() {
+                        format!(" --rubric {rubric}")
+                    } else {
+                        String::new()
+                    };
                     report_error(&format!(
-                        "wrote {}: fill in every \"TODO\", then run `perfeval score {}`\n",
+                        "wrote {}: fill in every \"TODO\", then run `perfeval score {}{with}`\n",
                         path.display(),
                         path.display()
                     ));

@@ -113,6 +113,7 @@ fn a_filled_seed_template_scores_first_time() {
         .unwrap()
         .remove("rate");
     filled.insert("department".into(), example["department"].clone());
+    filled.insert("year".into(), example["year"].clone());
     let sb = Sandbox::new();
     sb.write("filled.toml", toml::to_string(&filled).unwrap());
     let run = sb.run(&["score", "filled.toml", "--format", "json"]);

@@ -186,3 +186,95 @@ fn explain_shows_a_listed_item() {
     assert!(run.stdout.contains("偏差原因: 场地租金上涨"));
     assert!(run.stdout.contains("Score: 4.69 / 5"));
 }
+
+#[test]
+fn a_weight_finer_than_the_rubrics_scale_is_refused() {
+    let e = error(&[("weight = 15\n", "weight = 14.995\n")]);
+    assert!(
+        e.contains("the weight 14.995 of `培训人次` has more decimal places than the rubric's 2"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_percentage_against_a_plain_number_is_refused() {
+    let e = error(&[(
+        "target = \"95%\"\nactual = \"96%\"",
+        "target = \"95%\"\nactual = 90",
+    )]);
+    assert!(
+        e.contains("the target and the actual value of `培训合格率` must both be percentages"),
+        "{e}"
+    );
+}
+
+#[test]
+fn every_list_must_be_there_and_must_leave_something_to_score() {
+    let text = project_text();
+    let start = text.find("# ---- 满意度指标").unwrap();
+    let e = match scores(&text[..start]) {
+        Ok(_) => panic!("expected an error"),
+        Err(e) => e,
+    };
+    assert!(
+        e.contains(
+            "the facts file lists no `[[satisfaction]]` indicators for `满意度指标` (10 points)"
+        ),
+        "{e}"
+    );
+    let all_slash = text.replace(
+        "direction = \">=\"\ntarget = \"90%\"\nactual = \"92%\"",
+        "actual = \"/\"\nreason = \"未调查\"",
+    );
+    let e = match scores(&all_slash) {
+        Ok(_) => panic!("expected an error"),
+        Err(e) => e,
+    };
+    assert!(e.contains("every `satisfaction` indicator is written \"/\": `满意度指标` has no indicator left to share its 10 points"), "{e}");
+}
+
+#[test]
+fn listed_names_must_identify_one_indicator() {
+    let e = error(&[("name = \"参训人员满意度\"", "name = \"培训人次\"")]);
+    assert!(
+        e.contains("two listed indicators are named `培训人次`"),
+        "{e}"
+    );
+    let e = error(&[("name = \"参训人员满意度\"", "name = \"满意度指标\"")]);
+    assert!(
+        e.contains("`满意度指标` is already the name of an indicator of the rubric"),
+        "{e}"
+    );
+    let e = error(&[("level2 = \"服务对象满意度指标\"", "level2 = \"数量指标\"")]);
+    assert!(
+        e.contains("`level2 = \"数量指标\"` is used under both `产出指标` and `满意度指标`"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_zero_target_never_divides() {
+    let edits = [(
+        "target = 1000\nactual = 1100",
+        "target = 0\nactual = -5\ndeviation = \"x\"",
+    )];
+    assert_eq!(item_score(&edits, "培训人次"), "0.00");
+}
+
+#[test]
+fn overrides_name_the_rubrics_indicators_not_listed_ones() {
+    let text = project_text() + "\n[overrides]\n\"人均培训成本\" = { score = 5, reason = \"x\" }\n";
+    let e = scores(&text).err().unwrap();
+    assert!(
+        e.contains("a listed indicator's score follows from its own figures: correct them instead"),
+        "{e}"
+    );
+    let text = project_text() + "\n[overrides]\n\"产出指标\" = { score = 50, reason = \"x\" }\n";
+    let e = scores(&text).err().unwrap();
+    assert!(
+        e.contains(
+            "`产出指标` is scored from the indicators the facts file lists and cannot be overridden"
+        ),
+        "{e}"
+    );
+}

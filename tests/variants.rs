@@ -219,3 +219,55 @@ fn no_rust_source_names_an_indicator_of_a_shipped_rubric() {
     assert!(names.len() > 40);
     assert_eq!(offenders, Vec::<String>::new());
 }
+
+#[test]
+fn removals_apply_in_order_and_must_name_something() {
+    let sb = Sandbox::new();
+    sb.write("a.toml", "[rubric]\nid = \"a\"\nextends = \"mof-project-2020\"\n\n[[indicator]]\nid = \"nothing\"\nremove = true\n");
+    let run = sb.run(&["rubric", "check", "a.toml"]);
+    assert_eq!(run.code, Some(2));
+    assert!(
+        run.stderr
+            .contains("`remove` names `nothing`, which no rubric it extends has"),
+        "{}",
+        run.stderr
+    );
+    // Removed by one variant, added back by the next: the later layer wins.
+    let satisfaction =
+        std::fs::read_to_string(repo().join("rubrics/mof-project-2020.toml")).unwrap();
+    let block = &satisfaction[satisfaction
+        .find("[[indicator]]\nid = \"satisfaction\"")
+        .unwrap()..];
+    sb.write("b.toml", "[rubric]\nid = \"b\"\nextends = \"mof-project-2020\"\ntotal = 90\n\n[[indicator]]\nid = \"satisfaction\"\nremove = true\n");
+    sb.write(
+        "c.toml",
+        format!("[rubric]\nid = \"c\"\nextends = \"b\"\ntotal = 100\n\n{block}"),
+    );
+    let run = sb.run(&["rubric", "check", "c.toml"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+}
+
+#[test]
+fn two_lists_cannot_share_a_key() {
+    let sb = Sandbox::new();
+    let base = std::fs::read_to_string(repo().join("rubrics/mof-project-2020.toml")).unwrap();
+    sb.write(
+        "r.toml",
+        base.replacen("key = \"satisfaction\"", "key = \"output\"", 1)
+            .replacen("key = \"benefit\"", "key = \"funding\"", 1),
+    );
+    let run = sb.run(&["rubric", "check", "r.toml"]);
+    assert_eq!(run.code, Some(2));
+    assert!(
+        run.stderr
+            .contains("list key `output` is already used by the list of indicator `output`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("list key `funding` is already used by fact `funding.budget`"),
+        "{}",
+        run.stderr
+    );
+}

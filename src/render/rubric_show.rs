@@ -21,14 +21,40 @@ pub enum RubricShow {
 fn rule_lines(rubric: &Rubric, ind: &Indicator) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(list) = &ind.list {
+        let bound = |b: crate::rubric::Bound, lower: bool| {
+            let sym = match (lower, b.inclusive) {
+                (true, true) => "≥",
+                (true, false) => ">",
+                (false, true) => "≤",
+                (false, false) => "<",
+            };
+            let pct = b
+                .value
+                .checked_mul(rust_decimal::Decimal::ONE_HUNDRED)
+                .unwrap_or(b.value);
+            format!("{sym}{}%", plain(pct))
+        };
         out.push(format!(
-            "listed by each facts file as [[{}]]; ≥: {}；≤: {}；=: {}；“/”: {}",
+            "listed by each facts file as [[{}]]{}",
             list.key,
-            list.higher.text,
-            list.lower.text,
-            list.equal.text,
-            list.not_applicable.name()
+            if list.grouped {
+                ", grouped by level2"
+            } else {
+                ""
+            }
         ));
+        out.push(format!("≥: {}", list.higher.text));
+        out.push(format!("≤: {}", list.lower.text));
+        out.push(format!("=: {}", list.equal.text));
+        for b in &list.bands {
+            out.push(format!(
+                "{}: {} {} of the weight",
+                b.outcome,
+                bound(b.lower, true),
+                bound(b.upper, false)
+            ));
+        }
+        out.push(format!("“/”: {}", list.not_applicable.name()));
     }
     let Some(rule) = &ind.rule else { return out };
     for v in &rule.vetoes {

@@ -135,7 +135,7 @@ impl Render<Rubric> for Template {
         let _ = writeln!(out);
         let _ = writeln!(out, "rubric = \"{}\"", m.id);
         let _ = writeln!(out, "department = \"TODO\"   # 单位名称");
-        let _ = writeln!(out, "year = {}             # 评价年度", m.year);
+        let _ = writeln!(out, "year = \"TODO\"        # 评价年度, e.g. {}", m.year);
         // Facts group by group, top-level ones first, groups in order of first appearance,
         // so that no table header repeats.
         let group_of = |i: usize| rubric.facts[i].path.rsplit_once('.').map_or("", |(g, _)| g);
@@ -228,10 +228,16 @@ impl Render<Rubric> for Template {
                 "# not apply has actual = \"/\" and a reason. A missed target needs deviation."
             );
             let _ = writeln!(out, "[[{}]]", list.key);
+            // The levels' own names: the item's group one level down, the item the last.
+            let level_name = |l: usize| m.levels.get(l).map_or("", String::as_str);
             if list.grouped {
-                let _ = writeln!(out, "level2 = \"TODO\"     # 二级指标");
+                let _ = writeln!(out, "level2 = \"TODO\"     # {}", level_name(ind.level));
             }
-            let _ = writeln!(out, "name = \"TODO\"       # 三级指标");
+            let _ = writeln!(
+                out,
+                "name = \"TODO\"       # {}",
+                level_name(m.levels.len() - 1)
+            );
             let _ = writeln!(out, "weight = \"TODO\"     # 分值");
             let _ = writeln!(out, "direction = \">=\"");
             let _ = writeln!(out, "target = \"TODO\"     # 年度指标值");

@@ -136,7 +136,6 @@ pub fn load_with(source: &SourceFile, resolve: &Resolve<'_>) -> Result<Rubric, D
     let mut fact_groups: Vec<(String, String)> = Vec::new();
     let mut indicator_tables: Vec<Table<'_, '_>> = Vec::new();
     let mut consistency_tables: Vec<Table<'_, '_>> = Vec::new();
-    let mut removed: Vec<String> = Vec::new();
     for (k, root) in roots.iter_mut().enumerate() {
         let base = k == 0;
         if let Some(t) = root.table(
@@ -187,9 +186,37 @@ pub fn load_with(source: &SourceFile, resolve: &Resolve<'_>) -> Result<Rubric, D
                 .get("remove")
                 .is_some_and(|v| matches!(v.get_ref(), DeValue::Boolean(true)))
             {
-                if let Some(id) = id {
-                    removed.push(id);
+                // Removed here and now, with everything beneath it, so that a later
+                // layer can add it back.
+                let Some(id) = id else { continue };
+                if !indicator_tables
+                    .iter()
+                    .any(|x| id_of(x).as_deref() == Some(id.as_str()))
+                {
+                    diags.push(
+                        Diagnostic::new(format!(
+                            "`remove` names `{id}`, which no rubric it extends has"
+                        ))
+                        .at(t.source, t.span.clone()),
+                    );
+                    continue;
                 }
+                let mut removed = vec![id];
+                loop {
+                    let before = removed.len();
+                    for x in &indicator_tables {
+                        if let (Some(xid), Some(parent)) = (id_of(x), string_of(x, "parent"))
+                            && removed.contains(&parent)
+                            && !removed.contains(&xid)
+                        {
+                            removed.push(xid);
+                        }
+                    }
+                    if removed.len() == before {
+                        break;
+                    }
+                }
+                indicator_tables.retain(|x| id_of(x).is_none_or(|xid| !removed.contains(&xid)));
                 continue;
             }
             match id.and_then(|id| {
@@ -208,7 +235,14 @@ pub fn load_with(source: &SourceFile, resolve: &Resolve<'_>) -> Result<Rubric, D
                 .is_some_and(|v| matches!(v.get_ref(), DeValue::Boolean(true)))
             {
                 if let Some(id) = &id {
+                    let before = consistency_tables.len();
                     consistency_tables.retain(|x| id_of(x).as_deref() != Some(id.as_str()));
+                    if consistency_tables.len() == before {
+                        diags.push(
+                            Diagnostic::new(format!("`remove` names consistency check `{id}`, which no rubric it extends has"))
+                                .at(t.source, t.span.clone()),
+                        );
+                    }
                 }
                 continue;
             }
@@ -225,22 +259,6 @@ pub fn load_with(source: &SourceFile, resolve: &Resolve<'_>) -> Result<Rubric, D
     for root in roots {
         root.finish(&mut diags);
     }
-    // A removed indicator takes everything beneath it along.
-    loop {
-        let before = removed.len();
-        for t in &indicator_tables {
-            if let (Some(id), Some(parent)) = (id_of(t), string_of(t, "parent"))
-                && removed.contains(&parent)
-                && !removed.contains(&id)
-            {
-                removed.push(id);
-            }
-        }
-        if removed.len() == before {
-            break;
-        }
-    }
-    indicator_tables.retain(|t| id_of(t).is_none_or(|id| !removed.contains(&id)));
     if facts.len() > MAX_FACTS {
         diags.push(
             Diagnostic::new(format!(
@@ -261,10 +279,35 @@ pub fn load_with(source: &SourceFile, resolve: &Resolve<'_>) -> Result<Rubric, D
         return Err(diags);
     }
     let mut tier_users: TierUsers = HashMap::new();
-    let mut raw = Vec::new();
+    let mut raw: Vec<RawIndicator> = Vec::new();
     for t in indicator_tables {
         if let Some(ind) = read_indicator(t, &facts, &mut tier_users, &mut diags) {
             raw.push(ind);
+        }
+    }
+    // A list's key is a top-level key of facts files: it must not be another list's, or
+    // the first segment of a fact's path.
+    for (k, r) in raw.iter().enumerate() {
+        let Some((spec, at)) = &r.list else { continue };
+        let clash = raw[..k]
+            .iter()
+            .find(|o| o.list.as_ref().is_some_and(|(l, _)| l.key == spec.key))
+            .map(|o| format!("the list of indicator `{}`", o.id.get_ref()))
+            .or_else(|| {
+                facts
+                    .iter()
+                    .find(|f| f.path.split('.').next() == Some(spec.key.as_str()))
+                    .map(|f| format!("fact `{}`", f.path))
+            });
+        if let Some(other) = clash {
+            diags.push(
+                Diagnostic::new(format!(
+                    "list key `{}` is already used by {other}",
+                    spec.key
+                ))
+                .at(&r.source, at.clone())
+                .with_help("give each list a key of its own, unlike any fact group"),
+            );
         }
     }
     for (fact, users) in tier_users {

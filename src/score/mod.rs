@@ -260,6 +260,19 @@ impl Scope for LeafScope<'_> {
     }
 }
 
+/// The listed item a leaf scores, if it is one.
+fn rule_item(rubric: &Rubric, index: usize) -> Option<usize> {
+    rubric.indicators[index]
+        .rule
+        .as_ref()?
+        .parts
+        .iter()
+        .find_map(|p| match p.kind {
+            PartKind::Item { item, .. } => Some(item),
+            _ => None,
+        })
+}
+
 /// Why a formula over facts alone could not be evaluated.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FactsEvalError {
@@ -364,6 +377,9 @@ fn score_leaf(
             .as_ref()
             .map(|e| facts.source.position(e.span.start).line)
     };
+    // A listed item's problem is on its own lines of the facts file.
+    let item_line =
+        rule_item(rubric, index).map(|k| facts.source.position(facts.items[k].span.start).line);
     let culprit = if message.starts_with("division by zero") {
         scope.facts_used.iter().rev().copied().find(|&f| {
             matches!(facts.values[f].as_ref().map(|e| &e.value), Some(FactValue::Number(n)) if n.is_zero())
@@ -417,7 +433,7 @@ fn score_leaf(
                     .find(|(g, _)| g == group)
                     .map(|(_, span)| facts.source.position(span.start).line)
             }
-            None => culprit.and_then(line_of),
+            None => item_line.or_else(|| culprit.and_then(line_of)),
         },
         help,
     }))
@@ -461,11 +477,17 @@ fn score_rule(scope: &mut LeafScope<'_>, options: Options) -> Result<LeafTrace, 
             total
         }
     };
-    let rule_score = round(
+    // Rounding cannot lift a score above points written to the rubric's scale; the
+    // second clamp guards points written finer than that.
+    let mut rule_score = round(
         clamp(raw, ind.points),
         rubric.rounding.scale,
         rubric.rounding.mode,
     );
+    if rule_score > ind.points {
+        rule_score = ind.points;
+        rule_score.rescale(rubric.rounding.scale);
+    }
     let override_ = facts.override_for(index).cloned();
     let score = match (&override_, options.strict) {
         (Some(o), false) => {
