@@ -18,15 +18,18 @@ fn main() {
         .unwrap_or_default();
     files.sort();
     let mut code = String::from(
-        "/// (file name, contents) of each shipped rubric.\npub const SHIPPED: &[(&str, &str)] = &[\n",
+        "/// (file name, `[rubric] id`, contents) of each shipped rubric.\npub const SHIPPED: &[(&str, &str, &str)] = &[\n",
     );
     for f in &files {
         println!("cargo:rerun-if-changed={}", f.display());
         let abs = std::fs::canonicalize(f).unwrap_or_else(|_| f.clone());
         let name = f.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let id = std::fs::read_to_string(f)
+            .map(|t| rubric_id(&t))
+            .unwrap_or_default();
         let _ = writeln!(
             code,
-            "    ({name:?}, include_str!({:?})),",
+            "    ({name:?}, {id:?}, include_str!({:?})),",
             abs.display().to_string()
         );
     }
@@ -35,4 +38,24 @@ fn main() {
     if let Err(e) = std::fs::write(Path::new(&out).join("shipped_rubrics.rs"), code) {
         panic!("cannot write the list of shipped rubrics: {e}");
     }
+}
+
+/// The `id = "…"` line of the `[rubric]` table, read plainly: the shipped rubrics are
+/// ours and write it so. (Loading validates it properly; this only indexes them, so that
+/// finding a rubric by id need not parse them all.)
+fn rubric_id(text: &str) -> String {
+    let mut in_rubric = false;
+    for line in text.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_rubric = line == "[rubric]";
+            continue;
+        }
+        if in_rubric
+            && let Some(rest) = line.strip_prefix("id = \"")
+            && let Some(id) = rest.split('"').next()
+        {
+            return id.to_string();
+        }
+    }
+    String::new()
 }

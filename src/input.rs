@@ -158,6 +158,23 @@ impl Registry {
         })
     }
 
+    /// The shipped rubric a facts file names, alone: scoring one file need not load and
+    /// validate every shipped rubric. When the file names none, all of them (so that
+    /// the error can list their ids).
+    pub fn shipped_for(facts: &SourceFile) -> Result<Registry, InputError> {
+        let id = FactsDocument::parse(facts)
+            .ok()
+            .and_then(|d| d.rubric_id().ok())
+            .map(toml::Spanned::into_inner);
+        match id.and_then(|id| rubric::shipped::source_of(&id)) {
+            Some(source) => Ok(Registry {
+                rubrics: vec![rubric::load(&source)?],
+                given: None,
+            }),
+            None => Registry::shipped(),
+        }
+    }
+
     /// One rubric file, used whatever id a facts file names (the id must match).
     pub fn single(path: &Path) -> Result<Registry, InputError> {
         Ok(Registry {
@@ -278,7 +295,7 @@ pub fn load(facts_path: &Path, rubric_path: Option<&Path>) -> Result<(Rubric, Fa
     let source = read_source(facts_path)?;
     let registry = match rubric_path {
         Some(p) => Registry::single(p)?,
-        None => Registry::shipped()?,
+        None => Registry::shipped_for(&source)?,
     };
     let (rubric, facts) = load_facts(&source, &registry)?;
     Ok((rubric.into_owned(), facts))

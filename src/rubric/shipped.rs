@@ -9,7 +9,7 @@ include!(concat!(env!("OUT_DIR"), "/shipped_rubrics.rs"));
 pub fn sources() -> impl Iterator<Item = SourceFile> {
     SHIPPED
         .iter()
-        .map(|(name, text)| SourceFile::new(format!("rubrics/{name}"), *text))
+        .map(|(name, _, text)| SourceFile::new(format!("rubrics/{name}"), *text))
 }
 
 /// Loads every shipped rubric.
@@ -19,10 +19,13 @@ pub fn all() -> Result<Vec<Rubric>, Diagnostics> {
 
 /// The shipped rubric with this id, if any.
 pub fn find(id: &str) -> Result<Option<Rubric>, Diagnostics> {
-    Ok(all()?.into_iter().find(|r| r.meta.id == id))
+    source_of(id).map(|s| super::load(&s)).transpose()
 }
 
 /// The shipped rubric whose `[rubric] id` is `id`, as source: what `extends` names.
 pub fn source_of(id: &str) -> Option<SourceFile> {
-    sources().find(|s| super::source_id(s).as_deref() == Some(id))
+    SHIPPED
+        .iter()
+        .find(|(_, shipped_id, _)| *shipped_id == id)
+        .map(|(name, _, text)| SourceFile::new(format!("rubrics/{name}"), *text))
 }
