@@ -503,6 +503,30 @@ fn number(
     }
 }
 
+/// A finding of consistency check `k`: its message, the figures behind it, and each fact
+/// it read with its value and line.
+fn finding(
+    report: &Report<'_>,
+    k: usize,
+    message: String,
+    mut details: Vec<String>,
+    used: &[usize],
+) -> Finding {
+    let (rubric, facts) = (report.rubric, report.facts);
+    details.extend(
+        used.iter()
+            .map(|&f| format!("fact {}", show_fact(rubric, facts, f))),
+    );
+    Finding {
+        severity: rubric.consistency[k].severity,
+        kind: FindingKind::Consistency,
+        subject: Subject::Consistency(k),
+        message,
+        details,
+        lines: fact_lines(facts, used),
+    }
+}
+
 /// Runs consistency check `k`; `None` when the figures agree.
 fn consistency(report: &Report<'_>, k: usize) -> Option<Finding> {
     let (rubric, facts) = (report.rubric, report.facts);
@@ -516,19 +540,13 @@ fn consistency(report: &Report<'_>, k: usize) -> Option<Finding> {
             if holds == Value::Bool(true) {
                 return None;
             }
-            let mut details = vec![format!("{} is false", condition.text)];
-            details.extend(
-                used.iter()
-                    .map(|&f| format!("fact {}", show_fact(rubric, facts, f))),
-            );
-            Some(Finding {
-                severity: check.severity,
-                kind: FindingKind::Consistency,
-                subject: Subject::Consistency(k),
-                message: format!("{} ({}): does not hold", check.name, check.id),
-                details,
-                lines: fact_lines(facts, &used),
-            })
+            Some(finding(
+                report,
+                k,
+                format!("{} ({}): does not hold", check.name, check.id),
+                vec![format!("{} is false", condition.text)],
+                &used,
+            ))
         }
         ConsistencyKind::Equal {
             left,
@@ -556,7 +574,7 @@ fn consistency(report: &Report<'_>, k: usize) -> Option<Finding> {
             if difference.abs() <= *tolerance {
                 return None;
             }
-            let mut details = vec![
+            let details = vec![
                 format!("{} = {l}", left.text),
                 format!("{} = {r}", right.text),
                 format!(
@@ -566,21 +584,16 @@ fn consistency(report: &Report<'_>, k: usize) -> Option<Finding> {
             ];
             let mut used = lf.clone();
             used.extend(rf.iter().filter(|f| !lf.contains(f)));
-            details.extend(
-                used.iter()
-                    .map(|&f| format!("fact {}", show_fact(rubric, facts, f))),
-            );
-            Some(Finding {
-                severity: check.severity,
-                kind: FindingKind::Consistency,
-                subject: Subject::Consistency(k),
-                message: format!(
+            Some(finding(
+                report,
+                k,
+                format!(
                     "{} ({}): {l} ≠ {r}, difference {difference:+}",
                     check.name, check.id
                 ),
                 details,
-                lines: fact_lines(facts, &used),
-            })
+                &used,
+            ))
         }
         ConsistencyKind::Stated { stated, computed } => {
             let Some(stated_value) = facts.values[*stated].as_ref().and_then(|e| match &e.value {
@@ -617,21 +630,16 @@ fn consistency(report: &Report<'_>, k: usize) -> Option<Finding> {
             };
             let mut all = vec![*stated];
             all.extend(used.iter().filter(|&&f| f != *stated));
-            let mut details = vec![format!(
+            let details = vec![format!(
                 "stated {}; computed {} = {value} → {}",
                 show(stated_value),
                 computed.text,
                 show(rounded)
             )];
-            details.extend(
-                all.iter()
-                    .map(|&f| format!("fact {}", show_fact(rubric, facts, f))),
-            );
-            Some(Finding {
-                severity: check.severity,
-                kind: FindingKind::Consistency,
-                subject: Subject::Consistency(k),
-                message: format!(
+            Some(finding(
+                report,
+                k,
+                format!(
                     "{} ({}): stated {}, but the figures give {}",
                     check.name,
                     check.id,
@@ -639,8 +647,8 @@ fn consistency(report: &Report<'_>, k: usize) -> Option<Finding> {
                     show(rounded)
                 ),
                 details,
-                lines: fact_lines(facts, &all),
-            })
+                &all,
+            ))
         }
     }
 }
