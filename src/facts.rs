@@ -864,22 +864,16 @@ fn read_item(
         let inside = (if b.lower.inclusive { s >= lo } else { s > lo })
             && (if b.upper.inclusive { s <= hi } else { s < hi });
         if !inside {
-            let bound = |x: Decimal, inclusive: bool, lower: bool| {
-                let sym = match (lower, inclusive) {
-                    (true, true) => "≥",
-                    (true, false) => ">",
-                    (false, true) => "≤",
-                    (false, false) => "<",
-                };
-                format!("{sym} {}", x.normalize())
+            let bound = |x: Decimal, b: crate::rubric::Bound, lower: bool| {
+                format!("{} {}", b.symbol(lower), x.normalize())
             };
             diags.push(
                 Diagnostic::new(format!(
                     "the score {} of `{name}` lies outside the band of `{}`: {} and {} (of weight {})",
                     s.normalize(),
                     b.outcome,
-                    bound(lo, b.lower.inclusive, true),
-                    bound(hi, b.upper.inclusive, false),
+                    bound(lo, b.lower, true),
+                    bound(hi, b.upper, false),
                     w.normalize()
                 ))
                 .at(source, score.span())

@@ -158,15 +158,11 @@ impl Registry {
         })
     }
 
-    /// The shipped rubric a facts file names, alone: scoring one file need not load and
-    /// validate every shipped rubric. When the file names none, all of them (so that
-    /// the error can list their ids).
-    pub fn shipped_for(facts: &SourceFile) -> Result<Registry, InputError> {
-        let id = FactsDocument::parse(facts)
-            .ok()
-            .and_then(|d| d.rubric_id().ok())
-            .map(toml::Spanned::into_inner);
-        match id.and_then(|id| rubric::shipped::source_of(&id)) {
+    /// The shipped rubric with this id, alone: scoring one file need not load and
+    /// validate every shipped rubric. With no such id, all of them (so that the error
+    /// can list their ids).
+    pub fn shipped_for(id: &str) -> Result<Registry, InputError> {
+        match rubric::shipped::source_of(id) {
             Some(source) => Ok(Registry {
                 rubrics: vec![rubric::load(&source)?],
                 given: None,
@@ -258,6 +254,14 @@ pub fn load_facts<'r>(
     source: &SourceFile,
     registry: &'r Registry,
 ) -> Result<(Cow<'r, Rubric>, Facts), InputError> {
+    let (doc, id) = parse_facts(source)?;
+    read_facts(source, &doc, &id, registry)
+}
+
+/// A facts file parsed, with the rubric id it names.
+fn parse_facts(
+    source: &SourceFile,
+) -> Result<(FactsDocument<'_>, toml::Spanned<String>), InputError> {
     if source.text().trim().is_empty() {
         return Err(Diagnostic::new("the facts file is empty")
             .at(source, 0..0)
@@ -268,9 +272,19 @@ pub fn load_facts<'r>(
     }
     let doc = FactsDocument::parse(source)?;
     let id = doc.rubric_id()?;
+    Ok((doc, id))
+}
+
+/// Reads a parsed facts file against the rubric `id` names in `registry`.
+fn read_facts<'r>(
+    source: &SourceFile,
+    doc: &FactsDocument<'_>,
+    id: &toml::Spanned<String>,
+    registry: &'r Registry,
+) -> Result<(Cow<'r, Rubric>, Facts), InputError> {
     let rubric = registry
         .get(id.get_ref())
-        .ok_or_else(|| registry.unknown(source, &id))?;
+        .ok_or_else(|| registry.unknown(source, id))?;
     let mut facts = doc.interpret(rubric)?;
     if rubric.indicators.iter().any(|i| i.list.is_some()) {
         let expanded = rubric::expand(rubric, &facts);
@@ -293,10 +307,12 @@ pub fn load_facts<'r>(
 /// (its id must match), else the shipped rubric with that id.
 pub fn load(facts_path: &Path, rubric_path: Option<&Path>) -> Result<(Rubric, Facts), InputError> {
     let source = read_source(facts_path)?;
+    // Parsed once: the id it names decides which rubric to load.
+    let (doc, id) = parse_facts(&source)?;
     let registry = match rubric_path {
         Some(p) => Registry::single(p)?,
-        None => Registry::shipped_for(&source)?,
+        None => Registry::shipped_for(id.get_ref())?,
     };
-    let (rubric, facts) = load_facts(&source, &registry)?;
+    let (rubric, facts) = read_facts(&source, &doc, &id, &registry)?;
     Ok((rubric.into_owned(), facts))
 }

@@ -7,6 +7,14 @@ use std::time::Duration;
 
 use crate::support::{Sandbox, edited_example, example_text};
 
+/// The rows of JSON Lines output.
+fn jsonl(stdout: &str) -> Vec<serde_json::Value> {
+    stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
 /// An archive: `n` valid files (varied departments) in nested folders, plus the bad ones.
 fn archive(sb: &Sandbox, n: usize) {
     for k in 0..n {
@@ -48,11 +56,7 @@ fn failures_are_isolated_and_reported_with_their_reasons() {
     add_bad_files(&sb);
     let run = sb.run(&["batch", "archive", "--format", "jsonl"]);
     assert_eq!(run.code, Some(1), "{}", run.stderr);
-    let rows: Vec<serde_json::Value> = run
-        .stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let rows = jsonl(&run.stdout);
     assert_eq!(rows.len(), 8);
     let paths: Vec<&str> = rows.iter().map(|r| r["path"].as_str().unwrap()).collect();
     let mut sorted = paths.clone();
@@ -297,15 +301,9 @@ fn a_directory_of_rubrics_is_used_beside_the_shipped_ones() {
         "jsonl",
     ]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
-    let totals: Vec<String> = run
-        .stdout
-        .lines()
-        .map(|l| {
-            serde_json::from_str::<serde_json::Value>(l).unwrap()["total"]
-                .as_str()
-                .unwrap()
-                .to_string()
-        })
+    let totals: Vec<String> = jsonl(&run.stdout)
+        .iter()
+        .map(|r| r["total"].as_str().unwrap().to_string())
         .collect();
     // The local variant rounds each leaf to 1 place: 1.99 → 2.0, 5.12 → 5.1.
     assert_eq!(totals, vec!["97.11", "97.1"]);
@@ -324,11 +322,7 @@ fn a_broken_link_becomes_an_error_row_not_an_aborted_run() {
     .unwrap();
     let run = sb.run(&["batch", "archive", "--format", "jsonl"]);
     assert_eq!(run.code, Some(1), "{}", run.stderr);
-    let rows: Vec<serde_json::Value> = run
-        .stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let rows = jsonl(&run.stdout);
     assert_eq!(rows.iter().filter(|r| r["status"] == "ok").count(), 2);
     let errors: Vec<&str> = rows
         .iter()

@@ -7,7 +7,7 @@ use std::process::Stdio;
 
 use unicode_width::UnicodeWidthStr;
 
-use crate::support::{Sandbox, example_text, repo};
+use crate::support::{Sandbox, example_text, indicator_nodes, repo};
 
 fn published() -> toml::Table {
     let text = std::fs::read_to_string(repo().join("tests/fixtures/seed-appendix1.toml")).unwrap();
@@ -26,17 +26,10 @@ fn seed_json(extra: &[&str]) -> serde_json::Value {
 
 /// Every indicator of a JSON report by name: (score, points, children's names).
 fn by_name(json: &serde_json::Value) -> BTreeMap<String, serde_json::Value> {
-    fn walk(node: &serde_json::Value, out: &mut BTreeMap<String, serde_json::Value>) {
-        out.insert(node["name"].as_str().unwrap().to_string(), node.clone());
-        for c in node["children"].as_array().into_iter().flatten() {
-            walk(c, out);
-        }
-    }
-    let mut out = BTreeMap::new();
-    for root in json["indicators"].as_array().unwrap() {
-        walk(root, &mut out);
-    }
-    out
+    indicator_nodes(json)
+        .into_iter()
+        .map(|n| (n["name"].as_str().unwrap().to_string(), n))
+        .collect()
 }
 
 #[test]

@@ -11,12 +11,7 @@ fn project_text() -> String {
 
 /// The project example with each `(from, to)` replacement applied once.
 fn edited(edits: &[(&str, &str)]) -> String {
-    let mut text = project_text();
-    for (from, to) in edits {
-        assert_eq!(text.matches(from).count(), 1, "`{from}` must occur once");
-        text = text.replacen(from, to, 1);
-    }
-    text
+    crate::support::edited(project_text(), edits)
 }
 
 /// Scores by indicator name, from the JSON output; or the error text.
@@ -28,16 +23,15 @@ fn scores(text: &str) -> Result<(BTreeMap<String, String>, serde_json::Value), S
         return Err(run.stderr);
     }
     let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    let mut out = BTreeMap::new();
-    let mut stack: Vec<&serde_json::Value> =
-        json["indicators"].as_array().unwrap().iter().collect();
-    while let Some(n) = stack.pop() {
-        out.insert(
-            n["name"].as_str().unwrap().to_string(),
-            n["score"].as_str().unwrap().to_string(),
-        );
-        stack.extend(n["children"].as_array().into_iter().flatten());
-    }
+    let out = crate::support::indicator_nodes(&json)
+        .iter()
+        .map(|n| {
+            (
+                n["name"].as_str().unwrap().to_string(),
+                n["score"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
     Ok((out, json))
 }
 

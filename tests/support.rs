@@ -20,16 +20,34 @@ pub fn repo() -> PathBuf {
 /// The seed example with each `(from, to)` replacement applied; each `from` must occur
 /// exactly once, so an edit never silently misses.
 pub fn edited_example(edits: &[(&str, &str)]) -> String {
-    let mut text = example_text();
+    edited(example_text(), edits)
+}
+
+/// `text` with each `(from, to)` replacement applied; each `from` must occur exactly once.
+pub fn edited(mut text: String, edits: &[(&str, &str)]) -> String {
     for (from, to) in edits {
-        assert_eq!(
-            text.matches(from).count(),
-            1,
-            "`{from}` must occur once in the example"
-        );
+        assert_eq!(text.matches(from).count(), 1, "`{from}` must occur once");
         text = text.replacen(from, to, 1);
     }
     text
+}
+
+/// Every indicator node of a JSON score report, in tree order (parents first).
+pub fn indicator_nodes(json: &serde_json::Value) -> Vec<serde_json::Value> {
+    let mut out = Vec::new();
+    let mut stack: Vec<&serde_json::Value> = json["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .rev()
+        .collect();
+    while let Some(n) = stack.pop() {
+        out.push(n.clone());
+        if let Some(children) = n["children"].as_array() {
+            stack.extend(children.iter().rev());
+        }
+    }
+    out
 }
 
 pub struct Run {

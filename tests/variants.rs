@@ -16,25 +16,17 @@ fn scored(
     let run = sb.run(&["score", file, "--format", "json"]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    let mut out = Vec::new();
-    let mut stack: Vec<serde_json::Value> = json["indicators"]
-        .as_array()
-        .unwrap()
+    let out = crate::support::indicator_nodes(&json)
         .iter()
-        .rev()
-        .cloned()
+        .map(|n| {
+            (
+                n["id"].as_str().unwrap().to_string(),
+                n["name"].as_str().unwrap().to_string(),
+                n["score"].as_str().unwrap().parse().unwrap(),
+                n["points"].as_str().unwrap().parse().unwrap(),
+            )
+        })
         .collect();
-    while let Some(n) = stack.pop() {
-        out.push((
-            n["id"].as_str().unwrap().to_string(),
-            n["name"].as_str().unwrap().to_string(),
-            n["score"].as_str().unwrap().parse().unwrap(),
-            n["points"].as_str().unwrap().parse().unwrap(),
-        ));
-        if let Some(children) = n["children"].as_array() {
-            stack.extend(children.iter().rev().cloned());
-        }
-    }
     (json, out)
 }
 

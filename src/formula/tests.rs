@@ -3,8 +3,6 @@
 
 use std::collections::HashMap;
 
-use rust_decimal::Decimal;
-
 use super::*;
 use crate::number::parse_decimal;
 
@@ -137,5 +135,4 @@ fn targets_are_listed_once_in_order() {
     };
     assert_eq!(f.resolve(&lookup, &|_| None), Ok(Type::Number));
     assert_eq!(f.targets(), vec![Target::Local(1), Target::Fact(0)]);
-    assert_eq!(Decimal::ONE, Decimal::ONE);
 }

@@ -22,12 +22,7 @@ fn rule_lines(rubric: &Rubric, ind: &Indicator) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(list) = &ind.list {
         let bound = |b: crate::rubric::Bound, lower: bool| {
-            let sym = match (lower, b.inclusive) {
-                (true, true) => "≥",
-                (true, false) => ">",
-                (false, true) => "≤",
-                (false, false) => "<",
-            };
+            let sym = b.symbol(lower);
             let pct = b
                 .value
                 .checked_mul(rust_decimal::Decimal::ONE_HUNDRED)
@@ -107,6 +102,16 @@ fn rule_lines(rubric: &Rubric, ind: &Indicator) -> Vec<String> {
     out
 }
 
+/// `等级：优 ≥ 90，良 ≥ 80，…`
+fn grades_line(rubric: &Rubric) -> String {
+    let grades: Vec<String> = rubric
+        .grades
+        .iter()
+        .map(|g| format!("{} ≥ {}", g.name, plain(g.min)))
+        .collect();
+    format!("等级：{}", grades.join("，"))
+}
+
 impl Render<Rubric> for RubricShow {
     fn render(&self, rubric: &Rubric) -> Vec<u8> {
         let m = &rubric.meta;
@@ -150,12 +155,7 @@ impl Render<Rubric> for RubricShow {
                 }
                 out.push_str(&table.to_string());
                 out.push('\n');
-                let grades: Vec<String> = rubric
-                    .grades
-                    .iter()
-                    .map(|g| format!("{} ≥ {}", g.name, plain(g.min)))
-                    .collect();
-                let _ = writeln!(out, "等级：{}", grades.join("，"));
+                let _ = writeln!(out, "{}", grades_line(rubric));
             }
             RubricShow::Markdown => {
                 let _ = writeln!(out, "# {}（{} v{}）\n", m.title, m.id, m.version);
@@ -197,12 +197,7 @@ impl Render<Rubric> for RubricShow {
                         out.push('\n');
                     }
                 }
-                let grades: Vec<String> = rubric
-                    .grades
-                    .iter()
-                    .map(|g| format!("{} ≥ {}", g.name, plain(g.min)))
-                    .collect();
-                let _ = writeln!(out, "等级：{}", grades.join("，"));
+                let _ = writeln!(out, "{}", grades_line(rubric));
             }
         }
         out.into_bytes()

@@ -181,78 +181,63 @@ pub fn load_with(source: &SourceFile, resolve: &Resolve<'_>) -> Result<Rubric, D
             }
         }
         for t in root.tables("indicator", &mut diags) {
-            let id = id_of(&t);
-            if t.table
-                .get("remove")
-                .is_some_and(|v| matches!(v.get_ref(), DeValue::Boolean(true)))
-            {
-                // Removed here and now, with everything beneath it, so that a later
-                // layer can add it back.
-                let Some(id) = id else { continue };
-                if !indicator_tables
-                    .iter()
-                    .any(|x| id_of(x).as_deref() == Some(id.as_str()))
-                {
-                    diags.push(
-                        Diagnostic::new(format!(
-                            "`remove` names `{id}`, which no rubric it extends has"
-                        ))
-                        .at(t.source, t.span.clone()),
-                    );
-                    continue;
-                }
-                let mut removed = vec![id];
-                loop {
-                    let before = removed.len();
-                    for x in &indicator_tables {
-                        if let (Some(xid), Some(parent)) = (id_of(x), string_of(x, "parent"))
-                            && removed.contains(&parent)
-                            && !removed.contains(&xid)
-                        {
-                            removed.push(xid);
-                        }
-                    }
-                    if removed.len() == before {
-                        break;
-                    }
-                }
-                indicator_tables.retain(|x| id_of(x).is_none_or(|xid| !removed.contains(&xid)));
+            let Some(id) = id_of(&t) else {
+                indicator_tables.push(t);
+                continue;
+            };
+            if !is_removal(&t) {
+                upsert(&mut indicator_tables, t, &id, base);
                 continue;
             }
-            match id.and_then(|id| {
-                indicator_tables
-                    .iter()
-                    .position(|x| id_of(x).as_deref() == Some(id.as_str()))
-            }) {
-                Some(i) if !base => indicator_tables[i] = t,
-                _ => indicator_tables.push(t),
+            // Removed here and now, with everything beneath it, so that a later layer can
+            // add it back.
+            if !indicator_tables
+                .iter()
+                .any(|x| id_of(x).as_deref() == Some(id.as_str()))
+            {
+                diags.push(
+                    Diagnostic::new(format!(
+                        "`remove` names `{id}`, which no rubric it extends has"
+                    ))
+                    .at(t.source, t.span.clone()),
+                );
+                continue;
             }
+            let mut removed = vec![id];
+            loop {
+                let before = removed.len();
+                for x in &indicator_tables {
+                    if let (Some(xid), Some(parent)) = (id_of(x), string_of(x, "parent"))
+                        && removed.contains(&parent)
+                        && !removed.contains(&xid)
+                    {
+                        removed.push(xid);
+                    }
+                }
+                if removed.len() == before {
+                    break;
+                }
+            }
+            indicator_tables.retain(|x| id_of(x).is_none_or(|xid| !removed.contains(&xid)));
         }
         for t in root.tables("consistency", &mut diags) {
-            let id = id_of(&t);
-            if t.table
-                .get("remove")
-                .is_some_and(|v| matches!(v.get_ref(), DeValue::Boolean(true)))
-            {
-                if let Some(id) = &id {
-                    let before = consistency_tables.len();
-                    consistency_tables.retain(|x| id_of(x).as_deref() != Some(id.as_str()));
-                    if consistency_tables.len() == before {
-                        diags.push(
-                            Diagnostic::new(format!("`remove` names consistency check `{id}`, which no rubric it extends has"))
-                                .at(t.source, t.span.clone()),
-                        );
-                    }
-                }
+            let Some(id) = id_of(&t) else {
+                consistency_tables.push(t);
+                continue;
+            };
+            if !is_removal(&t) {
+                upsert(&mut consistency_tables, t, &id, base);
                 continue;
             }
-            match id.and_then(|id| {
-                consistency_tables
-                    .iter()
-                    .position(|x| id_of(x).as_deref() == Some(id.as_str()))
-            }) {
-                Some(i) if !base => consistency_tables[i] = t,
-                _ => consistency_tables.push(t),
+            let before = consistency_tables.len();
+            consistency_tables.retain(|x| id_of(x).as_deref() != Some(id.as_str()));
+            if consistency_tables.len() == before {
+                diags.push(
+                    Diagnostic::new(format!(
+                        "`remove` names consistency check `{id}`, which no rubric it extends has"
+                    ))
+                    .at(t.source, t.span.clone()),
+                );
             }
         }
     }
@@ -1315,6 +1300,21 @@ fn read_indicator(
         source: source.clone(),
         span,
     })
+}
+
+/// Whether a variant's table says `remove = true`.
+fn is_removal(t: &Table<'_, '_>) -> bool {
+    t.table
+        .get("remove")
+        .is_some_and(|v| matches!(v.get_ref(), DeValue::Boolean(true)))
+}
+
+/// Adds a table, or (in a variant) replaces the earlier layer's table with the same id.
+fn upsert<'a, 'i>(tables: &mut Vec<Table<'a, 'i>>, t: Table<'a, 'i>, id: &str, base: bool) {
+    match tables.iter().position(|x| id_of(x).as_deref() == Some(id)) {
+        Some(i) if !base => tables[i] = t,
+        _ => tables.push(t),
+    }
 }
 
 /// The `id` of an `[[indicator]]` or `[[consistency]]` table, when written as a string.

@@ -381,6 +381,18 @@ pub struct Bound {
     pub inclusive: bool,
 }
 
+impl Bound {
+    /// `≥`, `>`, `≤` or `<`: the bound as a lower or an upper one.
+    pub fn symbol(self, lower: bool) -> &'static str {
+        match (lower, self.inclusive) {
+            (true, true) => "≥",
+            (true, false) => ">",
+            (false, true) => "≤",
+            (false, false) => "<",
+        }
+    }
+}
+
 impl Tier {
     pub fn contains(&self, x: Decimal) -> bool {
         let above = match self.lower {
