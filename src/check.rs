@@ -9,9 +9,10 @@
 use rust_decimal::Decimal;
 
 use crate::diagnostic::{Diagnostic, suggest};
+use crate::exact::Exact;
 use crate::facts::Facts;
 use crate::formula::{Formula, Value};
-use crate::number::{RoundingMode, round};
+use crate::number::RoundingMode;
 use crate::rubric::{ConsistencyKind, FactKind, Rubric, Severity};
 use crate::score::{FactsEvalError, Outcome, Report, eval_facts_formula};
 
@@ -493,7 +494,7 @@ fn number(
     rubric: &Rubric,
     facts: &Facts,
     f: &Formula,
-) -> Result<(Decimal, Vec<usize>), FactsEvalError> {
+) -> Result<(Exact, Vec<usize>), FactsEvalError> {
     match eval_facts_formula(rubric, facts, f)? {
         (Value::Number(n), used) => Ok((n, used)),
         (Value::Bool(_), _) => Err(FactsEvalError {
@@ -566,19 +567,20 @@ fn consistency(report: &Report<'_>, k: usize) -> Option<Finding> {
                     rubric,
                     k,
                     &FactsEvalError {
-                        message: "the difference of the two sides overflows".into(),
+                        message: "the difference of the two sides cannot be held exactly".into(),
                         missing: None,
                     },
                 ));
             };
-            if difference.abs() <= *tolerance {
+            if difference.checked_abs().is_some_and(|d| d <= Exact::from(*tolerance)) {
                 return None;
             }
+            let difference = difference.show_signed();
             let details = vec![
                 format!("{} = {l}", left.text),
                 format!("{} = {r}", right.text),
                 format!(
-                    "difference {difference:+} (tolerance {})",
+                    "difference {difference} (tolerance {})",
                     tolerance.normalize()
                 ),
             ];
@@ -588,7 +590,7 @@ fn consistency(report: &Report<'_>, k: usize) -> Option<Finding> {
                 report,
                 k,
                 format!(
-                    "{} ({}): {l} ≠ {r}, difference {difference:+}",
+                    "{} ({}): {l} ≠ {r}, difference {difference}",
                     check.name, check.id
                 ),
                 details,
@@ -614,16 +616,30 @@ fn consistency(report: &Report<'_>, k: usize) -> Option<Finding> {
                 Err(e) => return Some(not_checked(rubric, k, &e)),
             };
             let scale = stated_value.scale();
-            let rounded = round(value, scale, RoundingMode::HalfAwayFromZero);
+            let Some(rounded) = value.round(scale, RoundingMode::HalfAwayFromZero) else {
+                return Some(not_checked(
+                    rubric,
+                    k,
+                    &FactsEvalError {
+                        message: format!("{} = {} cannot be rounded to a decimal", computed.text, value.fraction()),
+                        missing: None,
+                    },
+                ));
+            };
             if rounded == stated_value {
                 return None;
             }
             let percent = rubric.facts[*stated].kind == FactKind::Rate;
             let show = |d: Decimal| {
                 if percent {
-                    let mut p = d.checked_mul(Decimal::ONE_HUNDRED).unwrap_or(d);
-                    p.rescale(scale.saturating_sub(2));
-                    format!("{p}%")
+                    // Shown ×100 only when that fits; never the bare ratio as a percentage.
+                    match d.checked_mul(Decimal::ONE_HUNDRED) {
+                        Some(mut p) => {
+                            p.rescale(scale.saturating_sub(2));
+                            format!("{p}%")
+                        }
+                        None => format!("{d} (×100%)"),
+                    }
                 } else {
                     d.to_string()
                 }

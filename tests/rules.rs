@@ -3,6 +3,7 @@
 //! overrides are ignored).
 
 use perfeval::diagnostic::SourceFile;
+use perfeval::exact::Exact;
 use perfeval::facts::Facts;
 use perfeval::formula::Value;
 use perfeval::rubric;
@@ -364,7 +365,7 @@ fn amounts_read_from_toml_are_exact() {
         tiny("rubric = \"tiny\"\ndepartment = \"d\"\nyear = 2024\na = 0.1\nb = 0.2\n").unwrap();
     assert_eq!(
         values,
-        vec![Value::Number(Decimal::new(3, 1))],
+        vec![Value::Number(Exact::from(Decimal::new(3, 1)))],
         "0.1 + 0.2 is 0.3, not 0.30000000000000004"
     );
     assert_eq!(total.to_string(), "1.00");
@@ -388,9 +389,9 @@ fn amounts_read_from_toml_are_exact() {
     let (_, values, _) = tiny("rubric = \"tiny\"\ndepartment = \"d\"\nyear = 2024\na = 123456789012345678\nb = 0.0000000001\n").unwrap();
     assert_eq!(
         values,
-        vec![Value::Number(
+        vec![Value::Number(Exact::from(
             Decimal::from_str_exact("123456789012345678.0000000001").unwrap()
-        )],
+        ))],
         "28 significant digits survive a sum; f64 would keep about 16"
     );
 }

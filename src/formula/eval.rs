@@ -1,13 +1,12 @@
-//! Evaluation of a resolved formula with checked decimal arithmetic.
+//! Evaluation of a resolved formula with exact rational arithmetic.
 //!
 //! `if` evaluates only the branch it takes, and `and`/`or` stop early, so a rubric can
 //! guard a division (`if plan == 0 then 1 else actual / plan`).
 
 use std::ops::Range;
 
-use rust_decimal::Decimal;
-
 use super::{BinaryOp, Formula, Function, Node, NodeKind, Target, Value};
+use crate::exact::Exact;
 
 /// Where a formula gets the values of its names from.
 pub trait Scope {
@@ -19,7 +18,9 @@ pub trait Scope {
 pub enum EvalError {
     #[error("division by zero: `{divisor}` is 0 in `{formula}`")]
     DivisionByZero { divisor: String, formula: String },
-    #[error("arithmetic overflow in `{expression}` (of `{formula}`)")]
+    /// The exact value has a numerator or denominator beyond 128 bits: refused rather
+    /// than rounded.
+    #[error("`{expression}` (of `{formula}`) cannot be held exactly: its exact value exceeds 128 bits")]
     Overflow { expression: String, formula: String },
     /// A name could not be given a value (a missing fact); raised by the [`Scope`].
     #[error("{0}")]
@@ -31,7 +32,7 @@ pub enum EvalError {
     Type(String),
 }
 
-fn number(formula: &Formula, node: &Node, scope: &mut dyn Scope) -> Result<Decimal, EvalError> {
+fn number(formula: &Formula, node: &Node, scope: &mut dyn Scope) -> Result<Exact, EvalError> {
     match eval(formula, node, scope)? {
         Value::Number(n) => Ok(n),
         Value::Bool(_) => Err(EvalError::Type(formula.snippet(&node.span).to_string())),
@@ -54,13 +55,17 @@ fn overflow(formula: &Formula, span: &Range<usize>) -> EvalError {
 
 pub fn eval(formula: &Formula, node: &Node, scope: &mut dyn Scope) -> Result<Value, EvalError> {
     Ok(match &node.kind {
-        NodeKind::Number(n) => Value::Number(*n),
+        NodeKind::Number(n) => Value::Number(Exact::from(*n)),
         NodeKind::Bool(b) => Value::Bool(*b),
         NodeKind::Name { name, target } => match target {
             Some(t) => scope.value(*t)?,
             None => return Err(EvalError::Unresolved(name.clone())),
         },
-        NodeKind::Neg(a) => Value::Number(-number(formula, a, scope)?),
+        NodeKind::Neg(a) => Value::Number(
+            number(formula, a, scope)?
+                .checked_neg()
+                .ok_or_else(|| overflow(formula, &node.span))?,
+        ),
         NodeKind::Not(a) => Value::Bool(!boolean(formula, a, scope)?),
         NodeKind::If(c, a, b) => {
             if boolean(formula, c, scope)? {
@@ -122,9 +127,12 @@ pub fn eval(formula: &Formula, node: &Node, scope: &mut dyn Scope) -> Result<Val
                 values.push(number(formula, a, scope)?);
             }
             let result = match f {
-                Function::Abs => values.first().map(|v| v.abs()),
-                Function::Min => values.iter().copied().reduce(Decimal::min),
-                Function::Max => values.iter().copied().reduce(Decimal::max),
+                Function::Abs => match values.first() {
+                    Some(v) => Some(v.checked_abs().ok_or_else(|| overflow(formula, &node.span))?),
+                    None => None,
+                },
+                Function::Min => values.iter().copied().reduce(Exact::min),
+                Function::Max => values.iter().copied().reduce(Exact::max),
             };
             match result {
                 Some(v) => Value::Number(v),

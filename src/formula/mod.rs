@@ -3,7 +3,7 @@
 //! A formula is text such as `min(spent / budget / 25%, 1)`. It is lexed and parsed once
 //! when a rubric loads ([`parse`]), its names are resolved to facts or named values and its
 //! types checked ([`Formula::resolve`]), and then it is evaluated against any number of
-//! facts files ([`Formula::eval`]) with checked decimal arithmetic only.
+//! facts files ([`Formula::eval`]) with exact rational arithmetic only.
 //!
 //! Grammar, loosest binding first:
 //! ```text
@@ -48,10 +48,10 @@ impl fmt::Display for Type {
     }
 }
 
-/// A value computed by a formula.
+/// A value computed by a formula: numbers are exact fractions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Value {
-    Number(Decimal),
+    Number(crate::exact::Exact),
     Bool(bool),
 }
 

@@ -27,7 +27,9 @@ fn parse_value(text: &str) -> Value {
         "true" => Value::Bool(true),
         "false" => Value::Bool(false),
         n => {
-            Value::Number(parse_decimal(n).unwrap_or_else(|e| panic!("bad corpus value {n}: {e}")))
+            Value::Number(crate::exact::Exact::from(
+                parse_decimal(n).unwrap_or_else(|e| panic!("bad corpus value {n}: {e}")),
+            ))
         }
     }
 }
@@ -62,7 +64,7 @@ fn run(expression: &str, names: &str) -> String {
     match formula.eval(&mut Bindings {
         values: values.clone(),
     }) {
-        Ok(Value::Number(n)) => n.normalize().to_string(),
+        Ok(Value::Number(n)) => n.exact_decimal().unwrap_or_else(|| n.fraction()),
         Ok(Value::Bool(b)) => b.to_string(),
         Err(e) => format!("error: {e}"),
     }

@@ -44,7 +44,7 @@ pub fn basis(report: &Report<'_>, index: usize) -> String {
     }
     for (i, value) in &trace.lets {
         if let (Some(label), Value::Number(v)) = (&rule.lets[*i].label, value) {
-            items.push(format!("{label} {}", rule.lets[*i].display.show(*v)));
+            items.push(format!("{label} {}", rule.lets[*i].display.show_exact(*v)));
         }
     }
     let (mut checks, mut met, mut partial) = (0, 0, 0);
@@ -61,7 +61,7 @@ pub fn basis(report: &Report<'_>, index: usize) -> String {
             PartDetail::Category { fact, answer } => {
                 items.push(format!("{}：{answer}", rubric.facts[*fact].label));
             }
-            PartDetail::Judgment { .. } => items.push(format!("评价人评分 {}", plain(pt.raw))),
+            PartDetail::Judgment { .. } => items.push(format!("评价人评分 {}", pt.raw.show())),
             PartDetail::Tier {
                 tier,
                 judged_by: Some(_),
@@ -98,7 +98,7 @@ fn deduction_basis(
     rubric: &Rubric,
     part: &crate::rubric::Part,
     _trace: &LeafTrace,
-    count: rust_decimal::Decimal,
+    count: crate::exact::Exact,
 ) -> String {
     if let PartKind::Deduction { count: f, .. } = &part.kind
         && let [Target::Fact(i)] = f.targets().as_slice()
@@ -106,10 +106,10 @@ fn deduction_basis(
         return format!(
             "{} {}",
             rubric.facts[*i].label,
-            with_unit(plain(count), fact_unit(rubric, *i))
+            with_unit(count.show(), fact_unit(rubric, *i))
         );
     }
-    format!("扣分 {} 次", plain(count))
+    format!("扣分 {} 次", count.show())
 }
 
 /// A listed item's figures: `目标 ≥1000 人次，实际 1100 人次`, an outcome and its score, or

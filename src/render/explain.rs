@@ -178,7 +178,7 @@ fn part_line(report: &Report<'_>, kind: &PartKind, trace_detail: Option<&PartDet
                 plain(*floor)
             );
             if let Some(PartDetail::Deduction { count }) = trace_detail {
-                let _ = write!(s, "\n      count = {}", plain(*count));
+                let _ = write!(s, "\n      count = {}", count.show());
             }
             s
         }
@@ -230,14 +230,14 @@ fn explain_leaf(out: &mut String, report: &Report<'_>, index: usize, trace: &Lea
         );
         if let Some(p) = trace.parts.get(k) {
             if p.raw == p.score {
-                let _ = writeln!(out, "      → {}", plain(p.score));
+                let _ = writeln!(out, "      → {}", exact_with_fraction(p.score));
             } else {
                 let _ = writeln!(
                     out,
                     "      → {}, clamped to 0..{} → {}",
-                    plain(p.raw),
+                    exact_with_fraction(p.raw),
                     plain(part.points),
-                    plain(p.score)
+                    exact_with_fraction(p.score)
                 );
             }
         }
@@ -281,9 +281,9 @@ fn explain_leaf(out: &mut String, report: &Report<'_>, index: usize, trace: &Lea
                 .unwrap_or_default();
             let shown = match v {
                 Value::Number(n) if l.display == Display::Percent => {
-                    format!("{n} ({})", Display::Percent.show(*n))
+                    format!("{} ({})", exact_with_fraction(*n), n.show_percent())
                 }
-                Value::Number(n) => n.to_string(),
+                Value::Number(n) => exact_with_fraction(*n),
                 Value::Bool(b) => b.to_string(),
             };
             let _ = writeln!(
@@ -310,7 +310,7 @@ fn explain_leaf(out: &mut String, report: &Report<'_>, index: usize, trace: &Lea
             let _ = writeln!(out, "  the rule cannot be computed: {why}");
         }
         Outcome::Scored => {
-            let _ = writeln!(out, "  sum of parts = {}", trace.raw);
+            let _ = writeln!(out, "  sum of parts = {}", exact_with_fraction(trace.raw));
         }
     }
     if !matches!(trace.outcome, Outcome::RuleFailed(_)) {
@@ -396,5 +396,15 @@ impl Render<Report<'_>> for Explain {
             }
         }
         out.into_bytes()
+    }
+}
+
+/// An exact value for `explain`: the decimal when it terminates, otherwise the fraction
+/// with its rounded value beside it (`43/48 ≈0.895833`), so the reader sees what was
+/// rounded.
+fn exact_with_fraction(v: crate::exact::Exact) -> String {
+    match v.exact_decimal() {
+        Some(d) => d,
+        None => format!("{} {}", v.fraction(), v.show()),
     }
 }

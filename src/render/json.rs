@@ -1,10 +1,13 @@
 //! JSON output. The wire types here are separate from the engine's, so field names stay
 //! stable as the engine changes. Every decimal is a string, so no reader loses digits.
+//! A computed value is exact: a decimal string when it terminates, else the fraction
+//! (`"43/48"`) with a rounded `…_approx` beside it, never a rounded value alone.
 
 use serde::Serialize;
 
 use super::basis::fact_unit;
 use super::{Render, basis};
+use crate::exact::Exact;
 use crate::facts::{CheckValue, FactValue};
 use crate::formula::Value;
 use crate::number::plain;
@@ -88,6 +91,8 @@ struct WireLeaf<'a> {
     outcome_reason: Option<&'a str>,
     /// Sum of the clamped parts before clamping to the indicator and rounding.
     raw: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    raw_approx: Option<String>,
     rule_score: String,
     #[serde(rename = "override")]
     override_: Option<WireOverride<'a>>,
@@ -110,11 +115,17 @@ struct WirePart<'a> {
     kind: &'static str,
     points: String,
     raw: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    raw_approx: Option<String>,
     score: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    score_approx: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     tier: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     value: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value_approx: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     judged: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -148,6 +159,8 @@ struct WireValue<'a> {
     label: Option<&'a str>,
     expr: &'a str,
     value: serde_json::Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    approx: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -165,9 +178,19 @@ struct WireFact<'a> {
 
 fn wire_value(v: &Value) -> serde_json::Value {
     match v {
-        Value::Number(n) => serde_json::Value::String(n.to_string()),
+        Value::Number(n) => serde_json::Value::String(exact(*n)),
         Value::Bool(b) => serde_json::Value::Bool(*b),
     }
+}
+
+/// The exact value as a string: its decimal expansion, or `n/d` when it has none.
+pub(crate) fn exact(v: Exact) -> String {
+    v.exact_decimal().unwrap_or_else(|| v.fraction())
+}
+
+/// The rounded value to read beside a fraction; `None` when the value terminates.
+pub(crate) fn approx(v: Exact) -> Option<String> {
+    (!v.is_terminating()).then(|| v.approx(crate::exact::APPROX_DIGITS))
 }
 
 fn wire_fact_value(v: &FactValue) -> serde_json::Value {
@@ -200,10 +223,13 @@ fn leaf<'a>(report: &'a Report<'a>, i: usize) -> Option<WireLeaf<'a>> {
                 name: &p.name,
                 kind: p.kind.name(),
                 points: plain(p.points),
-                raw: t.raw.to_string(),
-                score: t.score.to_string(),
+                raw: exact(t.raw),
+                raw_approx: approx(t.raw),
+                score: exact(t.score),
+                score_approx: approx(t.score),
                 tier: None,
                 value: None,
+                value_approx: None,
                 judged: None,
                 answer: None,
                 item: None,
@@ -218,10 +244,14 @@ fn leaf<'a>(report: &'a Report<'a>, i: usize) -> Option<WireLeaf<'a>> {
                     PartKind::Tiers { tiers, .. },
                 ) => {
                     w.tier = Some(&tiers[*tier].label);
-                    w.value = value.map(|v| v.to_string());
+                    w.value = value.map(exact);
+                    w.value_approx = value.and_then(approx);
                     w.judged = Some(judged_by.is_some());
                 }
-                (PartDetail::Deduction { count }, _) => w.value = Some(count.to_string()),
+                (PartDetail::Deduction { count }, _) => {
+                    w.value = Some(exact(*count));
+                    w.value_approx = approx(*count);
+                }
                 (PartDetail::Category { answer, .. }, _) => w.answer = Some(answer),
                 (PartDetail::Item { item, weight }, PartKind::Item { group, .. }) => {
                     use crate::facts::ItemValue;
@@ -283,6 +313,10 @@ fn leaf<'a>(report: &'a Report<'a>, i: usize) -> Option<WireLeaf<'a>> {
             label: rule.lets[*k].label.as_deref(),
             expr: &rule.lets[*k].formula.text,
             value: wire_value(v),
+            approx: match v {
+                Value::Number(n) => approx(*n),
+                Value::Bool(_) => None,
+            },
         })
         .collect();
     let facts = trace
@@ -314,7 +348,8 @@ fn leaf<'a>(report: &'a Report<'a>, i: usize) -> Option<WireLeaf<'a>> {
     Some(WireLeaf {
         outcome,
         outcome_reason,
-        raw: trace.raw.to_string(),
+        raw: exact(trace.raw),
+        raw_approx: approx(trace.raw),
         rule_score: trace.rule_score.to_string(),
         override_: trace.override_.as_ref().map(|o| WireOverride {
             score: o.score.to_string(),

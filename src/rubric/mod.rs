@@ -394,15 +394,16 @@ impl Bound {
 }
 
 impl Tier {
-    pub fn contains(&self, x: Decimal) -> bool {
+    pub fn contains(&self, x: crate::exact::Exact) -> bool {
+        use crate::exact::Exact;
         let above = match self.lower {
-            Some(b) if b.inclusive => x >= b.value,
-            Some(b) => x > b.value,
+            Some(b) if b.inclusive => x >= Exact::from(b.value),
+            Some(b) => x > Exact::from(b.value),
             None => true,
         };
         let below = match self.upper {
-            Some(b) if b.inclusive => x <= b.value,
-            Some(b) => x < b.value,
+            Some(b) if b.inclusive => x <= Exact::from(b.value),
+            Some(b) => x < Exact::from(b.value),
             None => true,
         };
         above && below

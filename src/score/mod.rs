@@ -13,9 +13,9 @@ use std::fmt;
 
 use rust_decimal::Decimal;
 
+use crate::exact::Exact;
 use crate::facts::{CheckValue, Direction, FactValue, Facts, ItemValue};
 use crate::formula::{EvalError, Formula, Scope, Target, Value};
-use crate::number::round;
 use crate::rubric::{DefaultValue, NotApplicable, PartKind, Rubric, Tier};
 
 pub use trace::{LeafTrace, Outcome, PartDetail, PartTrace};
@@ -174,7 +174,7 @@ fn sum(values: impl Iterator<Item = Decimal>, scale: u32) -> Result<Decimal, Sco
 }
 
 /// The names of a list's scoring formulas: `target`, `actual`, `weight`, in that order.
-struct ItemScope([Decimal; 3]);
+struct ItemScope([Exact; 3]);
 
 impl Scope for ItemScope {
     fn value(&mut self, target: Target) -> Result<Value, EvalError> {
@@ -224,11 +224,11 @@ impl Scope for LeafScope<'_> {
             Target::Fact(i) => {
                 let decl = &self.rubric.facts[i];
                 match self.fact(i).map_err(EvalError::Unavailable)? {
-                    Some(FactValue::Number(n)) => Ok(Value::Number(*n)),
+                    Some(FactValue::Number(n)) => Ok(Value::Number(Exact::from(*n))),
                     Some(FactValue::Bool(b)) => Ok(Value::Bool(*b)),
                     Some(_) => Err(EvalError::Type(decl.path.clone())),
                     None => match &decl.default {
-                        Some(DefaultValue::Number(n)) => Ok(Value::Number(*n)),
+                        Some(DefaultValue::Number(n)) => Ok(Value::Number(Exact::from(*n))),
                         Some(DefaultValue::Bool(b)) => Ok(Value::Bool(*b)),
                         None => Err(EvalError::Unavailable(self.missing(i))),
                     },
@@ -311,7 +311,7 @@ pub fn eval_facts_formula(
     }
 }
 
-fn eval_number(f: &Formula, scope: &mut LeafScope<'_>) -> Result<Decimal, String> {
+fn eval_number(f: &Formula, scope: &mut LeafScope<'_>) -> Result<Exact, String> {
     match f.eval(scope).map_err(|e| e.to_string())? {
         Value::Number(n) => Ok(n),
         Value::Bool(_) => Err(format!(
@@ -331,8 +331,8 @@ fn eval_bool(f: &Formula, scope: &mut LeafScope<'_>) -> Result<bool, String> {
     }
 }
 
-fn clamp(x: Decimal, hi: Decimal) -> Decimal {
-    x.max(Decimal::ZERO).min(hi)
+fn clamp(x: Exact, hi: Decimal) -> Exact {
+    x.max(Exact::ZERO).min(Exact::from(hi))
 }
 
 fn score_leaf(
@@ -363,7 +363,7 @@ fn score_leaf(
         return Ok(LeafTrace {
             outcome: Outcome::RuleFailed(message),
             parts: Vec::new(),
-            raw: Decimal::ZERO,
+            raw: Exact::ZERO,
             rule_score: Decimal::ZERO,
             score,
             override_: Some(o.clone()),
@@ -462,28 +462,28 @@ fn score_rule(scope: &mut LeafScope<'_>, options: Options) -> Result<LeafTrace, 
     }
     let mut parts = Vec::new();
     let raw = match outcome {
-        Outcome::Vetoed(_) | Outcome::RuleFailed(_) => Decimal::ZERO,
-        Outcome::Exempt(_) => ind.points,
+        Outcome::Vetoed(_) | Outcome::RuleFailed(_) => Exact::ZERO,
+        Outcome::Exempt(_) => Exact::from(ind.points),
         Outcome::Scored => {
-            let mut total = Decimal::ZERO;
+            let mut total = Exact::ZERO;
             for part in &rule.parts {
                 let (raw, detail) = score_part(&part.kind, part.points, scope)?;
                 let score = clamp(raw, part.points);
                 total = total
                     .checked_add(score)
-                    .ok_or_else(|| "the sum of the parts overflows".to_string())?;
+                    .ok_or_else(|| {
+                        "the sum of the parts cannot be held exactly (beyond 128 bits)".to_string()
+                    })?;
                 parts.push(PartTrace { raw, score, detail });
             }
             total
         }
     };
-    // Rounding cannot lift a score above points written to the rubric's scale; the
-    // second clamp guards points written finer than that.
-    let mut rule_score = round(
-        clamp(raw, ind.points),
-        rubric.rounding.scale,
-        rubric.rounding.mode,
-    );
+    // Rounding is applied once, to the exact value. It cannot lift a score above points
+    // written to the rubric's scale; the second clamp guards points written finer.
+    let mut rule_score = clamp(raw, ind.points)
+        .round(rubric.rounding.scale, rubric.rounding.mode)
+        .ok_or_else(|| format!("the score {} cannot be rounded to a decimal", raw.fraction()))?;
     if rule_score > ind.points {
         rule_score = ind.points;
         rule_score.rescale(rubric.rounding.scale);
@@ -518,7 +518,7 @@ fn score_part(
     kind: &PartKind,
     points: Decimal,
     scope: &mut LeafScope<'_>,
-) -> Result<(Decimal, PartDetail), String> {
+) -> Result<(Exact, PartDetail), String> {
     Ok(match kind {
         PartKind::Formula { score } => (eval_number(score, scope)?, PartDetail::Formula),
         PartKind::Tiers {
@@ -551,7 +551,7 @@ fn score_part(
                         .position(|t| t.label == label)
                         .ok_or_else(|| format!("`{label}` is not a tier"))?;
                     (
-                        tiers[k].points,
+                        Exact::from(tiers[k].points),
                         PartDetail::Tier {
                             tier: k,
                             value: None,
@@ -569,9 +569,9 @@ fn score_part(
                     })?;
                     let k = find_tier(tiers, x).ok_or_else(|| {
                         let shown = if tiers.iter().any(|t| t.percent) {
-                            crate::number::percent(x)
+                            x.show_percent()
                         } else {
-                            x.normalize().to_string()
+                            x.show()
                         };
                         format!(
                             "`{}` = {shown} falls in none of the rubric's tiers (a gap in the rubric: `perfeval rubric check` lists its gaps)",
@@ -579,7 +579,7 @@ fn score_part(
                         )
                     })?;
                     (
-                        tiers[k].points,
+                        Exact::from(tiers[k].points),
                         PartDetail::Tier {
                             tier: k,
                             value: Some(x),
@@ -609,7 +609,7 @@ fn score_part(
                 }
             };
             (
-                raw,
+                Exact::from(raw),
                 PartDetail::Check {
                     fact: *fact,
                     value: v,
@@ -630,17 +630,16 @@ fn score_part(
                     points.normalize()
                 ));
             }
-            (v, PartDetail::Judgment { fact: *fact })
+            (Exact::from(v), PartDetail::Judgment { fact: *fact })
         }
         PartKind::Deduction { count, per, floor } => {
             let n = eval_number(count, scope)?;
-            let deducted = n
-                .checked_mul(*per)
-                .ok_or_else(|| "the deduction overflows".to_string())?;
-            let raw = points
+            let overflow = || "the deduction cannot be held exactly (beyond 128 bits)".to_string();
+            let deducted = n.checked_mul(Exact::from(*per)).ok_or_else(overflow)?;
+            let raw = Exact::from(points)
                 .checked_sub(deducted)
-                .ok_or_else(|| "the deduction overflows".to_string())?
-                .max(*floor);
+                .ok_or_else(overflow)?
+                .max(Exact::from(*floor));
             (raw, PartDetail::Deduction { count: n })
         }
         PartKind::Item { item, group } => {
@@ -661,7 +660,11 @@ fn score_part(
                         Direction::AtMost => &spec.lower,
                         Direction::Exactly => &spec.equal,
                     };
-                    let mut item_scope = ItemScope([*target, *actual, points]);
+                    let mut item_scope = ItemScope([
+                        Exact::from(*target),
+                        Exact::from(*actual),
+                        Exact::from(points),
+                    ]);
                     match formula
                         .eval(&mut item_scope)
                         .map_err(|e| format!("`{}`: {e}", it.name))?
@@ -674,13 +677,13 @@ fn score_part(
                 }
                 // The evaluator scored against the item's own weight; a rescaled weight
                 // scales the score with it.
-                ItemValue::Qualitative { score, .. } => score
-                    .checked_mul(points)
-                    .and_then(|x| x.checked_div(it.weight))
-                    .ok_or_else(|| format!("the score of `{}` overflows", it.name))?,
+                ItemValue::Qualitative { score, .. } => Exact::from(*score)
+                    .checked_mul(Exact::from(points))
+                    .and_then(|x| x.checked_div(Exact::from(it.weight)))
+                    .ok_or_else(|| format!("the score of `{}` cannot be held exactly", it.name))?,
                 ItemValue::NotApplicable { .. } => match spec.not_applicable {
-                    NotApplicable::Full => points,
-                    NotApplicable::Zero | NotApplicable::Rescale => Decimal::ZERO,
+                    NotApplicable::Full => Exact::from(points),
+                    NotApplicable::Zero | NotApplicable::Rescale => Exact::ZERO,
                 },
             };
             (
@@ -706,7 +709,7 @@ fn score_part(
                 .map(|(_, p)| *p)
                 .ok_or_else(|| format!("`{answer}` has no points"))?;
             (
-                p,
+                Exact::from(p),
                 PartDetail::Category {
                     fact: *fact,
                     answer,
@@ -717,6 +720,6 @@ fn score_part(
 }
 
 /// The first tier containing `x`.
-fn find_tier(tiers: &[Tier], x: Decimal) -> Option<usize> {
+fn find_tier(tiers: &[Tier], x: Exact) -> Option<usize> {
     tiers.iter().position(|t| t.contains(x))
 }

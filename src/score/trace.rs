@@ -3,6 +3,7 @@
 
 use rust_decimal::Decimal;
 
+use crate::exact::Exact;
 use crate::facts::{CheckValue, Override};
 use crate::formula::Value;
 
@@ -11,8 +12,9 @@ pub struct LeafTrace {
     pub outcome: Outcome,
     /// Empty when a veto or an exemption decided the score.
     pub parts: Vec<PartTrace>,
-    /// The sum of the clamped parts (or 0 / full points), before clamping and rounding.
-    pub raw: Decimal,
+    /// The sum of the clamped parts (or 0 / full points), exact, before clamping and
+    /// rounding.
+    pub raw: Exact,
     /// The rule's own result: clamped to the indicator's points and rounded.
     pub rule_score: Decimal,
     /// The score reported: the override when one applies, else `rule_score`.
@@ -46,10 +48,10 @@ pub enum Outcome {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct PartTrace {
-    /// What the part's rule gave.
-    pub raw: Decimal,
+    /// What the part's rule gave, exactly.
+    pub raw: Exact,
     /// `raw` clamped to 0..points.
-    pub score: Decimal,
+    pub score: Exact,
     pub detail: PartDetail,
 }
 
@@ -59,7 +61,7 @@ pub enum PartDetail {
     Tier {
         tier: usize,
         /// The value placed in a tier; `None` when an evaluator chose the tier.
-        value: Option<Decimal>,
+        value: Option<Exact>,
         judged_by: Option<usize>,
     },
     Check {
@@ -70,7 +72,7 @@ pub enum PartDetail {
         fact: usize,
     },
     Deduction {
-        count: Decimal,
+        count: Exact,
     },
     Category {
         fact: usize,
