@@ -572,7 +572,10 @@ fn consistency(report: &Report<'_>, k: usize) -> Option<Finding> {
                     },
                 ));
             };
-            if difference.checked_abs().is_some_and(|d| d <= Exact::from(*tolerance)) {
+            if difference
+                .checked_abs()
+                .is_some_and(|d| d <= Exact::from(*tolerance))
+            {
                 return None;
             }
             let difference = difference.show_signed();
@@ -621,7 +624,11 @@ fn consistency(report: &Report<'_>, k: usize) -> Option<Finding> {
                     rubric,
                     k,
                     &FactsEvalError {
-                        message: format!("{} = {} cannot be rounded to a decimal", computed.text, value.fraction()),
+                        message: format!(
+                            "{} = {} cannot be rounded to a decimal",
+                            computed.text,
+                            value.fraction()
+                        ),
                         missing: None,
                     },
                 ));

@@ -86,7 +86,9 @@ impl Exact {
 
     /// `None` only for the most negative numerator, whose negation does not fit.
     pub fn checked_neg(self) -> Option<Exact> {
-        self.numer().checked_neg().map(|n| Exact(Ratio::new_raw(n, self.denom())))
+        self.numer()
+            .checked_neg()
+            .map(|n| Exact(Ratio::new_raw(n, self.denom())))
     }
 
     pub fn checked_abs(self) -> Option<Exact> {
@@ -290,7 +292,9 @@ mod tests {
     }
 
     fn q(n: i64, m: i64) -> Exact {
-        Exact::from(n).checked_div(Exact::from(m)).unwrap_or(Exact::ZERO)
+        Exact::from(n)
+            .checked_div(Exact::from(m))
+            .unwrap_or(Exact::ZERO)
     }
 
     #[test]
@@ -302,7 +306,10 @@ mod tests {
         assert_eq!(v.round(2, RoundingMode::HalfEven), Some(d("5.38")));
         assert_eq!(v.round(2, RoundingMode::Truncate), Some(d("5.37")));
         let neg = v.checked_neg().unwrap_or(Exact::ZERO);
-        assert_eq!(neg.round(2, RoundingMode::HalfAwayFromZero), Some(d("-5.38")));
+        assert_eq!(
+            neg.round(2, RoundingMode::HalfAwayFromZero),
+            Some(d("-5.38"))
+        );
     }
 
     #[test]
@@ -320,8 +327,16 @@ mod tests {
 
     #[test]
     fn decimals_convert_exactly_both_ways() {
-        for s in ["0", "2855.07", "-0.0000000001", "123456789012345678.1234567891"] {
-            assert_eq!(e(s).to_decimal().map(|x| x.normalize()), Some(d(s).normalize()));
+        for s in [
+            "0",
+            "2855.07",
+            "-0.0000000001",
+            "123456789012345678.1234567891",
+        ] {
+            assert_eq!(
+                e(s).to_decimal().map(|x| x.normalize()),
+                Some(d(s).normalize())
+            );
         }
     }
 
@@ -335,7 +350,9 @@ mod tests {
     #[test]
     fn rounding_below_a_midpoint_stays_below() {
         // 0.004999…95 is not 0.005.
-        let v = e("0.0049999999").checked_add(e("0.00000000005")).unwrap_or(Exact::ZERO);
+        let v = e("0.0049999999")
+            .checked_add(e("0.00000000005"))
+            .unwrap_or(Exact::ZERO);
         assert_eq!(v.round(2, RoundingMode::HalfAwayFromZero), Some(d("0.00")));
     }
 }

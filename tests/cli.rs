@@ -181,11 +181,7 @@ fn explain_shows_rule_facts_values_and_points() {
         "{}",
         overridden.stdout
     );
-    assert!(
-        overridden
-            .stdout
-            .contains("= 60/71 ≈0.84507 (≈84.51%)")
-    );
+    assert!(overridden.stdout.contains("= 60/71 ≈0.84507 (≈84.51%)"));
     assert!(
         overridden
             .stdout

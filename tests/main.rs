@@ -9,6 +9,7 @@ mod bad_input;
 mod batch;
 mod check;
 mod cli;
+mod exact;
 mod init;
 mod project;
 mod properties;

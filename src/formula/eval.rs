@@ -20,7 +20,9 @@ pub enum EvalError {
     DivisionByZero { divisor: String, formula: String },
     /// The exact value has a numerator or denominator beyond 128 bits: refused rather
     /// than rounded.
-    #[error("`{expression}` (of `{formula}`) cannot be held exactly: its exact value exceeds 128 bits")]
+    #[error(
+        "`{expression}` (of `{formula}`) cannot be held exactly: its exact value exceeds 128 bits"
+    )]
     Overflow { expression: String, formula: String },
     /// A name could not be given a value (a missing fact); raised by the [`Scope`].
     #[error("{0}")]
@@ -128,7 +130,10 @@ pub fn eval(formula: &Formula, node: &Node, scope: &mut dyn Scope) -> Result<Val
             }
             let result = match f {
                 Function::Abs => match values.first() {
-                    Some(v) => Some(v.checked_abs().ok_or_else(|| overflow(formula, &node.span))?),
+                    Some(v) => Some(
+                        v.checked_abs()
+                            .ok_or_else(|| overflow(formula, &node.span))?,
+                    ),
                     None => None,
                 },
                 Function::Min => values.iter().copied().reduce(Exact::min),

@@ -26,11 +26,9 @@ fn parse_value(text: &str) -> Value {
     match text {
         "true" => Value::Bool(true),
         "false" => Value::Bool(false),
-        n => {
-            Value::Number(crate::exact::Exact::from(
-                parse_decimal(n).unwrap_or_else(|e| panic!("bad corpus value {n}: {e}")),
-            ))
-        }
+        n => Value::Number(crate::exact::Exact::from(
+            parse_decimal(n).unwrap_or_else(|e| panic!("bad corpus value {n}: {e}")),
+        )),
     }
 }
 

@@ -469,11 +469,9 @@ fn score_rule(scope: &mut LeafScope<'_>, options: Options) -> Result<LeafTrace, 
             for part in &rule.parts {
                 let (raw, detail) = score_part(&part.kind, part.points, scope)?;
                 let score = clamp(raw, part.points);
-                total = total
-                    .checked_add(score)
-                    .ok_or_else(|| {
-                        "the sum of the parts cannot be held exactly (beyond 128 bits)".to_string()
-                    })?;
+                total = total.checked_add(score).ok_or_else(|| {
+                    "the sum of the parts cannot be held exactly (beyond 128 bits)".to_string()
+                })?;
                 parts.push(PartTrace { raw, score, detail });
             }
             total
@@ -483,7 +481,12 @@ fn score_rule(scope: &mut LeafScope<'_>, options: Options) -> Result<LeafTrace, 
     // written to the rubric's scale; the second clamp guards points written finer.
     let mut rule_score = clamp(raw, ind.points)
         .round(rubric.rounding.scale, rubric.rounding.mode)
-        .ok_or_else(|| format!("the score {} cannot be rounded to a decimal", raw.fraction()))?;
+        .ok_or_else(|| {
+            format!(
+                "the score {} cannot be rounded to a decimal",
+                raw.fraction()
+            )
+        })?;
     if rule_score > ind.points {
         rule_score = ind.points;
         rule_score.rescale(rubric.rounding.scale);
