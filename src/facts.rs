@@ -14,7 +14,7 @@ use toml::de::{DeTable, DeValue};
 use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile, suggest};
 use crate::number::parse_percent;
 use crate::rubric::{FactKind, Rubric};
-use crate::toml_read::{Table, decimal_of, parse_document, type_name};
+use crate::toml_read::{Table, decimal_of, is_blank, parse_document, placeholders, type_name};
 
 /// A facts file checked against its rubric.
 #[derive(Debug, Clone)]
@@ -266,6 +266,7 @@ impl<'s> FactsDocument<'s> {
         let claimed = claimed
             .map(|t| read_claimed(t, rubric, &mut diags))
             .unwrap_or_default();
+        let diags = with_placeholders(source, self.doc.get_ref(), diags);
         diags
             .into_result(())
             .and_then(|()| match (rubric_id, department, year) {
@@ -443,10 +444,12 @@ impl<'s> FactsDocument<'s> {
             let (Some(score), Some(reason)) = (score, reason) else {
                 continue;
             };
-            if reason.get_ref().trim().is_empty() {
+            if is_blank(reason.get_ref()) {
                 diags.push(
-                    Diagnostic::new("an override's `reason` must not be empty")
-                        .at(source, reason.span()),
+                    Diagnostic::new(
+                        "an override's `reason` must not be empty or only invisible characters",
+                    )
+                    .at(source, reason.span()),
                 );
                 continue;
             }
@@ -712,6 +715,42 @@ fn check_items(
 }
 
 /// A value still as `perfeval init` wrote it.
+/// Replaces the problems found at values still equal to the template's placeholder with
+/// one message that lists every such value, so a half-filled template is one list of
+/// what is left, not fifty type errors; a placeholder is never read as a value or reason.
+fn with_placeholders(source: &SourceFile, doc: &DeTable<'_>, diags: Diagnostics) -> Diagnostics {
+    let unfilled = placeholders(doc);
+    let Some((_, first)) = unfilled.first() else {
+        return diags;
+    };
+    let on_placeholder = |d: &Diagnostic| {
+        d.location.as_ref().is_some_and(|(_, s)| {
+            unfilled
+                .iter()
+                .any(|(_, u)| u.start <= s.start && s.start < u.end.max(u.start + 1))
+        })
+    };
+    let mut rest: Vec<Diagnostic> = diags.0.into_iter().filter(|d| !on_placeholder(d)).collect();
+    let list = unfilled
+        .iter()
+        .map(|(path, span)| format!("line {}: {path}", source.position(span.start).line))
+        .collect::<Vec<_>>()
+        .join("\n     ");
+    let count = unfilled.len();
+    let summary = Diagnostic::new(format!(
+        "{count} value{} still to fill: still \"{}\" as the template wrote {}",
+        if count == 1 { " is" } else { "s are" },
+        crate::toml_read::PLACEHOLDER,
+        if count == 1 { "it" } else { "them" },
+    ))
+    .at(source, first.clone())
+    .with_help(format!(
+        "replace each with the figure or reason from the report:\n     {list}"
+    ));
+    rest.insert(0, summary);
+    Diagnostics(rest)
+}
+
 fn unfilled(source: &SourceFile, s: &Spanned<String>, what: &str) -> Option<Diagnostic> {
     (s.get_ref().trim() == "TODO").then(|| {
         Diagnostic::new(format!("{what} is still \"TODO\""))
@@ -1016,12 +1055,12 @@ fn read_value(
                 )));
             };
             if let Some(r) = &reason
-                && r.get_ref().trim().is_empty()
+                && is_blank(r.get_ref())
             {
-                return Err(
-                    Diagnostic::new(format!("the `reason` of `{path}` must not be empty"))
-                        .at(source, r.span()),
-                );
+                return Err(Diagnostic::new(format!(
+                    "the `reason` of `{path}` must not be empty or only invisible characters"
+                ))
+                .at(source, r.span()));
             }
             (
                 inner,

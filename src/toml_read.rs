@@ -180,7 +180,7 @@ impl<'a, 'i> Table<'a, 'i> {
                     );
                     None
                 }
-                DeValue::String(s) if required.is_some() && s.trim().is_empty() => {
+                DeValue::String(s) if required.is_some() && is_blank(s) => {
                     diags.push(
                         Diagnostic::new(format!("`{key}` in {} must not be empty", self.context))
                             .at(self.source, v.span()),
@@ -354,4 +354,77 @@ impl<'a, 'i> Table<'a, 'i> {
             diags.push(d);
         }
     }
+}
+
+/// Whether a text says nothing: empty, white space, or characters that print as nothing
+/// (zero-width spaces and joiners, soft hyphens, the BOM, direction marks). A reason made
+/// only of these is no reason.
+pub fn is_blank(text: &str) -> bool {
+    text.chars().all(|c| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                '\u{00AD}'
+                    | '\u{034F}'
+                    | '\u{061C}'
+                    | '\u{115F}'
+                    | '\u{1160}'
+                    | '\u{17B4}'
+                    | '\u{17B5}'
+                    | '\u{180E}'
+                    | '\u{200B}'..='\u{200F}'
+                    | '\u{202A}'..='\u{202E}'
+                    | '\u{2060}'..='\u{206F}'
+                    | '\u{3164}'
+                    | '\u{FE00}'..='\u{FE0F}'
+                    | '\u{FEFF}'
+                    | '\u{FFA0}'
+            )
+    })
+}
+
+/// What `perfeval init` writes for a value still to fill.
+pub const PLACEHOLDER: &str = "TODO";
+
+/// Whether a string value is still the template's placeholder.
+pub fn is_placeholder(text: &str) -> bool {
+    text.trim().eq_ignore_ascii_case(PLACEHOLDER)
+}
+
+/// Every string value of a document still equal to the placeholder, as (dotted key path,
+/// span of the value), in file order.
+pub fn placeholders(doc: &DeTable<'_>) -> Vec<(String, std::ops::Range<usize>)> {
+    fn walk(
+        path: &str,
+        value: &toml::Spanned<DeValue<'_>>,
+        out: &mut Vec<(String, std::ops::Range<usize>)>,
+    ) {
+        match value.get_ref() {
+            DeValue::String(s) if is_placeholder(s) => out.push((path.to_string(), value.span())),
+            DeValue::Table(t) => {
+                for (k, v) in t.iter() {
+                    walk(&join(path, k.get_ref()), v, out);
+                }
+            }
+            DeValue::Array(items) => {
+                for (n, v) in items.iter().enumerate() {
+                    walk(&format!("{path}[{}]", n + 1), v, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    fn join(path: &str, key: &str) -> String {
+        if path.is_empty() {
+            key.to_string()
+        } else {
+            format!("{path}.{key}")
+        }
+    }
+    let mut out = Vec::new();
+    for (k, v) in doc.iter() {
+        walk(k.get_ref(), v, &mut out);
+    }
+    out.sort_by_key(|(_, span)| span.start);
+    out
 }

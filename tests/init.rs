@@ -149,17 +149,77 @@ fn an_unfilled_template_lists_every_value_still_missing() {
     sb.write("t.toml", template("mof-project-2020"));
     let run = sb.run(&["score", "t.toml"]);
     assert_eq!(run.code, Some(2));
-    assert!(run.stderr.contains("`funding.budget` (全年预算数（A）) must be a number in 万元, found the string `\"TODO\"`"), "{}", run.stderr);
+    // One message lists every value still to fill, each with its line; none of them is
+    // reported again as a type error.
     assert!(
-        run.stderr
-            .contains("error: the weight of `TODO` must be a number, found a string"),
+        run.stderr.contains(
+            "error: 19 values are still to fill: still \"TODO\" as the template wrote them"
+        ),
         "{}",
         run.stderr
     );
+    for entry in [
+        "line 9: department",
+        "line 16: funding.budget",
+        "line 46: output[1].weight",
+        "line 79: satisfaction[1].actual",
+    ] {
+        assert!(run.stderr.contains(entry), "{entry}: {}", run.stderr);
+    }
+    assert_eq!(run.stderr.matches("error:").count(), 1, "{}", run.stderr);
     assert!(
         !run.stderr.contains("lists no indicators"),
         "no follow-on errors: {}",
         run.stderr
+    );
+}
+
+#[test]
+fn placeholder_and_invisible_reasons_never_satisfy_a_judgment_or_an_override() {
+    let sb = Sandbox::new();
+    for (name, from, to) in [
+        (
+            "override.toml",
+            "score = 1, reason = \"局本级严格按照",
+            "score = 1, reason = \"TODO\", note = \"局本级严格按照",
+        ),
+        (
+            "judgment.toml",
+            "score = { value = 25, reason = \"",
+            "score = { value = 25, reason = \"TODO\", note = \"",
+        ),
+        (
+            "zero-width.toml",
+            "score = { value = 25, reason = \"",
+            "score = { value = 25, reason = \"\u{200B}\u{3000} \", note = \"",
+        ),
+    ] {
+        sb.write(name, crate::support::edited_example(&[(from, to)]));
+        let run = sb.run(&["score", name]);
+        assert_eq!(run.code, Some(2), "{name}: {}", run.stdout);
+        if name == "zero-width.toml" {
+            assert!(
+                run.stderr
+                    .contains("must not be empty or only invisible characters"),
+                "{}",
+                run.stderr
+            );
+        } else {
+            assert!(
+                run.stderr.contains("1 value is still to fill"),
+                "{}",
+                run.stderr
+            );
+        }
+    }
+    // batch and check refuse it the same way.
+    let run = sb.run(&["check", "judgment.toml"]);
+    assert_eq!(run.code, Some(2), "{}", run.stdout);
+    let run = sb.run(&["batch", "judgment.toml", "--format", "jsonl"]);
+    assert!(
+        run.stdout.contains("1 value is still to fill"),
+        "{}",
+        run.stdout
     );
 }
 

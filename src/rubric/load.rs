@@ -136,6 +136,7 @@ pub fn load_with(source: &SourceFile, resolve: &Resolve<'_>) -> Result<Rubric, D
     let mut fact_groups: Vec<(String, String)> = Vec::new();
     let mut indicator_tables: Vec<Table<'_, '_>> = Vec::new();
     let mut consistency_tables: Vec<Table<'_, '_>> = Vec::new();
+    let mut plausibility_tables: Vec<Table<'_, '_>> = Vec::new();
     for (k, root) in roots.iter_mut().enumerate() {
         let base = k == 0;
         if let Some(t) = root.table(
@@ -220,26 +221,22 @@ pub fn load_with(source: &SourceFile, resolve: &Resolve<'_>) -> Result<Rubric, D
             }
             indicator_tables.retain(|x| id_of(x).is_none_or(|xid| !removed.contains(&xid)));
         }
-        for t in root.tables("consistency", &mut diags) {
-            let Some(id) = id_of(&t) else {
-                consistency_tables.push(t);
-                continue;
-            };
-            if !is_removal(&t) {
-                upsert(&mut consistency_tables, t, &id, base);
-                continue;
-            }
-            let before = consistency_tables.len();
-            consistency_tables.retain(|x| id_of(x).as_deref() != Some(id.as_str()));
-            if consistency_tables.len() == before {
-                diags.push(
-                    Diagnostic::new(format!(
-                        "`remove` names consistency check `{id}`, which no rubric it extends has"
-                    ))
-                    .at(t.source, t.span.clone()),
-                );
-            }
-        }
+        let layer = root.tables("consistency", &mut diags);
+        merge_by_id(
+            layer,
+            &mut consistency_tables,
+            base,
+            "consistency check",
+            &mut diags,
+        );
+        let layer = root.tables("plausibility", &mut diags);
+        merge_by_id(
+            layer,
+            &mut plausibility_tables,
+            base,
+            "plausibility rule",
+            &mut diags,
+        );
     }
     for root in roots {
         root.finish(&mut diags);
@@ -328,6 +325,20 @@ pub fn load_with(source: &SourceFile, resolve: &Resolve<'_>) -> Result<Rubric, D
         }
     }
 
+    let mut plausibility = Vec::new();
+    for t in plausibility_tables {
+        let at = t.source.clone();
+        if let Some(p) = read_plausibility(t, &facts, &mut diags) {
+            if plausibility.iter().any(|x: &PlausibilityRule| x.id == p.id) {
+                diags.push(
+                    Diagnostic::new(format!("plausibility rule id `{}` is used twice", p.id))
+                        .at(&at, p.span.clone()),
+                );
+            }
+            plausibility.push(p);
+        }
+    }
+
     let (Some(meta), Some(rounding)) = (meta, rounding) else {
         return Err(diags);
     };
@@ -368,7 +379,87 @@ pub fn load_with(source: &SourceFile, resolve: &Resolve<'_>) -> Result<Rubric, D
         indicators,
         roots,
         consistency,
+        plausibility,
         source: source.clone(),
+    })
+}
+
+/// Merges one layer's `[[consistency]]` or `[[plausibility]]` tables into `tables`: in a
+/// variant, a table with an id the base has replaces it whole, and `remove = true` drops it.
+fn merge_by_id<'a, 'i>(
+    layer: Vec<Table<'a, 'i>>,
+    tables: &mut Vec<Table<'a, 'i>>,
+    base: bool,
+    what: &str,
+    diags: &mut Diagnostics,
+) {
+    for t in layer {
+        let Some(id) = id_of(&t) else {
+            tables.push(t);
+            continue;
+        };
+        if !is_removal(&t) {
+            upsert(tables, t, &id, base);
+            continue;
+        }
+        let before = tables.len();
+        tables.retain(|x| id_of(x).as_deref() != Some(id.as_str()));
+        if tables.len() == before {
+            diags.push(
+                Diagnostic::new(format!(
+                    "`remove` names {what} `{id}`, which no rubric it extends has"
+                ))
+                .at(t.source, t.span.clone()),
+            );
+        }
+    }
+}
+
+/// A `[[plausibility]]` table: a condition on facts that must hold for them to be real.
+fn read_plausibility(
+    mut t: Table<'_, '_>,
+    facts: &[FactDecl],
+    diags: &mut Diagnostics,
+) -> Option<PlausibilityRule> {
+    let source = t.source;
+    t.context = format!(
+        "[[plausibility]] {}",
+        t.context.trim_start_matches("`plausibility` ")
+    );
+    let id = t.string("id", Some("a unique ASCII id"), diags);
+    let name = t.string("name", Some("what must hold, in words"), diags);
+    let holds = t.string(
+        "holds",
+        Some("the condition, e.g. \"fixed_assets.in_use <= fixed_assets.total\""),
+        diags,
+    );
+    let span = t.span.clone();
+    t.finish(diags);
+    let names = Names {
+        facts,
+        lets: Vec::new(),
+        percent_lets: Vec::new(),
+        context: match &id {
+            Some(id) => format!("plausibility rule `{}`", id.get_ref()),
+            None => "a plausibility rule".to_string(),
+        },
+    };
+    let (condition, _) = compile(source, &holds?, &names, Some(Type::Bool), diags)?;
+    let id = id?;
+    if !is_identifier(id.get_ref(), true) {
+        diags.push(
+            Diagnostic::new(format!(
+                "plausibility rule id `{}` may only use ASCII letters, digits, `-` and `_`",
+                id.get_ref()
+            ))
+            .at(source, id.span()),
+        );
+    }
+    Some(PlausibilityRule {
+        id: id.into_inner(),
+        name: name?.into_inner(),
+        condition,
+        span,
     })
 }
 

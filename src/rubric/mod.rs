@@ -56,7 +56,21 @@ pub struct Rubric {
     pub roots: Vec<usize>,
     /// Checks that a facts file's figures agree with each other (`perfeval check`).
     pub consistency: Vec<ConsistencyCheck>,
+    /// Conditions facts must meet to be real (in use ≤ total, a rate ≤ 100%); a file
+    /// that breaks one is refused, not scored.
+    pub plausibility: Vec<PlausibilityRule>,
     pub source: SourceFile,
+}
+
+/// A condition on facts without which the figures cannot be true, declared in the rubric.
+/// Unlike a consistency check (stated against computed figures, a warning), a file that
+/// breaks it is refused by every command.
+#[derive(Debug, Clone)]
+pub struct PlausibilityRule {
+    pub id: String,
+    pub name: String,
+    pub condition: Formula,
+    pub span: Range<usize>,
 }
 
 /// How serious a finding is.
