@@ -286,6 +286,8 @@ fn read_facts<'r>(
         .get(id.get_ref())
         .ok_or_else(|| registry.unknown(source, id))?;
     let mut facts = doc.interpret(rubric)?;
+    // Figures that cannot be true are refused before anything is scored.
+    crate::plausible::check(rubric, &facts)?;
     if rubric.indicators.iter().any(|i| i.list.is_some()) {
         let expanded = rubric::expand(rubric, &facts);
         // Claims may name the file's own indicators, which exist only now.

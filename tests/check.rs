@@ -208,10 +208,31 @@ fn a_claim_for_an_unknown_indicator_is_an_error_with_a_suggestion() {
 
 #[test]
 fn a_broken_error_severity_consistency_check_fails_the_submission() {
-    let facts = edited_example(&[("on_time = { value = 8,", "on_time = { value = 9,")]);
-    let (code, json) = check_json(&facts, &[]);
-    assert_eq!(code, Some(1));
-    assert!(findings(&json).contains(&triple("error", "consistency", "projects_on_time")));
+    // The seed's parts of the budget differ by 0.02 (a warning there); a rubric that makes
+    // the check an error fails the same submission.
+    let rubric =
+        std::fs::read_to_string(repo().join("rubrics/luohu-dept-overall-2023.toml")).unwrap();
+    let rubric = crate::support::edited(
+        rubric,
+        &[(
+            "name = \"基本支出 + 项目支出 = 调整后预算数\"\nseverity = \"warning\"",
+            "name = \"基本支出 + 项目支出 = 调整后预算数\"\nseverity = \"error\"",
+        )],
+    );
+    let sb = Sandbox::new();
+    sb.write("rubric.toml", rubric);
+    sb.write("facts.toml", example_text());
+    let run = sb.run(&[
+        "check",
+        "facts.toml",
+        "--rubric",
+        "rubric.toml",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert!(findings(&json).contains(&triple("error", "consistency", "budget_parts")));
 }
 
 #[test]
@@ -298,8 +319,8 @@ fn junit_is_valid_xml_with_one_failure_per_failing_case() {
         let (cases, failures, errors) = parse_junit(&run.stdout);
         assert_eq!(failures, failing_cases.len(), "strict = {strict}");
         assert_eq!(errors, 0);
-        // 35 indicators, the total, the grade and 26 consistency checks.
-        assert_eq!(cases, 35 + 2 + 26);
+        // 35 indicators, the total, the grade and 24 consistency checks.
+        assert_eq!(cases, 35 + 2 + 24);
         let total_failure = run.stdout.find("name=\"总分 [total]\"").unwrap();
         assert!(
             run.stdout[total_failure..].contains("(and 1 more)"),

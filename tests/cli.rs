@@ -340,7 +340,10 @@ fn explain_works_when_another_indicator_cannot_be_scored() {
     let sb = Sandbox::new();
     sb.write(
         "seed.toml",
-        crate::support::edited_example(&[("total = 505.8", "total = 0")]),
+        crate::support::edited_example(&[(
+            "total = 505.8\nin_use = 505.8",
+            "total = 0\nin_use = 0",
+        )]),
     );
     let other = sb.run(&["explain", "seed.toml", "procurement"]);
     assert_eq!(other.code, Some(0), "{}", other.stderr);

@@ -11,6 +11,7 @@ mod check;
 mod cli;
 mod exact;
 mod init;
+mod plausibility;
 mod project;
 mod properties;
 mod rules;

@@ -50,8 +50,39 @@ pub fn lint(rubric: &Rubric) -> Vec<Diagnostic> {
         }
     }
     out.extend(unused_facts(rubric));
+    out.extend(unbounded_rates(rubric));
     out.sort_by_key(|d| d.location.as_ref().map(|(_, span)| span.start));
     out
+}
+
+/// A rate with no plausibility rule over it can be typed as 932% and scored: a rate is
+/// expected to be bounded unless the rubric says it may exceed 100%.
+fn unbounded_rates(rubric: &Rubric) -> Vec<Diagnostic> {
+    let mut bounded = vec![false; rubric.facts.len()];
+    for p in &rubric.plausibility {
+        for t in p.condition.targets() {
+            if let Target::Fact(i) = t {
+                bounded[i] = true;
+            }
+        }
+    }
+    rubric
+        .facts
+        .iter()
+        .zip(bounded)
+        .filter(|(f, b)| f.kind == FactKind::Rate && !f.unbounded && !b)
+        .map(|(f, _)| {
+            Diagnostic::warning(format!(
+                "rate fact `{}` ({}) has no upper bound: a figure such as 932% would be scored",
+                f.path, f.label
+            ))
+            .at(&f.origin, f.span.clone())
+            .with_help(format!(
+                "add a [[plausibility]] rule such as `holds = \"{} <= 100%\"`, or write `unbounded = true` in its declaration if it may exceed 100%",
+                f.path
+            ))
+        })
+        .collect()
 }
 
 fn unused_facts(rubric: &Rubric) -> Vec<Diagnostic> {
@@ -103,6 +134,9 @@ fn unused_facts(rubric: &Rubric) -> Vec<Diagnostic> {
             }
             ConsistencyKind::Holds { condition } => mark(&mut used, condition),
         }
+    }
+    for p in &rubric.plausibility {
+        mark(&mut used, &p.condition);
     }
     rubric
         .facts

@@ -926,6 +926,7 @@ fn read_fact(mut t: Table<'_, '_>, path: String, diags: &mut Diagnostics) -> Opt
     let unit = t.string("unit", None, diags);
     let choices = t.get("choices");
     let default = t.get("default");
+    let unbounded = t.get("unbounded");
     let span = t.span.clone();
     t.finish(diags);
     let ty = ty?;
@@ -992,8 +993,29 @@ fn read_fact(mut t: Table<'_, '_>, path: String, diags: &mut Diagnostics) -> Opt
             }
         },
     };
+    let unbounded = match unbounded.map(|v| (v.get_ref(), v.span())) {
+        None => false,
+        Some((DeValue::Boolean(b), _)) if kind == FactKind::Rate => *b,
+        Some((DeValue::Boolean(_), at)) => {
+            diags.push(
+                Diagnostic::new("`unbounded` applies only to facts of type `rate`").at(source, at),
+            );
+            false
+        }
+        Some((other, at)) => {
+            diags.push(
+                Diagnostic::new(format!(
+                    "`unbounded` must be true or false, found {}",
+                    type_name(other)
+                ))
+                .at(source, at),
+            );
+            false
+        }
+    };
     Some(FactDecl {
         origin: source.clone(),
+        unbounded,
         path,
         label: label?.into_inner(),
         meaning: meaning?.into_inner(),

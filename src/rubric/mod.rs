@@ -153,6 +153,9 @@ pub struct FactDecl {
     pub unit: String,
     /// Value used when a facts file leaves the fact out.
     pub default: Option<DefaultValue>,
+    /// A rate that may exceed 100% (spending against a plan); any other rate should be
+    /// bounded by a plausibility rule, and `rubric check` says so when it is not.
+    pub unbounded: bool,
     /// The file that declares the fact; `span` is in it.
     pub origin: SourceFile,
     pub span: Range<usize>,
