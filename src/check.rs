@@ -173,13 +173,16 @@ pub fn check<'a>(report: Report<'a>, strict: bool, lints: &[Diagnostic]) -> Chec
         // a claimed subtotal or total may rest on it.
         let overridden = leaf.filter(|l| {
             l.override_applied()
-                && (l.rule_score != l.score || matches!(l.outcome, Outcome::RuleFailed(_)))
+                && (l.rule_score != Some(l.score) || matches!(l.outcome, Outcome::RuleFailed(_)))
         });
         if let Some(l) = overridden {
             let o = l.override_.as_ref();
             let rule = match &l.outcome {
                 Outcome::RuleFailed(why) => format!("the rule cannot be computed ({why})"),
-                _ => format!("the rule gives {}", l.rule_score),
+                _ => format!(
+                    "the rule gives {}",
+                    l.rule_score.map(|s| s.to_string()).unwrap_or_default()
+                ),
             };
             let what = match claim {
                 Some(c) if c.score == computed => format!("claimed {} is an override", c.score),
@@ -234,10 +237,15 @@ pub fn check<'a>(report: Report<'a>, strict: bool, lints: &[Diagnostic]) -> Chec
                 details.push(format!("fact {}", show_fact(rubric, facts, fact)));
             }
             if l.override_applied() {
-                details.push(format!(
-                    "the computed score is the override; the rule gives {}",
-                    l.rule_score
-                ));
+                details.push(match (&l.outcome, l.rule_score) {
+                    (Outcome::RuleFailed(why), _) => format!(
+                        "the computed score is the override; the rule cannot be computed ({why})"
+                    ),
+                    (_, Some(s)) => {
+                        format!("the computed score is the override; the rule gives {s}")
+                    }
+                    (_, None) => "the computed score is the override".to_string(),
+                });
             }
         } else {
             details.push(format!(

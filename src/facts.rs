@@ -672,16 +672,6 @@ fn check_items(
     let mut seen: Vec<(&str, &Range<usize>)> = Vec::new();
     let mut level2_of: Vec<(&str, usize, &Range<usize>)> = Vec::new();
     for item in items {
-        if rubric.find_indicator(&item.name).is_some() {
-            diags.push(
-                Diagnostic::new(format!(
-                    "`{}` is already the name of an indicator of the rubric",
-                    item.name
-                ))
-                .at(source, item.span.clone())
-                .with_help("give the listed indicator a name of its own"),
-            );
-        }
         match seen.iter().find(|(n, _)| *n == item.name) {
             Some((_, first)) => diags.push(
                 Diagnostic::new(format!(
@@ -714,7 +704,6 @@ fn check_items(
     }
 }
 
-/// A value still as `perfeval init` wrote it.
 /// Replaces the problems found at values still equal to the template's placeholder with
 /// one message that lists every such value, so a half-filled template is one list of
 /// what is left, not fifty type errors; a placeholder is never read as a value or reason.
@@ -751,6 +740,7 @@ fn with_placeholders(source: &SourceFile, doc: &DeTable<'_>, diags: Diagnostics)
     Diagnostics(rest)
 }
 
+/// A value still as `perfeval init` wrote it.
 fn unfilled(source: &SourceFile, s: &Spanned<String>, what: &str) -> Option<Diagnostic> {
     (s.get_ref().trim() == "TODO").then(|| {
         Diagnostic::new(format!("{what} is still \"TODO\""))
@@ -800,7 +790,18 @@ fn read_item(
     }
     let name = name?.into_inner();
     let scale = rubric.rounding.scale;
+    let slash = |v: Option<&Spanned<DeValue<'_>>>| matches!(v.map(|v| v.get_ref()), Some(DeValue::String(s)) if s.trim() == "/");
+    // A row written "/" may carry no weight at all (published tables print its 分值 as
+    // "/" too): the other rows of its group then fill the group's points by themselves.
+    let not_applicable = slash(actual) || slash(target);
     let weight = match weight_value {
+        None if not_applicable => Some(Decimal::ZERO),
+        Some(v) if not_applicable && slash(Some(v)) => Some(Decimal::ZERO),
+        Some(v)
+            if not_applicable && decimal_of(source, v, String::new).is_ok_and(|w| w.is_zero()) =>
+        {
+            Some(Decimal::ZERO)
+        }
         None => {
             diags.push(at(Diagnostic::new(format!(
                 "`{name}` is missing `weight` (its 分值)"

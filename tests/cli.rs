@@ -370,3 +370,48 @@ fn errors_into_a_closed_stderr_end_without_a_panic() {
     drop(child.stderr.take());
     assert_eq!(child.wait().unwrap().code(), Some(2));
 }
+
+#[test]
+fn an_override_over_a_failed_rule_says_the_rule_failed_and_never_shows_a_zero() {
+    let sb = Sandbox::new();
+    sb.write(
+        "seed.toml",
+        crate::support::edited_example(&[
+            ("total = 505.8\nin_use = 505.8", "total = 0\nin_use = 0"),
+            (
+                "[overrides]\n",
+                "[overrides]\n\"固定资产利用率\" = { score = 1, reason = \"本年度无固定资产，按满分计\" }\n",
+            ),
+        ]),
+    );
+    let json = sb.run(&["score", "seed.toml", "--format", "json"]);
+    assert_eq!(json.code, Some(0), "{}", json.stderr);
+    let json: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let node = crate::support::indicator_nodes(&json)
+        .into_iter()
+        .find(|n| n["name"] == "固定资产利用率")
+        .unwrap();
+    let leaf = &node["leaf"];
+    assert_eq!(leaf["outcome"], "rule_failed");
+    assert!(leaf["rule_score"].is_null(), "{leaf}");
+    assert!(
+        leaf["outcome_reason"]
+            .as_str()
+            .unwrap()
+            .contains("division by zero: `fixed_assets.total` is 0"),
+        "{leaf}"
+    );
+    assert_eq!(node["score"], "1.00");
+    let table = sb.run(&["score", "seed.toml", "--width", "200"]);
+    let note = table
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("* 固定资产利用率"))
+        .unwrap();
+    assert!(
+        note.contains("规则无法计算（division by zero")
+            && note.contains("人工调整为 1.00")
+            && !note.contains("规则得分 0"),
+        "{note}"
+    );
+}

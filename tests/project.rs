@@ -175,7 +175,7 @@ fn explain_shows_a_listed_item() {
     sb.write("p.toml", project_text());
     let run = sb.run(&["explain", "p.toml", "人均培训成本"]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
-    assert!(run.stdout.contains("score = if actual <= target then weight else if actual == 0 then weight else weight * target / actual"), "{}", run.stdout);
+    assert!(run.stdout.contains("score = if actual <= target then weight else if target <= 0 then 0 else weight * target / actual"), "{}", run.stdout);
     assert!(run.stdout.contains("目标 ≤300 元，实际 320 元"));
     assert!(run.stdout.contains("偏差原因: 场地租金上涨"));
     assert!(run.stdout.contains("Score: 4.69 / 5"));
@@ -234,11 +234,6 @@ fn listed_names_must_identify_one_indicator() {
         e.contains("two listed indicators are named `培训人次`"),
         "{e}"
     );
-    let e = error(&[("name = \"参训人员满意度\"", "name = \"满意度指标\"")]);
-    assert!(
-        e.contains("`满意度指标` is already the name of an indicator of the rubric"),
-        "{e}"
-    );
     let e = error(&[("level2 = \"服务对象满意度指标\"", "level2 = \"数量指标\"")]);
     assert!(
         e.contains("`level2 = \"数量指标\"` is used under both `产出指标` and `满意度指标`"),
@@ -270,5 +265,110 @@ fn overrides_name_the_rubrics_indicators_not_listed_ones() {
             "`产出指标` is scored from the indicators the facts file lists and cannot be overridden"
         ),
         "{e}"
+    );
+}
+
+#[test]
+fn a_row_named_like_a_rubric_indicator_scores_and_is_found_by_its_path() {
+    // A 时效指标 row called 预算执行率, as many published tables have it.
+    let text = edited(&[("name = \"项目完成时间\"", "name = \"预算执行率\"")])
+        + "\n[claimed.scores]\n\"产出指标/时效指标/预算执行率\" = 5\n\"预算执行率\" = 9.2\n";
+    let (got, json) = scores(&text).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(json["total"], "92.54");
+    assert!(got.contains_key("预算执行率"));
+    let sb = Sandbox::new();
+    sb.write("p.toml", &text);
+    let by_path = sb.run(&["explain", "p.toml", "产出指标/时效指标/预算执行率"]);
+    assert_eq!(by_path.code, Some(0), "{}", by_path.stderr);
+    assert!(
+        by_path.stdout.contains("目标 ≤12 月，实际 11 月"),
+        "{}",
+        by_path.stdout
+    );
+    // The bare name is the rubric's own indicator.
+    let by_name = sb.run(&["explain", "p.toml", "预算执行率"]);
+    assert!(
+        by_name.stdout.starts_with("预算执行率 (execution)"),
+        "{}",
+        by_name.stdout
+    );
+    let check = sb.run(&["check", "p.toml", "--format", "json"]);
+    assert!(!check.stdout.contains("\"unknown\""), "{}", check.stdout);
+}
+
+#[test]
+fn a_not_applicable_row_without_weight_leaves_the_group_to_the_others() {
+    // A published case: 生态效益 written "/" with no 分值, the three other rows filling 30.
+    let text = edited(&[
+        ("weight = 5\nactual = \"/\"", "actual = \"/\""),
+        (
+            "name = \"受训人员就业率\"\nweight = 10",
+            "name = \"受训人员就业率\"\nweight = 15",
+        ),
+    ]);
+    let (got, json) = scores(&text).unwrap_or_else(|e| panic!("{e}"));
+    // 15 × 75/80 = 14.0625 → 14.06; the other rows keep their own weights.
+    assert_eq!(got["受训人员就业率"], "14.06");
+    assert_eq!(got["培训课程资源可持续使用"], "5.00");
+    let node = crate::support::indicator_nodes(&json)
+        .into_iter()
+        .find(|n| n["name"] == "生态效益")
+        .unwrap();
+    assert_eq!(node["not_applicable"], true);
+    assert_eq!(node["points"], "0");
+    let sb = Sandbox::new();
+    sb.write("p.toml", &text);
+    let table = sb.run(&["score", "p.toml", "--width", "160"]);
+    let row = table
+        .stdout
+        .lines()
+        .find(|l| l.contains("┆ 生态效益 "))
+        .unwrap();
+    assert!(row.contains("┆    / ┆ 不适用 ┆"), "{row}");
+    let explain = sb.run(&["explain", "p.toml", "生态效益"]);
+    assert!(explain.stdout.contains("不适用（/）"), "{}", explain.stdout);
+    // Without the weight and without the others filling the group, the weights are short.
+    let e = error(&[("weight = 5\nactual = \"/\"", "actual = \"/\"")]);
+    assert!(
+        e.contains("add up to 25, but `效益指标` has 30 points"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_missed_reverse_target_at_or_below_zero_never_scores_full_marks() {
+    let missed = [(
+        "direction = \"<=\"\ntarget = 12\nactual = 11",
+        "direction = \"<=\"\ntarget = \"-5%\"\nactual = \"-3%\"\ndeviation = \"x\"",
+    )];
+    assert_eq!(item_score(&missed, "项目完成时间"), "0.00");
+    let zero = [(
+        "direction = \"<=\"\ntarget = 12\nactual = 11",
+        "direction = \"<=\"\ntarget = \"-5%\"\nactual = \"0%\"\ndeviation = \"x\"",
+    )];
+    assert_eq!(item_score(&zero, "项目完成时间"), "0.00");
+    let met = [(
+        "direction = \"<=\"\ntarget = 12\nactual = 11",
+        "direction = \"<=\"\ntarget = \"-5%\"\nactual = \"-6%\"",
+    )];
+    assert_eq!(item_score(&met, "项目完成时间"), "5.00");
+}
+
+#[test]
+fn a_rubric_formula_that_gives_a_missed_target_full_marks_is_refused() {
+    let rubric = std::fs::read_to_string(repo().join("rubrics/mof-project-2020.toml")).unwrap();
+    let old = "lower = \"if actual <= target then weight else if target <= 0 then 0 else weight * target / actual\"";
+    let lenient = "lower = \"if actual <= target then weight else weight\"";
+    let sb = Sandbox::new();
+    sb.write("rubric.toml", rubric.replacen(old, lenient, 1));
+    sb.write("p.toml", project_text());
+    let run = sb.run(&["score", "p.toml", "--rubric", "rubric.toml"]);
+    assert_eq!(run.code, Some(2));
+    assert!(
+        run.stderr.contains(
+            "`人均培训成本` misses its target (target ≤ 300, actual 320), but the rubric's formula"
+        ),
+        "{}",
+        run.stderr
     );
 }

@@ -87,8 +87,9 @@ pub fn basis(report: &Report<'_>, index: usize) -> String {
     }
     if trace.override_applied() {
         items.push(format!(
-            "规则得分 {}，人工调整为 {}",
-            trace.rule_score, trace.score
+            "{}，人工调整为 {}",
+            rule_result(trace),
+            trace.score
         ));
     }
     items.join("；")
@@ -171,4 +172,13 @@ pub(crate) fn item_basis(
         ));
     }
     s
+}
+
+/// What the rule itself gave, for a note beside an override: its score, or that it could
+/// not be computed (never a 0 the rule did not compute).
+pub fn rule_result(trace: &LeafTrace) -> String {
+    match (&trace.outcome, trace.rule_score) {
+        (Outcome::RuleFailed(_), _) | (_, None) => "规则无法计算".to_string(),
+        (_, Some(s)) => format!("规则得分 {s}"),
+    }
 }

@@ -320,7 +320,7 @@ fn explain_leaf(out: &mut String, report: &Report<'_>, index: usize, trace: &Lea
             plain(ind.points),
             rubric.rounding.mode,
             rubric.rounding.scale,
-            trace.rule_score
+            trace.rule_score.map(|s| s.to_string()).unwrap_or_default()
         );
     }
     if let Some(o) = &trace.override_ {
@@ -358,12 +358,16 @@ impl Render<Report<'_>> for Explain {
             .get(ind.level - 1)
             .map(String::as_str)
             .unwrap_or("");
-        let _ = writeln!(
-            out,
-            "{level}，分值 {}，得分 {}",
-            plain(ind.points),
-            report.scores[i]
-        );
+        if report.not_applicable(i) {
+            let _ = writeln!(out, "{level}，不适用（/）：不计分值");
+        } else {
+            let _ = writeln!(
+                out,
+                "{level}，分值 {}，得分 {}",
+                plain(ind.points),
+                report.scores[i]
+            );
+        }
         if !ind.description.is_empty() {
             let _ = write!(out, "\n指标说明:\n{}", indent(&ind.description, "  "));
         }

@@ -78,6 +78,9 @@ struct WireIndicator<'a> {
     level: usize,
     points: String,
     score: String,
+    /// A listed item written "/": it carries no points this year.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    not_applicable: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     leaf: Option<WireLeaf<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -93,7 +96,9 @@ struct WireLeaf<'a> {
     raw: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     raw_approx: Option<String>,
-    rule_score: String,
+    /// `null` when the rule could not be computed (`outcome` is "rule_failed" and
+    /// `outcome_reason` says why).
+    rule_score: Option<String>,
     #[serde(rename = "override")]
     override_: Option<WireOverride<'a>>,
     basis: String,
@@ -350,7 +355,7 @@ fn leaf<'a>(report: &'a Report<'a>, i: usize) -> Option<WireLeaf<'a>> {
         outcome_reason,
         raw: exact(trace.raw),
         raw_approx: approx(trace.raw),
-        rule_score: trace.rule_score.to_string(),
+        rule_score: trace.rule_score.map(|s| s.to_string()),
         override_: trace.override_.as_ref().map(|o| WireOverride {
             score: o.score.to_string(),
             reason: &o.reason,
@@ -371,6 +376,7 @@ fn node<'a>(report: &'a Report<'a>, i: usize) -> WireIndicator<'a> {
         level: ind.level,
         points: plain(ind.points),
         score: report.scores[i].to_string(),
+        not_applicable: report.not_applicable(i),
         leaf: leaf(report, i),
         children: ind.children.iter().map(|&c| node(report, c)).collect(),
     }

@@ -47,7 +47,14 @@ impl Render<Report<'_>> for Table {
             if report.leaf(i).is_some_and(|l| l.override_applied()) {
                 score.push_str(OVERRIDE_MARK);
             }
-            row.push(Cell::new(plain(ind.points)).set_alignment(CellAlignment::Right));
+            // Shown as the published tables show it, not as a 0 that looks like a loss.
+            let points = if report.not_applicable(i) {
+                score = "不适用".to_string();
+                "/".to_string()
+            } else {
+                plain(ind.points)
+            };
+            row.push(Cell::new(points).set_alignment(CellAlignment::Right));
             row.push(Cell::new(score).set_alignment(CellAlignment::Right));
             row.push(Cell::new(basis(report, i)));
             table.add_row(row);
@@ -78,9 +85,16 @@ impl Render<Report<'_>> for Table {
         ));
         for (i, leaf) in report.overridden() {
             if let Some(o) = &leaf.override_ {
+                let failed = match &leaf.outcome {
+                    crate::score::Outcome::RuleFailed(why) => format!("（{why}）"),
+                    _ => String::new(),
+                };
                 out.push_str(&format!(
-                    "{OVERRIDE_MARK} {}：规则得分 {}，人工调整为 {}。理由：{}\n",
-                    rubric.indicators[i].name, leaf.rule_score, leaf.score, o.reason
+                    "{OVERRIDE_MARK} {}：{}{failed}，人工调整为 {}。理由：{}\n",
+                    rubric.indicators[i].name,
+                    super::basis::rule_result(leaf),
+                    leaf.score,
+                    o.reason
                 ));
             }
         }

@@ -5,10 +5,12 @@
 //! their bands, deviations given); this only builds the tree, and shares a group's points
 //! out again when an item does not apply and the rubric says to rescale.
 
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 
 use super::{Indicator, NotApplicable, Part, PartKind, Rubric, Rule};
+use crate::exact::Exact;
 use crate::facts::{Facts, ItemValue};
+use crate::number::RoundingMode;
 
 /// The points of each item of one group, in order: its weight, unless items written "/"
 /// make the rubric share the group's points among the others.
@@ -33,23 +35,35 @@ fn item_points(
     // Largest remainder: each share rounded down to the scale, then the units left over
     // go to the largest remainders (earlier items first on ties), so the shares add up to
     // the group's points exactly.
+    // The exact shares (w × points / applicable, fractions in general), so that the
+    // largest remainders are compared exactly, not as 28-digit approximations.
     let unit = Decimal::new(1, scale);
-    let exact: Vec<Decimal> = items
+    let exact: Vec<Exact> = items
         .iter()
         .map(|(w, a)| {
             if *a {
-                w.checked_mul(group_points)
-                    .and_then(|x| x.checked_div(applicable))
-                    .unwrap_or(Decimal::ZERO)
+                Exact::from(*w)
+                    .checked_mul(Exact::from(group_points))
+                    .and_then(|x| x.checked_div(Exact::from(applicable)))
+                    .unwrap_or(Exact::ZERO)
             } else {
-                Decimal::ZERO
+                Exact::ZERO
             }
         })
         .collect();
     let mut shares: Vec<Decimal> = exact
         .iter()
-        .map(|x| x.round_dp_with_strategy(scale, RoundingStrategy::ToZero))
+        .map(|x| {
+            x.round(scale, RoundingMode::Truncate)
+                .unwrap_or(Decimal::ZERO)
+        })
         .collect();
+    let remainder = |k: usize| {
+        exact[k]
+            .checked_sub(Exact::from(shares[k]))
+            .unwrap_or(Exact::ZERO)
+    };
+    let remainders: Vec<Exact> = (0..items.len()).map(remainder).collect();
     let given = shares
         .iter()
         .fold(Decimal::ZERO, |acc, x| acc.checked_add(*x).unwrap_or(acc));
@@ -58,11 +72,7 @@ fn item_points(
         .and_then(|x| x.checked_div(unit))
         .map_or(Decimal::ZERO, |x| x.trunc());
     let mut order: Vec<usize> = (0..items.len()).filter(|&k| items[k].1).collect();
-    order.sort_by(|&a, &b| {
-        (exact[b] - shares[b])
-            .cmp(&(exact[a] - shares[a]))
-            .then(a.cmp(&b))
-    });
+    order.sort_by(|&a, &b| remainders[b].cmp(&remainders[a]).then(a.cmp(&b)));
     for k in order {
         if left <= Decimal::ZERO {
             break;
@@ -178,10 +188,26 @@ pub fn expand(rubric: &Rubric, facts: &Facts) -> Rubric {
         .enumerate()
         .skip(rubric.indicators.len())
     {
+        // A listed row may share its name with one of the rubric's own indicators: the
+        // name then stays the rubric's, and the row is found by its path (first-level
+        // name / level2 / its name), which is unique.
         out.indicator_index.entry(ind.name.clone()).or_insert(i);
         out.indicator_index.insert(ind.id.clone(), i);
+        out.indicator_index.insert(path_of(&out, i), i);
     }
     out
+}
+
+/// An indicator's names from the first level down, joined by `/`.
+pub fn path_of(rubric: &Rubric, index: usize) -> String {
+    let mut names = vec![rubric.indicators[index].name.as_str()];
+    let mut at = rubric.indicators[index].parent;
+    while let Some(p) = at {
+        names.push(rubric.indicators[p].name.as_str());
+        at = rubric.indicators[p].parent;
+    }
+    names.reverse();
+    names.join("/")
 }
 
 #[cfg(test)]

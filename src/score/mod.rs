@@ -81,6 +81,16 @@ impl<'a> Report<'a> {
         self.leaves.get(i).and_then(Option::as_ref)
     }
 
+    /// Whether indicator `i` is a listed item written "/" (not applicable this year).
+    pub fn not_applicable(&self, i: usize) -> bool {
+        self.leaf(i).is_some_and(|l| {
+            l.parts.iter().any(|p| {
+                matches!(p.detail, PartDetail::Item { item, .. }
+                    if matches!(self.facts.items[item].value, ItemValue::NotApplicable { .. }))
+            })
+        })
+    }
+
     /// Leaves whose reported score comes from an override.
     pub fn overridden(&self) -> impl Iterator<Item = (usize, &LeafTrace)> {
         self.leaves
@@ -364,7 +374,7 @@ fn score_leaf(
             outcome: Outcome::RuleFailed(message),
             parts: Vec::new(),
             raw: Exact::ZERO,
-            rule_score: Decimal::ZERO,
+            rule_score: None,
             score,
             override_: Some(o.clone()),
             strict: false,
@@ -504,7 +514,7 @@ fn score_rule(scope: &mut LeafScope<'_>, options: Options) -> Result<LeafTrace, 
         outcome,
         parts,
         raw,
-        rule_score,
+        rule_score: Some(rule_score),
         score,
         override_,
         strict: options.strict,
@@ -668,7 +678,7 @@ fn score_part(
                         Exact::from(*actual),
                         Exact::from(points),
                     ]);
-                    match formula
+                    let raw = match formula
                         .eval(&mut item_scope)
                         .map_err(|e| format!("`{}`: {e}", it.name))?
                     {
@@ -676,7 +686,20 @@ fn score_part(
                         Value::Bool(_) => {
                             return Err(format!("`{}` gave true/false", formula.text));
                         }
+                    };
+                    // Whatever a rubric's formula says, a missed target is not full marks.
+                    if !it.value.met() && raw >= Exact::from(points) {
+                        return Err(format!(
+                            "`{}` misses its target (target {} {}, actual {}), but the rubric's formula `{}` gives it the full {} points; the rubric must score a missed target below its weight",
+                            it.name,
+                            direction.symbol(),
+                            target.normalize(),
+                            actual.normalize(),
+                            formula.text,
+                            points.normalize()
+                        ));
                     }
+                    raw
                 }
                 // The evaluator scored against the item's own weight; a rescaled weight
                 // scales the score with it.

@@ -15,8 +15,9 @@ pub struct LeafTrace {
     /// The sum of the clamped parts (or 0 / full points), exact, before clamping and
     /// rounding.
     pub raw: Exact,
-    /// The rule's own result: clamped to the indicator's points and rounded.
-    pub rule_score: Decimal,
+    /// The rule's own result: clamped to the indicator's points and rounded; `None` when
+    /// the rule could not be computed (the outcome says why), never a 0 not computed.
+    pub rule_score: Option<Decimal>,
     /// The score reported: the override when one applies, else `rule_score`.
     pub score: Decimal,
     pub override_: Option<Override>,
