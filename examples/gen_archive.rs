@@ -82,9 +82,12 @@ fn facts_file(seed: &str, k: u64) -> String {
         "routine_actual",
         &money(routine * r.range(70, 105) / 100),
     );
+    // Cumulative spending never falls from one quarter to the next (a plausibility rule).
+    let mut spent_before = 0;
     for (q, share) in [("q1", 25), ("q2", 50), ("q3", 75), ("q4", 100)] {
         let budget = r.range(200_000, 300_000);
-        let spent = budget * share * r.range(60, 110) / 10_000;
+        let spent = (budget * share * r.range(60, 110) / 10_000).max(spent_before);
+        spent_before = spent;
         set(&mut t, &format!("[execution.{q}]"), "spent", &money(spent));
         set(
             &mut t,

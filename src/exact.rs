@@ -31,14 +31,42 @@ impl PartialOrd for Exact {
 
 impl Ord for Exact {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.0.cmp(&other.0)
+        // Scoring compares constantly (tiers, clamps, min/max): cross-multiplying is
+        // exact when it fits, and much cheaper than the general comparison.
+        let (a, b, c, d) = (self.numer(), self.denom(), other.numer(), other.denom());
+        if b == d {
+            return a.cmp(&c);
+        }
+        match (a.checked_mul(d), c.checked_mul(b)) {
+            (Some(x), Some(y)) => x.cmp(&y),
+            _ => self.0.cmp(&other.0),
+        }
     }
 }
 
 impl From<Decimal> for Exact {
     /// Exact: a decimal's 96-bit mantissa over 10^scale (scale ≤ 28) always fits in i128.
     fn from(d: Decimal) -> Self {
-        Exact(Ratio::new(d.mantissa(), 10i128.pow(d.scale())))
+        let (mut m, mut scale) = (d.mantissa(), d.scale());
+        // Trailing zeros first (2855.070 is 285507/100), then what is left of 10^scale
+        // shares with the mantissa only factors 2 and 5.
+        while scale > 0 && m % 10 == 0 {
+            m /= 10;
+            scale -= 1;
+        }
+        if scale == 0 {
+            return Exact(Ratio::new_raw(m, 1));
+        }
+        let mut denom = 10i128.pow(scale);
+        for p in [2i128, 5] {
+            let mut k = 0;
+            while k < scale && m % p == 0 {
+                m /= p;
+                denom /= p;
+                k += 1;
+            }
+        }
+        Exact(Ratio::new_raw(m, denom))
     }
 }
 
@@ -65,15 +93,28 @@ impl Exact {
     }
 
     pub fn checked_add(self, rhs: Exact) -> Option<Exact> {
+        if self.denom() == 1 && rhs.denom() == 1 {
+            return self.numer().checked_add(rhs.numer()).map(Exact::integer);
+        }
         self.0.checked_add(&rhs.0).map(Exact)
     }
 
     pub fn checked_sub(self, rhs: Exact) -> Option<Exact> {
+        if self.denom() == 1 && rhs.denom() == 1 {
+            return self.numer().checked_sub(rhs.numer()).map(Exact::integer);
+        }
         self.0.checked_sub(&rhs.0).map(Exact)
     }
 
     pub fn checked_mul(self, rhs: Exact) -> Option<Exact> {
+        if self.denom() == 1 && rhs.denom() == 1 {
+            return self.numer().checked_mul(rhs.numer()).map(Exact::integer);
+        }
         self.0.checked_mul(&rhs.0).map(Exact)
+    }
+
+    fn integer(n: i128) -> Exact {
+        Exact(Ratio::new_raw(n, 1))
     }
 
     /// `None` when `rhs` is zero or the quotient does not fit.

@@ -394,36 +394,56 @@ pub fn is_placeholder(text: &str) -> bool {
 /// Every string value of a document still equal to the placeholder, as (dotted key path,
 /// span of the value), in file order.
 pub fn placeholders(doc: &DeTable<'_>) -> Vec<(String, std::ops::Range<usize>)> {
-    fn walk(
-        path: &str,
-        value: &toml::Spanned<DeValue<'_>>,
+    /// One step of a key path: a key, or the 1-based position in an array.
+    enum Step<'k> {
+        Key(&'k str),
+        Index(usize),
+    }
+    // The path is kept as a stack and joined only for a hit: every file is scanned, and
+    // almost none has a placeholder left.
+    fn walk<'k>(
+        steps: &mut Vec<Step<'k>>,
+        value: &'k toml::Spanned<DeValue<'_>>,
         out: &mut Vec<(String, std::ops::Range<usize>)>,
     ) {
         match value.get_ref() {
-            DeValue::String(s) if is_placeholder(s) => out.push((path.to_string(), value.span())),
+            DeValue::String(s) if is_placeholder(s) => {
+                let mut path = String::new();
+                for step in steps.iter() {
+                    match step {
+                        Step::Key(k) if path.is_empty() => path.push_str(k),
+                        Step::Key(k) => {
+                            path.push('.');
+                            path.push_str(k);
+                        }
+                        Step::Index(n) => path.push_str(&format!("[{n}]")),
+                    }
+                }
+                out.push((path, value.span()));
+            }
             DeValue::Table(t) => {
                 for (k, v) in t.iter() {
-                    walk(&join(path, k.get_ref()), v, out);
+                    steps.push(Step::Key(k.get_ref()));
+                    walk(steps, v, out);
+                    steps.pop();
                 }
             }
             DeValue::Array(items) => {
                 for (n, v) in items.iter().enumerate() {
-                    walk(&format!("{path}[{}]", n + 1), v, out);
+                    steps.push(Step::Index(n + 1));
+                    walk(steps, v, out);
+                    steps.pop();
                 }
             }
             _ => {}
         }
     }
-    fn join(path: &str, key: &str) -> String {
-        if path.is_empty() {
-            key.to_string()
-        } else {
-            format!("{path}.{key}")
-        }
-    }
     let mut out = Vec::new();
+    let mut steps = Vec::new();
     for (k, v) in doc.iter() {
-        walk(k.get_ref(), v, &mut out);
+        steps.push(Step::Key(k.get_ref()));
+        walk(&mut steps, v, &mut out);
+        steps.pop();
     }
     out.sort_by_key(|(_, span)| span.start);
     out
