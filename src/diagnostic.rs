@@ -300,13 +300,29 @@ impl Diagnostics {
     }
 }
 
+/// Most diagnostics shown for one run; the rest are counted. A generated file with
+/// 20,000 faults would otherwise print megabytes nobody reads.
+pub const MAX_DIAGNOSTICS_SHOWN: usize = 50;
+
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, d) in self.0.iter().enumerate() {
+        for (i, d) in self.0.iter().take(MAX_DIAGNOSTICS_SHOWN).enumerate() {
             if i > 0 {
                 writeln!(f)?;
             }
             write!(f, "{d}")?;
+        }
+        let rest = self.0.len().saturating_sub(MAX_DIAGNOSTICS_SHOWN);
+        if rest > 0 {
+            let errors = self.0[MAX_DIAGNOSTICS_SHOWN..]
+                .iter()
+                .filter(|d| d.level == "error")
+                .count();
+            write!(
+                f,
+                "\n… and {rest} more problem(s) not shown ({errors} error(s), {} warning(s)); fix the first ones and run again\n",
+                rest - errors
+            )?;
         }
         Ok(())
     }

@@ -206,24 +206,25 @@ fn run(cli: Cli) -> Result<Output, Failure> {
         } => {
             let rubric = input::load_rubric(&file)?;
             let lints = lint::lint(&rubric);
-            let mut out = String::new();
-            for l in &lints {
-                out.push_str(&l.to_string());
+            let count = lints.len();
+            let mut out = perfeval::diagnostic::Diagnostics(lints).to_string();
+            if count > 0 {
                 out.push('\n');
             }
             out.push_str(&format!(
-                "rubric `{}` v{} ({}): {} indicators, {} facts, {} consistency checks; {} lint warning(s)\n",
+                "rubric `{}` v{} ({}): {} indicators, {} facts, {} plausibility rules, {} consistency checks; {} lint warning(s)\n",
                 rubric.meta.id,
                 rubric.meta.version,
                 file.display(),
                 rubric.indicators.len(),
                 rubric.facts.len(),
+                rubric.plausibility.len(),
                 rubric.consistency.len(),
-                lints.len()
+                count
             ));
             Ok(Output {
                 bytes: out.into_bytes(),
-                status: if lints.is_empty() { 0 } else { EXIT_FINDINGS },
+                status: if count == 0 { 0 } else { EXIT_FINDINGS },
             })
         }
         Command::Check {
@@ -343,8 +344,9 @@ fn unusable(
 /// A rubric given by path has not been through the shipped rubrics' tests: show its lints
 /// (gaps between tiers stop scoring later with a less helpful message).
 fn warn_lints(rubric: &perfeval::rubric::Rubric) {
-    for l in lint::lint(rubric) {
-        report_error(&format!("{l}\n"));
+    let lints = lint::lint(rubric);
+    if !lints.is_empty() {
+        report_error(&format!("{}\n", perfeval::diagnostic::Diagnostics(lints)));
     }
 }
 

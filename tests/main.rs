@@ -10,6 +10,7 @@ mod batch;
 mod check;
 mod cli;
 mod exact;
+mod hardening;
 mod init;
 mod plausibility;
 mod project;

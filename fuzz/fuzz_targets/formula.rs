@@ -11,7 +11,7 @@ struct Fixed(Vec<Decimal>);
 impl Scope for Fixed {
     fn value(&mut self, target: Target) -> Result<Value, EvalError> {
         match target {
-            Target::Fact(i) | Target::Local(i) => Ok(Value::Number(self.0[i % self.0.len()])),
+            Target::Fact(i) | Target::Local(i) => Ok(Value::Number(perfeval::exact::Exact::from(self.0[i % self.0.len()]))),
         }
     }
 }

@@ -189,6 +189,21 @@ impl Formula {
         out
     }
 
+    /// How deeply the formula nests (a name or a number is 1), bounded by [`MAX_DEPTH`]
+    /// when parsed.
+    pub fn depth(&self) -> usize {
+        fn depth(node: &Node) -> usize {
+            1 + match &node.kind {
+                NodeKind::Number(_) | NodeKind::Bool(_) | NodeKind::Name { .. } => 0,
+                NodeKind::Neg(a) | NodeKind::Not(a) => depth(a),
+                NodeKind::Binary(_, a, b) => depth(a).max(depth(b)),
+                NodeKind::If(c, a, b) => depth(c).max(depth(a)).max(depth(b)),
+                NodeKind::Call(_, args) => args.iter().map(depth).max().unwrap_or(0),
+            }
+        }
+        depth(&self.root)
+    }
+
     /// The source text of a node, for messages.
     pub fn snippet(&self, span: &Range<usize>) -> &str {
         self.text.get(span.clone()).unwrap_or(&self.text)

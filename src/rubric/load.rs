@@ -32,6 +32,12 @@ type TierUsers = HashMap<usize, Vec<(Vec<String>, Range<usize>, SourceFile)>>;
 /// Finds the source of a rubric by id, for `extends`.
 pub type Resolve<'a> = dyn Fn(&str) -> Option<SourceFile> + 'a;
 
+/// How deep evaluating one named value may go: its own formula's nesting plus that of the
+/// values it reads, and theirs, down the chain. Values are evaluated on first use, each
+/// within the one that reads it, so this bounds the evaluator's stack (batch threads have
+/// small ones); real rubrics stay under 20.
+pub const MAX_VALUE_DEPTH: usize = 256;
+
 /// How many rubrics a chain of `extends` may hold.
 pub const MAX_EXTENDS: usize = 8;
 
@@ -1274,6 +1280,8 @@ fn read_indicator(
             context: context.clone(),
         };
         let mut rule_lets = Vec::new();
+        // Evaluation depth of each named value (see MAX_VALUE_DEPTH), by index in `names.lets`.
+        let mut let_depths: Vec<usize> = Vec::new();
         for mut l in lets {
             l.context = format!("a [[indicator.let]] of {context}");
             let let_name = l.string("name", Some("the value's name in formulas"), diags);
@@ -1324,8 +1332,35 @@ fn read_indicator(
                 // Keep the name known so that formulas using it do not repeat the error.
                 names.lets.push((let_name.get_ref().clone(), Type::Number));
                 names.percent_lets.push(false);
+                let_depths.push(0);
                 continue;
             };
+            let deepest_read = formula
+                .targets()
+                .iter()
+                .filter_map(|t| match t {
+                    Target::Local(j) => let_depths.get(*j).copied(),
+                    Target::Fact(_) => None,
+                })
+                .max()
+                .unwrap_or(0);
+            let depth = formula.depth().saturating_add(deepest_read);
+            let_depths.push(depth);
+            // Reported once, at the first value over the limit, not again for every value
+            // built on it.
+            if depth > MAX_VALUE_DEPTH && deepest_read <= MAX_VALUE_DEPTH {
+                diags.push(
+                    Diagnostic::new(format!(
+                        "the value `{}` is computed through a chain of values {depth} levels deep; at most {MAX_VALUE_DEPTH} are accepted",
+                        let_name.get_ref()
+                    ))
+                    .at(source, let_name.span())
+                    .with_help("compute it from fewer intermediate values"),
+                );
+                names.lets.push((let_name.get_ref().clone(), ty));
+                names.percent_lets.push(false);
+                continue;
+            }
             {
                 names.lets.push((let_name.get_ref().clone(), ty));
                 names
@@ -1424,9 +1459,15 @@ fn is_removal(t: &Table<'_, '_>) -> bool {
 
 /// Adds a table, or (in a variant) replaces the earlier layer's table with the same id.
 fn upsert<'a, 'i>(tables: &mut Vec<Table<'a, 'i>>, t: Table<'a, 'i>, id: &str, base: bool) {
+    // The base layer only adds (its duplicate ids are reported later): no search, so
+    // that loading stays linear in the number of tables.
+    if base {
+        tables.push(t);
+        return;
+    }
     match tables.iter().position(|x| id_of(x).as_deref() == Some(id)) {
-        Some(i) if !base => tables[i] = t,
-        _ => tables.push(t),
+        Some(i) => tables[i] = t,
+        None => tables.push(t),
     }
 }
 
@@ -1994,6 +2035,9 @@ fn build_tree(
         }
     }
     let mut parent_of = vec![None; raw.len()];
+    // One suggestion per unknown parent: a file repeating one wrong parent a thousand
+    // times must not compare it with every id a thousand times.
+    let mut suggested: HashMap<&str, Option<&str>> = HashMap::new();
     for (i, r) in raw.iter().enumerate() {
         if let Some(p) = &r.parent {
             match by_id.get(p.get_ref().as_str()) {
@@ -2002,7 +2046,10 @@ fn build_tree(
                     let mut d =
                         Diagnostic::new(format!("parent `{}` is not an indicator id", p.get_ref()))
                             .at(&r.source, p.span());
-                    if let Some(s) = suggest(p.get_ref(), by_id.keys().copied()) {
+                    let s = *suggested
+                        .entry(p.get_ref().as_str())
+                        .or_insert_with(|| suggest(p.get_ref(), by_id.keys().copied()));
+                    if let Some(s) = s {
                         d = d.with_help(format!("did you mean `{s}`?"));
                     }
                     diags.push(d);
