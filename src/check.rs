@@ -570,7 +570,7 @@ fn consistency(report: &Report<'_>, k: usize) -> Option<Finding> {
                 Ok(v) => v,
                 Err(e) => return Some(not_checked(rubric, k, &e)),
             };
-            let Some(difference) = l.checked_sub(r) else {
+            let Some(difference) = l.checked_sub(&r) else {
                 return Some(not_checked(
                     rubric,
                     k,
@@ -580,10 +580,7 @@ fn consistency(report: &Report<'_>, k: usize) -> Option<Finding> {
                     },
                 ));
             };
-            if difference
-                .checked_abs()
-                .is_some_and(|d| d <= Exact::from(*tolerance))
-            {
+            if difference.abs() <= Exact::from(*tolerance) {
                 return None;
             }
             let difference = difference.show_signed();

@@ -3,15 +3,19 @@
 //! Facts and literals are decimals, but a quotient such as 43/48 is not: cutting it to
 //! 28 digits and rounding afterwards can put a midpoint on the wrong side (5.375 becomes
 //! 5.3749…98 and rounds down). Every value computed between reading the facts and the
-//! rubric's rounding step is therefore an [`Exact`] fraction, reduced to lowest terms and
-//! held in `i128` with checked operations. A value that does not fit is an error for the
-//! caller to report; it is never approximated.
+//! rubric's rounding step is therefore an [`Exact`] fraction in lowest terms. Fractions
+//! are held in `i128` with checked operations, the fast common case, and widen to big
+//! integers when a step does not fit (amounts in 元 with 分 over four quarters' budgets
+//! need more than 128 bits); a value beyond [`MAX_BITS`] is an error for the caller to
+//! report, never an approximation.
 
 use std::cmp::Ordering;
 use std::fmt;
 
-use num_rational::Ratio;
-use num_traits::{CheckedAdd, CheckedDiv, CheckedMul, CheckedSub, Signed, Zero};
+use num_bigint::BigInt;
+use num_integer::Integer;
+use num_rational::{BigRational, Ratio};
+use num_traits::{Signed, ToPrimitive, Zero};
 use rust_decimal::Decimal;
 
 use crate::number::RoundingMode;
@@ -19,9 +23,21 @@ use crate::number::RoundingMode;
 /// Decimals shown for a value that has no finite decimal expansion.
 pub const APPROX_DIGITS: u32 = 6;
 
+/// Most bits of a numerator or denominator. Scoring never comes near it; it bounds the
+/// work a hostile rubric can ask for (squaring a value again and again).
+pub const MAX_BITS: u64 = 4096;
+
 /// A rational number in lowest terms with a positive denominator.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Exact(Ratio<i128>);
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Exact(Repr);
+
+/// `Small` whenever the reduced fraction fits in `i128`, so that equal values have equal
+/// representations.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Repr {
+    Small(Ratio<i128>),
+    Big(Box<BigRational>),
+}
 
 impl PartialOrd for Exact {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
@@ -31,22 +47,56 @@ impl PartialOrd for Exact {
 
 impl Ord for Exact {
     fn cmp(&self, other: &Self) -> Ordering {
-        // Scoring compares constantly (tiers, clamps, min/max): cross-multiplying is
-        // exact when it fits, and much cheaper than the general comparison.
-        let (a, b, c, d) = (self.numer(), self.denom(), other.numer(), other.denom());
-        if b == d {
-            return a.cmp(&c);
+        if let (Repr::Small(x), Repr::Small(y)) = (&self.0, &other.0) {
+            // Scoring compares constantly (tiers, clamps, min/max): cross-multiplying is
+            // exact when it fits, and much cheaper than the general comparison.
+            let (a, b, c, d) = (*x.numer(), *x.denom(), *y.numer(), *y.denom());
+            if b == d {
+                return a.cmp(&c);
+            }
+            // Products of 64-bit values cannot overflow 128 bits: no checks needed.
+            if let (Ok(a), Ok(b), Ok(c), Ok(d)) = (
+                i64::try_from(a),
+                i64::try_from(b),
+                i64::try_from(c),
+                i64::try_from(d),
+            ) {
+                return (i128::from(a) * i128::from(d)).cmp(&(i128::from(c) * i128::from(b)));
+            }
+            if let (Some(p), Some(q)) = (a.checked_mul(d), c.checked_mul(b)) {
+                return p.cmp(&q);
+            }
         }
-        match (a.checked_mul(d), c.checked_mul(b)) {
-            (Some(x), Some(y)) => x.cmp(&y),
-            _ => self.0.cmp(&other.0),
-        }
+        self.to_big().cmp(&other.to_big())
     }
 }
 
 impl From<Decimal> for Exact {
     /// Exact: a decimal's 96-bit mantissa over 10^scale (scale ≤ 28) always fits in i128.
     fn from(d: Decimal) -> Self {
+        // Figures nearly always fit in 64 bits, where division is a machine instruction
+        // rather than a 128-bit library call.
+        if let Ok(m) = i64::try_from(d.mantissa())
+            && d.scale() <= 18
+        {
+            // m / (2^s · 5^s): the twos come off with one shift, the fives one by one.
+            let scale = d.scale();
+            if m == 0 {
+                return Exact::ZERO;
+            }
+            let twos = m.trailing_zeros().min(scale);
+            let mut m = m >> twos;
+            let mut fives = scale;
+            while fives > 0 && m % 5 == 0 {
+                m /= 5;
+                fives -= 1;
+            }
+            let denom = 5i64.pow(fives) << (scale - twos);
+            return Exact(Repr::Small(Ratio::new_raw(
+                i128::from(m),
+                i128::from(denom),
+            )));
+        }
         let (mut m, mut scale) = (d.mantissa(), d.scale());
         // Trailing zeros first (2855.070 is 285507/100), then what is left of 10^scale
         // shares with the mantissa only factors 2 and 5.
@@ -55,7 +105,7 @@ impl From<Decimal> for Exact {
             scale -= 1;
         }
         if scale == 0 {
-            return Exact(Ratio::new_raw(m, 1));
+            return Exact::integer(m);
         }
         let mut denom = 10i128.pow(scale);
         for p in [2i128, 5] {
@@ -66,77 +116,123 @@ impl From<Decimal> for Exact {
                 k += 1;
             }
         }
-        Exact(Ratio::new_raw(m, denom))
+        Exact(Repr::Small(Ratio::new_raw(m, denom)))
     }
 }
 
 impl From<i64> for Exact {
     fn from(n: i64) -> Self {
-        Exact(Ratio::from_integer(i128::from(n)))
+        Exact::integer(i128::from(n))
     }
 }
 
 impl Exact {
-    pub const ZERO: Exact = Exact(Ratio::new_raw(0, 1));
-    pub const ONE: Exact = Exact(Ratio::new_raw(1, 1));
+    pub const ZERO: Exact = Exact(Repr::Small(Ratio::new_raw(0, 1)));
+    pub const ONE: Exact = Exact(Repr::Small(Ratio::new_raw(1, 1)));
 
-    pub fn numer(&self) -> i128 {
-        *self.0.numer()
+    fn integer(n: i128) -> Exact {
+        Exact(Repr::Small(Ratio::new_raw(n, 1)))
     }
 
-    pub fn denom(&self) -> i128 {
-        *self.0.denom()
+    /// A big fraction, narrowed to `i128` when it fits; `None` beyond [`MAX_BITS`].
+    fn from_big(v: BigRational) -> Option<Exact> {
+        if v.numer().bits() > MAX_BITS || v.denom().bits() > MAX_BITS {
+            return None;
+        }
+        Some(match (v.numer().to_i128(), v.denom().to_i128()) {
+            (Some(n), Some(d)) => Exact(Repr::Small(Ratio::new_raw(n, d))),
+            _ => Exact(Repr::Big(Box::new(v))),
+        })
+    }
+
+    /// The value as an unbounded fraction.
+    pub fn to_big(&self) -> BigRational {
+        match &self.0 {
+            Repr::Small(r) => {
+                BigRational::new_raw(BigInt::from(*r.numer()), BigInt::from(*r.denom()))
+            }
+            Repr::Big(b) => (**b).clone(),
+        }
     }
 
     pub fn is_zero(&self) -> bool {
-        self.0.is_zero()
-    }
-
-    pub fn checked_add(self, rhs: Exact) -> Option<Exact> {
-        if self.denom() == 1 && rhs.denom() == 1 {
-            return self.numer().checked_add(rhs.numer()).map(Exact::integer);
+        match &self.0 {
+            Repr::Small(r) => r.is_zero(),
+            Repr::Big(b) => b.is_zero(),
         }
-        self.0.checked_add(&rhs.0).map(Exact)
     }
 
-    pub fn checked_sub(self, rhs: Exact) -> Option<Exact> {
-        if self.denom() == 1 && rhs.denom() == 1 {
-            return self.numer().checked_sub(rhs.numer()).map(Exact::integer);
+    pub fn is_negative(&self) -> bool {
+        match &self.0 {
+            Repr::Small(r) => r.is_negative(),
+            Repr::Big(b) => b.is_negative(),
         }
-        self.0.checked_sub(&rhs.0).map(Exact)
     }
 
-    pub fn checked_mul(self, rhs: Exact) -> Option<Exact> {
-        if self.denom() == 1 && rhs.denom() == 1 {
-            return self.numer().checked_mul(rhs.numer()).map(Exact::integer);
+    /// `op` on `i128` fractions when both fit and it does not overflow, else on big ones.
+    fn combine(
+        &self,
+        rhs: &Exact,
+        small: impl Fn(&Ratio<i128>, &Ratio<i128>) -> Option<Ratio<i128>>,
+        big: impl Fn(BigRational, BigRational) -> BigRational,
+    ) -> Option<Exact> {
+        if let (Repr::Small(a), Repr::Small(b)) = (&self.0, &rhs.0)
+            && let Some(r) = small(a, b)
+        {
+            return Some(Exact(Repr::Small(r)));
         }
-        self.0.checked_mul(&rhs.0).map(Exact)
+        Exact::from_big(big(self.to_big(), rhs.to_big()))
     }
 
-    fn integer(n: i128) -> Exact {
-        Exact(Ratio::new_raw(n, 1))
+    pub fn checked_add(&self, rhs: &Exact) -> Option<Exact> {
+        self.combine(rhs, |x, y| small_add(x, y, false), |a, b| a + b)
     }
 
-    /// `None` when `rhs` is zero or the quotient does not fit.
-    pub fn checked_div(self, rhs: Exact) -> Option<Exact> {
+    pub fn checked_sub(&self, rhs: &Exact) -> Option<Exact> {
+        self.combine(rhs, |x, y| small_add(x, y, true), |a, b| a - b)
+    }
+
+    pub fn checked_mul(&self, rhs: &Exact) -> Option<Exact> {
+        self.combine(
+            rhs,
+            |x, y| {
+                let (a, b, c, d) = parts(x, y);
+                reduced(a.checked_mul(c)?, b.checked_mul(d)?)
+            },
+            |a, b| a * b,
+        )
+    }
+
+    /// `None` when `rhs` is zero or the quotient is beyond [`MAX_BITS`].
+    pub fn checked_div(&self, rhs: &Exact) -> Option<Exact> {
         if rhs.is_zero() {
             return None;
         }
-        self.0.checked_div(&rhs.0).map(Exact)
+        self.combine(
+            rhs,
+            |x, y| {
+                let (a, b, c, d) = parts(x, y);
+                reduced(a.checked_mul(d)?, b.checked_mul(c)?)
+            },
+            |a, b| a / b,
+        )
     }
 
-    /// `None` only for the most negative numerator, whose negation does not fit.
-    pub fn checked_neg(self) -> Option<Exact> {
-        self.numer()
-            .checked_neg()
-            .map(|n| Exact(Ratio::new_raw(n, self.denom())))
+    pub fn neg(&self) -> Exact {
+        match &self.0 {
+            Repr::Small(r) => match r.numer().checked_neg() {
+                Some(n) => Exact(Repr::Small(Ratio::new_raw(n, *r.denom()))),
+                None => Exact(Repr::Big(Box::new(-self.to_big()))),
+            },
+            Repr::Big(b) => Exact::from_big(-(**b).clone()).unwrap_or_else(|| self.clone()),
+        }
     }
 
-    pub fn checked_abs(self) -> Option<Exact> {
-        if self.0.is_negative() {
-            self.checked_neg()
+    pub fn abs(&self) -> Exact {
+        if self.is_negative() {
+            self.neg()
         } else {
-            Some(self)
+            self.clone()
         }
     }
 
@@ -147,17 +243,20 @@ impl Exact {
 
     /// The number of decimals of the finite expansion, when there is one.
     fn terminating_scale(&self) -> Option<u32> {
-        let mut d = self.denom();
-        let (mut twos, mut fives) = (0u32, 0u32);
-        while d % 2 == 0 {
-            d /= 2;
-            twos += 1;
-        }
-        while d % 5 == 0 {
-            d /= 5;
+        let mut d = self.to_big().denom().clone();
+        let twos = d.trailing_zeros().unwrap_or(0);
+        d >>= twos;
+        let five = BigInt::from(5);
+        let mut fives = 0u64;
+        loop {
+            let (q, r) = d.div_rem(&five);
+            if !r.is_zero() {
+                break;
+            }
+            d = q;
             fives += 1;
         }
-        (d == 1).then_some(twos.max(fives))
+        (d == BigInt::from(1)).then(|| u32::try_from(twos.max(fives)).unwrap_or(u32::MAX))
     }
 
     /// The value as a decimal, when it terminates and fits in one; `None` otherwise.
@@ -166,61 +265,59 @@ impl Exact {
         if scale > 28 {
             return None;
         }
-        let factor = 10i128.checked_pow(scale)?;
-        let mantissa = self.numer().checked_mul(factor / self.denom())?;
-        Decimal::try_from_i128_with_scale(mantissa, scale).ok()
+        self.round(scale, RoundingMode::Truncate)
     }
 
     /// Rounds the exact value to `scale` decimals by `mode`. `None` when the result does
     /// not fit in a decimal.
     pub fn round(&self, scale: u32, mode: RoundingMode) -> Option<Decimal> {
         let (digits, remainder_vs_half) = self.scaled_digits(scale)?;
-        let negative = self.numer() < 0;
         let away = match mode {
             RoundingMode::Truncate => false,
             RoundingMode::HalfAwayFromZero => remainder_vs_half != Ordering::Less,
             RoundingMode::HalfEven => match remainder_vs_half {
                 Ordering::Greater => true,
                 Ordering::Less => false,
-                Ordering::Equal => digits % 2 == 1,
+                Ordering::Equal => digits.is_odd(),
             },
         };
-        // `scaled_digits` reports an exact value as "less than half" with no remainder.
-        let magnitude = if away { digits.checked_add(1)? } else { digits };
-        let mantissa = if negative { -magnitude } else { magnitude };
+        let magnitude = if away { digits + 1u8 } else { digits };
+        let mantissa = magnitude.to_i128()?;
+        let mantissa = if self.is_negative() {
+            -mantissa
+        } else {
+            mantissa
+        };
         Decimal::try_from_i128_with_scale(mantissa, scale).ok()
     }
 
     /// |value| × 10^scale truncated, and how the dropped remainder compares with one
     /// half of the last digit (`Less` also when nothing was dropped).
-    fn scaled_digits(&self, scale: u32) -> Option<(i128, Ordering)> {
-        let d = self.denom();
-        let n = self.numer().checked_abs()?;
-        let mut digits = n / d;
-        let mut r = n % d;
-        // Long division, one digit at a time: r < d, so r × 10 overflows only for
-        // denominators above i128::MAX / 10, where the value cannot be rounded here.
-        for _ in 0..scale {
-            digits = digits.checked_mul(10)?;
-            let r10 = r.checked_mul(10)?;
-            digits = digits.checked_add(r10 / d)?;
-            r = r10 % d;
+    fn scaled_digits(&self, scale: u32) -> Option<(BigInt, Ordering)> {
+        if let Repr::Small(r) = &self.0
+            && let Some(found) = small_scaled_digits(*r.numer(), *r.denom(), scale)
+        {
+            return Some((BigInt::from(found.0), found.1));
         }
-        // Compare r/d with 1/2 without forming 2r: r against d - r.
-        let half = if r == 0 {
+        let v = self.to_big();
+        let n = v.numer().abs() * BigInt::from(10).pow(scale);
+        let (digits, r) = n.div_rem(v.denom());
+        let twice: BigInt = &r * 2u8;
+        let half = if r.is_zero() {
             Ordering::Less
         } else {
-            r.cmp(&(d - r))
+            twice.cmp(v.denom())
         };
         Some((digits, half))
     }
 
     /// `43/48` for a fraction, the integer for a whole number.
     pub fn fraction(&self) -> String {
-        if self.denom() == 1 {
-            self.numer().to_string()
+        let v = self.to_big();
+        if v.is_integer() {
+            v.numer().to_string()
         } else {
-            format!("{}/{}", self.numer(), self.denom())
+            format!("{}/{}", v.numer(), v.denom())
         }
     }
 
@@ -228,8 +325,11 @@ impl Exact {
     pub fn exact_decimal(&self) -> Option<String> {
         let scale = self.terminating_scale()?;
         let (digits, _) = self.scaled_digits(scale)?;
-        let negative = self.numer() < 0;
-        Some(decimal_string(digits, scale, negative))
+        Some(decimal_string(
+            &digits.to_string(),
+            scale,
+            self.is_negative(),
+        ))
     }
 
     /// For people: the exact decimal when the value terminates, without trailing zeros;
@@ -253,7 +353,7 @@ impl Exact {
     /// The value as a percentage for people: exact when it terminates at two decimals or
     /// fewer (`96.5%`), otherwise rounded to two decimals and marked (`≈89.58%`).
     pub fn show_percent(&self) -> String {
-        match self.checked_mul(Exact::from(100)) {
+        match self.checked_mul(&Exact::from(100)) {
             Some(pct) => match pct.to_decimal() {
                 Some(d) if d.normalize().scale() <= 2 => {
                     let mut d = d;
@@ -278,7 +378,7 @@ impl Exact {
     /// [`Exact::show`] with an explicit sign: `+0.02`, `-0.02`, `0`.
     pub fn show_signed(&self) -> String {
         let shown = self.show();
-        if self.numer() > 0 {
+        if !self.is_negative() && !self.is_zero() {
             match shown.strip_prefix('≈') {
                 Some(rest) => format!("≈+{rest}"),
                 None => format!("+{shown}"),
@@ -286,6 +386,24 @@ impl Exact {
         } else {
             shown
         }
+    }
+
+    /// Compares with a decimal without converting it: tier bounds and points are compared
+    /// for every leaf of every file.
+    pub fn cmp_decimal(&self, d: Decimal) -> Ordering {
+        if let Repr::Small(r) = &self.0
+            && let (Ok(a), Ok(b), Ok(m)) = (
+                i64::try_from(*r.numer()),
+                i64::try_from(*r.denom()),
+                i64::try_from(d.mantissa()),
+            )
+            && d.scale() <= 18
+        {
+            // a/b against m/10^s: a·10^s against m·b, both below 2^127.
+            let left = i128::from(a) * 10i128.pow(d.scale());
+            return left.cmp(&(i128::from(m) * i128::from(b)));
+        }
+        self.cmp(&Exact::from(d))
     }
 
     pub fn min(self, other: Exact) -> Exact {
@@ -297,7 +415,126 @@ impl Exact {
     }
 }
 
-fn decimal_string(digits: i128, scale: u32, negative: bool) -> String {
+// The `i128` steps: written out rather than through `Ratio`'s checked operations, which
+// reduce by three gcds computed with (slow, software) 128-bit division; here one binary
+// gcd per result. `None` on overflow sends the operation to big integers.
+
+fn parts(x: &Ratio<i128>, y: &Ratio<i128>) -> (i128, i128, i128, i128) {
+    (*x.numer(), *x.denom(), *y.numer(), *y.denom())
+}
+
+/// a/b ± c/d.
+fn small_add(x: &Ratio<i128>, y: &Ratio<i128>, subtract: bool) -> Option<Ratio<i128>> {
+    let (a, b, c, d) = parts(x, y);
+    let c = if subtract { c.checked_neg()? } else { c };
+    if b == d {
+        return reduced(a.checked_add(c)?, b);
+    }
+    reduced(
+        a.checked_mul(d)?.checked_add(c.checked_mul(b)?)?,
+        b.checked_mul(d)?,
+    )
+}
+
+/// n/d in lowest terms with a positive denominator (d ≠ 0).
+fn reduced(n: i128, d: i128) -> Option<Ratio<i128>> {
+    let (n, d) = if d < 0 {
+        (n.checked_neg()?, d.checked_neg()?)
+    } else {
+        (n, d)
+    };
+    if d == 0 {
+        return None;
+    }
+    if let (Ok(n64), Ok(d64)) = (i64::try_from(n), i64::try_from(d)) {
+        let g = gcd_u64(n64.unsigned_abs(), d64.unsigned_abs());
+        let g = i64::try_from(g).ok()?;
+        return Some(Ratio::new_raw(i128::from(n64 / g), i128::from(d64 / g)));
+    }
+    let g = binary_gcd(n.unsigned_abs(), d.unsigned_abs());
+    let g = i128::try_from(g).ok()?;
+    Some(Ratio::new_raw(n / g, d / g))
+}
+
+/// [`binary_gcd`] on 64 bits.
+fn gcd_u64(mut a: u64, mut b: u64) -> u64 {
+    if a == 0 {
+        return b;
+    }
+    if b == 0 {
+        return a;
+    }
+    let shift = (a | b).trailing_zeros();
+    a >>= a.trailing_zeros();
+    loop {
+        b >>= b.trailing_zeros();
+        if a > b {
+            std::mem::swap(&mut a, &mut b);
+        }
+        b -= a;
+        if b == 0 {
+            return a << shift;
+        }
+    }
+}
+
+/// Stein's algorithm: shifts and subtractions only. `gcd(0, d)` is `d`.
+fn binary_gcd(mut a: u128, mut b: u128) -> u128 {
+    if a == 0 {
+        return b;
+    }
+    if b == 0 {
+        return a;
+    }
+    let shift = (a | b).trailing_zeros();
+    a >>= a.trailing_zeros();
+    loop {
+        b >>= b.trailing_zeros();
+        if a > b {
+            std::mem::swap(&mut a, &mut b);
+        }
+        b -= a;
+        if b == 0 {
+            return a << shift;
+        }
+    }
+}
+
+/// [`Exact::scaled_digits`] in `i128`: `None` when a step would overflow.
+fn small_scaled_digits(numer: i128, d: i128, scale: u32) -> Option<(i128, Ordering)> {
+    if let (Ok(n), Ok(d)) = (i64::try_from(numer), i64::try_from(d))
+        && scale <= 18
+        && let Some(n) = n.checked_abs()
+    {
+        // |n| · 10^scale < 2^63 · 10^18 < 2^127: one 128-by-64 step at most.
+        let scaled = i128::from(n) * 10i128.pow(scale);
+        let d = i128::from(d);
+        let (digits, r) = (scaled / d, scaled % d);
+        let half = if r == 0 {
+            Ordering::Less
+        } else {
+            r.cmp(&(d - r))
+        };
+        return Some((digits, half));
+    }
+    let n = numer.checked_abs()?;
+    let mut digits = n / d;
+    let mut r = n % d;
+    for _ in 0..scale {
+        let r10 = r.checked_mul(10)?;
+        digits = digits.checked_mul(10)?.checked_add(r10 / d)?;
+        r = r10 % d;
+    }
+    // Compare r/d with 1/2 without forming 2r: r against d - r.
+    let half = if r == 0 {
+        Ordering::Less
+    } else {
+        r.cmp(&(d - r))
+    };
+    Some((digits, half))
+}
+
+fn decimal_string(digits: &str, scale: u32, negative: bool) -> String {
     let mut s = digits.to_string();
     let scale = scale as usize;
     if scale > 0 {
@@ -334,19 +571,21 @@ mod tests {
 
     fn q(n: i64, m: i64) -> Exact {
         Exact::from(n)
-            .checked_div(Exact::from(m))
+            .checked_div(&Exact::from(m))
             .unwrap_or(Exact::ZERO)
     }
 
     #[test]
     fn a_midpoint_reached_by_division_rounds_away_from_zero() {
         // 43/48 × 6 = 5.375 exactly: 四舍五入 gives 5.38.
-        let v = q(43, 48).checked_mul(Exact::from(6)).unwrap_or(Exact::ZERO);
+        let v = q(43, 48)
+            .checked_mul(&Exact::from(6))
+            .unwrap_or(Exact::ZERO);
         assert_eq!(v.to_string(), "5.375");
         assert_eq!(v.round(2, RoundingMode::HalfAwayFromZero), Some(d("5.38")));
         assert_eq!(v.round(2, RoundingMode::HalfEven), Some(d("5.38")));
         assert_eq!(v.round(2, RoundingMode::Truncate), Some(d("5.37")));
-        let neg = v.checked_neg().unwrap_or(Exact::ZERO);
+        let neg = v.neg();
         assert_eq!(
             neg.round(2, RoundingMode::HalfAwayFromZero),
             Some(d("-5.38"))
@@ -382,17 +621,53 @@ mod tests {
     }
 
     #[test]
-    fn overflow_is_reported_not_rounded() {
+    fn values_beyond_i128_widen_and_stay_exact() {
         let big = Exact::from(d("99999999999999999999999999"));
-        assert_eq!(big.checked_mul(big), None);
-        assert_eq!(Exact::ONE.checked_div(Exact::ZERO), None);
+        let square = big.checked_mul(&big).unwrap_or(Exact::ZERO);
+        assert_eq!(
+            square.fraction(),
+            "9999999999999999999999999800000000000000000000000001"
+        );
+        // Back within i128 after a division: the same representation as a small value.
+        assert_eq!(square.checked_div(&big), Some(big.clone()));
+        assert_eq!(Exact::ONE.checked_div(&Exact::ZERO), None);
+        // Four quarters of amounts in 元 with 分: denominators whose product exceeds 128
+        // bits, rounded exactly all the same.
+        let mut sum = Exact::ZERO;
+        for (s, b) in [
+            ("5483017.37", "26630613.11"),
+            ("11710400.13", "27383007.29"),
+            ("18228300.71", "28202500.03"),
+            ("25687900.17", "29367400.89"),
+        ] {
+            let q = e(s).checked_div(&e(b)).unwrap_or(Exact::ZERO);
+            sum = sum.checked_add(&q).unwrap_or(Exact::ZERO);
+        }
+        assert!(!sum.is_terminating());
+        assert_eq!(
+            sum.round(2, RoundingMode::HalfAwayFromZero),
+            Some(d("2.15"))
+        );
+        // A value past MAX_BITS is refused.
+        let mut v = Exact::from(3);
+        let mut refused = false;
+        for _ in 0..20 {
+            match v.checked_mul(&v) {
+                Some(x) => v = x,
+                None => {
+                    refused = true;
+                    break;
+                }
+            }
+        }
+        assert!(refused);
     }
 
     #[test]
     fn rounding_below_a_midpoint_stays_below() {
         // 0.004999…95 is not 0.005.
         let v = e("0.0049999999")
-            .checked_add(e("0.00000000005"))
+            .checked_add(&e("0.00000000005"))
             .unwrap_or(Exact::ZERO);
         assert_eq!(v.round(2, RoundingMode::HalfAwayFromZero), Some(d("0.00")));
     }

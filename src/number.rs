@@ -240,7 +240,7 @@ impl Display {
     }
 
     /// A computed value: exact when it terminates, marked `≈` when shown rounded.
-    pub fn show_exact(self, value: crate::exact::Exact) -> String {
+    pub fn show_exact(self, value: &crate::exact::Exact) -> String {
         match self {
             Display::Number => value.show(),
             Display::Percent => value.show_percent(),

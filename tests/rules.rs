@@ -347,7 +347,7 @@ fn tiny(facts: &str) -> Result<(Decimal, Vec<Value>, Vec<String>), String> {
         Facts::load(&SourceFile::new("f.toml", facts), &rubric).map_err(|d| d.to_string())?;
     let report = score::evaluate(&rubric, &facts, Options::default()).map_err(|e| e.to_string())?;
     let leaf = report.leaf(0).unwrap();
-    let values = leaf.lets.iter().map(|(_, v)| *v).collect();
+    let values = leaf.lets.iter().map(|(_, v)| v.clone()).collect();
     let raw = facts
         .values
         .iter()

@@ -18,10 +18,10 @@ pub trait Scope {
 pub enum EvalError {
     #[error("division by zero: `{divisor}` is 0 in `{formula}`")]
     DivisionByZero { divisor: String, formula: String },
-    /// The exact value has a numerator or denominator beyond 128 bits: refused rather
-    /// than rounded.
+    /// The exact value has a numerator or denominator beyond `exact::MAX_BITS`: refused
+    /// rather than rounded.
     #[error(
-        "`{expression}` (of `{formula}`) cannot be held exactly: its exact value exceeds 128 bits"
+        "`{expression}` (of `{formula}`) cannot be held exactly: its exact value needs more than 4096 bits"
     )]
     Overflow { expression: String, formula: String },
     /// A name could not be given a value (a missing fact); raised by the [`Scope`].
@@ -57,17 +57,13 @@ fn overflow(formula: &Formula, span: &Range<usize>) -> EvalError {
 
 pub fn eval(formula: &Formula, node: &Node, scope: &mut dyn Scope) -> Result<Value, EvalError> {
     Ok(match &node.kind {
-        NodeKind::Number(n) => Value::Number(Exact::from(*n)),
+        NodeKind::Number(n) => Value::Number(n.clone()),
         NodeKind::Bool(b) => Value::Bool(*b),
         NodeKind::Name { name, target } => match target {
             Some(t) => scope.value(*t)?,
             None => return Err(EvalError::Unresolved(name.clone())),
         },
-        NodeKind::Neg(a) => Value::Number(
-            number(formula, a, scope)?
-                .checked_neg()
-                .ok_or_else(|| overflow(formula, &node.span))?,
-        ),
+        NodeKind::Neg(a) => Value::Number(number(formula, a, scope)?.neg()),
         NodeKind::Not(a) => Value::Bool(!boolean(formula, a, scope)?),
         NodeKind::If(c, a, b) => {
             if boolean(formula, c, scope)? {
@@ -91,15 +87,15 @@ pub fn eval(formula: &Formula, node: &Node, scope: &mut dyn Scope) -> Result<Val
             let y = number(formula, b, scope)?;
             match op {
                 BinaryOp::Add => Value::Number(
-                    x.checked_add(y)
+                    x.checked_add(&y)
                         .ok_or_else(|| overflow(formula, &node.span))?,
                 ),
                 BinaryOp::Sub => Value::Number(
-                    x.checked_sub(y)
+                    x.checked_sub(&y)
                         .ok_or_else(|| overflow(formula, &node.span))?,
                 ),
                 BinaryOp::Mul => Value::Number(
-                    x.checked_mul(y)
+                    x.checked_mul(&y)
                         .ok_or_else(|| overflow(formula, &node.span))?,
                 ),
                 BinaryOp::Div => {
@@ -110,7 +106,7 @@ pub fn eval(formula: &Formula, node: &Node, scope: &mut dyn Scope) -> Result<Val
                         });
                     }
                     Value::Number(
-                        x.checked_div(y)
+                        x.checked_div(&y)
                             .ok_or_else(|| overflow(formula, &node.span))?,
                     )
                 }
@@ -129,15 +125,9 @@ pub fn eval(formula: &Formula, node: &Node, scope: &mut dyn Scope) -> Result<Val
                 values.push(number(formula, a, scope)?);
             }
             let result = match f {
-                Function::Abs => match values.first() {
-                    Some(v) => Some(
-                        v.checked_abs()
-                            .ok_or_else(|| overflow(formula, &node.span))?,
-                    ),
-                    None => None,
-                },
-                Function::Min => values.iter().copied().reduce(Exact::min),
-                Function::Max => values.iter().copied().reduce(Exact::max),
+                Function::Abs => values.first().map(Exact::abs),
+                Function::Min => values.into_iter().reduce(Exact::min),
+                Function::Max => values.into_iter().reduce(Exact::max),
             };
             match result {
                 Some(v) => Value::Number(v),

@@ -27,8 +27,6 @@ mod parser;
 use std::fmt;
 use std::ops::Range;
 
-use rust_decimal::Decimal;
-
 pub use eval::{EvalError, Scope};
 pub use parser::{MAX_DEPTH, ParseError};
 
@@ -49,7 +47,7 @@ impl fmt::Display for Type {
 }
 
 /// A value computed by a formula: numbers are exact fractions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Value {
     Number(crate::exact::Exact),
     Bool(bool),
@@ -128,7 +126,8 @@ pub struct Node {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum NodeKind {
-    Number(Decimal),
+    /// A literal, converted once when parsed.
+    Number(crate::exact::Exact),
     Bool(bool),
     Name {
         name: String,

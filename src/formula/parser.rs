@@ -284,12 +284,12 @@ impl<'t> Parser<'t> {
                         span: span.start..pct.end,
                     })?;
                     return Ok(Node {
-                        kind: NodeKind::Number(value),
+                        kind: NodeKind::Number(crate::exact::Exact::from(value)),
                         span: span.start..pct.end,
                     });
                 }
                 Ok(Node {
-                    kind: NodeKind::Number(*n),
+                    kind: NodeKind::Number(crate::exact::Exact::from(*n)),
                     span,
                 })
             }

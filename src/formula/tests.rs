@@ -16,7 +16,7 @@ impl Scope for Bindings {
             Target::Fact(i) | Target::Local(i) => self
                 .values
                 .get(i)
-                .copied()
+                .cloned()
                 .ok_or_else(|| EvalError::Unavailable(format!("no value {i}"))),
         }
     }

@@ -44,7 +44,7 @@ pub fn basis(report: &Report<'_>, index: usize) -> String {
     }
     for (i, value) in &trace.lets {
         if let (Some(label), Value::Number(v)) = (&rule.lets[*i].label, value) {
-            items.push(format!("{label} {}", rule.lets[*i].display.show_exact(*v)));
+            items.push(format!("{label} {}", rule.lets[*i].display.show_exact(v)));
         }
     }
     let (mut checks, mut met, mut partial) = (0, 0, 0);
@@ -72,7 +72,7 @@ pub fn basis(report: &Report<'_>, index: usize) -> String {
                 }
             }
             PartDetail::Deduction { count } => {
-                items.push(deduction_basis(rubric, part, trace, *count));
+                items.push(deduction_basis(rubric, part, trace, count));
             }
             PartDetail::Item { item, weight } => items.push(item_basis(report, *item, *weight)),
             PartDetail::Tier { .. } | PartDetail::Formula => {}
@@ -99,7 +99,7 @@ fn deduction_basis(
     rubric: &Rubric,
     part: &crate::rubric::Part,
     _trace: &LeafTrace,
-    count: crate::exact::Exact,
+    count: &crate::exact::Exact,
 ) -> String {
     if let PartKind::Deduction { count: f, .. } = &part.kind
         && let [Target::Fact(i)] = f.targets().as_slice()

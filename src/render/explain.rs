@@ -230,14 +230,14 @@ fn explain_leaf(out: &mut String, report: &Report<'_>, index: usize, trace: &Lea
         );
         if let Some(p) = trace.parts.get(k) {
             if p.raw == p.score {
-                let _ = writeln!(out, "      → {}", exact_with_fraction(p.score));
+                let _ = writeln!(out, "      → {}", exact_with_fraction(&p.score));
             } else {
                 let _ = writeln!(
                     out,
                     "      → {}, clamped to 0..{} → {}",
-                    exact_with_fraction(p.raw),
+                    exact_with_fraction(&p.raw),
                     plain(part.points),
-                    exact_with_fraction(p.score)
+                    exact_with_fraction(&p.score)
                 );
             }
         }
@@ -281,9 +281,9 @@ fn explain_leaf(out: &mut String, report: &Report<'_>, index: usize, trace: &Lea
                 .unwrap_or_default();
             let shown = match v {
                 Value::Number(n) if l.display == Display::Percent => {
-                    format!("{} ({})", exact_with_fraction(*n), n.show_percent())
+                    format!("{} ({})", exact_with_fraction(n), n.show_percent())
                 }
-                Value::Number(n) => exact_with_fraction(*n),
+                Value::Number(n) => exact_with_fraction(n),
                 Value::Bool(b) => b.to_string(),
             };
             let _ = writeln!(
@@ -310,7 +310,7 @@ fn explain_leaf(out: &mut String, report: &Report<'_>, index: usize, trace: &Lea
             let _ = writeln!(out, "  the rule cannot be computed: {why}");
         }
         Outcome::Scored => {
-            let _ = writeln!(out, "  sum of parts = {}", exact_with_fraction(trace.raw));
+            let _ = writeln!(out, "  sum of parts = {}", exact_with_fraction(&trace.raw));
         }
     }
     if !matches!(trace.outcome, Outcome::RuleFailed(_)) {
@@ -406,7 +406,7 @@ impl Render<Report<'_>> for Explain {
 /// An exact value for `explain`: the decimal when it terminates, otherwise the fraction
 /// with its rounded value beside it (`43/48 ≈0.895833`), so the reader sees what was
 /// rounded.
-fn exact_with_fraction(v: crate::exact::Exact) -> String {
+fn exact_with_fraction(v: &crate::exact::Exact) -> String {
     match v.exact_decimal() {
         Some(d) => d,
         None => format!("{} {}", v.fraction(), v.show()),

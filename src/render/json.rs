@@ -183,18 +183,18 @@ struct WireFact<'a> {
 
 fn wire_value(v: &Value) -> serde_json::Value {
     match v {
-        Value::Number(n) => serde_json::Value::String(exact(*n)),
+        Value::Number(n) => serde_json::Value::String(exact(n)),
         Value::Bool(b) => serde_json::Value::Bool(*b),
     }
 }
 
 /// The exact value as a string: its decimal expansion, or `n/d` when it has none.
-pub(crate) fn exact(v: Exact) -> String {
+pub(crate) fn exact(v: &Exact) -> String {
     v.exact_decimal().unwrap_or_else(|| v.fraction())
 }
 
 /// The rounded value to read beside a fraction; `None` when the value terminates.
-pub(crate) fn approx(v: Exact) -> Option<String> {
+pub(crate) fn approx(v: &Exact) -> Option<String> {
     (!v.is_terminating()).then(|| v.approx(crate::exact::APPROX_DIGITS))
 }
 
@@ -228,10 +228,10 @@ fn leaf<'a>(report: &'a Report<'a>, i: usize) -> Option<WireLeaf<'a>> {
                 name: &p.name,
                 kind: p.kind.name(),
                 points: plain(p.points),
-                raw: exact(t.raw),
-                raw_approx: approx(t.raw),
-                score: exact(t.score),
-                score_approx: approx(t.score),
+                raw: exact(&t.raw),
+                raw_approx: approx(&t.raw),
+                score: exact(&t.score),
+                score_approx: approx(&t.score),
                 tier: None,
                 value: None,
                 value_approx: None,
@@ -249,13 +249,13 @@ fn leaf<'a>(report: &'a Report<'a>, i: usize) -> Option<WireLeaf<'a>> {
                     PartKind::Tiers { tiers, .. },
                 ) => {
                     w.tier = Some(&tiers[*tier].label);
-                    w.value = value.map(exact);
-                    w.value_approx = value.and_then(approx);
+                    w.value = value.as_ref().map(exact);
+                    w.value_approx = value.as_ref().and_then(approx);
                     w.judged = Some(judged_by.is_some());
                 }
                 (PartDetail::Deduction { count }, _) => {
-                    w.value = Some(exact(*count));
-                    w.value_approx = approx(*count);
+                    w.value = Some(exact(count));
+                    w.value_approx = approx(count);
                 }
                 (PartDetail::Category { answer, .. }, _) => w.answer = Some(answer),
                 (PartDetail::Item { item, weight }, PartKind::Item { group, .. }) => {
@@ -319,7 +319,7 @@ fn leaf<'a>(report: &'a Report<'a>, i: usize) -> Option<WireLeaf<'a>> {
             expr: &rule.lets[*k].formula.text,
             value: wire_value(v),
             approx: match v {
-                Value::Number(n) => approx(*n),
+                Value::Number(n) => approx(n),
                 Value::Bool(_) => None,
             },
         })
@@ -353,8 +353,8 @@ fn leaf<'a>(report: &'a Report<'a>, i: usize) -> Option<WireLeaf<'a>> {
     Some(WireLeaf {
         outcome,
         outcome_reason,
-        raw: exact(trace.raw),
-        raw_approx: approx(trace.raw),
+        raw: exact(&trace.raw),
+        raw_approx: approx(&trace.raw),
         rule_score: trace.rule_score.map(|s| s.to_string()),
         override_: trace.override_.as_ref().map(|o| WireOverride {
             score: o.score.to_string(),

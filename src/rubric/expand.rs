@@ -43,8 +43,8 @@ fn item_points(
         .map(|(w, a)| {
             if *a {
                 Exact::from(*w)
-                    .checked_mul(Exact::from(group_points))
-                    .and_then(|x| x.checked_div(Exact::from(applicable)))
+                    .checked_mul(&Exact::from(group_points))
+                    .and_then(|x| x.checked_div(&Exact::from(applicable)))
                     .unwrap_or(Exact::ZERO)
             } else {
                 Exact::ZERO
@@ -60,7 +60,7 @@ fn item_points(
         .collect();
     let remainder = |k: usize| {
         exact[k]
-            .checked_sub(Exact::from(shares[k]))
+            .checked_sub(&Exact::from(shares[k]))
             .unwrap_or(Exact::ZERO)
     };
     let remainders: Vec<Exact> = (0..items.len()).map(remainder).collect();

@@ -244,7 +244,7 @@ fn tier_lints(
         .iter()
         .map(|(_, x)| {
             (0..tiers.len())
-                .filter(|&t| tiers[t].contains(crate::exact::Exact::from(*x)))
+                .filter(|&t| tiers[t].contains(&crate::exact::Exact::from(*x)))
                 .collect()
         })
         .collect();

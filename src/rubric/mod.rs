@@ -411,16 +411,15 @@ impl Bound {
 }
 
 impl Tier {
-    pub fn contains(&self, x: crate::exact::Exact) -> bool {
-        use crate::exact::Exact;
+    pub fn contains(&self, x: &crate::exact::Exact) -> bool {
         let above = match self.lower {
-            Some(b) if b.inclusive => x >= Exact::from(b.value),
-            Some(b) => x > Exact::from(b.value),
+            Some(b) if b.inclusive => x.cmp_decimal(b.value).is_ge(),
+            Some(b) => x.cmp_decimal(b.value).is_gt(),
             None => true,
         };
         let below = match self.upper {
-            Some(b) if b.inclusive => x <= Exact::from(b.value),
-            Some(b) => x < Exact::from(b.value),
+            Some(b) if b.inclusive => x.cmp_decimal(b.value).is_le(),
+            Some(b) => x.cmp_decimal(b.value).is_lt(),
             None => true,
         };
         above && below

@@ -189,7 +189,7 @@ struct ItemScope([Exact; 3]);
 impl Scope for ItemScope {
     fn value(&mut self, target: Target) -> Result<Value, EvalError> {
         match target {
-            Target::Local(i) if i < 3 => Ok(Value::Number(self.0[i])),
+            Target::Local(i) if i < 3 => Ok(Value::Number(self.0[i].clone())),
             _ => Err(EvalError::Unresolved(format!("{target:?}"))),
         }
     }
@@ -246,7 +246,7 @@ impl Scope for LeafScope<'_> {
             }
             Target::Local(i) => {
                 match self.lets.get(i) {
-                    Some(Some(v)) => return Ok(*v),
+                    Some(Some(v)) => return Ok(v.clone()),
                     Some(None) => {}
                     None => return Err(EvalError::Unresolved(format!("value #{i}"))),
                 }
@@ -262,7 +262,7 @@ impl Scope for LeafScope<'_> {
                 let v = rule.lets[i].formula.eval(self);
                 self.in_progress.pop();
                 let v = v?;
-                self.lets[i] = Some(v);
+                self.lets[i] = Some(v.clone());
                 self.lets_done.push(i);
                 Ok(v)
             }
@@ -341,8 +341,14 @@ fn eval_bool(f: &Formula, scope: &mut LeafScope<'_>) -> Result<bool, String> {
     }
 }
 
-fn clamp(x: Exact, hi: Decimal) -> Exact {
-    x.max(Exact::ZERO).min(Exact::from(hi))
+fn clamp(x: &Exact, hi: Decimal) -> Exact {
+    if x.is_negative() {
+        Exact::ZERO
+    } else if x.cmp_decimal(hi).is_gt() {
+        Exact::from(hi)
+    } else {
+        x.clone()
+    }
 }
 
 fn score_leaf(
@@ -478,8 +484,8 @@ fn score_rule(scope: &mut LeafScope<'_>, options: Options) -> Result<LeafTrace, 
             let mut total = Exact::ZERO;
             for part in &rule.parts {
                 let (raw, detail) = score_part(&part.kind, part.points, scope)?;
-                let score = clamp(raw, part.points);
-                total = total.checked_add(score).ok_or_else(|| {
+                let score = clamp(&raw, part.points);
+                total = total.checked_add(&score).ok_or_else(|| {
                     "the sum of the parts cannot be held exactly (beyond 128 bits)".to_string()
                 })?;
                 parts.push(PartTrace { raw, score, detail });
@@ -489,7 +495,7 @@ fn score_rule(scope: &mut LeafScope<'_>, options: Options) -> Result<LeafTrace, 
     };
     // Rounding is applied once, to the exact value. It cannot lift a score above points
     // written to the rubric's scale; the second clamp guards points written finer.
-    let mut rule_score = clamp(raw, ind.points)
+    let mut rule_score = clamp(&raw, ind.points)
         .round(rubric.rounding.scale, rubric.rounding.mode)
         .ok_or_else(|| {
             format!(
@@ -522,7 +528,7 @@ fn score_rule(scope: &mut LeafScope<'_>, options: Options) -> Result<LeafTrace, 
         lets: scope
             .lets_done
             .iter()
-            .filter_map(|&i| scope.lets[i].map(|v| (i, v)))
+            .filter_map(|&i| scope.lets[i].clone().map(|v| (i, v)))
             .collect(),
     })
 }
@@ -580,7 +586,7 @@ fn score_part(
                         ),
                         _ => e,
                     })?;
-                    let k = find_tier(tiers, x).ok_or_else(|| {
+                    let k = find_tier(tiers, &x).ok_or_else(|| {
                         let shown = if tiers.iter().any(|t| t.percent) {
                             x.show_percent()
                         } else {
@@ -648,9 +654,9 @@ fn score_part(
         PartKind::Deduction { count, per, floor } => {
             let n = eval_number(count, scope)?;
             let overflow = || "the deduction cannot be held exactly (beyond 128 bits)".to_string();
-            let deducted = n.checked_mul(Exact::from(*per)).ok_or_else(overflow)?;
+            let deducted = n.checked_mul(&Exact::from(*per)).ok_or_else(overflow)?;
             let raw = Exact::from(points)
-                .checked_sub(deducted)
+                .checked_sub(&deducted)
                 .ok_or_else(overflow)?
                 .max(Exact::from(*floor));
             (raw, PartDetail::Deduction { count: n })
@@ -704,8 +710,8 @@ fn score_part(
                 // The evaluator scored against the item's own weight; a rescaled weight
                 // scales the score with it.
                 ItemValue::Qualitative { score, .. } => Exact::from(*score)
-                    .checked_mul(Exact::from(points))
-                    .and_then(|x| x.checked_div(Exact::from(it.weight)))
+                    .checked_mul(&Exact::from(points))
+                    .and_then(|x| x.checked_div(&Exact::from(it.weight)))
                     .ok_or_else(|| format!("the score of `{}` cannot be held exactly", it.name))?,
                 ItemValue::NotApplicable { .. } => match spec.not_applicable {
                     NotApplicable::Full => Exact::from(points),
@@ -746,6 +752,6 @@ fn score_part(
 }
 
 /// The first tier containing `x`.
-fn find_tier(tiers: &[Tier], x: Exact) -> Option<usize> {
+fn find_tier(tiers: &[Tier], x: &Exact) -> Option<usize> {
     tiers.iter().position(|t| t.contains(x))
 }
