@@ -110,14 +110,27 @@ pub fn collect(paths: &[PathBuf]) -> Result<Vec<Entry>, InputError> {
 fn one_line(e: &InputError) -> String {
     match e {
         InputError::Invalid(d) => {
-            let first = d.0.first();
-            let mut s = match first.and_then(|d| d.position()) {
-                Some((file, pos)) => format!("{}:{}:{}: ", file.display(), pos.line, pos.column),
-                None => String::new(),
+            // Every problem of the file in one cell (up to a few), so that a row names all
+            // the figures at fault, not only the first.
+            const IN_ONE_ROW: usize = 5;
+            let mut parts = Vec::new();
+            for (k, diag) in d.0.iter().take(IN_ONE_ROW).enumerate() {
+                let at = match diag.position() {
+                    Some((file, pos)) if k == 0 => {
+                        format!("{}:{}:{}: ", file.display(), pos.line, pos.column)
+                    }
+                    Some((_, pos)) => format!("line {}:{}: ", pos.line, pos.column),
+                    None => String::new(),
+                };
+                parts.push(format!("{at}{}", diag.message));
+            }
+            let mut s = if parts.is_empty() {
+                "invalid input".to_string()
+            } else {
+                parts.join(" | ")
             };
-            s.push_str(first.map(|d| d.message.as_str()).unwrap_or("invalid input"));
-            if d.0.len() > 1 {
-                s.push_str(&format!(" (and {} more)", d.0.len() - 1));
+            if d.0.len() > IN_ONE_ROW {
+                s.push_str(&format!(" (and {} more)", d.0.len() - IN_ONE_ROW));
             }
             s
         }
@@ -302,14 +315,10 @@ impl Summary {
         }
     }
 
-    /// The mean total, rounded 四舍五入 to 2 places for display.
-    pub fn mean(&self) -> Option<Decimal> {
-        if self.scored == 0 {
-            return None;
-        }
-        self.sum
-            .checked_div(Decimal::from(self.scored))
-            .map(|m| crate::number::round(m, 2, crate::number::RoundingMode::HalfAwayFromZero))
+    /// The mean total, exact (286.76 / 3 is a fraction, shown `≈95.59`).
+    pub fn mean(&self) -> Option<crate::exact::Exact> {
+        let count = i64::try_from(self.scored).ok().filter(|&n| n > 0)?;
+        crate::exact::Exact::from(self.sum).checked_div(&crate::exact::Exact::from(count))
     }
 }
 

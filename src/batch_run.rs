@@ -209,7 +209,10 @@ fn summary_text(s: &Summary) -> String {
         out.push_str(&format!("; grades: {}", grades.join(", ")));
     }
     if let (Some(mean), Some(min), Some(max)) = (s.mean(), s.min, s.max) {
-        out.push_str(&format!("; total mean {mean}, min {min}, max {max}"));
+        out.push_str(&format!(
+            "; total mean {}, min {min}, max {max}",
+            mean.show_to(2)
+        ));
     }
     out.push('\n');
     out

@@ -122,7 +122,16 @@ fn show_fact(rubric: &Rubric, facts: &Facts, f: usize) -> String {
     let decl = &rubric.facts[f];
     let value = match facts.values[f].as_ref().map(|e| &e.value) {
         Some(crate::facts::FactValue::Number(n)) => n.to_string(),
-        Some(other) => format!("{other:?}"),
+        Some(crate::facts::FactValue::Bool(b)) => b.to_string(),
+        Some(crate::facts::FactValue::Text(t)) => format!("\"{t}\""),
+        Some(crate::facts::FactValue::Check(c)) => match c {
+            crate::facts::CheckValue::Met => "met".to_string(),
+            crate::facts::CheckValue::NotMet => "not met".to_string(),
+            crate::facts::CheckValue::Partial(p) => format!("partly met, {} points", p.normalize()),
+        },
+        Some(crate::facts::FactValue::Judgment(n)) => {
+            format!("{} points (evaluator's score)", n.normalize())
+        }
         None => "(default)".to_string(),
     };
     let at = facts.values[f]

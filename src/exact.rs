@@ -367,6 +367,19 @@ impl Exact {
         }
     }
 
+    /// To `digits` decimals for people: exact (trailing zeros kept) when the value has no
+    /// more decimals than that, else rounded 四舍五入 and marked `≈`.
+    pub fn show_to(&self, digits: u32) -> String {
+        match self.to_decimal() {
+            Some(d) if d.normalize().scale() <= digits => {
+                let mut d = d;
+                d.rescale(digits);
+                d.to_string()
+            }
+            _ => format!("≈{}", self.approx_fixed(digits)),
+        }
+    }
+
     /// Rounded half away from zero to exactly `digits` decimals (trailing zeros kept).
     fn approx_fixed(&self, digits: u32) -> String {
         match self.round(digits, RoundingMode::HalfAwayFromZero) {

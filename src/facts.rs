@@ -793,7 +793,8 @@ fn read_item(
     let slash = |v: Option<&Spanned<DeValue<'_>>>| matches!(v.map(|v| v.get_ref()), Some(DeValue::String(s)) if s.trim() == "/");
     // A row written "/" may carry no weight at all (published tables print its 分值 as
     // "/" too): the other rows of its group then fill the group's points by themselves.
-    let not_applicable = slash(actual) || slash(target);
+    // A qualitative row may write its target "/" and still be scored by its outcome.
+    let not_applicable = (slash(actual) || slash(target)) && outcome.is_none();
     let weight = match weight_value {
         None if not_applicable => Some(Decimal::ZERO),
         Some(v) if not_applicable && slash(Some(v)) => Some(Decimal::ZERO),

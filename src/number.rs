@@ -207,12 +207,18 @@ pub fn round(value: Decimal, scale: u32, mode: RoundingMode) -> Decimal {
     rounded
 }
 
-/// A value shown as a percentage with two decimals, rounded half away from zero: `99.19%`.
-///
-/// Display only: computations always use the unrounded value.
+/// A figure as written shown as a percentage, exactly, with at least two decimals:
+/// `0.965` → `96.50%`, `0.0000000001` → `0.00000001%`. Multiplying a decimal by 100 only
+/// moves its point, so nothing is rounded.
 pub fn percent(value: Decimal) -> String {
     match value.checked_mul(Decimal::ONE_HUNDRED) {
-        Some(pct) => format!("{}%", round(pct, 2, RoundingMode::HalfAwayFromZero)),
+        Some(pct) => {
+            let mut pct = pct.normalize();
+            if pct.scale() < 2 {
+                pct.rescale(2);
+            }
+            format!("{pct}%")
+        }
         // Too large to show as a percentage: show the ratio itself rather than a wrong one.
         None => format!("{} (×100%)", value.normalize()),
     }
@@ -332,8 +338,10 @@ mod tests {
     }
 
     #[test]
-    fn percent_display_rounds_half_away() {
-        assert_eq!(percent(d("0.991874")), "99.19%");
-        assert_eq!(percent(d("0.00005")), "0.01%");
+    fn a_figure_shown_as_a_percentage_is_exact() {
+        assert_eq!(percent(d("0.991874")), "99.1874%");
+        assert_eq!(percent(d("0.00005")), "0.005%");
+        assert_eq!(percent(d("0.965")), "96.50%");
+        assert_eq!(percent(d("0.000000000003")), "0.0000000003%");
     }
 }

@@ -10,12 +10,26 @@ use crate::rubric::Rubric;
 use crate::score::eval_facts_formula;
 
 /// Every plausibility rule the facts break, as errors. A rule whose facts the file does
-/// not give is skipped: a missing fact is reported when it is needed for a score.
+/// not give is skipped: a missing fact is reported when it is needed for a score. A rule
+/// that cannot be evaluated on the figures (a zero divisor) is an error too: figures that
+/// cannot be checked are not taken on trust.
 pub fn check(rubric: &Rubric, facts: &Facts) -> Result<(), Diagnostics> {
     let mut diags = Diagnostics::default();
     for rule in &rubric.plausibility {
-        let Ok((value, used)) = eval_facts_formula(rubric, facts, &rule.condition) else {
-            continue;
+        let (value, used) = match eval_facts_formula(rubric, facts, &rule.condition) {
+            Ok(v) => v,
+            Err(e) if e.missing.is_some() => continue,
+            Err(e) => {
+                diags.push(
+                    Diagnostic::new(format!(
+                        "the figures cannot be checked against {} ({}): {}",
+                        rule.name, rule.id, e.message
+                    ))
+                    .at(&facts.source, 0..0)
+                    .with_help("the rubric's plausibility rule must hold for every figure it reads; tell whoever maintains the rubric"),
+                );
+                continue;
+            }
         };
         if value != Value::Bool(false) {
             continue;
@@ -34,9 +48,7 @@ pub fn check(rubric: &Rubric, facts: &Facts) -> Result<(), Diagnostics> {
                             format!(" {}", decl.unit)
                         };
                         match decl.kind {
-                            crate::rubric::FactKind::Rate => {
-                                format!("{} ({})", n.normalize(), crate::number::percent(*n))
-                            }
+                            crate::rubric::FactKind::Rate => crate::number::percent(*n),
                             _ => format!("{}{unit}", n.normalize()),
                         }
                     }

@@ -360,35 +360,58 @@ impl<'a, 'i> Table<'a, 'i> {
 /// (zero-width spaces and joiners, soft hyphens, the BOM, direction marks). A reason made
 /// only of these is no reason.
 pub fn is_blank(text: &str) -> bool {
-    text.chars().all(|c| {
-        c.is_whitespace()
-            || matches!(
-                c,
-                '\u{00AD}'
-                    | '\u{034F}'
-                    | '\u{061C}'
-                    | '\u{115F}'
-                    | '\u{1160}'
-                    | '\u{17B4}'
-                    | '\u{17B5}'
-                    | '\u{180E}'
-                    | '\u{200B}'..='\u{200F}'
-                    | '\u{202A}'..='\u{202E}'
-                    | '\u{2060}'..='\u{206F}'
-                    | '\u{3164}'
-                    | '\u{FE00}'..='\u{FE0F}'
-                    | '\u{FEFF}'
-                    | '\u{FFA0}'
-            )
-    })
+    text.chars()
+        .all(|c| c.is_whitespace() || c.is_control() || prints_as_nothing(c))
+}
+
+/// Unicode's Default_Ignorable_Code_Point characters, and the blanks that look like a
+/// character but show nothing (Hangul fillers, the blank Braille pattern).
+fn prints_as_nothing(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{061C}'
+            | '\u{115F}'..='\u{1160}'
+            | '\u{17B4}'..='\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{2800}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+            | '\u{FFF0}'..='\u{FFF8}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0000}'..='\u{E0FFF}'
+    )
 }
 
 /// What `perfeval init` writes for a value still to fill.
 pub const PLACEHOLDER: &str = "TODO";
 
-/// Whether a string value is still the template's placeholder.
+/// Placeholders people write in Chinese templates, taken as the whole value.
+const PLACEHOLDERS_ZH: [&str; 4] = ["待填", "待填写", "待补充", "待定"];
+
+/// Whether a string value is still a placeholder: the template's "TODO" (also inside a
+/// longer text, "TODO 待补充", as a word of its own), or a Chinese equivalent.
 pub fn is_placeholder(text: &str) -> bool {
-    text.trim().eq_ignore_ascii_case(PLACEHOLDER)
+    // Most values are figures or short labels: only look closer when a TODO could fit.
+    let trimmed = text.trim();
+    if PLACEHOLDERS_ZH.contains(&trimmed) {
+        return true;
+    }
+    let bytes = trimmed.as_bytes();
+    bytes.windows(PLACEHOLDER.len()).enumerate().any(|(k, w)| {
+        w.eq_ignore_ascii_case(PLACEHOLDER.as_bytes())
+            && (k == 0 || !bytes[k - 1].is_ascii_alphanumeric())
+            && bytes
+                .get(k + PLACEHOLDER.len())
+                .is_none_or(|b| !b.is_ascii_alphanumeric())
+    })
 }
 
 /// Every string value of a document still equal to the placeholder, as (dotted key path,

@@ -386,3 +386,35 @@ fn a_pipe_is_refused_instead_of_waiting_forever() {
         "error: `p.toml` is not a regular file (a pipe or a device?)\n"
     );
 }
+
+#[test]
+fn the_summary_mean_is_exact_or_marked() {
+    let sb = Sandbox::new();
+    sb.write("a.toml", example_text());
+    sb.write("b.toml", example_text());
+    sb.write(
+        "c.toml",
+        crate::support::edited_example(&[("unfinished = 0", "unfinished = 1")]),
+    );
+    let run = sb.run(&["batch", "a.toml", "b.toml", "c.toml", "--format", "jsonl"]);
+    let totals: Vec<rust_decimal::Decimal> = run
+        .stdout
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["total"]
+                .as_str()
+                .unwrap()
+                .parse()
+                .unwrap()
+        })
+        .collect();
+    let sum: rust_decimal::Decimal = totals.iter().sum();
+    // A sum of totals at two decimals over 3 files: not a multiple of 0.03, so the mean
+    // has no finite decimal expansion and must be marked.
+    assert_ne!(
+        sum % rust_decimal::Decimal::new(3, 2),
+        rust_decimal::Decimal::ZERO,
+        "{totals:?}"
+    );
+    assert!(run.stderr.contains("total mean ≈"), "{}", run.stderr);
+}

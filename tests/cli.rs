@@ -395,6 +395,19 @@ fn an_override_over_a_failed_rule_says_the_rule_failed_and_never_shows_a_zero() 
     assert_eq!(leaf["outcome"], "rule_failed");
     assert!(leaf["rule_score"].is_null(), "{leaf}");
     assert!(
+        leaf["raw"].is_null(),
+        "no sum of parts was computed: {leaf}"
+    );
+    assert_eq!(
+        leaf["basis"]
+            .as_str()
+            .unwrap()
+            .matches("规则无法计算")
+            .count(),
+        1,
+        "{leaf}"
+    );
+    assert!(
         leaf["outcome_reason"]
             .as_str()
             .unwrap()

@@ -193,11 +193,26 @@ fn placeholder_and_invisible_reasons_never_satisfy_a_judgment_or_an_override() {
             "score = { value = 25, reason = \"",
             "score = { value = 25, reason = \"\u{200B}\u{3000} \", note = \"",
         ),
+        (
+            "braille-blank.toml",
+            "score = { value = 25, reason = \"",
+            "score = { value = 25, reason = \"\u{2800}\", note = \"",
+        ),
+        (
+            "todo-in-text.toml",
+            "score = 1, reason = \"局本级严格按照",
+            "score = 1, reason = \"TODO 待补充\", note = \"局本级严格按照",
+        ),
+        (
+            "chinese-placeholder.toml",
+            "score = { value = 25, reason = \"",
+            "score = { value = 25, reason = \"待填写\", note = \"",
+        ),
     ] {
         sb.write(name, crate::support::edited_example(&[(from, to)]));
         let run = sb.run(&["score", name]);
         assert_eq!(run.code, Some(2), "{name}: {}", run.stdout);
-        if name == "zero-width.toml" {
+        if name == "zero-width.toml" || name == "braille-blank.toml" {
             assert!(
                 run.stderr
                     .contains("must not be empty or only invisible characters"),

@@ -46,7 +46,7 @@ fn impossible_figures_are_refused_by_every_command_naming_facts_and_lines() {
             format!("fixed_assets.total (固定资产原值总额) = 812.4, line {total}"),
             format!("projects.on_time (按计划时间完成的项目数) = 21 个, line {on_time}"),
             "projects.planned (计划完成项目总数) = 12 个".to_string(),
-            format!("satisfaction.rate (满意度) = 9.32 (932.00%), line {rate}"),
+            format!("satisfaction.rate (满意度) = 932.00%, line {rate}"),
         ] {
             assert!(
                 run.stderr.contains(&expected),
@@ -77,14 +77,15 @@ fn impossible_figures_are_refused_by_every_command_naming_facts_and_lines() {
     assert_eq!(rows.len(), 2, "{}", run.stdout);
     let failed = rows.iter().find(|r| r["status"] == "error").unwrap();
     let error = failed["error"].as_str().unwrap();
-    assert!(
-        error.contains(&format!(
-            "impossible.toml:{in_use}:10: these figures cannot be true"
-        )) && error.contains(&format!(
-            "fixed_assets.total (固定资产原值总额) = 812.4, line {total}"
-        )),
-        "{error}"
-    );
+    // One cell names every broken rule with its facts and lines.
+    for expected in [
+        format!("impossible.toml:{in_use}:10: these figures cannot be true"),
+        format!("fixed_assets.total (固定资产原值总额) = 812.4, line {total}"),
+        format!("projects.on_time (按计划时间完成的项目数) = 21 个, line {on_time}"),
+        format!("satisfaction.rate (满意度) = 932.00%, line {rate}"),
+    ] {
+        assert!(error.contains(&expected), "{expected}: {error}");
+    }
     assert!(rows.iter().any(|r| r["total"] == "97.11"), "{}", run.stdout);
 }
 
@@ -117,12 +118,15 @@ fn a_rate_without_an_upper_bound_is_linted() {
     let rubric =
         std::fs::read_to_string(repo().join("rubrics/luohu-dept-overall-2023.toml")).unwrap();
     let sb = Sandbox::new();
-    // Without its rule, the satisfaction rate is unbounded; a stated rate that loses
-    // `unbounded = true` is linted too.
+    // A rule that bounds the satisfaction rate only from below leaves it unbounded; a
+    // stated rate that loses `unbounded = true` is linted too.
     let edited = crate::support::edited(
         rubric,
         &[
-            ("holds = \"satisfaction.rate <= 100%\"", "holds = \"true\""),
+            (
+                "holds = \"satisfaction.rate <= 100%\"",
+                "holds = \"satisfaction.rate >= 0\"",
+            ),
             (
                 "label = \"全年平均执行率（报告所列）\", meaning = \"报告所列全年平均执行率\", unbounded = true }",
                 "label = \"全年平均执行率（报告所列）\", meaning = \"报告所列全年平均执行率\" }",
@@ -183,4 +187,30 @@ remove = true
     let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(json["rubric"]["id"], "lenient-assets");
     assert_eq!(json["grade"], "优");
+}
+
+#[test]
+fn a_rule_the_figures_cannot_be_checked_against_is_an_error() {
+    let rubric =
+        std::fs::read_to_string(repo().join("rubrics/luohu-dept-overall-2023.toml")).unwrap();
+    let edited = crate::support::edited(
+        rubric,
+        &[(
+            "holds = \"satisfaction.rate <= 100%\"",
+            "holds = \"fixed_assets.in_use / fixed_assets.total <= 1\"",
+        )],
+    );
+    let sb = Sandbox::new();
+    sb.write("rubric.toml", edited);
+    sb.write(
+        "facts.toml",
+        edited_example(&[("total = 505.8\nin_use = 505.8", "total = 0\nin_use = 0")]),
+    );
+    let run = sb.run(&["score", "facts.toml", "--rubric", "rubric.toml"]);
+    assert_eq!(run.code, Some(2));
+    assert!(
+        run.stderr.contains("the figures cannot be checked against 满意度不超过 100% (satisfaction_rate): division by zero"),
+        "{}",
+        run.stderr
+    );
 }

@@ -372,3 +372,41 @@ fn a_rubric_formula_that_gives_a_missed_target_full_marks_is_refused() {
         run.stderr
     );
 }
+
+#[test]
+fn a_not_applicable_row_scored_anyway_keeps_its_points_on_show() {
+    // A rubric that counts "/" rows as met: the row's 5 points are real and shown.
+    let rubric = std::fs::read_to_string(repo().join("rubrics/mof-project-2020.toml")).unwrap();
+    let sb = Sandbox::new();
+    sb.write(
+        "rubric.toml",
+        rubric.replace("not_applicable = \"rescale\"", "not_applicable = \"full\""),
+    );
+    sb.write("p.toml", project_text());
+    let table = sb.run(&[
+        "score",
+        "p.toml",
+        "--rubric",
+        "rubric.toml",
+        "--width",
+        "160",
+    ]);
+    assert_eq!(table.code, Some(0), "{}", table.stderr);
+    let row = table
+        .stdout
+        .lines()
+        .find(|l| l.contains("┆ 生态效益 "))
+        .unwrap();
+    assert!(row.contains("┆    5 ┆  5.00 ┆"), "{row}");
+    assert!(!table.stdout.contains("┆ 不适用 ┆"), "{}", table.stdout);
+}
+
+#[test]
+fn a_qualitative_row_with_a_slash_target_is_scored_by_its_outcome() {
+    let (got, _) = scores(&edited(&[(
+        "outcome = \"达成\"\nscore = 5",
+        "target = \"/\"\noutcome = \"达成\"\nscore = 5",
+    )]))
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(got["培训课程资源可持续使用"], "6.00");
+}

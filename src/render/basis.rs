@@ -86,11 +86,11 @@ pub fn basis(report: &Report<'_>, index: usize) -> String {
         items.push(s);
     }
     if trace.override_applied() {
-        items.push(format!(
-            "{}，人工调整为 {}",
-            rule_result(trace),
-            trace.score
-        ));
+        // A failed rule already said so at the start of the basis.
+        items.push(match trace.outcome {
+            Outcome::RuleFailed(_) => format!("人工调整为 {}", trace.score),
+            _ => format!("{}，人工调整为 {}", rule_result(trace), trace.score),
+        });
     }
     items.join("；")
 }

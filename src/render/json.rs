@@ -92,8 +92,9 @@ struct WireLeaf<'a> {
     /// "scored", "vetoed", "exempt" or "rule_failed" (then the override gives the score).
     outcome: &'static str,
     outcome_reason: Option<&'a str>,
-    /// Sum of the clamped parts before clamping to the indicator and rounding.
-    raw: String,
+    /// Sum of the clamped parts before clamping to the indicator and rounding; `null`
+    /// when the rule could not be computed.
+    raw: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     raw_approx: Option<String>,
     /// `null` when the rule could not be computed (`outcome` is "rule_failed" and
@@ -213,6 +214,7 @@ fn leaf<'a>(report: &'a Report<'a>, i: usize) -> Option<WireLeaf<'a>> {
     let trace = report.leaf(i)?;
     let rubric = report.rubric;
     let rule = rubric.indicators[i].rule.as_ref()?;
+    let failed = matches!(trace.outcome, Outcome::RuleFailed(_));
     let (outcome, outcome_reason) = match &trace.outcome {
         Outcome::Scored => ("scored", None),
         Outcome::Vetoed(k) => ("vetoed", Some(rule.vetoes[*k].reason.as_str())),
@@ -353,8 +355,8 @@ fn leaf<'a>(report: &'a Report<'a>, i: usize) -> Option<WireLeaf<'a>> {
     Some(WireLeaf {
         outcome,
         outcome_reason,
-        raw: exact(&trace.raw),
-        raw_approx: approx(&trace.raw),
+        raw: (!failed).then(|| exact(&trace.raw)),
+        raw_approx: if failed { None } else { approx(&trace.raw) },
         rule_score: trace.rule_score.map(|s| s.to_string()),
         override_: trace.override_.as_ref().map(|o| WireOverride {
             score: o.score.to_string(),

@@ -60,11 +60,7 @@ pub fn lint(rubric: &Rubric) -> Vec<Diagnostic> {
 fn unbounded_rates(rubric: &Rubric) -> Vec<Diagnostic> {
     let mut bounded = vec![false; rubric.facts.len()];
     for p in &rubric.plausibility {
-        for t in p.condition.targets() {
-            if let Target::Fact(i) = t {
-                bounded[i] = true;
-            }
-        }
+        mark_upper_bounds(&p.condition.root, &mut bounded);
     }
     rubric
         .facts
@@ -83,6 +79,36 @@ fn unbounded_rates(rubric: &Rubric) -> Vec<Diagnostic> {
             ))
         })
         .collect()
+}
+
+/// Marks the facts a condition bounds from above: `x <= …`, `x < …`, `… >= x`, `… > x`,
+/// alone or joined by `and`. A mention of any other kind (`x >= 0`) bounds nothing above.
+fn mark_upper_bounds(node: &crate::formula::Node, bounded: &mut [bool]) {
+    use crate::formula::{BinaryOp, NodeKind};
+    let fact = |n: &crate::formula::Node| match n.kind {
+        NodeKind::Name {
+            target: Some(Target::Fact(i)),
+            ..
+        } => Some(i),
+        _ => None,
+    };
+    match &node.kind {
+        NodeKind::Binary(BinaryOp::And, a, b) => {
+            mark_upper_bounds(a, bounded);
+            mark_upper_bounds(b, bounded);
+        }
+        NodeKind::Binary(BinaryOp::Le | BinaryOp::Lt, a, _) => {
+            if let Some(i) = fact(a) {
+                bounded[i] = true;
+            }
+        }
+        NodeKind::Binary(BinaryOp::Ge | BinaryOp::Gt, _, b) => {
+            if let Some(i) = fact(b) {
+                bounded[i] = true;
+            }
+        }
+        _ => {}
+    }
 }
 
 fn unused_facts(rubric: &Rubric) -> Vec<Diagnostic> {

@@ -81,14 +81,24 @@ impl<'a> Report<'a> {
         self.leaves.get(i).and_then(Option::as_ref)
     }
 
-    /// Whether indicator `i` is a listed item written "/" (not applicable this year).
+    /// Whether indicator `i` carries no points because it does not apply: a listed item
+    /// written "/" whose points were shared out (or that had none), or a group of only
+    /// such items. An item written "/" that the rubric scores anyway (full marks, or 0 of
+    /// its weight) keeps its points and is shown with them.
     pub fn not_applicable(&self, i: usize) -> bool {
-        self.leaf(i).is_some_and(|l| {
-            l.parts.iter().any(|p| {
-                matches!(p.detail, PartDetail::Item { item, .. }
-                    if matches!(self.facts.items[item].value, ItemValue::NotApplicable { .. }))
-            })
-        })
+        let ind = &self.rubric.indicators[i];
+        if !ind.points.is_zero() {
+            return false;
+        }
+        if ind.children.is_empty() {
+            return self.leaf(i).is_some_and(|l| {
+                l.parts.iter().any(|p| {
+                    matches!(p.detail, PartDetail::Item { item, .. }
+                        if matches!(self.facts.items[item].value, ItemValue::NotApplicable { .. }))
+                })
+            });
+        }
+        ind.children.iter().all(|&c| self.not_applicable(c))
     }
 
     /// Leaves whose reported score comes from an override.
