@@ -8,6 +8,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use perfeval::batch::{self, Entry, Row, Summary};
 use perfeval::input::{InputError, Registry, read_source};
+use perfeval::output::{Existing, OutputFile};
 use perfeval::render::BatchFormat;
 
 use crate::report_error;
@@ -25,12 +26,11 @@ pub struct Args {
 /// Finished rows wait at most this many per worker for the rows before them.
 const WINDOW_PER_JOB: usize = 64;
 
-/// Where rows go: stdout, or a temporary file beside the output that replaces it only
-/// when complete.
+/// Where rows go: stdout, or an output file that is whole or absent (see `output`).
 enum Sink {
     Stdout(BufWriter<std::io::Stdout>),
     File {
-        file: BufWriter<tempfile::NamedTempFile>,
+        file: BufWriter<OutputFile>,
         target: PathBuf,
     },
 }
@@ -40,20 +40,10 @@ impl Sink {
         let Some(target) = output else {
             return Ok(Sink::Stdout(BufWriter::new(std::io::stdout())));
         };
-        let dir = match target.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let temp = tempfile::Builder::new()
-            .prefix(".perfeval-")
-            .suffix(".tmp")
-            .tempfile_in(&dir)
-            .map_err(|e| InputError::Output {
-                path: target.to_path_buf(),
-                message: format!("no temporary file can be made in `{}`: {e}", dir.display()),
-            })?;
+        let file = OutputFile::create(target, Existing::Replace)?;
+        report_stale(&file);
         Ok(Sink::File {
-            file: BufWriter::new(temp),
+            file: BufWriter::new(file),
             target: target.to_path_buf(),
         })
     }
@@ -70,39 +60,26 @@ impl Sink {
         match self {
             Sink::Stdout(mut w) => w.flush().map_err(|e| io_error("stdout", e)),
             Sink::File { file, target } => {
-                let temp = file
-                    .into_inner()
-                    .map_err(|e| io_error(&target.display().to_string(), e.into_error()))?;
-                temp.as_file()
-                    .sync_all()
-                    .map_err(|e| io_error(&target.display().to_string(), e))?;
-                set_output_permissions(temp.as_file(), &target);
                 // On failure the temporary file is removed when dropped; the target is
                 // left as it was.
-                temp.persist(&target).map_err(|e| InputError::Output {
-                    path: target.clone(),
-                    message: format!(
-                        "the finished output cannot be renamed into place: {}",
-                        e.error
-                    ),
-                })?;
-                Ok(())
+                let file = file
+                    .into_inner()
+                    .map_err(|e| io_error(&target.display().to_string(), e.into_error()))?;
+                file.commit()
             }
         }
     }
 }
 
-/// A temporary file is created readable by its owner only; the finished output gets the
-/// permissions of the file it replaces, or the usual 0644.
-#[cfg(unix)]
-fn set_output_permissions(file: &std::fs::File, target: &Path) {
-    use std::os::unix::fs::PermissionsExt;
-    let mode = std::fs::metadata(target).map_or(0o644, |m| m.permissions().mode());
-    let _ = file.set_permissions(std::fs::Permissions::from_mode(mode));
+/// Says which temporary files an earlier, killed run left beside the output.
+pub fn report_stale(file: &OutputFile) {
+    for path in &file.stale {
+        report_error(&format!(
+            "note: `{}` was left by an interrupted perfeval run (that process has ended); it can be deleted\n",
+            path.display()
+        ));
+    }
 }
-
-#[cfg(not(unix))]
-fn set_output_permissions(_file: &std::fs::File, _target: &Path) {}
 
 fn io_error(what: &str, e: std::io::Error) -> InputError {
     InputError::Output {

@@ -20,6 +20,7 @@ pub mod facts;
 pub mod formula;
 pub mod input;
 pub mod number;
+pub mod output;
 pub mod plausible;
 pub mod render;
 pub mod rubric;

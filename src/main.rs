@@ -10,6 +10,7 @@ use clap::Parser;
 
 use cli::{BatchFormatArg, CheckFormat, Cli, Command, Format, RubricCommand, ShowFormat};
 use perfeval::input::{self, InputError};
+use perfeval::output::{Existing, OutputFile};
 use perfeval::render::{
     BatchFormat, CheckJson, CheckJunit, CheckText, Explain, Json, Render, RubricShow, Table,
     Template,
@@ -256,6 +257,12 @@ fn run(cli: Cli) -> Result<Output, Failure> {
 }
 
 fn main() -> ExitCode {
+    // Interrupted (Ctrl-C, `kill`, a closed terminal): no temporary file stays behind.
+    // 130 is the shell's status for a run stopped by a signal it asked for.
+    let _ = ctrlc::set_handler(|| {
+        perfeval::output::remove_pending();
+        std::process::exit(130);
+    });
     let cli = Cli::parse();
     match run(cli) {
         Ok(Output { bytes, status }) => {
@@ -303,24 +310,10 @@ fn write_new_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), InputError
         path: path.to_path_buf(),
         message,
     };
-    if path.exists() {
-        return Err(fail(
-            "it already exists; choose another name, or remove it first".into(),
-        ));
-    }
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    let mut temp = tempfile::Builder::new()
-        .prefix(".perfeval-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| fail(e.to_string()))?;
-    temp.write_all(bytes).map_err(|e| fail(e.to_string()))?;
-    temp.persist_noclobber(path)
-        .map_err(|e| fail(e.error.to_string()))?;
-    Ok(())
+    let mut file = OutputFile::create(path, Existing::Keep)?;
+    batch_run::report_stale(&file);
+    file.write_all(bytes).map_err(|e| fail(e.to_string()))?;
+    file.commit()
 }
 
 /// A facts file `check` cannot use. With `--format junit` the report still gets written,

@@ -16,7 +16,7 @@ fn jsonl(stdout: &str) -> Vec<serde_json::Value> {
 }
 
 /// An archive: `n` valid files (varied departments) in nested folders, plus the bad ones.
-fn archive(sb: &Sandbox, n: usize) {
+pub fn archive(sb: &Sandbox, n: usize) {
     for k in 0..n {
         let dir = format!("archive/{}", k % 3);
         std::fs::create_dir_all(sb.path().join(&dir)).unwrap();

@@ -139,3 +139,198 @@ fn a_flood_of_diagnostics_is_cut_at_fifty_with_the_count_of_the_rest() {
     );
     assert!(run.stderr.len() < 100_000, "{} bytes", run.stderr.len());
 }
+
+mod outputs {
+    use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    use crate::batch::archive;
+    use crate::support::Sandbox;
+
+    fn file_type(path: &std::path::Path) -> std::fs::FileType {
+        std::fs::symlink_metadata(path).unwrap().file_type()
+    }
+
+    #[test]
+    fn a_fifo_output_is_written_into_not_replaced() {
+        let sb = Sandbox::new();
+        archive(&sb, 3);
+        let fifo = sb.path().join("pipe.csv");
+        assert!(
+            Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap()
+                .success()
+        );
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+        };
+        let run = sb.run(&["batch", "archive", "-o", "pipe.csv"]);
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+        let rows = reader.join().unwrap();
+        assert_eq!(rows.lines().count(), 4, "{rows}");
+        assert!(file_type(&fifo).is_fifo(), "the FIFO is still a FIFO");
+    }
+
+    #[test]
+    fn a_character_device_output_is_written_into_not_replaced() {
+        // A node like /dev/null, made in a temporary directory (never the real one).
+        let sb = Sandbox::new();
+        archive(&sb, 3);
+        let node = sb.path().join("null");
+        let made = Command::new("mknod")
+            .args([node.to_str().unwrap(), "c", "1", "3"])
+            .stderr(Stdio::null())
+            .status()
+            .unwrap()
+            .success();
+        if !made {
+            // mknod needs root; CI runs as root, so there this branch never runs.
+            assert_ne!(
+                std::env::var("CI").as_deref(),
+                Ok("true"),
+                "mknod failed under CI"
+            );
+            return;
+        }
+        let run = sb.run(&["batch", "archive", "-o", "null"]);
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+        assert!(
+            file_type(&node).is_char_device(),
+            "the device node is still a device"
+        );
+        // /dev/stdout works too.
+        let run = sb.run(&["batch", "archive", "-o", "/dev/stdout", "--format", "jsonl"]);
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+        assert_eq!(run.stdout.lines().count(), 3, "{}", run.stdout);
+    }
+
+    #[test]
+    fn a_socket_output_is_refused() {
+        let sb = Sandbox::new();
+        archive(&sb, 1);
+        let path = sb.path().join("sock");
+        let _listener = std::os::unix::net::UnixListener::bind(&path).unwrap();
+        let run = sb.run(&["batch", "archive", "-o", "sock"]);
+        assert_eq!(run.code, Some(2));
+        assert!(
+            run.stderr.contains("it is a socket, not a file"),
+            "{}",
+            run.stderr
+        );
+        assert!(file_type(&path).is_socket());
+    }
+
+    fn temporaries(sb: &Sandbox) -> Vec<String> {
+        std::fs::read_dir(sb.path())
+            .unwrap()
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().to_string())
+            .filter(|n| n.starts_with(".perfeval-"))
+            .collect()
+    }
+
+    /// Starts a long batch into out.csv and waits until its temporary file exists.
+    fn started(sb: &Sandbox) -> std::process::Child {
+        let child = sb
+            .command(&["batch", "archive", "-o", "out.csv", "--jobs", "1"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while temporaries(sb).is_empty() {
+            assert!(Instant::now() < deadline, "no temporary file appeared");
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        child
+    }
+
+    #[test]
+    fn an_interrupted_batch_removes_its_temporary_file() {
+        let sb = Sandbox::new();
+        archive(&sb, 3000);
+        sb.write("out.csv", "previous results\n");
+        for signal in ["INT", "TERM", "HUP"] {
+            let mut child = started(&sb);
+            let pid = child.id().to_string();
+            assert!(
+                Command::new("kill")
+                    .args(["-s", signal, &pid])
+                    .status()
+                    .unwrap()
+                    .success()
+            );
+            let status = child.wait().unwrap();
+            if status.code() == Some(0) {
+                // Finished before the signal arrived: the output is whole.
+                continue;
+            }
+            assert_eq!(status.code(), Some(130), "{signal}");
+            assert_eq!(temporaries(&sb), Vec::<String>::new(), "{signal}");
+            assert_eq!(
+                std::fs::read_to_string(sb.path().join("out.csv")).unwrap(),
+                "previous results\n",
+                "{signal}"
+            );
+        }
+        // SIGKILL cannot be caught: the next run names what was left.
+        let mut child = started(&sb);
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let left = temporaries(&sb);
+        if left.is_empty() {
+            return; // it had just finished
+        }
+        sb.write("small.toml", crate::support::example_text());
+        let run = sb.run(&["batch", "small.toml", "-o", "out.csv"]);
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+        assert!(
+            run.stderr.contains(&format!(
+                "`./{}` was left by an interrupted perfeval run",
+                left[0]
+            )),
+            "{}",
+            run.stderr
+        );
+    }
+
+    fn mode_under_umask(umask: &str, args: &str) -> u32 {
+        let sb = Sandbox::new();
+        archive(&sb, 1);
+        let bin = env!("CARGO_BIN_EXE_perfeval");
+        let status = Command::new("sh")
+            .arg("-c")
+            .arg(format!("umask {umask} && '{bin}' {args}"))
+            .current_dir(sb.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success(), "{args}");
+        std::fs::metadata(sb.path().join("new.out"))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777
+    }
+
+    #[test]
+    fn new_output_files_follow_the_umask() {
+        for (umask, want) in [("077", 0o600), ("022", 0o644), ("002", 0o664)] {
+            assert_eq!(
+                mode_under_umask(umask, "batch archive -o new.out"),
+                want,
+                "batch, umask {umask}"
+            );
+            assert_eq!(
+                mode_under_umask(umask, "init --rubric luohu-dept-overall-2023 -o new.out"),
+                want,
+                "init, umask {umask}"
+            );
+        }
+    }
+}
