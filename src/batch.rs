@@ -107,7 +107,7 @@ pub fn collect(paths: &[PathBuf]) -> Result<Vec<Entry>, InputError> {
 }
 
 /// One diagnostic on one line: `file:line:col: message`.
-fn one_line(e: &InputError) -> String {
+pub fn one_line(e: &InputError) -> String {
     match e {
         InputError::Invalid(d) => {
             // Every problem of the file in one cell (up to a few), so that a row names all

@@ -121,6 +121,13 @@ pub fn run(args: Args) -> Result<u8, InputError> {
         Some(dir) => Registry::with_dir(dir)?,
         None => Registry::shipped()?,
     };
+    for (path, e) in registry.skipped() {
+        report_error(&format!(
+            "warning: `{}` in the rubrics directory is not used: {}\n",
+            path.display(),
+            batch::one_line(e)
+        ));
+    }
     let mut sink = Sink::open(args.output.as_deref())?;
     let bar = progress(files.len());
     let mut summary = Summary::default();

@@ -103,21 +103,20 @@ pub fn read_source(path: &Path) -> Result<SourceFile, InputError> {
 /// Loads a rubric file.
 ///
 /// A rubric that `extends` another finds it among the `*.toml` rubrics in its own
-/// directory, then among the shipped ones.
+/// directory, then among the shipped ones. The directory is read only if the rubric
+/// extends one that is not shipped, and each file in it at most once.
 pub fn load_rubric(path: &Path) -> Result<Rubric, InputError> {
     let source = read_source(path)?;
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let neighbours = rubric_sources(dir);
-    Ok(rubric::load_with(&source, &|id| {
-        find_source(&neighbours, id)
-    })?)
+    let neighbours = Neighbours::new(dir);
+    Ok(rubric::load_with(&source, &|id| neighbours.find(id))?)
 }
 
-/// The readable `*.toml` files of a directory, sorted (not recursive).
-fn rubric_sources(dir: &Path) -> Vec<SourceFile> {
+/// The `*.toml` paths of a directory, sorted (not recursive).
+fn toml_paths(dir: &Path) -> Vec<PathBuf> {
     let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
         .map(|entries| {
             entries
@@ -128,22 +127,43 @@ fn rubric_sources(dir: &Path) -> Vec<SourceFile> {
         })
         .unwrap_or_default();
     paths.sort();
-    paths.iter().filter_map(|p| read_source(p).ok()).collect()
+    paths
 }
 
-/// The rubric with `[rubric] id = "<id>"` among `sources`, else among the shipped ones.
-fn find_source(sources: &[SourceFile], id: &str) -> Option<SourceFile> {
-    sources
-        .iter()
-        .find(|s| rubric::source_id(s).as_deref() == Some(id))
-        .cloned()
-        .or_else(|| rubric::shipped::source_of(id))
+/// The rubrics beside a rubric file, for `extends`: read only when a rubric names an
+/// id, one file at a time, and parsed only when its text holds that id. 60 neighbours of
+/// 4 MiB need not be in memory together, and 20,000 facts files beside a rubric that
+/// extends nothing are never opened.
+struct Neighbours {
+    dir: PathBuf,
+    paths: std::cell::OnceCell<Vec<PathBuf>>,
+}
+
+impl Neighbours {
+    fn new(dir: &Path) -> Self {
+        Neighbours {
+            dir: dir.to_path_buf(),
+            paths: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The rubric with `[rubric] id = "<id>"` in the directory, else the shipped one: a
+    /// rubric beside the file replaces a shipped one with its id, as `--rubrics DIR` does.
+    fn find(&self, id: &str) -> Option<SourceFile> {
+        let paths = self.paths.get_or_init(|| toml_paths(&self.dir));
+        paths
+            .iter()
+            .filter_map(|p| read_source(p).ok())
+            .find(|s| s.text().contains(id) && rubric::source_id(s).as_deref() == Some(id))
+            .or_else(|| rubric::shipped::source_of(id))
+    }
 }
 
 /// The rubrics a facts file may name, each loaded and validated once.
 #[derive(Debug)]
 pub struct Registry {
     rubrics: Vec<Rubric>,
+    skipped: Vec<(PathBuf, InputError)>,
     /// Set when the registry is one rubric given by path (`--rubric`): a facts file for
     /// another id is then told so.
     given: Option<PathBuf>,
@@ -154,6 +174,7 @@ impl Registry {
     pub fn shipped() -> Result<Registry, InputError> {
         Ok(Registry {
             rubrics: rubric::shipped::all()?,
+            skipped: Vec::new(),
             given: None,
         })
     }
@@ -165,6 +186,7 @@ impl Registry {
         match rubric::shipped::source_of(id) {
             Some(source) => Ok(Registry {
                 rubrics: vec![rubric::load(&source)?],
+                skipped: Vec::new(),
                 given: None,
             }),
             None => Registry::shipped(),
@@ -175,28 +197,48 @@ impl Registry {
     pub fn single(path: &Path) -> Result<Registry, InputError> {
         Ok(Registry {
             rubrics: vec![load_rubric(path)?],
+            skipped: Vec::new(),
             given: Some(path.to_path_buf()),
         })
     }
 
     /// The shipped rubrics and every `*.toml` rubric in `dir` (not recursive); a rubric in
-    /// `dir` replaces a shipped one with the same id.
+    /// `dir` replaces a shipped one with the same id. Each file is read once. A file that
+    /// is not a usable rubric is set aside with its error ([`Registry::skipped`]) and the
+    /// others are used: one stray file must not stop a whole archive.
     pub fn with_dir(dir: &Path) -> Result<Registry, InputError> {
         let mut registry = Registry::shipped()?;
-        let entries = std::fs::read_dir(dir).map_err(|e| InputError::Io {
+        std::fs::read_dir(dir).map_err(|e| InputError::Io {
             path: dir.to_path_buf(),
             message: e.to_string(),
         })?;
-        let mut paths: Vec<PathBuf> = entries
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "toml"))
-            .collect();
-        paths.sort();
+        let mut sources: Vec<(PathBuf, SourceFile, Option<String>)> = Vec::new();
+        for path in toml_paths(dir) {
+            match read_source(&path) {
+                Ok(source) => {
+                    let id = rubric::source_id(&source);
+                    sources.push((path, source, id));
+                }
+                Err(e) => registry.skipped.push((path, e)),
+            }
+        }
+        // `extends` resolves against this same directory, then the shipped rubrics.
+        let resolve = |id: &str| {
+            sources
+                .iter()
+                .find(|(_, _, found)| found.as_deref() == Some(id))
+                .map(|(_, s, _)| s.clone())
+                .or_else(|| rubric::shipped::source_of(id))
+        };
         let mut from_dir: Vec<(String, PathBuf)> = Vec::new();
-        for path in paths {
-            // `extends` resolves against this same directory, then the shipped rubrics.
-            let r = load_rubric(&path)?;
+        for (path, source, _) in &sources {
+            let r = match rubric::load_with(source, &resolve) {
+                Ok(r) => r,
+                Err(e) => {
+                    registry.skipped.push((path.clone(), e.into()));
+                    continue;
+                }
+            };
             if let Some((_, first)) = from_dir.iter().find(|(id, _)| *id == r.meta.id) {
                 return Err(Diagnostic::new(format!(
                     "rubric id `{}` is used by both `{}` and `{}`",
@@ -207,11 +249,16 @@ impl Registry {
                 .at(&r.source, 0..0)
                 .into());
             }
-            from_dir.push((r.meta.id.clone(), path));
+            from_dir.push((r.meta.id.clone(), path.clone()));
             registry.rubrics.retain(|x| x.meta.id != r.meta.id);
             registry.rubrics.push(r);
         }
         Ok(registry)
+    }
+
+    /// Files of a `--rubrics` directory that are not usable rubrics, with the reason.
+    pub fn skipped(&self) -> &[(PathBuf, InputError)] {
+        &self.skipped
     }
 
     pub fn get(&self, id: &str) -> Option<&Rubric> {

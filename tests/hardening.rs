@@ -334,3 +334,44 @@ mod outputs {
         }
     }
 }
+
+#[test]
+fn a_stray_file_in_the_rubrics_directory_is_reported_and_the_run_goes_on() {
+    let sb = Sandbox::new();
+    std::fs::create_dir(sb.path().join("rubrics")).unwrap();
+    sb.write("rubrics/notes.toml", "title = \"not a rubric\"\n");
+    sb.write(
+        "rubrics/variant.toml",
+        "[rubric]\nid = \"lenient\"\nextends = \"luohu-dept-overall-2023\"\nversion = \"1\"\ntitle = \"变体\"\n",
+    );
+    sb.write("facts.toml", example_text());
+    sb.write(
+        "variant-facts.toml",
+        example_text().replace(
+            "rubric = \"luohu-dept-overall-2023\"",
+            "rubric = \"lenient\"",
+        ),
+    );
+    let run = sb.run(&[
+        "batch",
+        "facts.toml",
+        "variant-facts.toml",
+        "--rubrics",
+        "rubrics",
+        "--format",
+        "jsonl",
+    ]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("warning: `rubrics/notes.toml` in the rubrics directory is not used"),
+        "{}",
+        run.stderr
+    );
+    let totals: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.contains("\"total\":\"97.11\""))
+        .collect();
+    assert_eq!(totals.len(), 2, "{}", run.stdout);
+}
