@@ -227,6 +227,12 @@ impl<'s> FactsDocument<'s> {
         let rubric_id = top.string("rubric", Some("the rubric id"), &mut diags);
         let department = top.string("department", Some("the department's name"), &mut diags);
         let year = top.integer("year", Some("the year assessed"), &mut diags);
+        if let Some(d) = year
+            .as_ref()
+            .and_then(|y| crate::toml_read::check_year(source, y))
+        {
+            diags.push(d);
+        }
         let overrides = top.get("overrides");
         let claimed = top.table("claimed", None, &mut diags);
         // Everything else is facts; `top.finish` is not used because unknown keys here are

@@ -29,6 +29,14 @@ pub enum InputError {
         "error: `{path}` is not UTF-8 text (invalid byte at line {line})\n = help: if it was saved as GBK/GB18030, convert it: iconv -f GB18030 -t UTF-8 '{path}' > converted.toml"
     )]
     NotUtf8 { path: PathBuf, line: usize },
+    #[error(
+        "error: `{path}` is {what}, not UTF-8 text\n = help: save it as UTF-8: in Notepad, Save As with encoding UTF-8; in PowerShell, `Get-Content '{path}' | Set-Content -Encoding utf8 converted.toml`"
+    )]
+    OtherEncoding { path: PathBuf, what: &'static str },
+    #[error(
+        "error: `{0}` is a zip archive (an Excel workbook or a Word document?), not a TOML text file\n = help: give the facts as TOML; `perfeval init` writes a template to fill"
+    )]
+    Archive(PathBuf),
     #[error("{0}")]
     Invalid(Diagnostics),
 }
@@ -79,6 +87,15 @@ pub fn read_source(path: &Path) -> Result<SourceFile, InputError> {
     if raw.len() > MAX_FILE_BYTES {
         return Err(InputError::TooLarge(path.to_path_buf()));
     }
+    if let Some(what) = other_encoding(&raw) {
+        return Err(InputError::OtherEncoding {
+            path: path.to_path_buf(),
+            what,
+        });
+    }
+    if raw.starts_with(b"PK\x03\x04") {
+        return Err(InputError::Archive(path.to_path_buf()));
+    }
     let bom = raw.starts_with(b"\xEF\xBB\xBF");
     if bom {
         raw.drain(..3);
@@ -97,6 +114,23 @@ pub fn read_source(path: &Path) -> Result<SourceFile, InputError> {
                 line,
             })
         }
+    }
+}
+
+/// The encoding a byte-order mark announces, when it is not UTF-8: what Windows
+/// PowerShell's `>` and Notepad's "Unicode" write.
+fn other_encoding(raw: &[u8]) -> Option<&'static str> {
+    // UTF-32 first: its little-endian mark begins with UTF-16's.
+    if raw.starts_with(b"\xFF\xFE\x00\x00") {
+        Some("UTF-32 (little-endian) text")
+    } else if raw.starts_with(b"\x00\x00\xFE\xFF") {
+        Some("UTF-32 (big-endian) text")
+    } else if raw.starts_with(b"\xFF\xFE") {
+        Some("UTF-16 (little-endian) text")
+    } else if raw.starts_with(b"\xFE\xFF") {
+        Some("UTF-16 (big-endian) text")
+    } else {
+        None
     }
 }
 

@@ -390,6 +390,27 @@ fn prints_as_nothing(c: char) -> bool {
     )
 }
 
+/// The years perfeval accepts: performance evaluation of budgets began in the 2000s;
+/// anything outside this range is a typo (`-2023`, `20223`), not a year to score.
+pub const YEARS: std::ops::RangeInclusive<i64> = 1990..=2100;
+
+/// An error for a year outside [`YEARS`], if it is.
+pub fn check_year(
+    source: &crate::diagnostic::SourceFile,
+    year: &toml::Spanned<i64>,
+) -> Option<Diagnostic> {
+    (!YEARS.contains(year.get_ref())).then(|| {
+        Diagnostic::new(format!(
+            "`year` must be a year from {} to {}, found {}",
+            YEARS.start(),
+            YEARS.end(),
+            year.get_ref()
+        ))
+        .at(source, year.span())
+        .with_help("write the four-digit year assessed, e.g. `year = 2023`")
+    })
+}
+
 /// What `perfeval init` writes for a value still to fill.
 pub const PLACEHOLDER: &str = "TODO";
 

@@ -46,19 +46,36 @@ pub fn load(source: &SourceFile) -> Result<Rubric, Diagnostics> {
     load_with(source, &super::shipped::source_of)
 }
 
-/// The `[rubric]` id and `extends` of a parsed rubric file, if written as strings.
-fn header(doc: &DeTable<'_>) -> (Option<String>, Option<Spanned<String>>) {
+/// The `[rubric]` id and `extends` of a parsed rubric file. An `extends` that is not a
+/// string is an error here: ignoring it would score with the wrong rules.
+fn header(
+    source: &SourceFile,
+    doc: &DeTable<'_>,
+) -> Result<(Option<String>, Option<Spanned<String>>), Diagnostics> {
     let Some(DeValue::Table(t)) = doc.get("rubric").map(|v| v.get_ref()) else {
-        return (None, None);
+        return Ok((None, None));
     };
-    let text = |key: &str| match t.get(key) {
+    let id = match t.get("id").map(|v| v.get_ref()) {
+        Some(DeValue::String(s)) => Some(s.to_string()),
+        _ => None,
+    };
+    let extends = match t.get("extends") {
+        None => None,
         Some(v) => match v.get_ref() {
             DeValue::String(s) => Some(Spanned::new(v.span(), s.to_string())),
-            _ => None,
+            other => {
+                return Err(Diagnostics(vec![
+                    Diagnostic::new(format!(
+                        "`extends` must be a string, the id of the rubric this one extends; found {}",
+                        type_name(other)
+                    ))
+                    .at(source, v.span())
+                    .with_help("write `extends = \"mof-project-2020\"`; a rubric extends one other"),
+                ]));
+            }
         },
-        None => None,
     };
-    (text("id").map(Spanned::into_inner), text("extends"))
+    Ok((id, extends))
 }
 
 /// The rubric and the rubrics it extends, base first.
@@ -68,7 +85,7 @@ fn chain(source: &SourceFile, resolve: &Resolve<'_>) -> Result<Vec<SourceFile>, 
     loop {
         let current = out.last().cloned().unwrap_or_else(|| source.clone());
         let doc = parse_document(&current).map_err(|d| Diagnostics(vec![d]))?;
-        let (id, extends) = header(doc.get_ref());
+        let (id, extends) = header(&current, doc.get_ref())?;
         if let Some(id) = id {
             ids.push(id);
         }
@@ -593,6 +610,12 @@ fn read_meta(mut t: Table<'_, '_>, diags: &mut Diagnostics) -> Option<Meta> {
     let issuer = t.string("issuer", Some("who issued the framework"), diags);
     let document = t.string("document", Some("the issuing document"), diags);
     let year = t.integer("year", Some("the year the framework applies to"), diags);
+    if let Some(d) = year
+        .as_ref()
+        .and_then(|y| crate::toml_read::check_year(t.source, y))
+    {
+        diags.push(d);
+    }
     let unit = t.string("unit", Some("the unit of amounts, e.g. \"万元\""), diags);
     let total = t.decimal("total", Some("the total points"), diags);
     let levels = match t.get("levels") {
@@ -702,6 +725,9 @@ fn read_meta_over(mut t: Table<'_, '_>, mut m: Meta, diags: &mut Diagnostics) ->
         }
     }
     if let Some(y) = t.integer("year", None, diags) {
+        if let Some(d) = crate::toml_read::check_year(t.source, &y) {
+            diags.push(d);
+        }
         m.year = y.into_inner();
     }
     if let Some(total) = t.decimal("total", None, diags) {
