@@ -34,7 +34,7 @@ pub struct Row {
 impl Row {
     pub fn failed(path: &Path, error: String) -> Row {
         Row {
-            path: path.display().to_string(),
+            path: crate::diagnostic::show_path(path),
             department: String::new(),
             year: None,
             rubric_id: String::new(),
@@ -54,11 +54,23 @@ pub struct Entry {
     pub error: Option<String>,
 }
 
+/// The files a batch will score, and how many others its directories held.
+#[derive(Debug, Clone, Default)]
+pub struct Collected {
+    pub entries: Vec<Entry>,
+    /// Files in the directories not named `*.toml` (`README.txt`, `*.TOML`, `*.xlsx`):
+    /// not scored, but counted, so that nothing vanishes unseen.
+    pub skipped: usize,
+}
+
 /// Every facts file under `paths`: files as given, directories searched recursively for
 /// `*.toml`; sorted by path; a file reached twice (by two arguments, or by a link) is
-/// scored once. A path given on the command line that does not exist is an error.
-pub fn collect(paths: &[PathBuf]) -> Result<Vec<Entry>, InputError> {
+/// scored once. Every `*.toml` entry found gets a row, a FIFO or a device too (its row
+/// says why it cannot be read). A path given on the command line that does not exist is
+/// an error.
+pub fn collect(paths: &[PathBuf]) -> Result<Collected, InputError> {
     let mut out = Vec::new();
+    let mut skipped = 0;
     for p in paths {
         let meta = std::fs::metadata(p).map_err(|e| InputError::Io {
             path: p.clone(),
@@ -77,18 +89,25 @@ pub fn collect(paths: &[PathBuf]) -> Result<Vec<Entry>, InputError> {
         for entry in walkdir::WalkDir::new(p).follow_links(true) {
             match entry {
                 Ok(e) => {
-                    if e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "toml")
-                    {
+                    if e.file_type().is_dir() {
+                        continue;
+                    }
+                    if e.path().extension().is_some_and(|x| x == "toml") {
                         out.push(Entry {
                             path: e.into_path(),
                             error: None,
                         });
+                    } else {
+                        skipped += 1;
                     }
                 }
                 Err(e) => out.push(Entry {
                     path: e.path().map(Path::to_path_buf).unwrap_or_else(|| p.clone()),
                     error: Some(match e.loop_ancestor() {
-                        Some(a) => format!("a symbolic link loops back to `{}`", a.display()),
+                        Some(a) => format!(
+                            "a symbolic link loops back to `{}`",
+                            crate::diagnostic::show_path(a)
+                        ),
                         None => e
                             .io_error()
                             .map_or_else(|| e.to_string(), ToString::to_string),
@@ -103,7 +122,10 @@ pub fn collect(paths: &[PathBuf]) -> Result<Vec<Entry>, InputError> {
         let key = std::fs::canonicalize(&e.path).unwrap_or_else(|_| e.path.clone());
         seen.insert(key)
     });
-    Ok(out)
+    Ok(Collected {
+        entries: out,
+        skipped,
+    })
 }
 
 /// One diagnostic on one line: `file:line:col: message`.
@@ -117,7 +139,12 @@ pub fn one_line(e: &InputError) -> String {
             for (k, diag) in d.0.iter().take(IN_ONE_ROW).enumerate() {
                 let at = match diag.position() {
                     Some((file, pos)) if k == 0 => {
-                        format!("{}:{}:{}: ", file.display(), pos.line, pos.column)
+                        format!(
+                            "{}:{}:{}: ",
+                            crate::diagnostic::show_path(&file),
+                            pos.line,
+                            pos.column
+                        )
                     }
                     Some((_, pos)) => format!("line {}:{}: ", pos.line, pos.column),
                     None => String::new(),
@@ -148,7 +175,7 @@ pub fn one_line(e: &InputError) -> String {
 pub fn score_file(entry: &Entry, registry: &Registry, strict: bool) -> Row {
     let path = entry.path.as_path();
     if let Some(e) = &entry.error {
-        return Row::failed(path, format!("{}: {e}", path.display()));
+        return Row::failed(path, format!("{}: {e}", crate::diagnostic::show_path(path)));
     }
     let source = match read_source(path) {
         Ok(s) => s,
@@ -159,7 +186,7 @@ pub fn score_file(entry: &Entry, registry: &Registry, strict: bool) -> Row {
         Err(e) => return Row::failed(path, one_line(&e)),
     };
     let mut row = Row {
-        path: path.display().to_string(),
+        path: crate::diagnostic::show_path(path),
         department: facts.department.clone(),
         year: Some(facts.year),
         rubric_id: rubric.meta.id.clone(),

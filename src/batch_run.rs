@@ -62,9 +62,9 @@ impl Sink {
             Sink::File { file, target } => {
                 // On failure the temporary file is removed when dropped; the target is
                 // left as it was.
-                let file = file
-                    .into_inner()
-                    .map_err(|e| io_error(&target.display().to_string(), e.into_error()))?;
+                let file = file.into_inner().map_err(|e| {
+                    io_error(&perfeval::diagnostic::show_path(&target), e.into_error())
+                })?;
                 file.commit()
             }
         }
@@ -76,7 +76,7 @@ pub fn report_stale(file: &OutputFile) {
     for path in &file.stale {
         report_error(&format!(
             "note: `{}` was left by an interrupted perfeval run (that process has ended); it can be deleted\n",
-            path.display()
+            perfeval::diagnostic::show_path(path)
         ));
     }
 }
@@ -101,7 +101,10 @@ fn progress(n: usize) -> ProgressBar {
 
 /// Runs a batch; returns the exit status (0 all scored, 1 some files failed).
 pub fn run(args: Args) -> Result<u8, InputError> {
-    let files = batch::collect(&args.paths)?;
+    let batch::Collected {
+        entries: files,
+        skipped,
+    } = batch::collect(&args.paths)?;
     if files.is_empty() {
         return Err(InputError::Io {
             path: args.paths.first().cloned().unwrap_or_default(),
@@ -124,7 +127,7 @@ pub fn run(args: Args) -> Result<u8, InputError> {
     for (path, e) in registry.skipped() {
         report_error(&format!(
             "warning: `{}` in the rubrics directory is not used: {}\n",
-            path.display(),
+            perfeval::diagnostic::show_path(path),
             batch::one_line(e)
         ));
     }
@@ -145,7 +148,7 @@ pub fn run(args: Args) -> Result<u8, InputError> {
                 (row, bytes)
             },
             |i, panic| {
-                let path = files[i].path.display();
+                let path = perfeval::diagnostic::show_path(&files[i].path);
                 let row = Row::failed(&files[i].path, format!("{path}: internal error: {panic}"));
                 let bytes = format.row(&row, i);
                 (row, bytes)
@@ -177,12 +180,18 @@ pub fn run(args: Args) -> Result<u8, InputError> {
             return Err(io_error(
                 &args
                     .output
-                    .map_or("stdout".into(), |p| p.display().to_string()),
+                    .map_or("stdout".into(), |p| perfeval::diagnostic::show_path(&p)),
                 e,
             ));
         }
     }
-    report_error(&summary_text(&summary));
+    let mut text = summary_text(&summary);
+    if skipped > 0 {
+        text.push_str(&format!(
+            "{skipped} other file(s) in the directories were not scored: only `*.toml` files are facts files\n"
+        ));
+    }
+    report_error(&text);
     Ok(if summary.failed == 0 { 0 } else { 1 })
 }
 

@@ -139,7 +139,7 @@ fn show_fact(rubric: &Rubric, facts: &Facts, f: usize) -> String {
         .map(|e| {
             format!(
                 " ({}:{})",
-                facts.source.name().display(),
+                crate::diagnostic::show_path(facts.source.name()),
                 line(facts, e.span.start)
             )
         })
@@ -260,7 +260,7 @@ pub fn check<'a>(report: Report<'a>, strict: bool, lints: &[Diagnostic]) -> Chec
             details.push(format!(
                 "the sum of {} computed third-level scores; `perfeval explain {} {}` shows them",
                 ind.children.len(),
-                facts.source.name().display(),
+                crate::diagnostic::show_path(facts.source.name()),
                 ind.id
             ));
         }

@@ -32,6 +32,31 @@ struct SourceInner {
     line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
+/// A path as people and tools should see it: exactly as it is when it is UTF-8, else
+/// with each byte that is not shown as `\xFF`, so that `x\xff.toml` and `x\xfe.toml`
+/// stay two different names (`Path::display` turns both into `x�.toml`).
+pub fn show_path(path: &Path) -> String {
+    if let Some(s) = path.to_str() {
+        return s.to_string();
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let mut out = String::new();
+        for chunk in path.as_os_str().as_bytes().utf8_chunks() {
+            out.push_str(chunk.valid());
+            for b in chunk.invalid() {
+                out.push_str(&format!("\\x{b:02X}"));
+            }
+        }
+        out
+    }
+    #[cfg(not(unix))]
+    {
+        path.display().to_string()
+    }
+}
+
 /// Lowercase hex SHA-256 of some bytes.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
@@ -205,7 +230,7 @@ impl fmt::Display for Diagnostic {
             writeln!(
                 f,
                 "{pad}--> {}:{}:{}",
-                src.name().display(),
+                show_path(src.name()),
                 pos.line,
                 pos.column
             )?;

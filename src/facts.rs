@@ -226,6 +226,19 @@ impl<'s> FactsDocument<'s> {
         );
         let rubric_id = top.string("rubric", Some("the rubric id"), &mut diags);
         let department = top.string("department", Some("the department's name"), &mut diags);
+        // A name is one line: a newline or a control character in it could forge the
+        // title line of a report.
+        if let Some(dep) = &department
+            && dep.get_ref().chars().any(char::is_control)
+        {
+            diags.push(
+                Diagnostic::new(
+                    "`department` must be one line of text, without control characters",
+                )
+                .at(source, dep.span())
+                .with_help("write the department's name as it appears in the report"),
+            );
+        }
         let year = top.integer("year", Some("the year assessed"), &mut diags);
         if let Some(d) = year
             .as_ref()

@@ -7,7 +7,7 @@
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
-use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile};
+use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile, show_path};
 use crate::facts::{Facts, FactsDocument};
 use crate::rubric::{self, Rubric};
 use crate::toml_read::MAX_FILE_BYTES;
@@ -15,26 +15,29 @@ use crate::toml_read::MAX_FILE_BYTES;
 /// Input that cannot be used; the binary exits with status 2 on any of these.
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
-    #[error("error: cannot read `{path}`: {message}")]
+    #[error("error: cannot read `{}`: {message}", show_path(.path))]
     Io { path: PathBuf, message: String },
-    #[error("error: `{0}` is a directory, not a file")]
+    #[error("error: `{}` is a directory, not a file", show_path(.0))]
     Directory(PathBuf),
-    #[error("error: cannot write `{path}`: {message}")]
+    #[error("error: cannot write `{}`: {message}", show_path(.path))]
     Output { path: PathBuf, message: String },
-    #[error("error: `{0}` is not a regular file (a pipe or a device?)")]
+    #[error("error: `{}` is not a regular file (a pipe or a device?)", show_path(.0))]
     NotAFile(PathBuf),
-    #[error("error: `{0}` is larger than {MAX_FILE_BYTES} bytes")]
+    #[error("error: `{}` is larger than {MAX_FILE_BYTES} bytes", show_path(.0))]
     TooLarge(PathBuf),
     #[error(
-        "error: `{path}` is not UTF-8 text (invalid byte at line {line})\n = help: if it was saved as GBK/GB18030, convert it: iconv -f GB18030 -t UTF-8 '{path}' > converted.toml"
+        "error: `{shown}` is not UTF-8 text (invalid byte at line {line})\n = help: if it was saved as GBK/GB18030, convert it: iconv -f GB18030 -t UTF-8 '{shown}' > converted.toml",
+        shown = show_path(.path)
     )]
     NotUtf8 { path: PathBuf, line: usize },
     #[error(
-        "error: `{path}` is {what}, not UTF-8 text\n = help: save it as UTF-8: in Notepad, Save As with encoding UTF-8; in PowerShell, `Get-Content '{path}' | Set-Content -Encoding utf8 converted.toml`"
+        "error: `{shown}` is {what}, not UTF-8 text\n = help: save it as UTF-8: in Notepad, Save As with encoding UTF-8; in PowerShell, `Get-Content '{shown}' | Set-Content -Encoding utf8 converted.toml`",
+        shown = show_path(.path)
     )]
     OtherEncoding { path: PathBuf, what: &'static str },
     #[error(
-        "error: `{0}` is a zip archive (an Excel workbook or a Word document?), not a TOML text file\n = help: give the facts as TOML; `perfeval init` writes a template to fill"
+        "error: `{}` is a zip archive (an Excel workbook or a Word document?), not a TOML text file\n = help: give the facts as TOML; `perfeval init` writes a template to fill",
+        show_path(.0)
     )]
     Archive(PathBuf),
     #[error("{0}")]
@@ -277,8 +280,8 @@ impl Registry {
                 return Err(Diagnostic::new(format!(
                     "rubric id `{}` is used by both `{}` and `{}`",
                     r.meta.id,
-                    first.display(),
-                    path.display()
+                    crate::diagnostic::show_path(first),
+                    crate::diagnostic::show_path(path)
                 ))
                 .at(&r.source, 0..0)
                 .into());
@@ -308,7 +311,7 @@ impl Registry {
             return Diagnostic::new(format!(
                 "the facts file is for rubric `{}`, but `{}` is rubric `{}`",
                 id.get_ref(),
-                path.display(),
+                crate::diagnostic::show_path(path),
                 only.meta.id
             ))
             .at(source, id.span())

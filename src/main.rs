@@ -56,11 +56,28 @@ impl From<ScoreErrors> for Failure {
 struct Output {
     bytes: Vec<u8>,
     status: u8,
+    /// For people (escaped for the terminal on the way out), unless a machine format
+    /// (JSON, JUnit, a TOML template) whose text must stay exact.
+    human: bool,
 }
 
 impl From<Vec<u8>> for Output {
     fn from(bytes: Vec<u8>) -> Self {
-        Output { bytes, status: 0 }
+        Output {
+            bytes,
+            status: 0,
+            human: true,
+        }
+    }
+}
+
+impl Output {
+    fn machine(bytes: Vec<u8>) -> Self {
+        Output {
+            bytes,
+            status: 0,
+            human: false,
+        }
     }
 }
 
@@ -93,6 +110,7 @@ fn run(cli: Cli) -> Result<Output, Failure> {
             Ok(Output {
                 bytes: Vec::new(),
                 status,
+                human: true,
             })
         }
         Command::Score {
@@ -113,10 +131,9 @@ fn run(cli: Cli) -> Result<Output, Failure> {
                 },
             )?;
             Ok(match format {
-                Format::Table => Table { width }.render(&report),
-                Format::Json => Json.render(&report),
-            }
-            .into())
+                Format::Table => Table { width }.render(&report).into(),
+                Format::Json => Output::machine(Json.render(&report)),
+            })
         }
         Command::Explain {
             facts,
@@ -131,7 +148,10 @@ fn run(cli: Cli) -> Result<Output, Failure> {
                     .flat_map(|i| [i.id.as_str(), i.name.as_str()]);
                 let hint = match perfeval::diagnostic::suggest(&indicator, names) {
                     Some(s) => format!("did you mean `{s}`?"),
-                    None => format!("`perfeval score {}` lists the indicators", facts.display()),
+                    None => format!(
+                        "`perfeval score {}` lists the indicators",
+                        perfeval::diagnostic::show_path(&facts)
+                    ),
                 };
                 return Err(Failure::Usage(format!(
                     "error: rubric `{}` has no indicator `{indicator}`\n = help: {hint}\n",
@@ -169,7 +189,7 @@ fn run(cli: Cli) -> Result<Output, Failure> {
             let r = rubric_by_id_or_path(&rubric)?;
             let bytes = Template.render(&r);
             match output {
-                None => Ok(bytes.into()),
+                None => Ok(Output::machine(bytes)),
                 Some(path) => {
                     write_new_file(&path, &bytes)?;
                     // A rubric given as a file must be given again when scoring.
@@ -180,8 +200,8 @@ fn run(cli: Cli) -> Result<Output, Failure> {
                     };
                     report_error(&format!(
                         "wrote {}: fill in every \"TODO\", then run `perfeval score {}{with}`\n",
-                        path.display(),
-                        path.display()
+                        perfeval::diagnostic::show_path(&path),
+                        perfeval::diagnostic::show_path(&path)
                     ));
                     Ok(Vec::new().into())
                 }
@@ -216,7 +236,7 @@ fn run(cli: Cli) -> Result<Output, Failure> {
                 "rubric `{}` v{} ({}): {} indicators, {} facts, {} plausibility rules, {} consistency checks; {} lint warning(s)\n",
                 rubric.meta.id,
                 rubric.meta.version,
-                file.display(),
+                perfeval::diagnostic::show_path(&file),
                 rubric.indicators.len(),
                 rubric.facts.len(),
                 rubric.plausibility.len(),
@@ -226,6 +246,7 @@ fn run(cli: Cli) -> Result<Output, Failure> {
             Ok(Output {
                 bytes: out.into_bytes(),
                 status: if count == 0 { 0 } else { EXIT_FINDINGS },
+                human: true,
             })
         }
         Command::Check {
@@ -251,6 +272,7 @@ fn run(cli: Cli) -> Result<Output, Failure> {
             Ok(Output {
                 bytes,
                 status: if check.passed() { 0 } else { EXIT_FINDINGS },
+                human: format == CheckFormat::Text,
             })
         }
     }
@@ -265,7 +287,18 @@ fn main() -> ExitCode {
     });
     let cli = Cli::parse();
     match run(cli) {
-        Ok(Output { bytes, status }) => {
+        Ok(Output {
+            bytes,
+            status,
+            human,
+        }) => {
+            let bytes = if human {
+                perfeval::render::for_terminal(&String::from_utf8_lossy(&bytes))
+                    .into_owned()
+                    .into_bytes()
+            } else {
+                bytes
+            };
             let mut stdout = std::io::stdout().lock();
             match stdout.write_all(&bytes).and_then(|()| stdout.flush()) {
                 Ok(()) => ExitCode::from(status),
@@ -329,8 +362,9 @@ fn unusable(
     let message = failure.message();
     report_error(&message);
     Ok(Output {
-        bytes: perfeval::render::junit_unusable(&facts.display().to_string(), &message),
+        bytes: perfeval::render::junit_unusable(&perfeval::diagnostic::show_path(facts), &message),
         status: EXIT_INPUT,
+        human: false,
     })
 }
 
@@ -356,9 +390,10 @@ fn is_within(rubric: &perfeval::rubric::Rubric, x: usize, ancestor: usize) -> bo
 }
 
 /// Writes to stderr; a closed stderr (`2>&1 | head`) is not worth a panic.
+/// Everything on stderr is for people: escaped for the terminal.
 pub(crate) fn report_error(message: &str) {
     let mut stderr = std::io::stderr().lock();
-    let _ = stderr.write_all(message.as_bytes());
+    let _ = stderr.write_all(perfeval::render::for_terminal(message).as_bytes());
     let _ = stderr.flush();
 }
 

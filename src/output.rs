@@ -113,7 +113,10 @@ impl OutputFile {
         let (file, temp) = create_temporary(&dir).map_err(|e| {
             fail(
                 target,
-                format!("no temporary file can be made in `{}`: {e}", dir.display()),
+                format!(
+                    "no temporary file can be made in `{}`: {e}",
+                    crate::diagnostic::show_path(&dir)
+                ),
             )
         })?;
         Ok(OutputFile {

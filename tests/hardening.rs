@@ -375,3 +375,154 @@ fn a_stray_file_in_the_rubrics_directory_is_reported_and_the_run_goes_on() {
         .collect();
     assert_eq!(totals.len(), 2, "{}", run.stdout);
 }
+
+mod terminal {
+    use std::os::unix::ffi::OsStrExt;
+    use std::process::{Command, Stdio};
+
+    use crate::support::{Sandbox, edited_example};
+
+    /// Control characters and a bidi override in a reason, an override and a file name.
+    const NASTY: &str = "\u{1b}[2J\u{1b}]0;pwned\u{7}\r总分 100\u{8}\u{202e}";
+
+    #[test]
+    fn control_characters_never_reach_the_terminal() {
+        let sb = Sandbox::new();
+        let reason = NASTY
+            .replace('\u{1b}', "\\u001b")
+            .replace('\u{7}', "\\u0007")
+            .replace('\r', "\\r")
+            .replace('\u{8}', "\\b")
+            .replace('\u{202e}', "\\u202e");
+        let text = edited_example(&[(
+            "score = 1, reason = \"",
+            &format!("score = 1, reason = \"{reason}"),
+        )]);
+        sb.write("facts.toml", &text);
+        for args in [
+            vec!["score", "facts.toml"],
+            vec!["explain", "facts.toml", "编外人员控制率"],
+            vec!["check", "facts.toml"],
+        ] {
+            let run = sb.run(&args);
+            for out in [&run.stdout, &run.stderr] {
+                assert!(
+                    !out.chars()
+                        .any(|c| (c.is_control() && c != '\n') || c == '\u{202e}'),
+                    "{args:?}: {out:?}"
+                );
+            }
+            assert!(
+                run.stdout.contains("\\u{1b}[2J\\u{1b}]0;pwned\\u{7}")
+                    && run.stdout.contains("总分 100\\u{8}\\u{202e}"),
+                "{args:?}: {}",
+                run.stdout
+            );
+        }
+        // JSON keeps the text exact, escaped by the serializer.
+        let run = sb.run(&["score", "facts.toml", "--format", "json"]);
+        let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        assert!(
+            json.to_string().contains(
+                &NASTY
+                    .replace('\u{1b}', "\\u001b")
+                    .replace('\u{7}', "\\u0007")
+                    .replace('\r', "\\r")
+                    .replace('\u{8}', "\\b")
+            )
+        );
+        // A department name is one line.
+        sb.write(
+            "dept.toml",
+            edited_example(&[(
+                "department = \"深圳市罗湖区政务服务数据管理局（本级）\"",
+                "department = \"某局\\n总分 100 / 100，等级：优\"",
+            )]),
+        );
+        let run = sb.run(&["score", "dept.toml"]);
+        assert_eq!(run.code, Some(2));
+        assert!(
+            run.stderr.contains("`department` must be one line"),
+            "{}",
+            run.stderr
+        );
+    }
+
+    #[test]
+    fn csv_cells_drop_control_characters() {
+        let sb = Sandbox::new();
+        sb.write(
+            "facts.toml",
+            edited_example(&[(
+                "department = \"深圳市罗湖区政务服务数据管理局（本级）\"",
+                "department = \"某局\\u202e\\u200f\"",
+            )]),
+        );
+        let run = sb.run(&["batch", "facts.toml", "--format", "csv"]);
+        assert!(run.stdout.contains(",某局,"), "{}", run.stdout);
+        assert!(!run.stdout.contains('\u{202e}'));
+    }
+
+    #[test]
+    fn file_names_that_are_not_utf8_stay_distinguishable() {
+        let sb = Sandbox::new();
+        let text = crate::support::example_text();
+        for byte in [0xffu8, 0xfe] {
+            let bytes = [b'x', byte, b'.', b't', b'o', b'm', b'l'];
+            let name = std::ffi::OsStr::from_bytes(&bytes);
+            std::fs::write(sb.path().join(name), &text).unwrap();
+        }
+        let out = Command::new(env!("CARGO_BIN_EXE_perfeval"))
+            .args(["batch", ".", "--format", "jsonl"])
+            .current_dir(sb.path())
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        assert!(stdout.contains("\"path\":\"./x\\\\xFE.toml\""), "{stdout}");
+        assert!(stdout.contains("\"path\":\"./x\\\\xFF.toml\""), "{stdout}");
+    }
+
+    #[test]
+    fn every_toml_entry_in_a_directory_gets_a_row_and_other_files_are_counted() {
+        let sb = Sandbox::new();
+        std::fs::create_dir(sb.path().join("archive")).unwrap();
+        sb.write("archive/good.toml", crate::support::example_text());
+        sb.write("archive/README.txt", "notes");
+        sb.write("archive/UPPER.TOML", "x");
+        assert!(
+            Command::new("mkfifo")
+                .arg(sb.path().join("archive/pipe.toml"))
+                .status()
+                .unwrap()
+                .success()
+        );
+        std::os::unix::fs::symlink("/dev/null", sb.path().join("archive/device.toml")).unwrap();
+        let run = sb.run(&["batch", "archive", "--format", "jsonl"]);
+        assert_eq!(run.code, Some(1), "{}", run.stderr);
+        let rows: Vec<serde_json::Value> = run
+            .stdout
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        let paths: Vec<&str> = rows.iter().map(|r| r["path"].as_str().unwrap()).collect();
+        assert_eq!(
+            paths,
+            [
+                "archive/device.toml",
+                "archive/good.toml",
+                "archive/pipe.toml"
+            ],
+            "{}",
+            run.stdout
+        );
+        assert_eq!(rows[0]["status"], "error");
+        assert_eq!(rows[2]["status"], "error");
+        assert!(
+            run.stderr
+                .contains("2 other file(s) in the directories were not scored"),
+            "{}",
+            run.stderr
+        );
+    }
+}

@@ -30,11 +30,20 @@ const COLUMNS: [&str; 9] = [
 
 /// A cell that a spreadsheet would run as a formula (`=HYPERLINK(…)`) gets a leading
 /// apostrophe, which spreadsheets show as text.
+/// Characters that act on a terminal (ESC, CR, bidi overrides) are dropped: a CSV is
+/// opened in spreadsheets and printed with `cat`, and neither needs them.
 fn guard(cell: &str) -> String {
+    let cell: String = if cell.chars().any(super::acts_on_terminal) {
+        cell.chars()
+            .filter(|&c| !super::acts_on_terminal(c))
+            .collect()
+    } else {
+        cell.to_string()
+    };
     if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{cell}")
     } else {
-        cell.to_string()
+        cell
     }
 }
 

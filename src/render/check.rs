@@ -60,7 +60,7 @@ impl Render<CheckReport<'_>> for CheckText {
     fn render(&self, check: &CheckReport<'_>) -> Vec<u8> {
         let report = &check.report;
         let facts = report.facts;
-        let file = facts.source.name().display().to_string();
+        let file = crate::diagnostic::show_path(facts.source.name());
         let mut out = String::new();
         let _ = writeln!(
             out,
@@ -211,7 +211,7 @@ fn finding_body(f: &Finding, file: &str) -> String {
 fn write_junit(w: &mut Writer<Vec<u8>>, check: &CheckReport<'_>) -> std::io::Result<()> {
     let report = &check.report;
     let facts = report.facts;
-    let file = xml_text(&facts.source.name().display().to_string());
+    let file = xml_text(&crate::diagnostic::show_path(facts.source.name()));
     let is_error = |k: &usize| check.findings[*k].severity == Severity::Error;
     // JUnit allows one <failure> per test case: a case with several errors gets one
     // failure that lists them all, and the count is of failing cases.

@@ -120,7 +120,7 @@ fn part_line(report: &Report<'_>, kind: &PartKind, trace_detail: Option<&PartDet
             let _ = write!(
                 s,
                 "\n      at {}:{}",
-                report.facts.source.name().display(),
+                crate::diagnostic::show_path(report.facts.source.name()),
                 pos.line
             );
             s
@@ -264,7 +264,7 @@ fn explain_leaf(out: &mut String, report: &Report<'_>, index: usize, trace: &Lea
                 let _ = writeln!(
                     out,
                     "      at {}:{}",
-                    report.facts.source.name().display(),
+                    crate::diagnostic::show_path(report.facts.source.name()),
                     pos.line
                 );
             }

@@ -36,9 +36,9 @@ pub(crate) fn receipt<'a>(report: &'a Report<'a>) -> WireReceipt<'a> {
         perfeval_version: env!("CARGO_PKG_VERSION"),
         rubric_id: &rubric.meta.id,
         rubric_version: &rubric.meta.version,
-        rubric_source: rubric.source.name().display().to_string(),
+        rubric_source: crate::diagnostic::show_path(rubric.source.name()),
         rubric_sha256: rubric.source.sha256(),
-        facts_file: report.facts.source.name().display().to_string(),
+        facts_file: crate::diagnostic::show_path(report.facts.source.name()),
         facts_sha256: report.facts.source.sha256(),
     }
 }

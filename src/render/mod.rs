@@ -20,6 +20,37 @@ pub use rubric_show::RubricShow;
 pub use table::Table;
 pub use template::Template;
 
+/// Whether a character would act on a terminal instead of showing: C0 and C1 controls
+/// (ESC starts escape sequences, CR and BS overwrite a line, BEL rings) and the
+/// bidirectional overrides and isolates that reorder what follows them. Newline and tab
+/// are the only controls text may keep.
+pub fn acts_on_terminal(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(
+            c,
+            '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// Text for a terminal: every character that would act on it written as an escape
+/// (`\u{1b}`), so a crafted name can neither clear the screen nor fake a line. Used on
+/// everything printed for people; JSON keeps the text exact (its serializer escapes
+/// controls) and CSV drops such characters.
+pub fn for_terminal(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(acts_on_terminal) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if acts_on_terminal(c) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// One output format of a model (a score `Report`, a `CheckReport`).
 pub trait Render<Model: ?Sized> {
     fn render(&self, model: &Model) -> Vec<u8>;

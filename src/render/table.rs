@@ -94,7 +94,8 @@ impl Render<Report<'_>> for Table {
                     rubric.indicators[i].name,
                     super::basis::rule_result(leaf),
                     leaf.score,
-                    o.reason
+                    // One note, one line: a reason's own line breaks cannot start new ones.
+                    o.reason.replace(['\n', '\r'], " ")
                 ));
             }
         }

@@ -447,7 +447,7 @@ fn score_leaf(
         index: Some(index),
         indicator: ind.name.clone(),
         message,
-        file: facts.source.name().display().to_string(),
+        file: crate::diagnostic::show_path(facts.source.name()),
         // A missing fact points at the table it belongs in, when the file has one.
         line: match scope.missing_fact {
             Some(f) => {
