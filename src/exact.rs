@@ -429,8 +429,8 @@ impl Exact {
 }
 
 // The `i128` steps: written out rather than through `Ratio`'s checked operations, which
-// reduce by three gcds computed with (slow, software) 128-bit division; here one binary
-// gcd per result. `None` on overflow sends the operation to big integers.
+// reduce by several gcds in 128 bits; here one gcd per result, in 64 bits when the
+// values fit. `None` on overflow sends the operation to big integers.
 
 fn parts(x: &Ratio<i128>, y: &Ratio<i128>) -> (i128, i128, i128, i128) {
     (*x.numer(), *x.denom(), *y.numer(), *y.denom())
@@ -460,57 +460,14 @@ fn reduced(n: i128, d: i128) -> Option<Ratio<i128>> {
         return None;
     }
     if let (Ok(n64), Ok(d64)) = (i64::try_from(n), i64::try_from(d)) {
-        let g = gcd_u64(n64.unsigned_abs(), d64.unsigned_abs());
+        // num-integer's gcd of primitive integers is Stein's binary algorithm.
+        let g = n64.unsigned_abs().gcd(&d64.unsigned_abs());
         let g = i64::try_from(g).ok()?;
         return Some(Ratio::new_raw(i128::from(n64 / g), i128::from(d64 / g)));
     }
-    let g = binary_gcd(n.unsigned_abs(), d.unsigned_abs());
+    let g = n.unsigned_abs().gcd(&d.unsigned_abs());
     let g = i128::try_from(g).ok()?;
     Some(Ratio::new_raw(n / g, d / g))
-}
-
-/// [`binary_gcd`] on 64 bits.
-fn gcd_u64(mut a: u64, mut b: u64) -> u64 {
-    if a == 0 {
-        return b;
-    }
-    if b == 0 {
-        return a;
-    }
-    let shift = (a | b).trailing_zeros();
-    a >>= a.trailing_zeros();
-    loop {
-        b >>= b.trailing_zeros();
-        if a > b {
-            std::mem::swap(&mut a, &mut b);
-        }
-        b -= a;
-        if b == 0 {
-            return a << shift;
-        }
-    }
-}
-
-/// Stein's algorithm: shifts and subtractions only. `gcd(0, d)` is `d`.
-fn binary_gcd(mut a: u128, mut b: u128) -> u128 {
-    if a == 0 {
-        return b;
-    }
-    if b == 0 {
-        return a;
-    }
-    let shift = (a | b).trailing_zeros();
-    a >>= a.trailing_zeros();
-    loop {
-        b >>= b.trailing_zeros();
-        if a > b {
-            std::mem::swap(&mut a, &mut b);
-        }
-        b -= a;
-        if b == 0 {
-            return a << shift;
-        }
-    }
 }
 
 /// [`Exact::scaled_digits`] in `i128`: `None` when a step would overflow.

@@ -469,21 +469,27 @@ fn read_plausibility(
     };
     let (condition, _) = compile(source, &holds?, &names, Some(Type::Bool), diags)?;
     let id = id?;
-    if !is_identifier(id.get_ref(), true) {
-        diags.push(
-            Diagnostic::new(format!(
-                "plausibility rule id `{}` may only use ASCII letters, digits, `-` and `_`",
-                id.get_ref()
-            ))
-            .at(source, id.span()),
-        );
-    }
+    check_id(source, &id, "plausibility rule", diags);
     Some(PlausibilityRule {
         id: id.into_inner(),
         name: name?.into_inner(),
         condition,
         span,
     })
+}
+
+/// An id of a consistency check or plausibility rule: a variant names it to replace or
+/// remove it, so it must be a plain ASCII word.
+fn check_id(source: &SourceFile, id: &Spanned<String>, what: &str, diags: &mut Diagnostics) {
+    if !is_identifier(id.get_ref(), true) {
+        diags.push(
+            Diagnostic::new(format!(
+                "{what} id `{}` may only use ASCII letters, digits, `-` and `_`",
+                id.get_ref()
+            ))
+            .at(source, id.span()),
+        );
+    }
 }
 
 fn read_consistency(
@@ -585,15 +591,7 @@ fn read_consistency(
         }
     };
     let id = id?;
-    if !is_identifier(id.get_ref(), true) {
-        diags.push(
-            Diagnostic::new(format!(
-                "consistency check id `{}` may only use ASCII letters, digits, `-` and `_`",
-                id.get_ref()
-            ))
-            .at(source, id.span()),
-        );
-    }
+    check_id(source, &id, "consistency check", diags);
     Some(ConsistencyCheck {
         id: id.into_inner(),
         name: name?.into_inner(),
