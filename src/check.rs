@@ -8,7 +8,7 @@
 
 use rust_decimal::Decimal;
 
-use crate::diagnostic::{Diagnostic, suggest};
+use crate::diagnostic::{Diagnostic, Position, suggest};
 use crate::exact::Exact;
 use crate::facts::Facts;
 use crate::formula::{Formula, Value};
@@ -73,8 +73,8 @@ pub struct Finding {
     pub message: String,
     /// Supporting lines: figures, formulas, facts with their values.
     pub details: Vec<String>,
-    /// Lines of the facts file the finding concerns.
-    pub lines: Vec<usize>,
+    /// Where in the facts file the finding is (line and column of each place).
+    pub lines: Vec<Position>,
 }
 
 /// A test case for JUnit: one per indicator, the total, the grade and each consistency
@@ -107,12 +107,12 @@ impl CheckReport<'_> {
     }
 }
 
-/// Line of a byte offset in the facts file.
-fn line(facts: &Facts, offset: usize) -> usize {
-    facts.source.position(offset).line
+/// Line and column of a byte offset in the facts file.
+fn line(facts: &Facts, offset: usize) -> Position {
+    facts.source.position(offset)
 }
 
-fn fact_lines(facts: &Facts, used: &[usize]) -> Vec<usize> {
+fn fact_lines(facts: &Facts, used: &[usize]) -> Vec<Position> {
     used.iter()
         .filter_map(|&f| facts.values[f].as_ref().map(|e| line(facts, e.span.start)))
         .collect()
@@ -140,7 +140,7 @@ fn show_fact(rubric: &Rubric, facts: &Facts, f: usize) -> String {
             format!(
                 " ({}:{})",
                 crate::diagnostic::show_path(facts.source.name()),
-                line(facts, e.span.start)
+                line(facts, e.span.start).line
             )
         })
         .unwrap_or_default();
@@ -149,7 +149,27 @@ fn show_fact(rubric: &Rubric, facts: &Facts, f: usize) -> String {
 
 /// Runs every check. `report` must be scored with overrides applied (not strict): an
 /// override is judged here, as a warning, or an error under `strict`.
-pub fn check<'a>(report: Report<'a>, strict: bool, lints: &[Diagnostic]) -> CheckReport<'a> {
+/// How strictly to check.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CheckOptions {
+    /// Every warning is an error.
+    pub strict: bool,
+    /// A submission must claim the score of every scored indicator and the total: a CI
+    /// gate cannot then be passed by leaving claims out.
+    pub require_claims: bool,
+}
+
+pub fn check<'a>(
+    report: Report<'a>,
+    options: CheckOptions,
+    lints: &[Diagnostic],
+) -> CheckReport<'a> {
+    let strict = options.strict;
+    let missing_claim = if options.require_claims {
+        Severity::Error
+    } else {
+        Severity::Note
+    };
     let rubric = report.rubric;
     let facts = report.facts;
     let claimed = &facts.claimed;
@@ -162,11 +182,14 @@ pub fn check<'a>(report: Report<'a>, strict: bool, lints: &[Diagnostic]) -> Chec
 
     if claimed.is_empty() {
         findings.push(Finding {
-            severity: Severity::Note,
+            severity: missing_claim,
             kind: FindingKind::NotClaimed,
             subject: Subject::File,
-            message: "the facts file claims no scores: add a [claimed] table to compare them"
-                .into(),
+            message: if options.require_claims {
+                "the submission claims no scores, and --require-claims wants the score of every indicator and the total in a [claimed] table".into()
+            } else {
+                "the facts file claims no scores: add a [claimed] table to compare them".into()
+            },
             details: Vec::new(),
             lines: Vec::new(),
         });
@@ -217,7 +240,7 @@ pub fn check<'a>(report: Report<'a>, strict: bool, lints: &[Diagnostic]) -> Chec
         let Some(c) = claim else {
             if leaf.is_some() && !claimed.is_empty() {
                 let f = Finding {
-                    severity: Severity::Note,
+                    severity: missing_claim,
                     kind: FindingKind::NotClaimed,
                     subject: Subject::Indicator(i),
                     message: format!("{}: computed {computed}, not claimed", ind.name),
@@ -337,6 +360,17 @@ pub fn check<'a>(report: Report<'a>, strict: bool, lints: &[Diagnostic]) -> Chec
     }
 
     let total_case = open_case(&mut cases, Subject::Total, "总分".into());
+    if claimed.total.is_none() && options.require_claims && !claimed.is_empty() {
+        let f = Finding {
+            severity: Severity::Error,
+            kind: FindingKind::NotClaimed,
+            subject: Subject::Total,
+            message: format!("总分: computed {}, not claimed", report.total),
+            details: vec!["add `total = …` under [claimed]".into()],
+            lines: Vec::new(),
+        };
+        push(&mut cases, &mut findings, total_case, f);
+    }
     if let Some((total, span)) = &claimed.total {
         let at = vec![line(facts, span.start)];
         if *total != report.total {

@@ -43,13 +43,19 @@ pub enum Command {
     /// Check a submitted self-assessment: claimed scores against computed ones, and the
     /// consistency of its figures
     Check {
-        /// The department's facts file (TOML) with its `[claimed]` scores
-        facts: PathBuf,
+        /// Submitted facts files (TOML) with their `[claimed]` scores, or directories
+        /// searched recursively for `*.toml`; all of them go into one report
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
         #[command(flatten)]
         rubric: RubricArgs,
         /// Output format
         #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
         format: CheckFormat,
+        /// A submission must claim the score of every indicator and the total; one that
+        /// claims fewer is an error
+        #[arg(long)]
+        require_claims: bool,
     },
     /// Score many facts files (an archive) on every core: one row per file, in path order
     Batch {

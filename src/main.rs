@@ -1,6 +1,7 @@
 //! The `perfeval` binary: parse arguments, call the library, print, map to an exit code.
 
 mod batch_run;
+mod check_run;
 mod cli;
 
 use std::io::Write;
@@ -8,22 +9,19 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use cli::{BatchFormatArg, CheckFormat, Cli, Command, Format, RubricCommand, ShowFormat};
+use cli::{BatchFormatArg, Cli, Command, Format, RubricCommand, ShowFormat};
 use perfeval::input::{self, InputError};
 use perfeval::output::{Existing, OutputFile};
-use perfeval::render::{
-    BatchFormat, CheckJson, CheckJunit, CheckText, Explain, Json, Render, RubricShow, Table,
-    Template,
-};
+use perfeval::render::{BatchFormat, Explain, Json, Render, RubricShow, Table, Template};
 use perfeval::rubric::{lint, shipped};
 use perfeval::score::{self, Options, ScoreErrors};
 
 /// `check` found errors in the self-assessment, or `rubric check` found lints.
-const EXIT_FINDINGS: u8 = 1;
+pub(crate) const EXIT_FINDINGS: u8 = 1;
 /// Input that could not be used: a file, a rubric, or facts that cannot be scored.
-const EXIT_INPUT: u8 = 2;
+pub(crate) const EXIT_INPUT: u8 = 2;
 
-enum Failure {
+pub(crate) enum Failure {
     Input(InputError),
     Score(ScoreErrors),
     Usage(String),
@@ -31,7 +29,7 @@ enum Failure {
 
 impl Failure {
     /// The message for stderr, ending with a newline.
-    fn message(self) -> String {
+    pub(crate) fn message(self) -> String {
         match self {
             Failure::Input(e) => ensure_newline(e.to_string()),
             Failure::Score(e) => e.to_string(),
@@ -53,12 +51,12 @@ impl From<ScoreErrors> for Failure {
 }
 
 /// What to print on stdout, and the exit status after it.
-struct Output {
-    bytes: Vec<u8>,
-    status: u8,
+pub(crate) struct Output {
+    pub(crate) bytes: Vec<u8>,
+    pub(crate) status: u8,
     /// For people (escaped for the terminal on the way out), unless a machine format
     /// (JSON, JUnit, a TOML template) whose text must stay exact.
-    human: bool,
+    pub(crate) human: bool,
 }
 
 impl From<Vec<u8>> for Output {
@@ -250,31 +248,19 @@ fn run(cli: Cli) -> Result<Output, Failure> {
             })
         }
         Command::Check {
-            facts,
+            paths,
             rubric,
             format,
-        } => {
-            let (r, f) = match input::load(&facts, rubric.rubric.as_deref()) {
-                Ok(x) => x,
-                Err(e) => return unusable(format, &facts, Failure::Input(e)),
-            };
-            let report = match score::evaluate(&r, &f, Options { strict: false }) {
-                Ok(report) => report,
-                Err(e) => return unusable(format, &facts, Failure::Score(e)),
-            };
-            let lints = lint::lint(&r);
-            let check = perfeval::check::check(report, rubric.strict, &lints);
-            let bytes = match format {
-                CheckFormat::Text => CheckText.render(&check),
-                CheckFormat::Json => CheckJson.render(&check),
-                CheckFormat::Junit => CheckJunit.render(&check),
-            };
-            Ok(Output {
-                bytes,
-                status: if check.passed() { 0 } else { EXIT_FINDINGS },
-                human: format == CheckFormat::Text,
-            })
-        }
+            require_claims,
+        } => check_run::run(check_run::Args {
+            paths,
+            rubric: rubric.rubric,
+            options: perfeval::check::CheckOptions {
+                strict: rubric.strict,
+                require_claims,
+            },
+            format,
+        }),
     }
 }
 
@@ -347,25 +333,6 @@ fn write_new_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), InputError
     batch_run::report_stale(&file);
     file.write_all(bytes).map_err(|e| fail(e.to_string()))?;
     file.commit()
-}
-
-/// A facts file `check` cannot use. With `--format junit` the report still gets written,
-/// with the failure in it, so that a pipeline publishing it shows what went wrong.
-fn unusable(
-    format: CheckFormat,
-    facts: &std::path::Path,
-    failure: Failure,
-) -> Result<Output, Failure> {
-    if format != CheckFormat::Junit {
-        return Err(failure);
-    }
-    let message = failure.message();
-    report_error(&message);
-    Ok(Output {
-        bytes: perfeval::render::junit_unusable(&perfeval::diagnostic::show_path(facts), &message),
-        status: EXIT_INPUT,
-        human: false,
-    })
 }
 
 /// A rubric given by path has not been through the shipped rubrics' tests: show its lints

@@ -13,7 +13,10 @@ mod template;
 
 pub use basis::basis;
 pub use batch::BatchFormat;
-pub use check::{CheckJson, CheckJunit, CheckText, junit_unusable};
+pub use check::{
+    CheckJson, CheckJunit, CheckText, JunitSuite, junit_document, junit_suite, junit_unusable,
+    junit_unusable_suite,
+};
 pub use explain::Explain;
 pub use json::Json;
 pub use rubric_show::RubricShow;

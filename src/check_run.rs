@@ -1,0 +1,206 @@
+//! The edge of `perfeval check`: one submission, or many (files and directories, in path
+//! order, each failure kept to its own file) in one report.
+
+use std::path::{Path, PathBuf};
+
+use perfeval::check::{CheckOptions, check};
+use perfeval::diagnostic::show_path;
+use perfeval::input::{self, InputError};
+use perfeval::render::{
+    CheckJson, CheckText, Render, junit_document, junit_suite, junit_unusable, junit_unusable_suite,
+};
+use perfeval::rubric::lint;
+use perfeval::score::{self, Options};
+
+use crate::cli::CheckFormat;
+use crate::{EXIT_FINDINGS, EXIT_INPUT, Failure, Output, report_error};
+
+pub struct Args {
+    pub paths: Vec<PathBuf>,
+    pub rubric: Option<PathBuf>,
+    pub options: CheckOptions,
+    pub format: CheckFormat,
+}
+
+/// One file's part of the report.
+enum Checked {
+    /// Rendered in the requested format, and whether it passed.
+    Done {
+        text: Vec<u8>,
+        json: serde_json::Value,
+        junit: perfeval::render::JunitSuite,
+        passed: bool,
+    },
+    Unusable {
+        file: PathBuf,
+        message: String,
+    },
+}
+
+fn check_file(path: &Path, args: &Args) -> Checked {
+    let unusable = |failure: Failure| Checked::Unusable {
+        file: path.to_path_buf(),
+        message: failure.message(),
+    };
+    let (r, f) = match input::load(path, args.rubric.as_deref()) {
+        Ok(x) => x,
+        Err(e) => return unusable(Failure::Input(e)),
+    };
+    let report = match score::evaluate(&r, &f, Options { strict: false }) {
+        Ok(report) => report,
+        Err(e) => return unusable(Failure::Score(e)),
+    };
+    let lints = lint::lint(&r);
+    let checked = check(report, args.options, &lints);
+    let json = serde_json::from_slice(&CheckJson.render(&checked)).unwrap_or_default();
+    Checked::Done {
+        text: CheckText.render(&checked),
+        json,
+        junit: junit_suite(&checked),
+        passed: checked.passed(),
+    }
+}
+
+pub fn run(args: Args) -> Result<Output, Failure> {
+    // One file named on the command line: the report of that file alone, as it always was.
+    if let [path] = args.paths.as_slice()
+        && !path.is_dir()
+    {
+        return Ok(single(path, &args));
+    }
+    let collected = perfeval::batch::collect(&args.paths)?;
+    if collected.entries.is_empty() {
+        return Err(Failure::Input(InputError::Io {
+            path: args.paths.first().cloned().unwrap_or_default(),
+            message: "no `.toml` files found".into(),
+        }));
+    }
+    let results: Vec<Checked> = collected
+        .entries
+        .iter()
+        .map(|e| match &e.error {
+            Some(message) => Checked::Unusable {
+                file: e.path.clone(),
+                message: format!("error: `{}`: {message}\n", show_path(&e.path)),
+            },
+            None => check_file(&e.path, &args),
+        })
+        .collect();
+    let (mut passed, mut failed, mut unusable) = (0usize, 0usize, 0usize);
+    for r in &results {
+        match r {
+            Checked::Done { passed: true, .. } => passed += 1,
+            Checked::Done { passed: false, .. } => failed += 1,
+            Checked::Unusable { message, .. } => {
+                unusable += 1;
+                report_error(message);
+            }
+        }
+    }
+    let status = if unusable > 0 {
+        EXIT_INPUT
+    } else if failed > 0 {
+        EXIT_FINDINGS
+    } else {
+        0
+    };
+    let summary = format!(
+        "{} file(s) checked: {passed} passed, {failed} failed, {unusable} unusable",
+        results.len()
+    );
+    let bytes = match args.format {
+        CheckFormat::Text => {
+            let mut out = Vec::new();
+            for r in &results {
+                match r {
+                    Checked::Done { text, .. } => out.extend_from_slice(text),
+                    Checked::Unusable { file, message } => out.extend_from_slice(
+                        format!(
+                            "perfeval check {}: UNUSABLE\n  {}\n",
+                            show_path(file),
+                            message.lines().next().unwrap_or("")
+                        )
+                        .as_bytes(),
+                    ),
+                }
+                out.push(b'\n');
+            }
+            out.extend_from_slice(format!("{summary}\n").as_bytes());
+            out
+        }
+        CheckFormat::Json => {
+            let files: Vec<serde_json::Value> = results
+                .iter()
+                .map(|r| match r {
+                    Checked::Done { json, .. } => json.clone(),
+                    Checked::Unusable { file, message } => serde_json::json!({
+                        "file": show_path(file),
+                        "unusable": message.trim_end(),
+                    }),
+                })
+                .collect();
+            let doc = serde_json::json!({
+                "files": files,
+                "passed": passed,
+                "failed": failed,
+                "unusable": unusable,
+            });
+            let mut out = serde_json::to_vec_pretty(&doc).unwrap_or_default();
+            out.push(b'\n');
+            out
+        }
+        CheckFormat::Junit => {
+            let suites: Vec<_> = results
+                .iter()
+                .map(|r| match r {
+                    Checked::Done { junit, .. } => junit.clone(),
+                    Checked::Unusable { file, message } => {
+                        junit_unusable_suite(&show_path(file), message)
+                    }
+                })
+                .collect();
+            junit_document(&suites)
+        }
+    };
+    Ok(Output {
+        bytes,
+        status,
+        human: args.format == CheckFormat::Text,
+    })
+}
+
+/// One facts file: its report, or (JUnit) a report of why it cannot be used.
+fn single(path: &Path, args: &Args) -> Output {
+    match check_file(path, args) {
+        Checked::Done {
+            text,
+            json,
+            junit,
+            passed,
+        } => Output {
+            bytes: match args.format {
+                CheckFormat::Text => text,
+                CheckFormat::Json => {
+                    let mut out = serde_json::to_vec_pretty(&json).unwrap_or_default();
+                    out.push(b'\n');
+                    out
+                }
+                CheckFormat::Junit => junit_document(&[junit]),
+            },
+            status: if passed { 0 } else { EXIT_FINDINGS },
+            human: args.format == CheckFormat::Text,
+        },
+        Checked::Unusable { file, message } => {
+            report_error(&message);
+            Output {
+                bytes: if args.format == CheckFormat::Junit {
+                    junit_unusable(&show_path(&file), &message)
+                } else {
+                    Vec::new()
+                },
+                status: EXIT_INPUT,
+                human: args.format == CheckFormat::Text,
+            }
+        }
+    }
+}
