@@ -7,7 +7,9 @@ use perfeval::check::{CheckOptions, check};
 use perfeval::diagnostic::show_path;
 use perfeval::input::{self, InputError};
 use perfeval::render::{
-    CheckJson, CheckText, Render, junit_document, junit_suite, junit_unusable, junit_unusable_suite,
+    CheckJson, CheckText, Render, gitlab_document, gitlab_issues, gitlab_unusable, junit_document,
+    junit_suite, junit_unusable, junit_unusable_suite, sarif_document, sarif_results,
+    sarif_unusable,
 };
 use perfeval::rubric::lint;
 use perfeval::score::{self, Options};
@@ -29,6 +31,8 @@ enum Checked {
         text: Vec<u8>,
         json: serde_json::Value,
         junit: perfeval::render::JunitSuite,
+        sarif: Vec<serde_json::Value>,
+        gitlab: Vec<serde_json::Value>,
         passed: bool,
     },
     Unusable {
@@ -57,6 +61,8 @@ fn check_file(path: &Path, args: &Args) -> Checked {
         text: CheckText.render(&checked),
         json,
         junit: junit_suite(&checked),
+        sarif: sarif_results(&checked),
+        gitlab: gitlab_issues(&checked),
         passed: checked.passed(),
     }
 }
@@ -65,6 +71,10 @@ pub fn run(args: Args) -> Result<Output, Failure> {
     // One file named on the command line: the report of that file alone, as it always was.
     if let [path] = args.paths.as_slice()
         && !path.is_dir()
+        && matches!(
+            args.format,
+            CheckFormat::Text | CheckFormat::Json | CheckFormat::Junit
+        )
     {
         return Ok(single(path, &args));
     }
@@ -161,6 +171,28 @@ pub fn run(args: Args) -> Result<Output, Failure> {
                 .collect();
             junit_document(&suites)
         }
+        CheckFormat::Sarif => sarif_document(
+            results
+                .iter()
+                .flat_map(|r| match r {
+                    Checked::Done { sarif, .. } => sarif.clone(),
+                    Checked::Unusable { file, message } => {
+                        vec![sarif_unusable(&show_path(file), message)]
+                    }
+                })
+                .collect(),
+        ),
+        CheckFormat::Gitlab => gitlab_document(
+            results
+                .iter()
+                .flat_map(|r| match r {
+                    Checked::Done { gitlab, .. } => gitlab.clone(),
+                    Checked::Unusable { file, message } => {
+                        vec![gitlab_unusable(&show_path(file), message)]
+                    }
+                })
+                .collect(),
+        ),
     };
     Ok(Output {
         bytes,
@@ -177,9 +209,11 @@ fn single(path: &Path, args: &Args) -> Output {
             json,
             junit,
             passed,
+            ..
         } => Output {
             bytes: match args.format {
-                CheckFormat::Text => text,
+                // SARIF and GitLab go through the report of many files.
+                CheckFormat::Text | CheckFormat::Sarif | CheckFormat::Gitlab => text,
                 CheckFormat::Json => {
                     let mut out = serde_json::to_vec_pretty(&json).unwrap_or_default();
                     out.push(b'\n');

@@ -161,6 +161,10 @@ pub enum CheckFormat {
     Json,
     /// JUnit XML: one test case per indicator and per consistency check
     Junit,
+    /// SARIF 2.1.0, for GitHub code scanning: one result per finding, at its line
+    Sarif,
+    /// GitLab Code Quality JSON: one issue per finding, at its line
+    Gitlab,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -8,6 +8,7 @@
 mod bad_input;
 mod batch;
 mod check;
+mod ci;
 mod cli;
 mod exact;
 mod hardening;

@@ -403,3 +403,163 @@ pub fn junit_unusable_suite(file: &str, message: &str) -> JunitSuite {
         errors: 1,
     }
 }
+
+/// Each kind of finding as a SARIF rule (one rule id per kind), plus the unusable file.
+const SARIF_RULES: [(&str, &str); 10] = [
+    ("differs", "A claimed score differs from the computed one"),
+    (
+        "overridden",
+        "A score comes from an override in the facts file",
+    ),
+    (
+        "unknown_indicator",
+        "A claimed score names no indicator of the rubric",
+    ),
+    ("not_claimed", "A score the submission does not claim"),
+    (
+        "claim_sum",
+        "A claimed subtotal or total is not the sum of the claims under it",
+    ),
+    ("grade", "The claimed grade does not match the total"),
+    (
+        "consistency",
+        "Figures of the submission disagree with each other",
+    ),
+    (
+        "not_checked",
+        "A consistency check could not be run on these figures",
+    ),
+    ("rubric_lint", "The rubric in use has a lint"),
+    ("unusable_input", "The facts file cannot be read or scored"),
+];
+
+fn sarif_level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Note => "note",
+    }
+}
+
+fn sarif_location(file: &str, line: Option<(usize, usize)>) -> serde_json::Value {
+    let mut physical = serde_json::json!({ "artifactLocation": { "uri": file } });
+    if let Some((line, column)) = line {
+        physical["region"] = serde_json::json!({ "startLine": line, "startColumn": column });
+    }
+    serde_json::json!({ "physicalLocation": physical })
+}
+
+/// SARIF results of one checked file: one per finding, at each of its places.
+pub fn sarif_results(check: &CheckReport<'_>) -> Vec<serde_json::Value> {
+    let file = crate::diagnostic::show_path(check.report.facts.source.name());
+    check
+        .findings
+        .iter()
+        .map(|f| {
+            let locations: Vec<serde_json::Value> = if f.lines.is_empty() {
+                vec![sarif_location(&file, None)]
+            } else {
+                f.lines
+                    .iter()
+                    .map(|l| sarif_location(&file, Some((l.line, l.column))))
+                    .collect()
+            };
+            let mut text = f.message.clone();
+            for d in &f.details {
+                text.push('\n');
+                text.push_str(d);
+            }
+            serde_json::json!({
+                "ruleId": f.kind.name(),
+                "level": sarif_level(f.severity),
+                "message": { "text": text },
+                "locations": locations,
+            })
+        })
+        .collect()
+}
+
+/// The SARIF result of a file that could not be used.
+pub fn sarif_unusable(file: &str, message: &str) -> serde_json::Value {
+    serde_json::json!({
+        "ruleId": "unusable_input",
+        "level": "error",
+        "message": { "text": message.trim_end() },
+        "locations": [sarif_location(file, None)],
+    })
+}
+
+/// A SARIF 2.1.0 log of one run of perfeval.
+pub fn sarif_document(results: Vec<serde_json::Value>) -> Vec<u8> {
+    let rules: Vec<serde_json::Value> = SARIF_RULES
+        .iter()
+        .map(|(id, text)| serde_json::json!({ "id": id, "shortDescription": { "text": text } }))
+        .collect();
+    let doc = serde_json::json!({
+        "version": "2.1.0",
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "perfeval",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rules,
+            } },
+            "results": results,
+        }],
+    });
+    let mut out = serde_json::to_vec_pretty(&doc).unwrap_or_default();
+    out.push(b'\n');
+    out
+}
+
+/// GitLab Code Quality issues of one checked file.
+pub fn gitlab_issues(check: &CheckReport<'_>) -> Vec<serde_json::Value> {
+    let file = crate::diagnostic::show_path(check.report.facts.source.name());
+    check
+        .findings
+        .iter()
+        .map(|f| {
+            let line = f.lines.first().map_or(1, |l| l.line);
+            let severity = match f.severity {
+                Severity::Error => "major",
+                Severity::Warning => "minor",
+                Severity::Note => "info",
+            };
+            gitlab_issue(&file, f.kind.name(), &f.message, severity, line)
+        })
+        .collect()
+}
+
+/// The GitLab issue of a file that could not be used.
+pub fn gitlab_unusable(file: &str, message: &str) -> serde_json::Value {
+    let first = message.lines().next().unwrap_or("");
+    gitlab_issue(file, "unusable_input", first, "blocker", 1)
+}
+
+fn gitlab_issue(
+    file: &str,
+    check_name: &str,
+    description: &str,
+    severity: &str,
+    line: usize,
+) -> serde_json::Value {
+    // Stable across runs for the same finding at the same place, as GitLab requires to
+    // tell new findings from fixed ones.
+    let fingerprint = crate::diagnostic::sha256_hex(
+        format!("{file}\0{check_name}\0{line}\0{description}").as_bytes(),
+    );
+    serde_json::json!({
+        "description": description,
+        "check_name": check_name,
+        "fingerprint": fingerprint,
+        "severity": severity,
+        "location": { "path": file, "lines": { "begin": line } },
+    })
+}
+
+/// A GitLab Code Quality report: a JSON array of issues.
+pub fn gitlab_document(issues: Vec<serde_json::Value>) -> Vec<u8> {
+    let mut out = serde_json::to_vec_pretty(&serde_json::Value::Array(issues)).unwrap_or_default();
+    out.push(b'\n');
+    out
+}

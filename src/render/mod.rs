@@ -14,8 +14,9 @@ mod template;
 pub use basis::basis;
 pub use batch::BatchFormat;
 pub use check::{
-    CheckJson, CheckJunit, CheckText, JunitSuite, junit_document, junit_suite, junit_unusable,
-    junit_unusable_suite,
+    CheckJson, CheckJunit, CheckText, JunitSuite, gitlab_document, gitlab_issues, gitlab_unusable,
+    junit_document, junit_suite, junit_unusable, junit_unusable_suite, sarif_document,
+    sarif_results, sarif_unusable,
 };
 pub use explain::Explain;
 pub use json::Json;

@@ -1,0 +1,203 @@
+//! `check` as a CI gate: many submissions in one call, JUnit, SARIF (validated against the
+//! SARIF 2.1.0 schema with Python's jsonschema), GitLab Code Quality, --require-claims.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use crate::support::{Sandbox, edited_example, example_text, repo};
+
+/// 20 submissions: 17 valid, one with a wrong claim, one without claims (which passes
+/// unless claims are required), one broken.
+fn submissions(sb: &Sandbox) {
+    std::fs::create_dir_all(sb.path().join("submitted")).unwrap();
+    for k in 0..17 {
+        sb.write(
+            &format!("submitted/{k:02}-ok.toml"),
+            edited_example(&[(
+                "department = \"深圳市罗湖区政务服务数据管理局（本级）\"",
+                &format!("department = \"单位 {k:02}\""),
+            )]),
+        );
+    }
+    sb.write(
+        "submitted/17-wrong-claim.toml",
+        edited_example(&[("total = 97.11", "total = 97.21")]),
+    );
+    let text = example_text();
+    let unclaimed = &text[..text.find("[claimed]").unwrap()];
+    sb.write("submitted/18-unclaimed.toml", unclaimed);
+    sb.write(
+        "submitted/19-broken.toml",
+        "rubric = \"luohu-dept-overall-2023\"\n[budget\n",
+    );
+}
+
+/// The SARIF 2.1.0 schema, put in place by `.ci/run` (from npm's @microsoft/jest-sarif).
+fn sarif_schema() -> Option<PathBuf> {
+    let path = repo().join("target/ci-tools/sarif-2.1.0.json");
+    if path.exists() {
+        return Some(path);
+    }
+    assert_ne!(
+        std::env::var("CI").as_deref(),
+        Ok("true"),
+        "the SARIF schema is missing: .ci/run downloads it to {}",
+        path.display()
+    );
+    eprintln!(
+        "skipped: no SARIF schema at {} (run .ci/run once)",
+        path.display()
+    );
+    None
+}
+
+#[test]
+fn twenty_submissions_in_one_call() {
+    let sb = Sandbox::new();
+    submissions(&sb);
+
+    let junit = sb.run(&["check", "submitted", "--format", "junit"]);
+    assert_eq!(junit.code, Some(2), "one file is broken: {}", junit.stderr);
+    assert_eq!(
+        junit.stdout.matches("<testsuite ").count(),
+        20,
+        "{}",
+        junit.stdout
+    );
+    assert!(junit.stdout.contains("unusable_input"));
+    let mut reader = quick_xml::Reader::from_str(&junit.stdout);
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Eof) => break,
+            Ok(_) => {}
+            Err(e) => panic!("JUnit is not well-formed XML: {e}"),
+        }
+    }
+
+    let text = sb.run(&["check", "submitted"]);
+    assert_eq!(text.code, Some(2));
+    assert!(
+        text.stdout
+            .contains("20 file(s) checked: 18 passed, 1 failed, 1 unusable"),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stdout
+            .contains("perfeval check submitted/17-wrong-claim.toml")
+    );
+
+    let json = sb.run(&["check", "submitted", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(doc["files"].as_array().unwrap().len(), 20);
+    assert_eq!(
+        (
+            doc["passed"].clone(),
+            doc["failed"].clone(),
+            doc["unusable"].clone()
+        ),
+        (18.into(), 1.into(), 1.into())
+    );
+
+    let sarif = sb.run(&["check", "submitted", "--format", "sarif"]);
+    assert_eq!(sarif.code, Some(2));
+    sb.write("report.sarif", &sarif.stdout);
+    let doc: serde_json::Value = serde_json::from_str(&sarif.stdout).unwrap();
+    let results = doc["runs"][0]["results"].as_array().unwrap();
+    let wrong = results
+        .iter()
+        .find(|r| r["ruleId"] == "differs" && r["level"] == "error")
+        .unwrap();
+    let at = &wrong["locations"][0]["physicalLocation"];
+    assert_eq!(
+        at["artifactLocation"]["uri"],
+        "submitted/17-wrong-claim.toml"
+    );
+    assert!(at["region"]["startLine"].as_u64().unwrap() > 100, "{wrong}");
+    assert!(at["region"]["startColumn"].as_u64().unwrap() >= 1);
+    assert!(results.iter().any(|r| r["ruleId"] == "unusable_input"));
+    if let Some(schema) = sarif_schema() {
+        let status = Command::new("python3")
+            .arg("-c")
+            .arg(
+                "import json, sys, jsonschema\n\
+                 schema = json.load(open(sys.argv[1]))\n\
+                 log = json.load(open(sys.argv[2]))\n\
+                 jsonschema.validate(log, schema)\n\
+                 print('valid')",
+            )
+            .arg(&schema)
+            .arg(sb.path().join("report.sarif"))
+            .output()
+            .expect("python3 with jsonschema (.ci/run installs it)");
+        assert!(
+            status.status.success(),
+            "SARIF rejected by the schema: {}",
+            String::from_utf8_lossy(&status.stderr)
+        );
+    }
+
+    let gitlab = sb.run(&["check", "submitted", "--format", "gitlab"]);
+    let issues: serde_json::Value = serde_json::from_str(&gitlab.stdout).unwrap();
+    let issues = issues.as_array().unwrap();
+    let wrong = issues
+        .iter()
+        .find(|i| {
+            i["location"]["path"] == "submitted/17-wrong-claim.toml" && i["severity"] == "major"
+        })
+        .unwrap();
+    assert!(wrong["location"]["lines"]["begin"].as_u64().unwrap() > 100);
+    let mut fingerprints: Vec<&str> = issues
+        .iter()
+        .map(|i| i["fingerprint"].as_str().unwrap())
+        .collect();
+    fingerprints.sort_unstable();
+    fingerprints.dedup();
+    assert_eq!(fingerprints.len(), issues.len(), "fingerprints are unique");
+}
+
+#[test]
+fn require_claims_fails_a_submission_that_leaves_them_out() {
+    let sb = Sandbox::new();
+    submissions(&sb);
+    std::fs::remove_file(sb.path().join("submitted/19-broken.toml")).unwrap();
+    std::fs::remove_file(sb.path().join("submitted/17-wrong-claim.toml")).unwrap();
+    let lenient = sb.run(&["check", "submitted"]);
+    assert_eq!(
+        lenient.code,
+        Some(0),
+        "without the flag, no claims only notes: {}",
+        lenient.stdout
+    );
+    let strict = sb.run(&["check", "submitted", "--require-claims"]);
+    assert_eq!(strict.code, Some(1), "{}", strict.stdout);
+    let failing: Vec<&str> = strict
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("FAIL"))
+        .collect();
+    assert_eq!(failing.len(), 1, "{}", strict.stdout);
+    let unclaimed = strict
+        .stdout
+        .split("perfeval check ")
+        .find(|s| s.starts_with("submitted/18-unclaimed.toml"))
+        .unwrap();
+    assert!(
+        unclaimed.contains("--require-claims wants the score of every indicator"),
+        "{unclaimed}"
+    );
+    // A submission claiming some indicators but not all: each missing one is an error.
+    sb.write(
+        "partial.toml",
+        edited_example(&[("\"预算执行率\" = 5.12\n", "")]),
+    );
+    let partial = sb.run(&["check", "partial.toml", "--require-claims"]);
+    assert_eq!(partial.code, Some(1));
+    assert!(
+        partial
+            .stdout
+            .contains("error: 预算执行率: computed 5.12, not claimed"),
+        "{}",
+        partial.stdout
+    );
+}
