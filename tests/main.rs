@@ -3,7 +3,12 @@
 //! `support` runs the real `perfeval` binary in a temporary directory; the other modules
 //! use it, or the library directly where a test is about the engine's arithmetic.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 mod bad_input;
 mod batch;
