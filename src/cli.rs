@@ -101,6 +101,14 @@ pub enum Command {
         #[command(subcommand)]
         command: RubricCommand,
     },
+    /// Print a shell completion script: `source <(perfeval completions bash)`
+    Completions {
+        /// The shell
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `perfeval man > perfeval.1 && man -l perfeval.1`
+    Man,
 }
 
 #[derive(Debug, Subcommand)]

@@ -247,6 +247,25 @@ fn run(cli: Cli) -> Result<Output, Failure> {
                 human: true,
             })
         }
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(
+                shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                "perfeval",
+                &mut out,
+            );
+            Ok(Output::machine(out))
+        }
+        Command::Man => {
+            let mut out = Vec::new();
+            clap_mangen::Man::new(<Cli as clap::CommandFactory>::command())
+                .render(&mut out)
+                .map_err(|e| {
+                    Failure::Usage(format!("error: cannot write the manual page: {e}\n"))
+                })?;
+            Ok(Output::machine(out))
+        }
         Command::Check {
             paths,
             rubric,

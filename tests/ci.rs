@@ -201,3 +201,49 @@ fn require_claims_fails_a_submission_that_leaves_them_out() {
         partial.stdout
     );
 }
+
+#[test]
+fn completions_load_in_bash_and_the_manual_page_renders() {
+    let sb = Sandbox::new();
+    let bin = env!("CARGO_BIN_EXE_perfeval");
+    let out = Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "source <('{bin}' completions bash) && complete -p perfeval"
+        ))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("-F _perfeval perfeval"));
+    for shell in ["zsh", "fish", "powershell"] {
+        let run = sb.run(&["completions", shell]);
+        assert_eq!(run.code, Some(0));
+        assert!(run.stdout.contains("perfeval"), "{shell}");
+    }
+    let page = sb.run(&["man"]);
+    sb.write("perfeval.1", &page.stdout);
+    let man = Command::new("man")
+        .args(["-l", "perfeval.1"])
+        .current_dir(sb.path())
+        .env("MANPAGER", "cat")
+        .env("MANWIDTH", "100")
+        .output()
+        .expect("man (Debian package man-db; .ci/run installs it)");
+    assert!(
+        man.status.success(),
+        "{}",
+        String::from_utf8_lossy(&man.stderr)
+    );
+    let text = String::from_utf8_lossy(&man.stdout);
+    assert!(
+        text.contains("SYNOPSIS") && text.contains("perfeval"),
+        "{text}"
+    );
+    for command in ["score", "check", "batch", "completions"] {
+        assert!(text.contains(command), "{command} in\n{text}");
+    }
+}
