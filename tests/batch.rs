@@ -185,8 +185,20 @@ fn a_rename_that_fails_at_the_end_leaves_nothing_behind() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    // A directory appears where the output is to go while the run is under way.
-    std::thread::sleep(Duration::from_millis(30));
+    // A directory appears where the output is to go while the run is under way: once
+    // the temporary output exists (a fixed sleep raced a slow start on a loaded machine).
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while !std::fs::read_dir(sb.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .any(|e| e.file_name().to_string_lossy().starts_with(".perfeval-"))
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the run never started"
+        );
+        std::thread::sleep(Duration::from_millis(1));
+    }
     std::fs::create_dir(sb.path().join("late")).unwrap();
     std::fs::write(sb.path().join("late/keep.txt"), "mine").unwrap();
     let out = child.wait_with_output().unwrap();

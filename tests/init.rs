@@ -303,3 +303,34 @@ fn rubric_show_prints_the_tree_with_points_and_rules() {
         table.stdout
     );
 }
+
+#[test]
+fn the_template_carries_commented_overrides_and_claims_for_every_scored_indicator() {
+    let text = template("luohu-dept-overall-2023");
+    assert!(text.contains("\n# [overrides]\n"));
+    assert!(text.contains("\n# [claimed]\n# total = 0\n# grade = \"\"\n# [claimed.scores]\n"));
+    let rubric = crate::support::seed_rubric();
+    for leaf in rubric.indicators.iter().filter(|i| i.rule.is_some()) {
+        assert!(
+            text.contains(&format!("\n# \"{}\" = 0\n", leaf.name)),
+            "{}",
+            leaf.name
+        );
+    }
+    // Uncommented, the claims section is what check reads.
+    let start = text.find("# [claimed]").unwrap();
+    let claims: String = text[start..]
+        .lines()
+        .map(|l| l.strip_prefix("# ").unwrap_or(l))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let parsed: toml::Table = toml::from_str(&claims).unwrap();
+    assert_eq!(
+        parsed["claimed"]["scores"].as_table().unwrap().len(),
+        rubric
+            .indicators
+            .iter()
+            .filter(|i| i.rule.is_some())
+            .count()
+    );
+}

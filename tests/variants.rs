@@ -263,3 +263,28 @@ fn two_lists_cannot_share_a_key() {
         run.stderr
     );
 }
+
+#[test]
+fn a_variants_receipt_names_every_rubric_it_rests_on() {
+    let sb = Sandbox::new();
+    sb.write(
+        "p.toml",
+        std::fs::read_to_string(crate::support::repo().join("examples/project-2024.toml"))
+            .unwrap()
+            .replace(
+                "rubric = \"mof-project-2020\"",
+                "rubric = \"example-local-project-2020\"",
+            ),
+    );
+    let run = sb.run(&["score", "p.toml", "--format", "json"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let chain = json["receipt"]["rubric_chain"].as_array().unwrap();
+    let ids: Vec<&str> = chain.iter().map(|l| l["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["mof-project-2020", "example-local-project-2020"]);
+    for layer in chain {
+        assert_eq!(layer["sha256"].as_str().unwrap().len(), 64);
+        assert_eq!(layer["version"], "1");
+    }
+    assert_eq!(chain[1]["sha256"], json["receipt"]["rubric_sha256"]);
+}

@@ -26,8 +26,19 @@ pub(crate) struct WireReceipt<'a> {
     rubric_version: &'a str,
     rubric_source: String,
     rubric_sha256: &'a str,
+    /// Every rubric the scores rest on, base first (a variant's bases), each with its
+    /// SHA-256: a changed base is a changed receipt.
+    rubric_chain: Vec<WireLayer<'a>>,
     facts_file: String,
     facts_sha256: &'a str,
+}
+
+#[derive(Serialize)]
+pub(crate) struct WireLayer<'a> {
+    id: &'a str,
+    version: &'a str,
+    source: String,
+    sha256: &'a str,
 }
 
 pub(crate) fn receipt<'a>(report: &'a Report<'a>) -> WireReceipt<'a> {
@@ -38,6 +49,16 @@ pub(crate) fn receipt<'a>(report: &'a Report<'a>) -> WireReceipt<'a> {
         rubric_version: &rubric.meta.version,
         rubric_source: crate::diagnostic::show_path(rubric.source.name()),
         rubric_sha256: rubric.source.sha256(),
+        rubric_chain: rubric
+            .chain
+            .iter()
+            .map(|l| WireLayer {
+                id: &l.id,
+                version: &l.version,
+                source: crate::diagnostic::show_path(l.source.name()),
+                sha256: l.source.sha256(),
+            })
+            .collect(),
         facts_file: crate::diagnostic::show_path(report.facts.source.name()),
         facts_sha256: report.facts.source.sha256(),
     }

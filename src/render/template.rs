@@ -245,6 +245,48 @@ impl Render<Rubric> for Template {
             let _ = writeln!(out, "# unit = \"\"");
             let _ = writeln!(out, "# deviation = \"\"    # 偏差原因分析及改进措施");
         }
+        claims_and_overrides(&mut out, rubric);
         out.into_bytes()
+    }
+}
+
+/// The optional `[overrides]` and `[claimed]` tables, commented out, so that a filled
+/// template can go to `perfeval check` without copying them from an example.
+fn claims_and_overrides(out: &mut String, rubric: &Rubric) {
+    let leaves: Vec<&str> = rubric
+        .indicators
+        .iter()
+        .filter(|i| i.rule.is_some())
+        .map(|i| i.name.as_str())
+        .collect();
+    let example = leaves.first().copied().unwrap_or("指标名称");
+    let _ = writeln!(
+        out,
+        "\n# ---- optional: scores set by hand, with the reason ----"
+    );
+    let _ = writeln!(
+        out,
+        "# An override replaces a rule's score; `check` reports it, `score --strict` ignores it."
+    );
+    let _ = writeln!(out, "# [overrides]");
+    let _ = writeln!(
+        out,
+        "# \"{example}\" = {{ score = 0, reason = \"why the rule's result is not used\" }}"
+    );
+    let _ = writeln!(
+        out,
+        "\n# ---- optional: the scores the self-assessment claims ----"
+    );
+    let _ = writeln!(
+        out,
+        "# `perfeval check` compares them with the computed ones (with --require-claims, all"
+    );
+    let _ = writeln!(out, "# of them and the total are required).");
+    let _ = writeln!(out, "# [claimed]");
+    let _ = writeln!(out, "# total = 0");
+    let _ = writeln!(out, "# grade = \"\"");
+    let _ = writeln!(out, "# [claimed.scores]");
+    for name in leaves {
+        let _ = writeln!(out, "# \"{name}\" = 0");
     }
 }

@@ -403,6 +403,31 @@ pub fn load_with(source: &SourceFile, resolve: &Resolve<'_>) -> Result<Rubric, D
         roots,
         consistency,
         plausibility,
+        chain: layers
+            .iter()
+            .zip(&docs)
+            .map(|(l, d)| {
+                let meta = match d.get_ref().get("rubric").map(|v| v.get_ref()) {
+                    Some(DeValue::Table(t)) => t,
+                    _ => {
+                        return Layer {
+                            id: String::new(),
+                            version: String::new(),
+                            source: l.clone(),
+                        };
+                    }
+                };
+                let text = |key: &str| match meta.get(key).map(|v| v.get_ref()) {
+                    Some(DeValue::String(s)) => s.to_string(),
+                    _ => String::new(),
+                };
+                Layer {
+                    id: text("id"),
+                    version: text("version"),
+                    source: l.clone(),
+                }
+            })
+            .collect(),
         source: source.clone(),
     })
 }

@@ -59,6 +59,17 @@ pub struct Rubric {
     /// Conditions facts must meet to be real (in use ≤ total, a rate ≤ 100%); a file
     /// that breaks one is refused, not scored.
     pub plausibility: Vec<PlausibilityRule>,
+    /// Every rubric that went into this one, base first, this one last: a receipt names
+    /// them all, since a change to a base changes the scores of its variants.
+    pub chain: Vec<Layer>,
+    pub source: SourceFile,
+}
+
+/// One rubric file of an `extends` chain.
+#[derive(Debug, Clone)]
+pub struct Layer {
+    pub id: String,
+    pub version: String,
     pub source: SourceFile,
 }
 
