@@ -23,12 +23,30 @@ pub struct Row {
     pub department: String,
     pub year: Option<i64>,
     pub rubric_id: String,
+    pub rubric_version: String,
+    /// The rubric the file names, when it was scored under another (`--rubric`).
+    pub rescored_from: Option<String>,
     pub total: Option<Decimal>,
     pub grade: String,
     /// First-level indicators: (id, name, score).
     pub subtotals: Vec<(String, String, Decimal)>,
+    /// Every indicator in tree order, listed items included.
+    pub scores: Vec<IndicatorScore>,
+    /// The receipt of the score (the JSON `receipt` of `perfeval score`): what the row
+    /// was computed from, enough to reproduce it.
+    pub receipt: Option<serde_json::Value>,
     /// Why the file could not be scored, on one line.
     pub error: Option<String>,
+}
+
+/// One indicator's score in a row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndicatorScore {
+    pub id: String,
+    pub name: String,
+    pub level: usize,
+    pub points: Decimal,
+    pub score: Decimal,
 }
 
 impl Row {
@@ -38,9 +56,13 @@ impl Row {
             department: String::new(),
             year: None,
             rubric_id: String::new(),
+            rubric_version: String::new(),
+            rescored_from: None,
             total: None,
             grade: String::new(),
             subtotals: Vec::new(),
+            scores: Vec::new(),
+            receipt: None,
             error: Some(error),
         }
     }
@@ -128,6 +150,25 @@ pub fn collect(paths: &[PathBuf]) -> Result<Collected, InputError> {
     })
 }
 
+/// The rubric id a facts file names, read from its top-level `rubric = "…"` line without
+/// parsing the file: batch uses it to plan its CSV columns before scoring. `None` when
+/// the line is not there in that plain form (the file is then scored as usual).
+pub fn quick_rubric_id(text: &str) -> Option<String> {
+    for line in text.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            return None;
+        }
+        let Some(rest) = line.strip_prefix("rubric") else {
+            continue;
+        };
+        let rest = rest.trim_start().strip_prefix('=')?.trim_start();
+        let rest = rest.strip_prefix('"')?;
+        return rest.split_once('"').map(|(id, _)| id.to_string());
+    }
+    None
+}
+
 /// One diagnostic on one line: `file:line:col: message`.
 pub fn one_line(e: &InputError) -> String {
     match e {
@@ -190,9 +231,13 @@ pub fn score_file(entry: &Entry, registry: &Registry, strict: bool) -> Row {
         department: facts.department.clone(),
         year: Some(facts.year),
         rubric_id: rubric.meta.id.clone(),
+        rubric_version: rubric.meta.version.clone(),
+        rescored_from: facts.rescored(&rubric).then(|| facts.rubric_id.clone()),
         total: None,
         grade: String::new(),
         subtotals: Vec::new(),
+        scores: Vec::new(),
+        receipt: None,
         error: None,
     };
     let rubric = &*rubric;
@@ -200,6 +245,21 @@ pub fn score_file(entry: &Entry, registry: &Registry, strict: bool) -> Row {
         Ok(report) => {
             row.total = Some(report.total);
             row.grade = report.grade.clone();
+            row.receipt = Some(crate::render::receipt_json(&report));
+            row.scores = rubric
+                .preorder()
+                .into_iter()
+                .map(|i| {
+                    let ind = &rubric.indicators[i];
+                    IndicatorScore {
+                        id: ind.id.clone(),
+                        name: ind.name.clone(),
+                        level: ind.level,
+                        points: ind.points,
+                        score: report.scores[i],
+                    }
+                })
+                .collect();
             row.subtotals = rubric
                 .roots
                 .iter()

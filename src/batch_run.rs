@@ -16,6 +16,7 @@ use crate::report_error;
 pub struct Args {
     pub paths: Vec<PathBuf>,
     pub rubrics: Option<PathBuf>,
+    pub rubric: Option<PathBuf>,
     pub format: BatchFormat,
     pub output: Option<PathBuf>,
     pub jobs: Option<usize>,
@@ -120,9 +121,10 @@ pub fn run(args: Args) -> Result<u8, InputError> {
     if let Some(target) = &args.output {
         check_output(target, &files)?;
     }
-    let registry = match &args.rubrics {
-        Some(dir) => Registry::with_dir(dir)?,
-        None => Registry::shipped()?,
+    let registry = match (&args.rubrics, &args.rubric) {
+        (_, Some(path)) => Registry::single(path)?,
+        (Some(dir), None) => Registry::with_dir(dir)?,
+        (None, None) => Registry::shipped()?,
     };
     for (path, e) in registry.skipped() {
         report_error(&format!(
@@ -131,10 +133,14 @@ pub fn run(args: Args) -> Result<u8, InputError> {
             batch::one_line(e)
         ));
     }
+    let mut format = args.format;
+    if let BatchFormat::Csv { plan, .. } = &mut format {
+        *plan = csv_plan(&files, &registry);
+    }
     let mut sink = Sink::open(args.output.as_deref())?;
     let bar = progress(files.len());
     let mut summary = Summary::default();
-    let format = args.format;
+    let format = &format;
     let mut write = |bytes: &[u8]| sink.write(bytes);
     let written = write(&format.header()).and_then(|()| {
         batch::run_ordered(
@@ -193,6 +199,31 @@ pub fn run(args: Args) -> Result<u8, InputError> {
     }
     report_error(&text);
     Ok(if summary.failed == 0 { 0 } else { 1 })
+}
+
+/// The rubrics whose indicators become CSV columns: the one given with --rubric, or those
+/// the files name (read from their `rubric = "…"` line), in order of first use.
+fn csv_plan(files: &[Entry], registry: &Registry) -> perfeval::render::CsvPlan {
+    if let [only] = registry.rubrics()
+        && registry.is_single()
+    {
+        return perfeval::render::CsvPlan::new(&[only]);
+    }
+    let mut used: Vec<&perfeval::rubric::Rubric> = Vec::new();
+    for entry in files {
+        let Some(id) = read_source(&entry.path)
+            .ok()
+            .and_then(|s| batch::quick_rubric_id(s.text()))
+        else {
+            continue;
+        };
+        if let Some(r) = registry.get(&id)
+            && !used.iter().any(|u| u.meta.id == r.meta.id)
+        {
+            used.push(r);
+        }
+    }
+    perfeval::render::CsvPlan::new(&used)
 }
 
 fn summary_text(s: &Summary) -> String {

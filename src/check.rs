@@ -46,6 +46,8 @@ pub enum FindingKind {
     NotChecked,
     /// A lint of the rubric in use (`perfeval rubric check`).
     RubricLint,
+    /// The file is scored under a rubric other than the one it names (`--rubric`).
+    Rescored,
 }
 
 impl FindingKind {
@@ -60,6 +62,7 @@ impl FindingKind {
             FindingKind::Consistency => "consistency",
             FindingKind::NotChecked => "not_checked",
             FindingKind::RubricLint => "rubric_lint",
+            FindingKind::Rescored => "rescored",
         }
     }
 }
@@ -105,6 +108,24 @@ impl CheckReport<'_> {
     pub fn passed(&self) -> bool {
         self.count(Severity::Error) == 0
     }
+}
+
+/// What re-scoring under another rubric did: which rubric, which the file names, and the
+/// facts it set aside.
+pub fn rescored_message(report: &Report<'_>) -> String {
+    let (rubric, facts) = (report.rubric, report.facts);
+    let mut message = format!(
+        "scored under rubric `{}` v{}, not `{}` that the file names",
+        rubric.meta.id, rubric.meta.version, facts.rubric_id
+    );
+    if !facts.set_aside.is_empty() {
+        let names: Vec<&str> = facts.set_aside.iter().map(|(p, _)| p.as_str()).collect();
+        message.push_str(&format!(
+            "; facts it does not read, set aside: {}",
+            names.join(", ")
+        ));
+    }
+    message
 }
 
 /// Line and column of a byte offset in the facts file.
@@ -180,6 +201,20 @@ pub fn check<'a>(
         findings.push(f);
     };
 
+    if facts.rescored(rubric) {
+        findings.push(Finding {
+            severity: Severity::Note,
+            kind: FindingKind::Rescored,
+            subject: Subject::File,
+            message: rescored_message(&report),
+            details: Vec::new(),
+            lines: facts
+                .set_aside
+                .iter()
+                .map(|(_, span)| line(facts, span.start))
+                .collect(),
+        });
+    }
     if claimed.is_empty() {
         findings.push(Finding {
             severity: missing_claim,

@@ -63,8 +63,12 @@ pub enum Command {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
         /// A directory of rubric files, used beside (and before) the shipped rubrics
-        #[arg(long, value_name = "DIR")]
+        #[arg(long, value_name = "DIR", conflicts_with = "rubric")]
         rubrics: Option<PathBuf>,
+        /// Score every file with this rubric file, whatever rubric it names (re-scoring
+        /// an archive under a newer framework); each row says when it differs
+        #[arg(long, value_name = "PATH")]
+        rubric: Option<PathBuf>,
         /// Output format
         #[arg(long, value_enum, default_value_t = BatchFormatArg::Csv)]
         format: BatchFormatArg,

@@ -33,6 +33,16 @@ pub struct Facts {
     pub groups: Vec<(String, Range<usize>)>,
     /// Indicators the file lists under the rubric's `list` indicators, in file order.
     pub items: Vec<ListItem>,
+    /// Facts of the file that the rubric it is scored under does not read (only when it
+    /// is re-scored under a rubric other than the one it names), with where they are.
+    pub set_aside: Vec<(String, Range<usize>)>,
+}
+
+impl Facts {
+    /// Whether the file is scored under a rubric other than the one it names.
+    pub fn rescored(&self, rubric: &Rubric) -> bool {
+        self.rubric_id != rubric.meta.id
+    }
 }
 
 /// One indicator a facts file lists (a project's own output, benefit or satisfaction
@@ -183,6 +193,10 @@ struct Reading {
     values: Vec<Option<FactEntry>>,
     groups: Vec<(String, Range<usize>)>,
     diags: Diagnostics,
+    /// Re-scoring under another rubric: a fact that rubric does not declare is set aside
+    /// (and listed), not an error.
+    set_aside_unknown: bool,
+    set_aside: Vec<(String, Range<usize>)>,
 }
 
 /// A parsed facts file whose rubric is not yet known.
@@ -216,6 +230,17 @@ impl<'s> FactsDocument<'s> {
 
     /// Reads every fact and override against `rubric`, reporting all problems at once.
     pub fn interpret(&self, rubric: &Rubric) -> Result<Facts, Diagnostics> {
+        self.interpret_with(rubric, false)
+    }
+
+    /// Reads the file against a rubric other than the one it names (an archive re-scored
+    /// under a newer framework): facts that rubric does not declare are listed in
+    /// [`Facts::set_aside`] instead of refused; everything else is read as usual.
+    pub fn interpret_for_rescore(&self, rubric: &Rubric) -> Result<Facts, Diagnostics> {
+        self.interpret_with(rubric, true)
+    }
+
+    fn interpret_with(&self, rubric: &Rubric, rescore: bool) -> Result<Facts, Diagnostics> {
         let source = self.source;
         let mut diags = Diagnostics::default();
         let mut top = Table::new(
@@ -254,6 +279,8 @@ impl<'s> FactsDocument<'s> {
             values: vec![None; rubric.facts.len()],
             groups: Vec::new(),
             diags: std::mem::take(&mut diags),
+            set_aside_unknown: rescore,
+            set_aside: Vec::new(),
         };
         let mut items = Vec::new();
         for (key, value) in self.doc.get_ref().iter() {
@@ -271,6 +298,8 @@ impl<'s> FactsDocument<'s> {
             values,
             groups,
             mut diags,
+            set_aside,
+            ..
         } = reading;
         check_items(source, rubric, self.doc.get_ref(), &items, &mut diags);
         if let Some(dep) = &department
@@ -299,6 +328,7 @@ impl<'s> FactsDocument<'s> {
                     claimed,
                     groups,
                     items,
+                    set_aside,
                 }),
                 _ => Err(Diagnostics::default()),
             })
@@ -351,6 +381,9 @@ impl<'s> FactsDocument<'s> {
                 ))
                 .at(self.source, value.span()),
             ),
+            (false, _) if out.set_aside_unknown => {
+                out.set_aside.push((path.to_string(), key_span));
+            }
             (false, _) => {
                 let (parent, leaf) = path.rsplit_once('.').unwrap_or(("", path));
                 let mut siblings = sibling_names(rubric, parent);

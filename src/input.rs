@@ -306,18 +306,12 @@ impl Registry {
         &self.rubrics
     }
 
+    /// Whether this is one rubric given by path (`--rubric`), used for every file.
+    pub fn is_single(&self) -> bool {
+        self.given.is_some()
+    }
+
     fn unknown(&self, source: &SourceFile, id: &toml::Spanned<String>) -> InputError {
-        if let (Some(path), [only]) = (&self.given, self.rubrics.as_slice()) {
-            return Diagnostic::new(format!(
-                "the facts file is for rubric `{}`, but `{}` is rubric `{}`",
-                id.get_ref(),
-                crate::diagnostic::show_path(path),
-                only.meta.id
-            ))
-            .at(source, id.span())
-            .with_help("change `rubric` in the facts file, or give the matching --rubric")
-            .into();
-        }
         let ids: Vec<&str> = self.rubrics.iter().map(|r| r.meta.id.as_str()).collect();
         let d = Diagnostic::new(format!("unknown rubric `{}`", id.get_ref())).at(source, id.span());
         match crate::diagnostic::suggest(id.get_ref(), ids.iter().copied()) {
@@ -366,10 +360,22 @@ fn read_facts<'r>(
     id: &toml::Spanned<String>,
     registry: &'r Registry,
 ) -> Result<(Cow<'r, Rubric>, Facts), InputError> {
-    let rubric = registry
-        .get(id.get_ref())
-        .ok_or_else(|| registry.unknown(source, id))?;
-    let mut facts = doc.interpret(rubric)?;
+    // `--rubric PATH` scores every file with that rubric, whatever id the file names:
+    // the everyday re-scoring of an archive under a newer framework.
+    let (rubric, rescore) = match (
+        registry.get(id.get_ref()),
+        &registry.given,
+        registry.rubrics.as_slice(),
+    ) {
+        (Some(r), _, _) => (r, false),
+        (None, Some(_), [only]) => (only, true),
+        (None, _, _) => return Err(registry.unknown(source, id)),
+    };
+    let mut facts = if rescore {
+        doc.interpret_for_rescore(rubric)?
+    } else {
+        doc.interpret(rubric)?
+    };
     // Figures that cannot be true are refused before anything is scored.
     crate::plausible::check(rubric, &facts)?;
     if rubric.indicators.iter().any(|i| i.list.is_some()) {

@@ -84,6 +84,7 @@ fn run(cli: Cli) -> Result<Output, Failure> {
         Command::Batch {
             paths,
             rubrics,
+            rubric,
             format,
             output,
             jobs,
@@ -92,13 +93,18 @@ fn run(cli: Cli) -> Result<Output, Failure> {
             parse_only,
         } => {
             let format = match format {
-                BatchFormatArg::Csv => BatchFormat::Csv { bom: !no_bom },
+                // The columns are planned once the files and rubrics are known.
+                BatchFormatArg::Csv => BatchFormat::Csv {
+                    bom: !no_bom,
+                    plan: perfeval::render::CsvPlan::default(),
+                },
                 BatchFormatArg::Jsonl => BatchFormat::JsonLines,
                 BatchFormatArg::Json => BatchFormat::Json,
             };
             let status = batch_run::run(batch_run::Args {
                 paths,
                 rubrics,
+                rubric,
                 format,
                 output,
                 jobs: jobs.map(usize::from),

@@ -130,14 +130,144 @@ fn csv_has_a_bom_by_default_and_guards_formula_cells() {
     );
     let run = sb.run(&["batch", "f.toml"]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
-    assert!(
-        run.stdout.starts_with(
-            "\u{feff}path,department,year,rubric,total,grade,subtotals,status,error\r\n"
-        )
-    );
-    assert!(run.stdout.contains("f.toml,\"'=HYPERLINK(\"\"http://x\"\")\",2023,luohu-dept-overall-2023,97.11,优,部门决策 20.00；部门管理 19.99；部门绩效 57.12,ok,\r\n"), "{}", run.stdout);
+    assert!(run.stdout.starts_with(
+        "\u{feff}path,department,year,rubric,rubric_version,rescored_from,set_aside_facts,total,grade,status,error,部门决策,预算编制,预算编制合理性,"
+    ), "{}", run.stdout);
+    assert!(run.stdout.contains("f.toml,\"'=HYPERLINK(\"\"http://x\"\")\",2023,luohu-dept-overall-2023,1,,,97.11,优,ok,,20.00,10.00,5.00,"), "{}", run.stdout);
     let plain = sb.run(&["batch", "f.toml", "--no-bom"]);
     assert!(plain.stdout.starts_with("path,"));
+}
+
+#[test]
+fn csv_has_a_column_per_indicator_and_the_receipts() {
+    let sb = Sandbox::new();
+    sb.write("seed.toml", example_text());
+    let run = sb.run(&["batch", "seed.toml", "--no-bom"]);
+    let mut reader = csv::Reader::from_reader(run.stdout.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    let row: Vec<String> = reader
+        .records()
+        .next()
+        .unwrap()
+        .unwrap()
+        .iter()
+        .map(String::from)
+        .collect();
+    let cell = |name: &str| {
+        let k = header
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("{name}: {header:?}"));
+        row[k].clone()
+    };
+    assert_eq!(cell("预算执行率"), "5.12");
+    assert_eq!(
+        cell("效率性"),
+        "19.12",
+        "second-level subtotals have columns"
+    );
+    assert_eq!(
+        cell("部门绩效"),
+        "57.12",
+        "first-level subtotals have columns"
+    );
+    assert_eq!(cell("total"), "97.11");
+    assert_eq!(cell("rubric_version"), "1");
+    let sha = sha256_of(&sb.path().join("seed.toml"));
+    assert_eq!(cell("facts_sha256"), sha);
+    assert_eq!(cell("rubric_sha256").len(), 64);
+    // The indicators in the rubric's order, each once.
+    let rubric = crate::support::seed_rubric();
+    let names: Vec<&str> = rubric
+        .preorder()
+        .into_iter()
+        .map(|i| rubric.indicators[i].name.as_str())
+        .collect();
+    let k = header.iter().position(|h| h == "部门决策").unwrap();
+    assert_eq!(&header[k..k + names.len()], names.as_slice());
+}
+
+fn sha256_of(path: &std::path::Path) -> String {
+    let out = std::process::Command::new("sha256sum")
+        .arg(path)
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn a_jsonl_row_carries_the_tree_and_the_receipt() {
+    let sb = Sandbox::new();
+    sb.write("seed.toml", example_text());
+    let row = sb.run(&["batch", "seed.toml", "--format", "jsonl"]);
+    let row: serde_json::Value = serde_json::from_str(row.stdout.trim()).unwrap();
+    let json = sb.run(&["score", "seed.toml", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(
+        row["receipt"], json["receipt"],
+        "a row reproduces the score's receipt"
+    );
+    let indicators = row["indicators"].as_array().unwrap();
+    assert_eq!(indicators.len(), 35);
+    assert!(
+        indicators
+            .iter()
+            .any(|i| i["name"] == "预算执行率" && i["score"] == "5.12" && i["level"] == 3)
+    );
+}
+
+#[test]
+fn files_of_several_rubrics_get_a_column_set_each() {
+    let sb = Sandbox::new();
+    sb.write("seed.toml", example_text());
+    sb.write(
+        "project.toml",
+        std::fs::read_to_string(crate::support::repo().join("examples/project-2024.toml")).unwrap(),
+    );
+    let run = sb.run(&["batch", "seed.toml", "project.toml", "--no-bom"]);
+    let mut reader = csv::Reader::from_reader(run.stdout.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert!(
+        header.contains(&"luohu-dept-overall-2023 预算执行率".to_string()),
+        "{header:?}"
+    );
+    assert!(
+        header.contains(&"mof-project-2020 产出指标".to_string()),
+        "{header:?}"
+    );
+    let rows: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    // path order: project.toml, then seed.toml.
+    // The same scores as `perfeval score` gives each file.
+    let scored = |file: &str, name: &str| {
+        let json = sb.run(&["score", file, "--format", "json"]);
+        let json: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+        crate::support::indicator_nodes(&json)
+            .into_iter()
+            .find(|n| n["name"] == name)
+            .unwrap()["score"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(
+        rows[0][col("mof-project-2020 产出指标")],
+        scored("project.toml", "产出指标")
+    );
+    assert_eq!(rows[0][col("luohu-dept-overall-2023 预算执行率")], "");
+    assert_eq!(
+        rows[1][col("luohu-dept-overall-2023 预算执行率")],
+        scored("seed.toml", "预算执行率")
+    );
+    assert_eq!(rows[1][col("mof-project-2020 产出指标")], "");
 }
 
 #[test]
@@ -430,4 +560,101 @@ fn the_summary_mean_is_exact_or_marked() {
         "{totals:?}"
     );
     assert!(run.stderr.contains("total mean ≈"), "{}", run.stderr);
+}
+
+#[test]
+fn an_archive_is_rescored_under_another_rubric_and_each_row_says_so() {
+    let sb = Sandbox::new();
+    sb.write(
+        "2023.toml",
+        example_text() + "\n[retired]\nold_measure = 3\n",
+    );
+    // A newer framework: the seed rubric under another id, with one weight changed (the
+    // quarterly part of 预算执行率 worth 3 instead of 4, the yearly part 3 instead of 2).
+    let rubric = std::fs::read_to_string(
+        crate::support::repo().join("rubrics/luohu-dept-overall-2023.toml"),
+    )
+    .unwrap();
+    let variant = crate::support::edited(
+        rubric,
+        &[
+            (
+                "id = \"luohu-dept-overall-2023\"",
+                "id = \"luohu-dept-overall-2025\"",
+            ),
+            (
+                "name = \"季度预算执行率得分\"\npoints = 4",
+                "name = \"季度预算执行率得分\"\npoints = 3",
+            ),
+            (
+                "name = \"全年平均支出进度得分\"\npoints = 2",
+                "name = \"全年平均支出进度得分\"\npoints = 3",
+            ),
+        ],
+    );
+    sb.write("new.toml", variant);
+    let run = sb.run(&[
+        "batch",
+        "2023.toml",
+        "--rubric",
+        "new.toml",
+        "--format",
+        "jsonl",
+    ]);
+    assert_eq!(
+        run.code,
+        Some(0),
+        "the retired fact is only set aside: {}",
+        run.stdout
+    );
+    let row: serde_json::Value = serde_json::from_str(run.stdout.trim()).unwrap();
+    assert_eq!(row["rubric"], "luohu-dept-overall-2025");
+    assert_eq!(row["rescored_from"], "luohu-dept-overall-2023");
+    assert_eq!(
+        row["receipt"]["set_aside_facts"],
+        serde_json::json!(["retired"])
+    );
+    let score = |r: &serde_json::Value| {
+        r["indicators"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["name"] == "预算执行率")
+            .unwrap()["score"]
+            .clone()
+    };
+    let before = sb.run(&["batch", "2023.toml", "--format", "jsonl"]);
+    assert_eq!(
+        before.code,
+        Some(1),
+        "under its own rubric the retired fact is an error"
+    );
+    let plain = sb.run(&[
+        "batch",
+        "2023.toml",
+        "--rubric",
+        "new.toml",
+        "--format",
+        "csv",
+        "--no-bom",
+    ]);
+    let mut reader = csv::Reader::from_reader(plain.stdout.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    let cells: Vec<String> = reader
+        .records()
+        .next()
+        .unwrap()
+        .unwrap()
+        .iter()
+        .map(String::from)
+        .collect();
+    let cell = |name: &str| cells[header.iter().position(|h| h == name).unwrap()].clone();
+    assert_eq!(cell("rescored_from"), "luohu-dept-overall-2023");
+    assert_eq!(cell("set_aside_facts"), "retired");
+    assert_eq!(serde_json::Value::String(cell("预算执行率")), score(&row));
+    assert_ne!(
+        cell("预算执行率"),
+        "5.12",
+        "the changed weight changes the score"
+    );
 }

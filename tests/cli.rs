@@ -211,7 +211,7 @@ fn explain_suggests_a_close_indicator_name() {
 }
 
 #[test]
-fn rubric_given_by_path_is_used_and_must_match_the_id() {
+fn rubric_given_by_path_rescores_a_file_that_names_another() {
     let sb = Sandbox::new();
     sb.write("seed.toml", example_text());
     let rubric =
@@ -220,9 +220,29 @@ fn rubric_given_by_path_is_used_and_must_match_the_id() {
         "local.toml",
         rubric.replace("id = \"luohu-dept-overall-2023\"", "id = \"local-variant\""),
     );
+    // The file names another rubric: it is scored under the one given, and says so.
     let run = sb.run(&["score", "seed.toml", "--rubric", "local.toml"]);
-    assert_eq!(run.code, Some(2));
-    assert!(run.stderr.contains("the facts file is for rubric `luohu-dept-overall-2023`, but `local.toml` is rubric `local-variant`"), "{}", run.stderr);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("注意：按 local-variant 评分，本文件原注明的是 luohu-dept-overall-2023"),
+        "{}",
+        run.stdout
+    );
+    let json = sb.run(&[
+        "score",
+        "seed.toml",
+        "--rubric",
+        "local.toml",
+        "--format",
+        "json",
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(
+        json["receipt"]["facts_rubric_id"],
+        "luohu-dept-overall-2023"
+    );
+    assert_eq!(json["rubric"]["id"], "local-variant");
     sb.write("same.toml", rubric);
     let run = sb.run(&["score", "same.toml", "--rubric", "same.toml"]);
     assert_eq!(run.code, Some(2), "a rubric is not a facts file");

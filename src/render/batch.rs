@@ -5,31 +5,76 @@ use serde::Serialize;
 
 use crate::batch::Row;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BatchFormat {
     /// CSV, optionally starting with a UTF-8 byte-order mark so that Excel reads Chinese
-    /// text correctly.
+    /// text correctly, with a column for every indicator of the rubrics in `plan`.
     Csv {
         bom: bool,
+        plan: CsvPlan,
     },
     JsonLines,
     Json,
 }
 
-const COLUMNS: [&str; 9] = [
+/// The indicator columns of a batch CSV: every indicator of each rubric the files use
+/// (first-level and second-level subtotals included), in the rubric's order. With one
+/// rubric the columns are the indicators' Chinese names; with several, each column set
+/// is headed by its rubric id (`<rubric id> <indicator name>`), one set per rubric
+/// side by side, and a row fills the set of the rubric it was scored under.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CsvPlan {
+    columns: Vec<CsvColumn>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct CsvColumn {
+    rubric: String,
+    indicator: String,
+    title: String,
+}
+
+impl CsvPlan {
+    /// The columns for `rubrics`, in that order.
+    pub fn new(rubrics: &[&crate::rubric::Rubric]) -> CsvPlan {
+        let several = rubrics.len() > 1;
+        let columns = rubrics
+            .iter()
+            .flat_map(|r| {
+                r.preorder().into_iter().map(move |i| {
+                    let ind = &r.indicators[i];
+                    CsvColumn {
+                        rubric: r.meta.id.clone(),
+                        indicator: ind.id.clone(),
+                        title: if several {
+                            format!("{} {}", r.meta.id, ind.name)
+                        } else {
+                            ind.name.clone()
+                        },
+                    }
+                })
+            })
+            .collect();
+        CsvPlan { columns }
+    }
+}
+
+/// Columns before the indicators' and after them.
+const LEADING: [&str; 11] = [
     "path",
     "department",
     "year",
     "rubric",
+    "rubric_version",
+    "rescored_from",
+    "set_aside_facts",
     "total",
     "grade",
-    "subtotals",
     "status",
     "error",
 ];
+const TRAILING: [&str; 2] = ["rubric_sha256", "facts_sha256"];
 
-/// A cell that a spreadsheet would run as a formula (`=HYPERLINK(…)`) gets a leading
-/// apostrophe, which spreadsheets show as text.
 /// Characters that act on a terminal (ESC, CR, bidi overrides) are dropped: a CSV is
 /// opened in spreadsheets and printed with `cat`, and neither needs them.
 fn guard(cell: &str) -> String {
@@ -49,9 +94,6 @@ fn guard(cell: &str) -> String {
 
 fn csv_line(cells: &[String]) -> Vec<u8> {
     let mut w = csv::WriterBuilder::new()
-        .has_headers(false)
-        // One row at a time: the default 8 KiB buffer would be allocated for each row.
-        .buffer_capacity(512)
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
     // Writing into memory cannot fail.
@@ -65,11 +107,19 @@ struct WireRow<'a> {
     department: &'a str,
     year: Option<i64>,
     rubric: &'a str,
+    rubric_version: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rescored_from: Option<&'a str>,
     total: Option<String>,
     grade: &'a str,
     subtotals: Vec<WireSubtotal<'a>>,
+    /// Every indicator in tree order, listed items included.
+    indicators: Vec<WireIndicator<'a>>,
     status: &'static str,
     error: Option<&'a str>,
+    /// What the row was computed from, as `perfeval score --format json` gives it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    receipt: Option<&'a serde_json::Value>,
 }
 
 #[derive(Serialize)]
@@ -79,12 +129,23 @@ struct WireSubtotal<'a> {
     score: String,
 }
 
+#[derive(Serialize)]
+struct WireIndicator<'a> {
+    id: &'a str,
+    name: &'a str,
+    level: usize,
+    points: String,
+    score: String,
+}
+
 fn wire(row: &Row) -> WireRow<'_> {
     WireRow {
         path: &row.path,
         department: &row.department,
         year: row.year,
         rubric: &row.rubric_id,
+        rubric_version: &row.rubric_version,
+        rescored_from: row.rescored_from.as_deref(),
         total: row.total.map(|t| t.to_string()),
         grade: &row.grade,
         subtotals: row
@@ -96,21 +157,62 @@ fn wire(row: &Row) -> WireRow<'_> {
                 score: score.to_string(),
             })
             .collect(),
+        indicators: row
+            .scores
+            .iter()
+            .map(|s| WireIndicator {
+                id: &s.id,
+                name: &s.name,
+                level: s.level,
+                points: s.points.normalize().to_string(),
+                score: s.score.to_string(),
+            })
+            .collect(),
         status: if row.error.is_some() { "error" } else { "ok" },
         error: row.error.as_deref(),
+        receipt: row.receipt.as_ref(),
     }
 }
 
+fn receipt_list(row: &Row, key: &str) -> String {
+    row.receipt
+        .as_ref()
+        .and_then(|r| r.get(key))
+        .and_then(|v| v.as_array())
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .unwrap_or_default()
+}
+
+fn receipt_text(row: &Row, key: &str) -> String {
+    row.receipt
+        .as_ref()
+        .and_then(|r| r.get(key))
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_string()
+}
+
 impl BatchFormat {
-    pub fn header(self) -> Vec<u8> {
+    pub fn header(&self) -> Vec<u8> {
         match self {
-            BatchFormat::Csv { bom } => {
-                let mut out = if bom {
+            BatchFormat::Csv { bom, plan } => {
+                let mut out = if *bom {
                     b"\xEF\xBB\xBF".to_vec()
                 } else {
                     Vec::new()
                 };
-                out.extend(csv_line(&COLUMNS.map(String::from)));
+                let cells: Vec<String> = LEADING
+                    .iter()
+                    .map(|c| c.to_string())
+                    .chain(plan.columns.iter().map(|c| c.title.clone()))
+                    .chain(TRAILING.iter().map(|c| c.to_string()))
+                    .collect();
+                out.extend(csv_line(&cells));
                 out
             }
             BatchFormat::JsonLines => Vec::new(),
@@ -119,23 +221,32 @@ impl BatchFormat {
     }
 
     /// One row; `index` is its position, for the separators of a JSON array.
-    pub fn row(self, row: &Row, index: usize) -> Vec<u8> {
+    pub fn row(&self, row: &Row, index: usize) -> Vec<u8> {
         match self {
-            BatchFormat::Csv { .. } => csv_line(&[
-                row.path.clone(),
-                row.department.clone(),
-                row.year.map(|y| y.to_string()).unwrap_or_default(),
-                row.rubric_id.clone(),
-                row.total.map(|t| t.to_string()).unwrap_or_default(),
-                row.grade.clone(),
-                row.subtotals
-                    .iter()
-                    .map(|(_, name, score)| format!("{name} {score}"))
-                    .collect::<Vec<_>>()
-                    .join("；"),
-                if row.error.is_some() { "error" } else { "ok" }.to_string(),
-                row.error.clone().unwrap_or_default(),
-            ]),
+            BatchFormat::Csv { plan, .. } => {
+                let mut cells = vec![
+                    row.path.clone(),
+                    row.department.clone(),
+                    row.year.map(|y| y.to_string()).unwrap_or_default(),
+                    row.rubric_id.clone(),
+                    row.rubric_version.clone(),
+                    row.rescored_from.clone().unwrap_or_default(),
+                    receipt_list(row, "set_aside_facts"),
+                    row.total.map(|t| t.to_string()).unwrap_or_default(),
+                    row.grade.clone(),
+                    if row.error.is_some() { "error" } else { "ok" }.to_string(),
+                    row.error.clone().unwrap_or_default(),
+                ];
+                for column in &plan.columns {
+                    let score = (column.rubric == row.rubric_id)
+                        .then(|| row.scores.iter().find(|s| s.id == column.indicator))
+                        .flatten();
+                    cells.push(score.map(|s| s.score.to_string()).unwrap_or_default());
+                }
+                cells.push(receipt_text(row, "rubric_sha256"));
+                cells.push(receipt_text(row, "facts_sha256"));
+                csv_line(&cells)
+            }
             BatchFormat::JsonLines => {
                 let mut out = serde_json::to_vec(&wire(row)).unwrap_or_default();
                 out.push(b'\n');
@@ -153,7 +264,7 @@ impl BatchFormat {
         }
     }
 
-    pub fn footer(self, rows: usize) -> Vec<u8> {
+    pub fn footer(&self, rows: usize) -> Vec<u8> {
         match self {
             BatchFormat::Json if rows > 0 => b"\n]\n".to_vec(),
             BatchFormat::Json => b"]\n".to_vec(),
@@ -173,6 +284,8 @@ mod tests {
             department: department.into(),
             year: Some(2023),
             rubric_id: "r".into(),
+            rubric_version: "1".into(),
+            rescored_from: None,
             total: error.is_none().then(|| Decimal::new(9711, 2)),
             grade: if error.is_none() {
                 "优".into()
@@ -180,26 +293,48 @@ mod tests {
                 String::new()
             },
             subtotals: vec![("d".into(), "一级甲".into(), Decimal::new(2000, 2))],
+            scores: vec![crate::batch::IndicatorScore {
+                id: "d".into(),
+                name: "一级甲".into(),
+                level: 1,
+                points: Decimal::new(20, 0),
+                score: Decimal::new(2000, 2),
+            }],
+            receipt: None,
             error: error.map(String::from),
         }
     }
 
     #[test]
     fn csv_guards_formula_cells_and_quotes_commas() {
-        let f = BatchFormat::Csv { bom: true };
+        let plan = CsvPlan {
+            columns: vec![CsvColumn {
+                rubric: "r".into(),
+                indicator: "d".into(),
+                title: "一级甲".into(),
+            }],
+        };
+        let f = BatchFormat::Csv { bom: true, plan };
         assert!(f.header().starts_with(b"\xEF\xBB\xBFpath,department,"));
+        assert!(
+            f.header()
+                .ends_with(",一级甲,rubric_sha256,facts_sha256\r\n".as_bytes())
+        );
         let line =
             String::from_utf8(f.row(&row("=HYPERLINK(\"x\"),局", None), 0)).unwrap_or_default();
         assert_eq!(
             line,
-            "a/b.toml,\"'=HYPERLINK(\"\"x\"\"),局\",2023,r,97.11,优,一级甲 20.00,ok,\r\n"
+            "a/b.toml,\"'=HYPERLINK(\"\"x\"\"),局\",2023,r,1,,,97.11,优,ok,,20.00,,\r\n"
         );
         let bad = String::from_utf8(f.row(&row("", Some("-1 is negative")), 1)).unwrap_or_default();
-        assert!(bad.ends_with(",error,'-1 is negative\r\n"), "{bad}");
+        assert!(bad.contains(",error,'-1 is negative,"), "{bad}");
         assert!(
-            !BatchFormat::Csv { bom: false }
-                .header()
-                .starts_with(b"\xEF")
+            !BatchFormat::Csv {
+                bom: false,
+                plan: CsvPlan::default()
+            }
+            .header()
+            .starts_with(b"\xEF")
         );
     }
 

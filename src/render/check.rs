@@ -405,7 +405,11 @@ pub fn junit_unusable_suite(file: &str, message: &str) -> JunitSuite {
 }
 
 /// Each kind of finding as a SARIF rule (one rule id per kind), plus the unusable file.
-const SARIF_RULES: [(&str, &str); 10] = [
+const SARIF_RULES: [(&str, &str); 11] = [
+    (
+        "rescored",
+        "The file is scored under a rubric other than the one it names",
+    ),
     ("differs", "A claimed score differs from the computed one"),
     (
         "overridden",

@@ -31,6 +31,12 @@ pub(crate) struct WireReceipt<'a> {
     rubric_chain: Vec<WireLayer<'a>>,
     facts_file: String,
     facts_sha256: &'a str,
+    /// The rubric the facts file names, when it was scored under another (`--rubric`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    facts_rubric_id: Option<&'a str>,
+    /// Facts of the file that rubric does not read, when re-scored.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    set_aside_facts: Vec<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -39,6 +45,11 @@ pub(crate) struct WireLayer<'a> {
     version: &'a str,
     source: String,
     sha256: &'a str,
+}
+
+/// The receipt of a score as a JSON value (a batch row carries it).
+pub fn receipt_json(report: &Report<'_>) -> serde_json::Value {
+    serde_json::to_value(receipt(report)).unwrap_or_default()
 }
 
 pub(crate) fn receipt<'a>(report: &'a Report<'a>) -> WireReceipt<'a> {
@@ -61,6 +72,16 @@ pub(crate) fn receipt<'a>(report: &'a Report<'a>) -> WireReceipt<'a> {
             .collect(),
         facts_file: crate::diagnostic::show_path(report.facts.source.name()),
         facts_sha256: report.facts.source.sha256(),
+        facts_rubric_id: report
+            .facts
+            .rescored(rubric)
+            .then_some(report.facts.rubric_id.as_str()),
+        set_aside_facts: report
+            .facts
+            .set_aside
+            .iter()
+            .map(|(p, _)| p.as_str())
+            .collect(),
     }
 }
 

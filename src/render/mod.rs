@@ -12,14 +12,14 @@ mod table;
 mod template;
 
 pub use basis::basis;
-pub use batch::BatchFormat;
+pub use batch::{BatchFormat, CsvPlan};
 pub use check::{
     CheckJson, CheckJunit, CheckText, JunitSuite, gitlab_document, gitlab_issues, gitlab_unusable,
     junit_document, junit_suite, junit_unusable, junit_unusable_suite, sarif_document,
     sarif_results, sarif_unusable,
 };
 pub use explain::Explain;
-pub use json::Json;
+pub use json::{Json, receipt_json};
 pub use rubric_show::RubricShow;
 pub use table::Table;
 pub use template::Template;

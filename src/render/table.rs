@@ -75,6 +75,22 @@ impl Render<Report<'_>> for Table {
             report.facts.department,
             report.facts.year
         ));
+        if report.facts.rescored(rubric) {
+            out.push_str(&format!(
+                "注意：按 {} 评分，本文件原注明的是 {}",
+                rubric.meta.id, report.facts.rubric_id
+            ));
+            if !report.facts.set_aside.is_empty() {
+                let names: Vec<&str> = report
+                    .facts
+                    .set_aside
+                    .iter()
+                    .map(|(p, _)| p.as_str())
+                    .collect();
+                out.push_str(&format!("；该评分体系不读取的事实：{}", names.join("、")));
+            }
+            out.push('\n');
+        }
         out.push_str(&table.to_string());
         out.push('\n');
         out.push_str(&format!(
