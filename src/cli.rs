@@ -125,6 +125,16 @@ pub enum RubricCommand {
         /// The rubric file (TOML)
         file: PathBuf,
     },
+    /// Run rubric tests: `*.test.toml` files whose cases change an example's facts and
+    /// state the scores the rubric must give
+    Test {
+        /// Test files, or directories searched for `*.test.toml`
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = TestFormat::Text)]
+        format: TestFormat,
+    },
     /// Show a rubric's indicator tree: points, the framework's texts and the rules
     Show {
         /// A shipped rubric id, or a rubric file
@@ -177,6 +187,14 @@ pub enum CheckFormat {
     Sarif,
     /// GitLab Code Quality JSON: one issue per finding, at its line
     Gitlab,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TestFormat {
+    /// One line per case, then the failures
+    Text,
+    /// JUnit XML: a test suite per file, a test case per case
+    Junit,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -24,5 +24,6 @@ pub mod output;
 pub mod plausible;
 pub mod render;
 pub mod rubric;
+pub mod rubric_test;
 pub mod score;
 pub mod toml_read;

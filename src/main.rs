@@ -253,6 +253,9 @@ fn run(cli: Cli) -> Result<Output, Failure> {
                 human: true,
             })
         }
+        Command::Rubric {
+            command: RubricCommand::Test { paths, format },
+        } => rubric_tests(&paths, format),
         Command::Completions { shell } => {
             let mut out = Vec::new();
             clap_complete::generate(
@@ -358,6 +361,61 @@ fn write_new_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), InputError
     batch_run::report_stale(&file);
     file.write_all(bytes).map_err(|e| fail(e.to_string()))?;
     file.commit()
+}
+
+/// `perfeval rubric test`: every case of every test file; exit 1 if any case fails, 2 if
+/// a test file cannot be used.
+fn rubric_tests(paths: &[std::path::PathBuf], format: cli::TestFormat) -> Result<Output, Failure> {
+    use perfeval::rubric_test;
+    let files = rubric_test::collect(paths)?;
+    let mut results = Vec::new();
+    let mut unusable = false;
+    for file in &files {
+        match rubric_test::run_file(file) {
+            Ok(r) => results.extend(r),
+            Err(e) => {
+                unusable = true;
+                report_error(&ensure_newline(e.to_string()));
+            }
+        }
+    }
+    let failed = results.iter().filter(|r| !r.passed()).count();
+    let bytes = match format {
+        cli::TestFormat::Text => {
+            let mut out = String::new();
+            for r in &results {
+                let verdict = if r.passed() { "PASS" } else { "FAIL" };
+                out.push_str(&format!(
+                    "{verdict} {} ({}:{})\n",
+                    r.name,
+                    perfeval::diagnostic::show_path(&r.file),
+                    r.line
+                ));
+                for f in &r.failures {
+                    out.push_str(&format!("    {f}\n"));
+                }
+            }
+            out.push_str(&format!(
+                "{} case(s) in {} file(s): {} passed, {failed} failed\n",
+                results.len(),
+                files.len(),
+                results.len() - failed
+            ));
+            out.into_bytes()
+        }
+        cli::TestFormat::Junit => perfeval::render::junit_cases(&results),
+    };
+    Ok(Output {
+        bytes,
+        status: if unusable {
+            EXIT_INPUT
+        } else if failed > 0 {
+            EXIT_FINDINGS
+        } else {
+            0
+        },
+        human: format == cli::TestFormat::Text,
+    })
 }
 
 /// A rubric given by path has not been through the shipped rubrics' tests: show its lints

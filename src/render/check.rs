@@ -567,3 +567,62 @@ pub fn gitlab_document(issues: Vec<serde_json::Value>) -> Vec<u8> {
     out.push(b'\n');
     out
 }
+
+/// JUnit for rubric tests: a suite per test file, a case per test case.
+pub fn junit_cases(results: &[crate::rubric_test::CaseResult]) -> Vec<u8> {
+    let mut files: Vec<&std::path::Path> = Vec::new();
+    for r in results {
+        if !files.contains(&r.file.as_path()) {
+            files.push(&r.file);
+        }
+    }
+    let suites: Vec<JunitSuite> = files
+        .iter()
+        .map(|file| {
+            let mine: Vec<&crate::rubric_test::CaseResult> =
+                results.iter().filter(|r| r.file == *file).collect();
+            let name = xml_text(&crate::diagnostic::show_path(file));
+            let tests = mine.len().to_string();
+            let failed = mine.iter().filter(|r| !r.passed()).count();
+            let failures = failed.to_string();
+            let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
+            let _ = w
+                .create_element("testsuite")
+                .with_attribute(("name", name.as_str()))
+                .with_attribute(("tests", tests.as_str()))
+                .with_attribute(("failures", failures.as_str()))
+                .with_attribute(("errors", "0"))
+                .write_inner_content(|w| {
+                    for r in &mine {
+                        let case_name = xml_text(&r.name);
+                        let element = w
+                            .create_element("testcase")
+                            .with_attribute(("classname", "perfeval.rubric_test"))
+                            .with_attribute(("name", case_name.as_str()))
+                            .with_attribute(("file", name.as_str()));
+                        if r.passed() {
+                            element.write_empty()?;
+                        } else {
+                            let first = xml_text(&r.failures[0]);
+                            let body = xml_text(&r.failures.join("\n"));
+                            element.write_inner_content(|w| {
+                                w.create_element("failure")
+                                    .with_attribute(("type", "rubric_test"))
+                                    .with_attribute(("message", first.as_str()))
+                                    .write_text_content(BytesText::new(&body))?;
+                                Ok(())
+                            })?;
+                        }
+                    }
+                    Ok(())
+                });
+            JunitSuite {
+                xml: w.into_inner(),
+                tests: mine.len(),
+                failures: failed,
+                errors: 0,
+            }
+        })
+        .collect();
+    junit_document(&suites)
+}

@@ -15,7 +15,7 @@ pub use basis::basis;
 pub use batch::{BatchFormat, CsvPlan};
 pub use check::{
     CheckJson, CheckJunit, CheckText, JunitSuite, gitlab_document, gitlab_issues, gitlab_unusable,
-    junit_document, junit_suite, junit_unusable, junit_unusable_suite, sarif_document,
+    junit_cases, junit_document, junit_suite, junit_unusable, junit_unusable_suite, sarif_document,
     sarif_results, sarif_unusable,
 };
 pub use explain::Explain;

@@ -1,0 +1,355 @@
+//! Rubric tests (`perfeval rubric test`): a rubric's expected behaviour pinned as data,
+//! the way `opa test` pins policies. A test file names the rubric and an example facts
+//! file; each `[[case]]` changes some facts and states the scores it expects:
+//!
+//! ```toml
+//! rubric = "../luohu-dept-overall-2023.toml"   # relative to this file
+//! example = "../../examples/luohu-2023.toml"
+//!
+//! [[case]]
+//! name = "采购执行率恰为 90%"
+//! set = { "procurement.actual" = 142.875 }     # facts changed, by key path
+//! expect = { "政府采购执行情况" = 1.9, total = 96.02, grade = "优" }
+//! ```
+//!
+//! Values are copied into the facts file as they are written in the test file (their
+//! literal text), so a figure stays exact; `unset = ["group.key"]` removes a fact's line.
+//! `expect` takes indicators by id or Chinese name, `total` and `grade`; `refused = "…"`
+//! instead expects the facts to be refused with a message containing that text;
+//! `strict = true` ignores the example's overrides.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use rust_decimal::Decimal;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile, show_path};
+use crate::input::{self, InputError};
+use crate::score::{self, Options};
+use crate::toml_read::{Table, decimal_of, parse_document};
+
+/// One case's verdict.
+#[derive(Debug, Clone)]
+pub struct CaseResult {
+    pub file: PathBuf,
+    pub name: String,
+    /// Line of the case in its test file.
+    pub line: usize,
+    /// Empty when the case passed; otherwise what differed, one line each.
+    pub failures: Vec<String>,
+}
+
+impl CaseResult {
+    pub fn passed(&self) -> bool {
+        self.failures.is_empty()
+    }
+}
+
+/// Every case of a test file, run. A test file that cannot be read or whose rubric or
+/// example cannot be loaded is an error for the whole file.
+pub fn run_file(path: &Path) -> Result<Vec<CaseResult>, InputError> {
+    let source = input::read_source(path)?;
+    let doc = parse_document(&source).map_err(|d| Diagnostics(vec![d]))?;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut diags = Diagnostics::default();
+    let mut top = Table::new(&source, doc.get_ref(), doc.span(), "the rubric test file");
+    let rubric_path = top.string(
+        "rubric",
+        Some("the rubric file, relative to this file"),
+        &mut diags,
+    );
+    let example = top.string(
+        "example",
+        Some("the example facts file, relative to this file"),
+        &mut diags,
+    );
+    let cases = top.tables("case", &mut diags);
+    top.finish(&mut diags);
+    let (Some(rubric_path), Some(example)) = (rubric_path, example) else {
+        return Err(diags.into());
+    };
+    if !diags.is_empty() {
+        return Err(diags.into());
+    }
+    let rubric_path = dir.join(rubric_path.get_ref());
+    let example_path = dir.join(example.get_ref());
+    let example = input::read_source(&example_path)?;
+    let mut results = Vec::new();
+    for mut case in cases {
+        let line = source.position(case.span.start).line;
+        let name = case.string("name", Some("what the case shows"), &mut diags);
+        let set = case.get("set");
+        let unset = case.get("unset");
+        let expect = case.get("expect");
+        let refused = case.string("refused", None, &mut diags);
+        let strict = case
+            .get("strict")
+            .is_some_and(|v| matches!(v.get_ref(), DeValue::Boolean(true)));
+        case.finish(&mut diags);
+        let Some(name) = name else { continue };
+        let facts_text = match apply(&source, set, unset, &example) {
+            Ok(text) => text,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
+        let facts = SourceFile::new(
+            format!("{} [{}]", show_path(&example_path), name.get_ref()),
+            facts_text,
+        );
+        let failures = match check_case(
+            &source,
+            &rubric_path,
+            &facts,
+            expect,
+            refused.as_ref(),
+            strict,
+        ) {
+            Ok(f) => f,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
+        results.push(CaseResult {
+            file: path.to_path_buf(),
+            name: name.into_inner(),
+            line,
+            failures,
+        });
+    }
+    diags.into_result(results).map_err(InputError::from)
+}
+
+/// The example's text with each `set` key replaced by the literal written in the test
+/// file (a key the example lacks is added to its table), and each `unset` key's line
+/// removed.
+fn apply(
+    test: &SourceFile,
+    set: Option<&Spanned<DeValue<'_>>>,
+    unset: Option<&Spanned<DeValue<'_>>>,
+    example: &SourceFile,
+) -> Result<String, Diagnostic> {
+    let doc = parse_document(example).map_err(|d| {
+        Diagnostic::new(format!("the example cannot be read: {}", d.message)).at(test, 0..0)
+    })?;
+    let mut text = example.text().to_string();
+    // Replacements from the end, so that earlier spans stay valid.
+    let mut edits: Vec<(Range<usize>, String)> = Vec::new();
+    if let Some(unset) = unset {
+        let DeValue::Array(keys) = unset.get_ref() else {
+            return Err(
+                Diagnostic::new("`unset` must be a list of fact paths").at(test, unset.span())
+            );
+        };
+        for key in keys {
+            let DeValue::String(key) = key.get_ref() else {
+                return Err(
+                    Diagnostic::new("`unset` must be a list of fact paths").at(test, key.span())
+                );
+            };
+            let path: Vec<&str> = key.split('.').collect();
+            let Some(span) = find_entry(doc.get_ref(), &path) else {
+                return Err(Diagnostic::new(format!("`{key}` is not in the example"))
+                    .at(test, unset.span()));
+            };
+            // The whole line the fact is written on.
+            let start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+            let end = text[span.end..]
+                .find('\n')
+                .map_or(text.len(), |i| span.end + i + 1);
+            edits.push((start..end, String::new()));
+        }
+    }
+    let empty = toml::map::Map::new();
+    let set = match set.map(|s| (s.get_ref(), s.span())) {
+        None => &empty,
+        Some((DeValue::Table(t), _)) => t,
+        Some((_, at)) => {
+            return Err(
+                Diagnostic::new("`set` must be a table of fact paths and values").at(test, at),
+            );
+        }
+    };
+    for (key, value) in set.iter() {
+        let literal = test.text()[value.span()].to_string();
+        let path: Vec<&str> = key.get_ref().split('.').collect();
+        match find(doc.get_ref(), &path) {
+            Some(span) => edits.push((span, literal)),
+            None => {
+                let (group, leaf) = key
+                    .get_ref()
+                    .rsplit_once('.')
+                    .unwrap_or(("", key.get_ref()));
+                let header = format!("[{group}]");
+                let at = text
+                    .lines()
+                    .scan(0usize, |offset, line| {
+                        let start = *offset;
+                        *offset += line.len() + 1;
+                        Some((start, line))
+                    })
+                    .find(|(_, line)| line.trim_start().starts_with(&header))
+                    .map(|(start, line)| start + line.len());
+                match at {
+                    Some(end) if !group.is_empty() => {
+                        edits.push((end..end, format!("\n{leaf} = {literal}")));
+                    }
+                    _ if group.is_empty() => edits.push((0..0, format!("{leaf} = {literal}\n"))),
+                    _ => {
+                        let end = text.len();
+                        edits.push((end..end, format!("\n{header}\n{leaf} = {literal}\n")));
+                    }
+                }
+            }
+        }
+    }
+    edits.sort_by_key(|(span, _)| std::cmp::Reverse(span.start));
+    for (span, literal) in edits {
+        text.replace_range(span, &literal);
+    }
+    Ok(text)
+}
+
+/// The value at `path`: keys, and 1-based positions in arrays of tables (`output.2.actual`
+/// is the second `[[output]]`'s `actual`).
+fn lookup<'a, 'v>(table: &'a DeTable<'v>, path: &[&str]) -> Option<&'a Spanned<DeValue<'v>>> {
+    let (first, rest) = path.split_first()?;
+    let mut value = table.get(*first)?;
+    let mut rest = rest;
+    loop {
+        let Some((next, tail)) = rest.split_first() else {
+            return Some(value);
+        };
+        value = match value.get_ref() {
+            DeValue::Table(t) => t.get(*next)?,
+            DeValue::Array(items) => items.get(next.parse::<usize>().ok()?.checked_sub(1)?)?,
+            _ => return None,
+        };
+        rest = tail;
+    }
+}
+
+/// The span of the whole entry at `path` (its value, a table included).
+fn find_entry(table: &DeTable<'_>, path: &[&str]) -> Option<Range<usize>> {
+    lookup(table, path).map(Spanned::span)
+}
+
+/// The span of the value at `path` (a fact written `{ value = … }` gives its `value`).
+fn find(table: &DeTable<'_>, path: &[&str]) -> Option<Range<usize>> {
+    let value = lookup(table, path)?;
+    match value.get_ref() {
+        DeValue::Table(t) => t.get("value").map(|v| v.span()),
+        _ => Some(value.span()),
+    }
+}
+
+fn check_case(
+    test: &SourceFile,
+    rubric_path: &Path,
+    facts: &SourceFile,
+    expect: Option<&Spanned<DeValue<'_>>>,
+    refused: Option<&Spanned<String>>,
+    strict: bool,
+) -> Result<Vec<String>, Diagnostic> {
+    let registry = input::Registry::single(rubric_path).map_err(|e| {
+        Diagnostic::new(format!(
+            "the rubric `{}` cannot be loaded: {}",
+            show_path(rubric_path),
+            e.to_string().lines().next().unwrap_or("")
+        ))
+        .at(test, 0..0)
+    })?;
+    let loaded = input::load_facts(facts, &registry);
+    let report_or_error = loaded
+        .as_ref()
+        .map_err(ToString::to_string)
+        .and_then(|(r, f)| score::evaluate(r, f, Options { strict }).map_err(|e| e.to_string()));
+    let mut failures = Vec::new();
+    match (report_or_error, refused) {
+        (Err(message), Some(want)) if message.contains(want.get_ref().as_str()) => {}
+        (Err(message), Some(want)) => failures.push(format!(
+            "refused, but not with `{}`: {}",
+            want.get_ref(),
+            message.lines().next().unwrap_or("")
+        )),
+        (Err(message), None) => failures.push(format!(
+            "the facts were refused: {}",
+            message.lines().next().unwrap_or("")
+        )),
+        (Ok(report), Some(want)) => failures.push(format!(
+            "expected the facts to be refused with `{}`, but they scored {}",
+            want.get_ref(),
+            report.total
+        )),
+        (Ok(report), None) => {
+            let Some(expect) = expect else {
+                return Ok(failures);
+            };
+            let DeValue::Table(expect) = expect.get_ref() else {
+                return Err(Diagnostic::new("`expect` must be a table").at(test, expect.span()));
+            };
+            for (key, value) in expect.iter() {
+                let key = key.get_ref();
+                if key == "grade" {
+                    let want = match value.get_ref() {
+                        DeValue::String(s) => s.to_string(),
+                        _ => {
+                            return Err(
+                                Diagnostic::new("`grade` must be a string").at(test, value.span())
+                            );
+                        }
+                    };
+                    if report.grade != want {
+                        failures.push(format!("grade: expected {want}, got {}", report.grade));
+                    }
+                    continue;
+                }
+                let want: Decimal = decimal_of(test, value, || format!("the expected `{key}`"))?;
+                let (what, got) = if key == "total" {
+                    ("total".to_string(), report.total)
+                } else {
+                    let Some(i) = report.rubric.find_indicator(key) else {
+                        return Err(Diagnostic::new(format!(
+                            "rubric `{}` has no indicator `{key}`",
+                            report.rubric.meta.id
+                        ))
+                        .at(test, value.span()));
+                    };
+                    (report.rubric.indicators[i].name.clone(), report.scores[i])
+                };
+                if got != want {
+                    failures.push(format!("{what}: expected {}, got {got}", want.normalize()));
+                }
+            }
+        }
+    }
+    Ok(failures)
+}
+
+/// The `*.test.toml` files under `paths` (files as given, directories searched), sorted.
+pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
+    let mut out = Vec::new();
+    for p in paths {
+        if !p.is_dir() {
+            out.push(p.clone());
+            continue;
+        }
+        for entry in walkdir::WalkDir::new(p).follow_links(true) {
+            let entry = entry.map_err(|e| InputError::Io {
+                path: p.clone(),
+                message: e.to_string(),
+            })?;
+            if entry.file_type().is_file()
+                && entry.file_name().to_string_lossy().ends_with(".test.toml")
+            {
+                out.push(entry.into_path());
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
