@@ -312,3 +312,83 @@ fn the_shipped_rubrics_pass_their_own_tests_and_a_broken_boundary_fails_a_named_
         junit.stdout
     );
 }
+
+/// The shell lines of a recipe between its `perfeval-step: begin` and `end` markers, as
+/// a script: indentation and GitLab's `- ` list markers taken off.
+fn recipe_steps(file: &str) -> String {
+    let text = std::fs::read_to_string(repo().join("docs/ci").join(file)).unwrap();
+    let begin = text.find("# perfeval-step: begin").unwrap();
+    let end = text.find("# perfeval-step: end").unwrap();
+    let body = &text[begin..end];
+    body.lines()
+        .skip(1)
+        .map(|l| l.trim_start())
+        .map(|l| l.strip_prefix("- ").unwrap_or(l))
+        .filter(|l| !l.starts_with('#'))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn the_ci_recipes_steps_run_against_a_sample_directory() {
+    let bin_dir = PathBuf::from(env!("CARGO_BIN_EXE_perfeval"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    for (recipe, report) in [
+        ("github-actions.yml", "perfeval.sarif"),
+        ("gitlab-ci.yml", "gl-code-quality-report.json"),
+    ] {
+        let script = recipe_steps(recipe);
+        assert!(
+            script.contains("perfeval check submissions/"),
+            "{recipe}: {script}"
+        );
+        let sb = Sandbox::new();
+        std::fs::create_dir_all(sb.path().join("submissions")).unwrap();
+        sb.write("submissions/a.toml", example_text());
+        sb.write(
+            "submissions/b.toml",
+            edited_example(&[("total = 97.11", "total = 97.21")]),
+        );
+        let run = |script: &str| {
+            Command::new("bash")
+                .arg("-c")
+                .arg(script)
+                .current_dir(sb.path())
+                .env("PATH", &path)
+                .output()
+                .unwrap()
+        };
+        // A wrong claim fails the job, with both reports written.
+        let out = run(&script);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{recipe}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let written = std::fs::read_to_string(sb.path().join(report)).unwrap();
+        let doc: serde_json::Value = serde_json::from_str(&written).unwrap();
+        assert!(written.contains("submissions/b.toml"), "{recipe}: {doc}");
+        let junit = std::fs::read_to_string(sb.path().join("perfeval-junit.xml")).unwrap();
+        assert_eq!(junit.matches("<testsuite ").count(), 2, "{recipe}");
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("2 file(s) checked: 1 passed, 1 failed")
+        );
+        // Fixed, the job passes.
+        sb.write("submissions/b.toml", example_text());
+        let out = run(&script);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{recipe}: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+}
