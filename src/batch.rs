@@ -154,7 +154,7 @@ pub fn collect(paths: &[PathBuf]) -> Result<Collected, InputError> {
 /// parsing the file: batch uses it to plan its CSV columns before scoring. `None` when
 /// the line is not there in that plain form (the file is then scored as usual).
 pub fn quick_rubric_id(text: &str) -> Option<String> {
-    for line in text.lines() {
+    for line in text.trim_start_matches('\u{feff}').lines() {
         let line = line.trim();
         if line.starts_with('[') {
             return None;

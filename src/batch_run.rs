@@ -211,10 +211,7 @@ fn csv_plan(files: &[Entry], registry: &Registry) -> perfeval::render::CsvPlan {
     }
     let mut used: Vec<&perfeval::rubric::Rubric> = Vec::new();
     for entry in files {
-        let Some(id) = read_source(&entry.path)
-            .ok()
-            .and_then(|s| batch::quick_rubric_id(s.text()))
-        else {
+        let Some(id) = head_of(&entry.path).and_then(|text| batch::quick_rubric_id(&text)) else {
             continue;
         };
         if let Some(r) = registry.get(&id)
@@ -224,6 +221,23 @@ fn csv_plan(files: &[Entry], registry: &Registry) -> perfeval::render::CsvPlan {
         }
     }
     perfeval::render::CsvPlan::new(&used)
+}
+
+/// The first 8 KiB of a file, where its `rubric = "…"` line is: the plan reads no more,
+/// and not at all from anything but a regular file.
+fn head_of(path: &Path) -> Option<String> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() {
+        return None;
+    }
+    let mut head = Vec::with_capacity(8192);
+    std::fs::File::open(path)
+        .ok()?
+        .take(8192)
+        .read_to_end(&mut head)
+        .ok()?;
+    Some(String::from_utf8_lossy(&head).into_owned())
 }
 
 fn summary_text(s: &Summary) -> String {

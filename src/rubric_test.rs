@@ -9,7 +9,7 @@
 //! [[case]]
 //! name = "采购执行率恰为 90%"
 //! set = { "procurement.actual" = 142.875 }     # facts changed, by key path
-//! expect = { "政府采购执行情况" = 1.9, total = 96.02, grade = "优" }
+//! expect = { "<indicator name or id>" = 1.9, total = 96.02, grade = "优" }
 //! ```
 //!
 //! Values are copied into the facts file as they are written in the test file (their

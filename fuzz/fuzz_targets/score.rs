@@ -31,6 +31,12 @@ fuzz_target!(|input: (&str, bool)| {
     for i in 0..rubric.indicators.len() {
         let _ = Explain { indicator: i }.render(&report);
     }
-    let check = perfeval::check::check(report, strict, &[]);
+    let options = perfeval::check::CheckOptions {
+        strict,
+        require_claims: strict,
+    };
+    let check = perfeval::check::check(report, options, &[]);
     let _ = perfeval::render::CheckJunit.render(&check);
+    let _ = perfeval::render::sarif_document(perfeval::render::sarif_results(&check));
+    let _ = perfeval::render::gitlab_document(perfeval::render::gitlab_issues(&check));
 });
