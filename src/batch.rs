@@ -163,8 +163,10 @@ pub fn quick_rubric_id(text: &str) -> Option<String> {
             continue;
         };
         let rest = rest.trim_start().strip_prefix('=')?.trim_start();
-        let rest = rest.strip_prefix('"')?;
-        return rest.split_once('"').map(|(id, _)| id.to_string());
+        // A basic or a literal string: "…" or '…'.
+        let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+        let rest = &rest[1..];
+        return rest.split_once(quote).map(|(id, _)| id.to_string());
     }
     None
 }

@@ -41,12 +41,20 @@ enum Checked {
     },
 }
 
-fn check_file(path: &Path, args: &Args) -> Checked {
+/// Checks one file, with the rubrics of `registry` (loaded once for many files) or, for
+/// a file alone, just the rubric it needs.
+fn check_file(path: &Path, args: &Args, registry: Option<&input::Registry>) -> Checked {
     let unusable = |failure: Failure| Checked::Unusable {
         file: path.to_path_buf(),
         message: failure.message(),
     };
-    let (r, f) = match input::load(path, args.rubric.as_deref()) {
+    let loaded = match registry {
+        Some(registry) => input::read_source(path)
+            .and_then(|source| input::load_facts(&source, registry))
+            .map(|(r, f)| (r.into_owned(), f)),
+        None => input::load(path, args.rubric.as_deref()),
+    };
+    let (r, f) = match loaded {
         Ok(x) => x,
         Err(e) => return unusable(Failure::Input(e)),
     };
@@ -85,6 +93,11 @@ pub fn run(args: Args) -> Result<Output, Failure> {
             message: "no `.toml` files found".into(),
         }));
     }
+    // The rubrics are loaded once for all the files.
+    let registry = match &args.rubric {
+        Some(path) => input::Registry::single(path)?,
+        None => input::Registry::shipped()?,
+    };
     let results: Vec<Checked> = collected
         .entries
         .iter()
@@ -93,7 +106,7 @@ pub fn run(args: Args) -> Result<Output, Failure> {
                 file: e.path.clone(),
                 message: format!("error: `{}`: {message}\n", show_path(&e.path)),
             },
-            None => check_file(&e.path, &args),
+            None => check_file(&e.path, &args, Some(&registry)),
         })
         .collect();
     let (mut passed, mut failed, mut unusable) = (0usize, 0usize, 0usize);
@@ -203,7 +216,7 @@ pub fn run(args: Args) -> Result<Output, Failure> {
 
 /// One facts file: its report, or (JUnit) a report of why it cannot be used.
 fn single(path: &Path, args: &Args) -> Output {
-    match check_file(path, args) {
+    match check_file(path, args, None) {
         Checked::Done {
             text,
             json,

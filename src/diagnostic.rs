@@ -32,19 +32,21 @@ struct SourceInner {
     line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
-/// A path as people and tools should see it: exactly as it is when it is UTF-8, else
-/// with each byte that is not shown as `\xFF`, so that `x\xff.toml` and `x\xfe.toml`
-/// stay two different names (`Path::display` turns both into `x�.toml`).
+/// A path as people and tools should see it: as it is when it is UTF-8 (a backslash
+/// doubled), else with each byte that is not UTF-8 shown as `\xFF`, so that `x\xff.toml`
+/// and `x\xfe.toml` stay two different names (`Path::display` turns both into `x�.toml`).
 pub fn show_path(path: &Path) -> String {
+    // A backslash of the name itself is doubled, in every name, so that `\xFF` always
+    // means a byte and never a name written that way.
     if let Some(s) = path.to_str() {
-        return s.to_string();
+        return s.replace('\\', "\\\\");
     }
     #[cfg(unix)]
     {
         use std::os::unix::ffi::OsStrExt;
         let mut out = String::new();
         for chunk in path.as_os_str().as_bytes().utf8_chunks() {
-            out.push_str(chunk.valid());
+            out.push_str(&chunk.valid().replace('\\', "\\\\"));
             for b in chunk.invalid() {
                 out.push_str(&format!("\\x{b:02X}"));
             }
@@ -73,7 +75,10 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Position {
     pub line: usize,
+    /// Counted in display columns (a Chinese character is two): where a caret goes.
     pub column: usize,
+    /// Counted in characters: what editors and code-review tools mean by a column.
+    pub char_column: usize,
 }
 
 impl SourceFile {
@@ -151,6 +156,7 @@ impl SourceFile {
         Position {
             line: index + 1,
             column: prefix.width() + 1,
+            char_column: prefix.chars().count() + 1,
         }
     }
 

@@ -298,7 +298,7 @@ impl<'s> FactsDocument<'s> {
             values,
             groups,
             mut diags,
-            set_aside,
+            mut set_aside,
             ..
         } = reading;
         check_items(source, rubric, self.doc.get_ref(), &items, &mut diags);
@@ -308,7 +308,13 @@ impl<'s> FactsDocument<'s> {
             diags.push(d);
         }
         let overrides = match overrides {
-            Some(v) => self.read_overrides(rubric, v, &items, &mut diags),
+            Some(v) => self.read_overrides(
+                rubric,
+                v,
+                &items,
+                &mut diags,
+                rescore.then_some(&mut set_aside),
+            ),
             None => Vec::new(),
         };
         let claimed = claimed
@@ -410,12 +416,15 @@ impl<'s> FactsDocument<'s> {
         }
     }
 
+    /// The overrides; when re-scoring (`set_aside` given), one naming an indicator the
+    /// rubric does not have is set aside and listed there, like a fact it does not read.
     fn read_overrides(
         &self,
         rubric: &Rubric,
         v: &Spanned<DeValue<'_>>,
         items: &[ListItem],
         diags: &mut Diagnostics,
+        mut set_aside: Option<&mut Vec<(String, Range<usize>)>>,
     ) -> Vec<Override> {
         let source = self.source;
         let DeValue::Table(t) = v.get_ref() else {
@@ -432,6 +441,10 @@ impl<'s> FactsDocument<'s> {
         for (key, value) in t.iter() {
             let name: &str = key.get_ref();
             let Some(i) = rubric.find_indicator(name) else {
+                if let Some(aside) = set_aside.as_deref_mut() {
+                    aside.push((format!("overrides.{name}"), key.span()));
+                    continue;
+                }
                 let candidates = rubric
                     .indicators
                     .iter()

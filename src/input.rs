@@ -140,8 +140,9 @@ fn other_encoding(raw: &[u8]) -> Option<&'static str> {
 /// Loads a rubric file.
 ///
 /// A rubric that `extends` another finds it among the `*.toml` rubrics in its own
-/// directory, then among the shipped ones. The directory is read only if the rubric
-/// extends one that is not shipped, and each file in it at most once.
+/// directory, then among the shipped ones. The directory is read only when the rubric
+/// extends another (a rubric beside it may replace a shipped one), a file at a time, and
+/// a file is parsed only when its text holds the id.
 pub fn load_rubric(path: &Path) -> Result<Rubric, InputError> {
     let source = read_source(path)?;
     let dir = path

@@ -368,6 +368,13 @@ fn write_new_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), InputError
 fn rubric_tests(paths: &[std::path::PathBuf], format: cli::TestFormat) -> Result<Output, Failure> {
     use perfeval::rubric_test;
     let files = rubric_test::collect(paths)?;
+    if files.is_empty() {
+        // A typo in a CI path must not pass as "0 cases, all passed".
+        return Err(Failure::Input(InputError::Io {
+            path: paths.first().cloned().unwrap_or_default(),
+            message: "no `*.test.toml` files found".into(),
+        }));
+    }
     let mut results = Vec::new();
     let mut unusable = false;
     for file in &files {

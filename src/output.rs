@@ -23,6 +23,8 @@ use crate::input::InputError;
 /// Temporary files being written now, removed by [`remove_pending`] on a signal.
 static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
+/// Set once a signal has emptied `PENDING`: no temporary file may be made after that.
+static SHUTTING_DOWN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 const PREFIX: &str = ".perfeval-";
 const SUFFIX: &str = ".tmp";
@@ -67,6 +69,28 @@ fn fail(path: &Path, message: impl Into<String>) -> InputError {
 
 impl OutputFile {
     pub fn create(target: &Path, existing: Existing) -> Result<OutputFile, InputError> {
+        // Through a symbolic link, the file it points to is the output: a rename beside
+        // the link would replace the link instead (and `/dev/stdout` redirected to a
+        // file is such a link).
+        let resolved;
+        let target = match std::fs::symlink_metadata(target) {
+            Ok(meta) if meta.file_type().is_symlink() => match std::fs::metadata(target) {
+                // A device or FIFO behind the link is written through the link.
+                Ok(m) if writes_in_place(&m) => target,
+                Ok(_) => {
+                    resolved =
+                        std::fs::canonicalize(target).map_err(|e| fail(target, e.to_string()))?;
+                    resolved.as_path()
+                }
+                Err(_) => {
+                    return Err(fail(
+                        target,
+                        "it is a symbolic link to nothing; give the file name itself",
+                    ));
+                }
+            },
+            _ => target,
+        };
         match std::fs::metadata(target) {
             Ok(meta) if meta.is_dir() => {
                 return Err(fail(
@@ -215,17 +239,28 @@ impl Drop for OutputFile {
 /// before the process exits.
 pub fn remove_pending() {
     let pending = match PENDING.lock() {
-        Ok(mut p) => std::mem::take(&mut *p),
-        Err(poisoned) => std::mem::take(&mut *poisoned.into_inner()),
+        Ok(mut p) => {
+            SHUTTING_DOWN.store(true, Ordering::SeqCst);
+            std::mem::take(&mut *p)
+        }
+        Err(poisoned) => {
+            SHUTTING_DOWN.store(true, Ordering::SeqCst);
+            std::mem::take(&mut *poisoned.into_inner())
+        }
     };
     for path in pending {
         let _ = std::fs::remove_file(path);
     }
 }
 
-fn register(path: &Path) {
-    if let Ok(mut p) = PENDING.lock() {
-        p.push(path.to_path_buf());
+/// `false` once the process is shutting down on a signal.
+fn register(path: &Path) -> bool {
+    match PENDING.lock() {
+        Ok(mut p) if !SHUTTING_DOWN.load(Ordering::SeqCst) => {
+            p.push(path.to_path_buf());
+            true
+        }
+        _ => false,
     }
 }
 
@@ -242,9 +277,19 @@ fn create_temporary(dir: &Path) -> io::Result<(File, PathBuf)> {
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
         let path = dir.join(format!("{PREFIX}{pid}-{n}{SUFFIX}"));
         // Registered before it exists, so that a signal between the two cannot leave it.
-        register(&path);
+        if !register(&path) {
+            return Err(io::Error::other("interrupted"));
+        }
         match OpenOptions::new().write(true).create_new(true).open(&path) {
-            Ok(file) => return Ok((file, path)),
+            Ok(file) => {
+                // A signal that came while the file was being made found it registered but
+                // perhaps not yet there: remove it here.
+                if SHUTTING_DOWN.load(Ordering::SeqCst) {
+                    let _ = std::fs::remove_file(&path);
+                    return Err(io::Error::other("interrupted"));
+                }
+                return Ok((file, path));
+            }
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => unregister(&path),
             Err(e) => {
                 unregister(&path);

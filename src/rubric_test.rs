@@ -84,9 +84,22 @@ pub fn run_file(path: &Path) -> Result<Vec<CaseResult>, InputError> {
         let unset = case.get("unset");
         let expect = case.get("expect");
         let refused = case.string("refused", None, &mut diags);
-        let strict = case
-            .get("strict")
-            .is_some_and(|v| matches!(v.get_ref(), DeValue::Boolean(true)));
+        let strict = match case.get("strict").map(|v| (v.get_ref(), v.span())) {
+            None => false,
+            Some((DeValue::Boolean(b), _)) => *b,
+            Some((_, at)) => {
+                diags.push(Diagnostic::new("`strict` must be true or false").at(&source, at));
+                false
+            }
+        };
+        if expect.is_none() && refused.is_none() {
+            diags.push(
+                Diagnostic::new(
+                    "a case must say what it expects: `expect = { … }` or `refused = \"…\"`",
+                )
+                .at(&source, case.span.clone()),
+            );
+        }
         case.finish(&mut diags);
         let Some(name) = name else { continue };
         let facts_text = match apply(&source, set, unset, &example) {
@@ -175,7 +188,18 @@ fn apply(
         }
     };
     for (key, value) in set.iter() {
-        let literal = test.text()[value.span()].to_string();
+        if matches!(value.get_ref(), DeValue::Table(_)) {
+            return Err(Diagnostic::new(format!(
+                "`set` takes fact paths in quotes: write `\"{}.…\" = value`, not a table",
+                key.get_ref()
+            ))
+            .at(test, value.span()));
+        }
+        let literal = test
+            .text()
+            .get(value.span())
+            .unwrap_or_default()
+            .to_string();
         let path: Vec<&str> = key.get_ref().split('.').collect();
         match find(doc.get_ref(), &path) {
             Some(span) => edits.push((span, literal)),
@@ -185,15 +209,16 @@ fn apply(
                     .rsplit_once('.')
                     .unwrap_or(("", key.get_ref()));
                 let header = format!("[{group}]");
+                // Offsets from `split_inclusive`, so that CRLF line ends count right.
                 let at = text
-                    .lines()
+                    .split_inclusive('\n')
                     .scan(0usize, |offset, line| {
                         let start = *offset;
-                        *offset += line.len() + 1;
+                        *offset += line.len();
                         Some((start, line))
                     })
                     .find(|(_, line)| line.trim_start().starts_with(&header))
-                    .map(|(start, line)| start + line.len());
+                    .map(|(start, line)| start + line.trim_end_matches(['\n', '\r']).len());
                 match at {
                     Some(end) if !group.is_empty() => {
                         edits.push((end..end, format!("\n{leaf} = {literal}")));
@@ -208,6 +233,16 @@ fn apply(
         }
     }
     edits.sort_by_key(|(span, _)| std::cmp::Reverse(span.start));
+    // Two edits of one place (a key both set and unset) would cut each other.
+    if edits
+        .windows(2)
+        .any(|w| w[1].0.end > w[0].0.start || w[1].0 == w[0].0)
+    {
+        return Err(Diagnostic::new(
+            "a case changes one fact twice (set and unset, or two keys of one entry)",
+        )
+        .at(test, 0..0));
+    }
     for (span, literal) in edits {
         text.replace_range(span, &literal);
     }

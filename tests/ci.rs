@@ -392,3 +392,61 @@ fn the_ci_recipes_steps_run_against_a_sample_directory() {
         );
     }
 }
+
+#[test]
+fn rubric_tests_refuse_what_would_pass_by_accident() {
+    let sb = Sandbox::new();
+    let example = repo()
+        .join("examples/luohu-2023.toml")
+        .display()
+        .to_string();
+    let rubric = repo()
+        .join("rubrics/luohu-dept-overall-2023.toml")
+        .display()
+        .to_string();
+    let head = format!("rubric = \"{rubric}\"\nexample = \"{example}\"\n");
+    for (name, case, message) in [
+        (
+            "no-expectation",
+            "[[case]]\nname = \"x\"\n",
+            "a case must say what it expects",
+        ),
+        (
+            "strict-typo",
+            "[[case]]\nname = \"x\"\nstrict = \"yes\"\nexpect = { total = 97.11 }\n",
+            "`strict` must be true or false",
+        ),
+        (
+            "dotted-set",
+            "[[case]]\nname = \"x\"\nset.budget.spent = 1\nexpect = { total = 97.11 }\n",
+            "`set` takes fact paths in quotes",
+        ),
+        (
+            "set-and-unset",
+            "[[case]]\nname = \"x\"\nunset = [\"budget.project_spent\"]\nset = { \"budget.project_spent\" = 12 }\nexpect = { total = 97.11 }\n",
+            "changes one fact twice",
+        ),
+    ] {
+        sb.write(&format!("{name}.test.toml"), format!("{head}{case}"));
+        let run = sb.run(&["rubric", "test", &format!("{name}.test.toml")]);
+        assert_eq!(run.code, Some(2), "{name}: {}{}", run.stdout, run.stderr);
+        assert!(run.stderr.contains(message), "{name}: {}", run.stderr);
+    }
+    std::fs::create_dir(sb.path().join("empty")).unwrap();
+    let run = sb.run(&["rubric", "test", "empty"]);
+    assert_eq!(run.code, Some(2));
+    assert!(
+        run.stderr.contains("no `*.test.toml` files found"),
+        "{}",
+        run.stderr
+    );
+    // An example with Windows line ends: a key added to a table lands on its own line.
+    let crlf = crate::support::example_text().replace('\n', "\r\n");
+    sb.write("crlf.toml", crlf);
+    sb.write(
+        "crlf.test.toml",
+        format!("rubric = \"{rubric}\"\nexample = \"crlf.toml\"\n[[case]]\nname = \"added\"\nset = {{ \"disclosure.classified\" = true, \"disclosure.budget\" = \"未公开\" }}\nexpect = {{ \"预决算信息公开\" = 3 }}\n"),
+    );
+    let run = sb.run(&["rubric", "test", "crlf.test.toml"]);
+    assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
+}

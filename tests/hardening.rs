@@ -481,6 +481,28 @@ mod terminal {
         let stdout = String::from_utf8(out.stdout).unwrap();
         assert!(stdout.contains("\"path\":\"./x\\\\xFE.toml\""), "{stdout}");
         assert!(stdout.contains("\"path\":\"./x\\\\xFF.toml\""), "{stdout}");
+        // A name that really is `y\xFF.toml` stays apart from one with the byte 0xFF.
+        std::fs::write(sb.path().join("y\\xFF.toml"), &text).unwrap();
+        let bytes = [b'y', 0xff, b'.', b't', b'o', b'm', b'l'];
+        std::fs::write(sb.path().join(std::ffi::OsStr::from_bytes(&bytes)), &text).unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_perfeval"))
+            .args(["batch", ".", "--format", "jsonl"])
+            .current_dir(sb.path())
+            .output()
+            .unwrap();
+        let paths: Vec<String> = String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| {
+                serde_json::from_str::<serde_json::Value>(l).unwrap()["path"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .filter(|p| p.starts_with("./y"))
+            .collect();
+        assert_eq!(paths.len(), 2);
+        assert_ne!(paths[0], paths[1], "{paths:?}");
     }
 
     #[test]
@@ -525,4 +547,66 @@ mod terminal {
             run.stderr
         );
     }
+}
+
+#[test]
+fn an_output_through_a_symbolic_link_is_written_to_the_file_it_points_to() {
+    let sb = Sandbox::new();
+    crate::batch::archive(&sb, 2);
+    sb.write("real.csv", "old\n");
+    std::os::unix::fs::symlink("real.csv", sb.path().join("link.csv")).unwrap();
+    let run = sb.run(&["batch", "archive", "-o", "link.csv"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let link = std::fs::symlink_metadata(sb.path().join("link.csv")).unwrap();
+    assert!(link.file_type().is_symlink(), "the link is still a link");
+    let rows = std::fs::read_to_string(sb.path().join("real.csv")).unwrap();
+    assert_eq!(rows.lines().count(), 3, "{rows}");
+    // /dev/stdout redirected to a file: the rows reach the file.
+    let bin = env!("CARGO_BIN_EXE_perfeval");
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "'{bin}' batch archive -o /dev/stdout --format jsonl > out.jsonl"
+        ))
+        .current_dir(sb.path())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = std::fs::read_to_string(sb.path().join("out.jsonl")).unwrap();
+    assert_eq!(out.lines().count(), 2, "{out}");
+    // A link to nothing is refused, not replaced.
+    std::os::unix::fs::symlink("missing/dir/x.csv", sb.path().join("dangling.csv")).unwrap();
+    let run = sb.run(&["batch", "archive", "-o", "dangling.csv"]);
+    assert_eq!(run.code, Some(2));
+    assert!(
+        run.stderr.contains("symbolic link to nothing"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn rescoring_sets_aside_an_override_of_an_indicator_the_new_rubric_lacks() {
+    let sb = Sandbox::new();
+    let rubric = seed_rubric_text();
+    sb.write(
+        "new.toml",
+        crate::support::edited(
+            rubric,
+            &[
+                ("id = \"luohu-dept-overall-2023\"", "id = \"renamed\""),
+                ("name = \"编外人员控制率\"", "name = \"编外人员管控率\""),
+            ],
+        ),
+    );
+    sb.write("old.toml", example_text());
+    let run = sb.run(&[
+        "score", "old.toml", "--rubric", "new.toml", "--format", "json",
+    ]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        json["receipt"]["set_aside_facts"],
+        serde_json::json!(["overrides.编外人员控制率"])
+    );
 }

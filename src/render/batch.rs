@@ -225,7 +225,9 @@ impl BatchFormat {
         match self {
             BatchFormat::Csv { plan, .. } => {
                 let mut cells = vec![
-                    row.path.clone(),
+                    // A path keeps its odd characters, escaped: dropped, it would name
+                    // another file.
+                    super::for_terminal(&row.path).into_owned(),
                     row.department.clone(),
                     row.year.map(|y| y.to_string()).unwrap_or_default(),
                     row.rubric_id.clone(),

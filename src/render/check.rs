@@ -93,7 +93,7 @@ impl Render<CheckReport<'_>> for CheckText {
                     let places: Vec<String> = f
                         .lines
                         .iter()
-                        .map(|l| format!("{file}:{}:{}", l.line, l.column))
+                        .map(|l| format!("{file}:{}:{}", l.line, l.char_column))
                         .collect();
                     let _ = writeln!(out, "    --> {}", places.join(", "));
                 }
@@ -272,7 +272,7 @@ fn finding_body(f: &Finding, file: &str) -> String {
         .chain(
             f.lines
                 .iter()
-                .map(|l| format!("--> {file}:{}:{}", l.line, l.column)),
+                .map(|l| format!("--> {file}:{}:{}", l.line, l.char_column)),
         )
         .chain(f.details.iter().cloned())
         .collect::<Vec<_>>()
@@ -445,8 +445,28 @@ fn sarif_level(s: Severity) -> &'static str {
     }
 }
 
+/// A relative path as a URI reference: each segment percent-encoded (`#`, `%`, spaces
+/// and non-ASCII alike), so that `年度 #1/a%20b.toml` names that file and no other.
+fn uri_of(path: &str) -> String {
+    path.split('/')
+        .map(|segment| {
+            segment
+                .bytes()
+                .map(|b| {
+                    if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                        (b as char).to_string()
+                    } else {
+                        format!("%{b:02X}")
+                    }
+                })
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 fn sarif_location(file: &str, line: Option<(usize, usize)>) -> serde_json::Value {
-    let mut physical = serde_json::json!({ "artifactLocation": { "uri": file } });
+    let mut physical = serde_json::json!({ "artifactLocation": { "uri": uri_of(file) } });
     if let Some((line, column)) = line {
         physical["region"] = serde_json::json!({ "startLine": line, "startColumn": column });
     }
@@ -465,7 +485,7 @@ pub fn sarif_results(check: &CheckReport<'_>) -> Vec<serde_json::Value> {
             } else {
                 f.lines
                     .iter()
-                    .map(|l| sarif_location(&file, Some((l.line, l.column))))
+                    .map(|l| sarif_location(&file, Some((l.line, l.char_column))))
                     .collect()
             };
             let mut text = f.message.clone();
@@ -509,6 +529,8 @@ pub fn sarif_document(results: Vec<serde_json::Value>) -> Vec<u8> {
                 "rules": rules,
             } },
             "results": results,
+            // Columns count characters, as editors do.
+            "columnKind": "unicodeCodePoints",
         }],
     });
     let mut out = serde_json::to_vec_pretty(&doc).unwrap_or_default();
