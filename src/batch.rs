@@ -26,12 +26,16 @@ pub struct Row {
     pub rubric_version: String,
     /// The rubric the file names, when it was scored under another (`--rubric`).
     pub rescored_from: Option<String>,
+    /// Facts (and overrides) of the file the rubric does not read, when re-scored.
+    pub set_aside: Vec<String>,
     pub total: Option<Decimal>,
     pub grade: String,
     /// First-level indicators: (id, name, score).
     pub subtotals: Vec<(String, String, Decimal)>,
     /// Every indicator in tree order, listed items included.
     pub scores: Vec<IndicatorScore>,
+    pub rubric_sha256: String,
+    pub facts_sha256: String,
     /// The receipt of the score (the JSON `receipt` of `perfeval score`): what the row
     /// was computed from, enough to reproduce it.
     pub receipt: Option<serde_json::Value>,
@@ -58,10 +62,13 @@ impl Row {
             rubric_id: String::new(),
             rubric_version: String::new(),
             rescored_from: None,
+            set_aside: Vec::new(),
             total: None,
             grade: String::new(),
             subtotals: Vec::new(),
             scores: Vec::new(),
+            rubric_sha256: String::new(),
+            facts_sha256: String::new(),
             receipt: None,
             error: Some(error),
         }
@@ -215,7 +222,9 @@ pub fn one_line(e: &InputError) -> String {
 }
 
 /// Scores one file. Never fails: a file that cannot be scored gives a row with its error.
-pub fn score_file(entry: &Entry, registry: &Registry, strict: bool) -> Row {
+/// The full receipt is kept only when `receipt` is set (JSON rows carry it; CSV needs
+/// only the two hashes, which every row has).
+pub fn score_file(entry: &Entry, registry: &Registry, strict: bool, receipt: bool) -> Row {
     let path = entry.path.as_path();
     if let Some(e) = &entry.error {
         return Row::failed(path, format!("{}: {e}", crate::diagnostic::show_path(path)));
@@ -235,10 +244,13 @@ pub fn score_file(entry: &Entry, registry: &Registry, strict: bool) -> Row {
         rubric_id: rubric.meta.id.clone(),
         rubric_version: rubric.meta.version.clone(),
         rescored_from: facts.rescored(&rubric).then(|| facts.rubric_id.clone()),
+        set_aside: facts.set_aside.iter().map(|(p, _)| p.clone()).collect(),
         total: None,
         grade: String::new(),
         subtotals: Vec::new(),
         scores: Vec::new(),
+        rubric_sha256: String::new(),
+        facts_sha256: String::new(),
         receipt: None,
         error: None,
     };
@@ -247,7 +259,11 @@ pub fn score_file(entry: &Entry, registry: &Registry, strict: bool) -> Row {
         Ok(report) => {
             row.total = Some(report.total);
             row.grade = report.grade.clone();
-            row.receipt = Some(crate::render::receipt_json(&report));
+            row.rubric_sha256 = rubric.source.sha256().to_string();
+            row.facts_sha256 = facts.source.sha256().to_string();
+            if receipt {
+                row.receipt = Some(crate::render::receipt_json(&report));
+            }
             row.scores = rubric
                 .preorder()
                 .into_iter()
@@ -387,8 +403,28 @@ pub struct Summary {
     pub max: Option<Decimal>,
 }
 
+/// What the summary needs of a row: the writer keeps only this, and the row itself is
+/// dropped by the worker that made it (freeing a row's indicators and receipt on the
+/// single writer thread cost a sixth of the run).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Brief {
+    pub total: Option<Decimal>,
+    pub grade: String,
+    pub error: Option<String>,
+}
+
+impl From<Row> for Brief {
+    fn from(row: Row) -> Self {
+        Brief {
+            total: row.total,
+            grade: row.grade,
+            error: row.error,
+        }
+    }
+}
+
 impl Summary {
-    pub fn add(&mut self, row: &Row) {
+    pub fn add(&mut self, row: &Brief) {
         match (row.error.is_some(), row.total) {
             (false, Some(total)) => {
                 self.scored += 1;

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use perfeval::batch::{self, Entry, Row, Summary};
+use perfeval::batch::{self, Brief, Entry, Row, Summary};
 use perfeval::input::{InputError, Registry, read_source};
 use perfeval::output::{Existing, OutputFile};
 use perfeval::render::BatchFormat;
@@ -135,12 +135,13 @@ pub fn run(args: Args) -> Result<u8, InputError> {
     }
     let mut format = args.format;
     if let BatchFormat::Csv { plan, .. } = &mut format {
-        *plan = csv_plan(&files, &registry);
+        *plan = csv_plan(&files, &registry, jobs);
     }
     let mut sink = Sink::open(args.output.as_deref())?;
     let bar = progress(files.len());
     let mut summary = Summary::default();
     let format = &format;
+    let with_receipt = !matches!(format, BatchFormat::Csv { .. });
     let mut write = |bytes: &[u8]| sink.write(bytes);
     let written = write(&format.header()).and_then(|()| {
         batch::run_ordered(
@@ -149,17 +150,17 @@ pub fn run(args: Args) -> Result<u8, InputError> {
             jobs * WINDOW_PER_JOB,
             // Rows are formatted on the workers; the writer only writes.
             |i| {
-                let row = batch::score_file(&files[i], &registry, args.strict);
+                let row = batch::score_file(&files[i], &registry, args.strict, with_receipt);
                 let bytes = format.row(&row, i);
-                (row, bytes)
+                (Brief::from(row), bytes)
             },
             |i, panic| {
                 let path = perfeval::diagnostic::show_path(&files[i].path);
                 let row = Row::failed(&files[i].path, format!("{path}: internal error: {panic}"));
                 let bytes = format.row(&row, i);
-                (row, bytes)
+                (Brief::from(row), bytes)
             },
-            |_, (row, bytes): (Row, Vec<u8>)| {
+            |_, (row, bytes): (Brief, Vec<u8>)| {
                 summary.add(&row);
                 if let Some(e) = &row.error {
                     bar.suspend(|| report_error(&format!("error: {e}\n")));
@@ -202,18 +203,44 @@ pub fn run(args: Args) -> Result<u8, InputError> {
 }
 
 /// The rubrics whose indicators become CSV columns: the one given with --rubric, or those
-/// the files name (read from their `rubric = "…"` line), in order of first use.
-fn csv_plan(files: &[Entry], registry: &Registry) -> perfeval::render::CsvPlan {
+/// the files name (read from their `rubric = "…"` line), in order of first use. The
+/// heads are read on all the workers: this pass comes before any row.
+fn csv_plan(files: &[Entry], registry: &Registry, jobs: usize) -> perfeval::render::CsvPlan {
     if let [only] = registry.rubrics()
         && registry.is_single()
     {
         return perfeval::render::CsvPlan::new(&[only]);
     }
+    let chunk = files.len().div_ceil(jobs.max(1)).max(1);
+    // Per chunk, the first file (by index) of each id it holds.
+    let firsts: Vec<(usize, String)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = files
+            .chunks(chunk)
+            .enumerate()
+            .map(|(c, part)| {
+                scope.spawn(move || {
+                    let mut seen: Vec<(usize, String)> = Vec::new();
+                    for (k, entry) in part.iter().enumerate() {
+                        if let Some(id) =
+                            head_of(&entry.path).and_then(|t| batch::quick_rubric_id(&t))
+                            && !seen.iter().any(|(_, s)| *s == id)
+                        {
+                            seen.push((c * chunk + k, id));
+                        }
+                    }
+                    seen
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    let mut firsts = firsts;
+    firsts.sort();
     let mut used: Vec<&perfeval::rubric::Rubric> = Vec::new();
-    for entry in files {
-        let Some(id) = head_of(&entry.path).and_then(|text| batch::quick_rubric_id(&text)) else {
-            continue;
-        };
+    for (_, id) in firsts {
         if let Some(r) = registry.get(&id)
             && !used.iter().any(|u| u.meta.id == r.meta.id)
         {

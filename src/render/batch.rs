@@ -174,29 +174,6 @@ fn wire(row: &Row) -> WireRow<'_> {
     }
 }
 
-fn receipt_list(row: &Row, key: &str) -> String {
-    row.receipt
-        .as_ref()
-        .and_then(|r| r.get(key))
-        .and_then(|v| v.as_array())
-        .map(|a| {
-            a.iter()
-                .filter_map(|v| v.as_str())
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .unwrap_or_default()
-}
-
-fn receipt_text(row: &Row, key: &str) -> String {
-    row.receipt
-        .as_ref()
-        .and_then(|r| r.get(key))
-        .and_then(|v| v.as_str())
-        .unwrap_or_default()
-        .to_string()
-}
-
 impl BatchFormat {
     pub fn header(&self) -> Vec<u8> {
         match self {
@@ -233,7 +210,7 @@ impl BatchFormat {
                     row.rubric_id.clone(),
                     row.rubric_version.clone(),
                     row.rescored_from.clone().unwrap_or_default(),
-                    receipt_list(row, "set_aside_facts"),
+                    row.set_aside.join(" "),
                     row.total.map(|t| t.to_string()).unwrap_or_default(),
                     row.grade.clone(),
                     if row.error.is_some() { "error" } else { "ok" }.to_string(),
@@ -245,8 +222,8 @@ impl BatchFormat {
                         .flatten();
                     cells.push(score.map(|s| s.score.to_string()).unwrap_or_default());
                 }
-                cells.push(receipt_text(row, "rubric_sha256"));
-                cells.push(receipt_text(row, "facts_sha256"));
+                cells.push(row.rubric_sha256.clone());
+                cells.push(row.facts_sha256.clone());
                 csv_line(&cells)
             }
             BatchFormat::JsonLines => {
@@ -287,6 +264,9 @@ mod tests {
             year: Some(2023),
             rubric_id: "r".into(),
             rubric_version: "1".into(),
+            set_aside: Vec::new(),
+            rubric_sha256: String::new(),
+            facts_sha256: String::new(),
             rescored_from: None,
             total: error.is_none().then(|| Decimal::new(9711, 2)),
             grade: if error.is_none() {
