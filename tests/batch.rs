@@ -143,16 +143,8 @@ fn csv_has_a_column_per_indicator_and_the_receipts() {
     let sb = Sandbox::new();
     sb.write("seed.toml", example_text());
     let run = sb.run(&["batch", "seed.toml", "--no-bom"]);
-    let mut reader = csv::Reader::from_reader(run.stdout.as_bytes());
-    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
-    let row: Vec<String> = reader
-        .records()
-        .next()
-        .unwrap()
-        .unwrap()
-        .iter()
-        .map(String::from)
-        .collect();
+    let (header, rows) = csv_table(&run.stdout);
+    let row = rows[0].clone();
     let cell = |name: &str| {
         let k = header
             .iter()
@@ -230,8 +222,7 @@ fn files_of_several_rubrics_get_a_column_set_each() {
         std::fs::read_to_string(crate::support::repo().join("examples/project-2024.toml")).unwrap(),
     );
     let run = sb.run(&["batch", "seed.toml", "project.toml", "--no-bom"]);
-    let mut reader = csv::Reader::from_reader(run.stdout.as_bytes());
-    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    let (header, rows) = csv_table(&run.stdout);
     assert!(
         header.contains(&"luohu-dept-overall-2023 预算执行率".to_string()),
         "{header:?}"
@@ -240,10 +231,6 @@ fn files_of_several_rubrics_get_a_column_set_each() {
         header.contains(&"mof-project-2020 产出指标".to_string()),
         "{header:?}"
     );
-    let rows: Vec<Vec<String>> = reader
-        .records()
-        .map(|r| r.unwrap().iter().map(String::from).collect())
-        .collect();
     let col = |name: &str| header.iter().position(|h| h == name).unwrap();
     // path order: project.toml, then seed.toml.
     // The same scores as `perfeval score` gives each file.
@@ -638,16 +625,8 @@ fn an_archive_is_rescored_under_another_rubric_and_each_row_says_so() {
         "csv",
         "--no-bom",
     ]);
-    let mut reader = csv::Reader::from_reader(plain.stdout.as_bytes());
-    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
-    let cells: Vec<String> = reader
-        .records()
-        .next()
-        .unwrap()
-        .unwrap()
-        .iter()
-        .map(String::from)
-        .collect();
+    let (header, rows) = csv_table(&plain.stdout);
+    let cells = rows[0].clone();
     let cell = |name: &str| cells[header.iter().position(|h| h == name).unwrap()].clone();
     assert_eq!(cell("rescored_from"), "luohu-dept-overall-2023");
     assert_eq!(cell("set_aside_facts"), "retired");
@@ -657,4 +636,15 @@ fn an_archive_is_rescored_under_another_rubric_and_each_row_says_so() {
         "5.12",
         "the changed weight changes the score"
     );
+}
+
+/// A CSV (without BOM) as its header and rows of cells.
+fn csv_table(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header = reader.headers().unwrap().iter().map(String::from).collect();
+    let rows = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect();
+    (header, rows)
 }

@@ -483,15 +483,7 @@ fn read_plausibility(
     );
     let span = t.span.clone();
     t.finish(diags);
-    let names = Names {
-        facts,
-        lets: Vec::new(),
-        percent_lets: Vec::new(),
-        context: match &id {
-            Some(id) => format!("plausibility rule `{}`", id.get_ref()),
-            None => "a plausibility rule".to_string(),
-        },
-    };
+    let names = Names::of_facts(facts, &id, "plausibility rule");
     let (condition, _) = compile(source, &holds?, &names, Some(Type::Bool), diags)?;
     let id = id?;
     check_id(source, &id, "plausibility rule", diags);
@@ -538,15 +530,7 @@ fn read_consistency(
     let holds = t.string("holds", None, diags);
     let span = t.span.clone();
     t.finish(diags);
-    let names = Names {
-        facts,
-        lets: Vec::new(),
-        percent_lets: Vec::new(),
-        context: match &id {
-            Some(id) => format!("consistency check `{}`", id.get_ref()),
-            None => "a consistency check".to_string(),
-        },
-    };
+    let names = Names::of_facts(facts, &id, "consistency check");
     let severity = match severity.as_ref().map(|s| s.get_ref().as_str()) {
         Some("error") => Severity::Error,
         Some("warning") => Severity::Warning,
@@ -1147,7 +1131,20 @@ impl Names<'_> {
     }
 }
 
-impl Names<'_> {
+impl<'f> Names<'f> {
+    /// The names a check or rule over facts alone may use (no named values).
+    fn of_facts(facts: &'f [FactDecl], id: &Option<Spanned<String>>, what: &str) -> Self {
+        Names {
+            facts,
+            lets: Vec::new(),
+            percent_lets: Vec::new(),
+            context: match id {
+                Some(id) => format!("{what} `{}`", id.get_ref()),
+                None => format!("a {what}"),
+            },
+        }
+    }
+
     fn lookup(&self, name: &str) -> Option<(Target, Type)> {
         if let Some(i) = self.lets.iter().position(|(n, _)| n == name) {
             return Some((Target::Local(i), self.lets[i].1));
