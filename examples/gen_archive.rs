@@ -102,10 +102,10 @@ fn facts_file(seed: &str, k: u64) -> String {
         "unfinished",
         &r.range(0, 2).to_string(),
     );
-    if k % 4 == 0 {
+    if k.is_multiple_of(4) {
         set(&mut t, "[budget_rationality]", "not_entrenched", "false");
     }
-    if k % 3 == 0 {
+    if k.is_multiple_of(3) {
         let line = t
             .lines()
             .find(|l| l.starts_with("tier = "))
