@@ -216,10 +216,21 @@ impl BatchFormat {
                     if row.error.is_some() { "error" } else { "ok" }.to_string(),
                     row.error.clone().unwrap_or_default(),
                 ];
+                // The row's scores and its rubric's columns are both in tree order (listed
+                // items only add rows between), so one forward scan finds each column.
+                let mut cursor = 0;
                 for column in &plan.columns {
-                    let score = (column.rubric == row.rubric_id)
-                        .then(|| row.scores.iter().find(|s| s.id == column.indicator))
-                        .flatten();
+                    let score = if column.rubric == row.rubric_id {
+                        let found = row.scores[cursor..]
+                            .iter()
+                            .position(|s| s.id == column.indicator);
+                        found.map(|k| {
+                            cursor += k + 1;
+                            &row.scores[cursor - 1]
+                        })
+                    } else {
+                        None
+                    };
                     cells.push(score.map(|s| s.score.to_string()).unwrap_or_default());
                 }
                 cells.push(row.rubric_sha256.clone());
