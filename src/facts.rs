@@ -791,9 +791,20 @@ fn with_placeholders(source: &SourceFile, doc: &DeTable<'_>, diags: Diagnostics)
         .collect::<Vec<_>>()
         .join("\n     ");
     let count = unfilled.len();
+    // The keys in the message itself too, so that a batch row (one line) names them.
+    const NAMED: usize = 8;
+    let mut keys: Vec<&str> = unfilled
+        .iter()
+        .take(NAMED)
+        .map(|(p, _)| p.as_str())
+        .collect();
+    if count > NAMED {
+        keys.push("…");
+    }
     let summary = Diagnostic::new(format!(
-        "{count} value{} still to fill: still \"{}\" as the template wrote {}",
+        "{count} value{} still to fill ({}): still \"{}\" as the template wrote {}",
         if count == 1 { " is" } else { "s are" },
+        keys.join(", "),
         crate::toml_read::PLACEHOLDER,
         if count == 1 { "it" } else { "them" },
     ))

@@ -153,7 +153,7 @@ fn an_unfilled_template_lists_every_value_still_missing() {
     // reported again as a type error.
     assert!(
         run.stderr.contains(
-            "error: 19 values are still to fill: still \"TODO\" as the template wrote them"
+            "error: 19 values are still to fill (department, year, funding.budget, funding.executed, output[1].level2, output[1].name, output[1].weight, output[1].target, …): still \"TODO\" as the template wrote them"
         ),
         "{}",
         run.stderr
