@@ -255,7 +255,8 @@ pub fn score_file(entry: &Entry, registry: &Registry, strict: bool, receipt: boo
         error: None,
     };
     let rubric = &*rubric;
-    match score::evaluate(rubric, &facts, Options { strict }) {
+    // A row shows scores, not how they were reached: no traces.
+    match score::evaluate(rubric, &facts, Options { strict, lean: true }) {
         Ok(report) => {
             row.total = Some(report.total);
             row.grade = report.grade.clone();

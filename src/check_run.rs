@@ -58,7 +58,14 @@ fn check_file(path: &Path, args: &Args, registry: Option<&input::Registry>) -> C
         Ok(x) => x,
         Err(e) => return unusable(Failure::Input(e)),
     };
-    let report = match score::evaluate(&r, &f, Options { strict: false }) {
+    let report = match score::evaluate(
+        &r,
+        &f,
+        Options {
+            strict: false,
+            ..Options::default()
+        },
+    ) {
         Ok(report) => report,
         Err(e) => return unusable(Failure::Score(e)),
     };

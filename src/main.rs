@@ -132,6 +132,7 @@ fn run(cli: Cli) -> Result<Output, Failure> {
                 &f,
                 Options {
                     strict: rubric.strict,
+                    ..Options::default()
                 },
             )?;
             Ok(match format {
@@ -165,6 +166,7 @@ fn run(cli: Cli) -> Result<Output, Failure> {
             // Score leniently: a failure elsewhere should not hide this indicator.
             let options = Options {
                 strict: rubric.strict,
+                ..Options::default()
             };
             let (report, errors) = score::evaluate_lenient(&r, &f, options)?;
             let mine: Vec<_> = errors

@@ -302,7 +302,17 @@ fn check_case(
     let report_or_error = loaded
         .as_ref()
         .map_err(ToString::to_string)
-        .and_then(|(r, f)| score::evaluate(r, f, Options { strict }).map_err(|e| e.to_string()));
+        .and_then(|(r, f)| {
+            score::evaluate(
+                r,
+                f,
+                Options {
+                    strict,
+                    ..Options::default()
+                },
+            )
+            .map_err(|e| e.to_string())
+        });
     let mut failures = Vec::new();
     match (report_or_error, refused) {
         (Err(message), Some(want)) if message.contains(want.get_ref().as_str()) => {}

@@ -236,7 +236,7 @@ proptest! {
             text = text.replacen(&format!("spent = {s}\nbudget = {b}"), &format!("spent = {new_s}\nbudget = {new_b}"), 1);
         }
         let (rubric, facts) = load_text(&text).unwrap();
-        let report = score::evaluate(&rubric, &facts, Options { strict: true }).unwrap();
+        let report = score::evaluate(&rubric, &facts, Options { strict: true, ..Options::default() }).unwrap();
         let i = rubric.find_indicator("budget_execution").unwrap();
         let one = BigRational::from_integer(BigInt::from(1));
         let unit = BigInt::from(10).pow(decimals);

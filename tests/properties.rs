@@ -85,11 +85,30 @@ proptest! {
         let (rubric, facts) = seed();
         let facts = with_figures(&rubric, &facts, &raw);
         // Zero denominators are possible here: scoring must then stop with an error.
-        if let Ok(report) = score::evaluate(&rubric, &facts, Options { strict: true }) {
+        if let Ok(report) = score::evaluate(&rubric, &facts, Options { strict: true, ..Options::default() }) {
             check_invariants(&report)?;
         }
         if let Ok(report) = score::evaluate(&rubric, &facts, Options::default()) {
             check_invariants(&report)?;
+        }
+    }
+
+    /// Scores without traces (what batch uses) are the scores with them.
+    #[test]
+    fn lean_scoring_gives_the_same_scores(raw in figures(16)) {
+        let (rubric, facts) = seed();
+        let facts = with_figures(&rubric, &facts, &raw);
+        let full = score::evaluate(&rubric, &facts, Options::default());
+        let lean = score::evaluate(&rubric, &facts, Options { lean: true, ..Options::default() });
+        match (full, lean) {
+            (Ok(full), Ok(lean)) => {
+                prop_assert_eq!(&full.scores, &lean.scores);
+                prop_assert_eq!(full.total, lean.total);
+                prop_assert_eq!(&full.grade, &lean.grade);
+                prop_assert!(lean.leaves.iter().flatten().all(|l| l.parts.is_empty() && l.lets.is_empty()));
+            }
+            (Err(a), Err(b)) => prop_assert_eq!(a.to_string(), b.to_string()),
+            (a, b) => prop_assert!(false, "full {:?} but lean {:?}", a.is_ok(), b.is_ok()),
         }
     }
 

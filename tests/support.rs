@@ -123,8 +123,15 @@ pub fn load_text(text: &str) -> Result<(Rubric, Facts), String> {
 /// The score of one indicator (by id) after the edits, or the scoring error.
 pub fn indicator_score(edits: &[(&str, &str)], id: &str) -> Result<String, String> {
     let (rubric, facts) = load_text(&edited_example(edits))?;
-    let report: Report<'_> =
-        score::evaluate(&rubric, &facts, Options { strict: true }).map_err(|e| e.to_string())?;
+    let report: Report<'_> = score::evaluate(
+        &rubric,
+        &facts,
+        Options {
+            strict: true,
+            ..Options::default()
+        },
+    )
+    .map_err(|e| e.to_string())?;
     let i = rubric.find_indicator(id).expect("indicator exists");
     Ok(report.scores[i].to_string())
 }

@@ -25,6 +25,10 @@ pub use trace::{LeafTrace, Outcome, PartDetail, PartTrace};
 pub struct Options {
     /// Ignore overrides in the facts file and use every rule's own result.
     pub strict: bool,
+    /// Scores only: leaves keep their outcome and scores but no parts or named values.
+    /// `batch` prints scores, so it need not build what `explain`, the table and JSON
+    /// show.
+    pub lean: bool,
 }
 
 /// The scored rubric: one entry per indicator (same order as `Rubric::indicators`).
@@ -498,7 +502,9 @@ fn score_rule(scope: &mut LeafScope<'_>, options: Options) -> Result<LeafTrace, 
                 total = total.checked_add(&score).ok_or_else(|| {
                     "the sum of the parts cannot be held exactly (beyond 128 bits)".to_string()
                 })?;
-                parts.push(PartTrace { raw, score, detail });
+                if !options.lean {
+                    parts.push(PartTrace { raw, score, detail });
+                }
             }
             total
         }
@@ -535,11 +541,15 @@ fn score_rule(scope: &mut LeafScope<'_>, options: Options) -> Result<LeafTrace, 
         override_,
         strict: options.strict,
         facts_used: std::mem::take(&mut scope.facts_used),
-        lets: scope
-            .lets_done
-            .iter()
-            .filter_map(|&i| scope.lets[i].clone().map(|v| (i, v)))
-            .collect(),
+        lets: if options.lean {
+            Vec::new()
+        } else {
+            scope
+                .lets_done
+                .iter()
+                .filter_map(|&i| scope.lets[i].clone().map(|v| (i, v)))
+                .collect()
+        },
     })
 }
 
