@@ -197,7 +197,7 @@ pub fn run(args: Args) -> Result<Output, Failure> {
                 .flat_map(|r| match r {
                     Checked::Done { sarif, .. } => sarif.clone(),
                     Checked::Unusable { file, message } => {
-                        vec![sarif_unusable(&show_path(file), message)]
+                        vec![sarif_unusable(file, message)]
                     }
                 })
                 .collect(),

@@ -72,6 +72,19 @@ impl OutputFile {
         // Through a symbolic link, the file it points to is the output: a rename beside
         // the link would replace the link instead (and `/dev/stdout` redirected to a
         // file is such a link).
+        // The process's own standard streams (`-o /dev/stdout`, whatever the shell
+        // redirected them to, `>>` included) are written in place, appending.
+        if is_own_stream(target) {
+            let file = OpenOptions::new()
+                .append(true)
+                .open(target)
+                .map_err(|e| fail(target, e.to_string()))?;
+            return Ok(OutputFile {
+                target: target.to_path_buf(),
+                kind: Kind::Direct(file),
+                stale: Vec::new(),
+            });
+        }
         let resolved;
         let target = match std::fs::symlink_metadata(target) {
             Ok(meta) if meta.file_type().is_symlink() => match std::fs::metadata(target) {
@@ -325,6 +338,18 @@ fn stale_temporaries(dir: &Path) -> Vec<PathBuf> {
         .collect();
     out.sort();
     out
+}
+
+/// `/dev/stdout`, `/dev/stderr`, `/dev/fd/N` and `/proc/self/fd/N`: names of this
+/// process's open files, not files of their own.
+fn is_own_stream(path: &Path) -> bool {
+    let own = |p: &Path| {
+        p.starts_with("/dev/fd")
+            || p.starts_with("/proc/self/fd")
+            || p == Path::new("/dev/stdout")
+            || p == Path::new("/dev/stderr")
+    };
+    own(path) || std::fs::read_link(path).is_ok_and(|link| own(&link))
 }
 
 #[cfg(target_os = "linux")]

@@ -79,6 +79,7 @@ pub fn run_file(path: &Path) -> Result<Vec<CaseResult>, InputError> {
     let mut results = Vec::new();
     for mut case in cases {
         let line = source.position(case.span.start).line;
+        let case_span = case.span.clone();
         let name = case.string("name", Some("what the case shows"), &mut diags);
         let set = case.get("set");
         let unset = case.get("unset");
@@ -102,7 +103,7 @@ pub fn run_file(path: &Path) -> Result<Vec<CaseResult>, InputError> {
         }
         case.finish(&mut diags);
         let Some(name) = name else { continue };
-        let facts_text = match apply(&source, set, unset, &example) {
+        let facts_text = match apply(&source, case_span, set, unset, &example) {
             Ok(text) => text,
             Err(d) => {
                 diags.push(d);
@@ -142,12 +143,13 @@ pub fn run_file(path: &Path) -> Result<Vec<CaseResult>, InputError> {
 /// removed.
 fn apply(
     test: &SourceFile,
+    case: Range<usize>,
     set: Option<&Spanned<DeValue<'_>>>,
     unset: Option<&Spanned<DeValue<'_>>>,
     example: &SourceFile,
 ) -> Result<String, Diagnostic> {
     let doc = parse_document(example).map_err(|d| {
-        Diagnostic::new(format!("the example cannot be read: {}", d.message)).at(test, 0..0)
+        Diagnostic::new(format!("the example cannot be read: {}", d.message)).at(test, case.clone())
     })?;
     let mut text = example.text().to_string();
     // Replacements from the end, so that earlier spans stay valid.
@@ -187,6 +189,7 @@ fn apply(
             );
         }
     };
+    let mut added: Vec<(&str, Vec<String>)> = Vec::new();
     for (key, value) in set.iter() {
         if matches!(value.get_ref(), DeValue::Table(_)) {
             return Err(Diagnostic::new(format!(
@@ -208,27 +211,37 @@ fn apply(
                     .get_ref()
                     .rsplit_once('.')
                     .unwrap_or(("", key.get_ref()));
-                let header = format!("[{group}]");
-                // Offsets from `split_inclusive`, so that CRLF line ends count right.
-                let at = text
-                    .split_inclusive('\n')
-                    .scan(0usize, |offset, line| {
-                        let start = *offset;
-                        *offset += line.len();
-                        Some((start, line))
-                    })
-                    .find(|(_, line)| line.trim_start().starts_with(&header))
-                    .map(|(start, line)| start + line.trim_end_matches(['\n', '\r']).len());
-                match at {
-                    Some(end) if !group.is_empty() => {
-                        edits.push((end..end, format!("\n{leaf} = {literal}")));
-                    }
-                    _ if group.is_empty() => edits.push((0..0, format!("{leaf} = {literal}\n"))),
-                    _ => {
-                        let end = text.len();
-                        edits.push((end..end, format!("\n{header}\n{leaf} = {literal}\n")));
-                    }
+                match added.iter_mut().find(|(g, _)| *g == group) {
+                    Some((_, lines)) => lines.push(format!("{leaf} = {literal}")),
+                    None => added.push((group, vec![format!("{leaf} = {literal}")])),
                 }
+            }
+        }
+    }
+    // Keys the example lacks, one insertion per table: after its header when the
+    // example has the table, at the top for top-level keys, else a new table at the end.
+    for (group, lines) in added {
+        let lines = lines.join("\n");
+        if group.is_empty() {
+            edits.push((0..0, format!("{lines}\n")));
+            continue;
+        }
+        let header = format!("[{group}]");
+        // Offsets from `split_inclusive`, so that CRLF line ends count right.
+        let at = text
+            .split_inclusive('\n')
+            .scan(0usize, |offset, line| {
+                let start = *offset;
+                *offset += line.len();
+                Some((start, line))
+            })
+            .find(|(_, line)| line.trim_start().starts_with(&header))
+            .map(|(start, line)| start + line.trim_end_matches(['\n', '\r']).len());
+        match at {
+            Some(end) => edits.push((end..end, format!("\n{lines}"))),
+            None => {
+                let end = text.len();
+                edits.push((end..end, format!("\n{header}\n{lines}\n")));
             }
         }
     }
@@ -241,7 +254,7 @@ fn apply(
         return Err(Diagnostic::new(
             "a case changes one fact twice (set and unset, or two keys of one entry)",
         )
-        .at(test, 0..0));
+        .at(test, case));
     }
     for (span, literal) in edits {
         text.replace_range(span, &literal);

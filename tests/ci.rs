@@ -449,4 +449,18 @@ fn rubric_tests_refuse_what_would_pass_by_accident() {
     );
     let run = sb.run(&["rubric", "test", "crlf.test.toml"]);
     assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
+    // Two keys the example lacks, in one table and in a new one: each table once.
+    let text = crate::support::example_text();
+    let without: String = text
+        .lines()
+        .filter(|l| !l.starts_with("basic_spent =") && !l.starts_with("project_spent ="))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    sb.write("fewer.toml", without);
+    sb.write(
+        "two-keys.test.toml",
+        format!("rubric = \"{rubric}\"\nexample = \"fewer.toml\"\n[[case]]\nname = \"two added\"\nset = {{ \"budget.basic_spent\" = 895.41, \"budget.project_spent\" = 1673.38, \"retired.a\" = 1, \"retired.b\" = 2 }}\nrefused = \"unknown fact `retired\"\n"),
+    );
+    let run = sb.run(&["rubric", "test", "two-keys.test.toml"]);
+    assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
 }

@@ -574,6 +574,20 @@ fn an_output_through_a_symbolic_link_is_written_to_the_file_it_points_to() {
     assert!(status.success());
     let out = std::fs::read_to_string(sb.path().join("out.jsonl")).unwrap();
     assert_eq!(out.lines().count(), 2, "{out}");
+    // Appended with `>>`, what the file held stays.
+    sb.write("log.txt", "EARLIER LINE\n");
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "'{bin}' batch archive -o /dev/stdout --format jsonl >> log.txt"
+        ))
+        .current_dir(sb.path())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let log = std::fs::read_to_string(sb.path().join("log.txt")).unwrap();
+    assert!(log.starts_with("EARLIER LINE\n"), "{log}");
+    assert_eq!(log.lines().count(), 3, "{log}");
     // A link to nothing is refused, not replaced.
     std::os::unix::fs::symlink("missing/dir/x.csv", sb.path().join("dangling.csv")).unwrap();
     let run = sb.run(&["batch", "archive", "-o", "dangling.csv"]);

@@ -445,14 +445,20 @@ fn sarif_level(s: Severity) -> &'static str {
     }
 }
 
-/// A relative path as a URI reference: each segment percent-encoded (`#`, `%`, spaces
-/// and non-ASCII alike), so that `年度 #1/a%20b.toml` names that file and no other.
-fn uri_of(path: &str) -> String {
-    path.split('/')
+/// A relative path as a URI reference, from the path's own bytes: each segment
+/// percent-encoded (`#`, `%`, `\\`, spaces and non-ASCII alike), so that
+/// `年度 #1/a%20b.toml` names that file and no other.
+fn uri_of(path: &std::path::Path) -> String {
+    #[cfg(unix)]
+    let bytes = std::os::unix::ffi::OsStrExt::as_bytes(path.as_os_str()).to_vec();
+    #[cfg(not(unix))]
+    let bytes = path.to_string_lossy().into_owned().into_bytes();
+    bytes
+        .split(|b| *b == b'/')
         .map(|segment| {
             segment
-                .bytes()
-                .map(|b| {
+                .iter()
+                .map(|&b| {
                     if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
                         (b as char).to_string()
                     } else {
@@ -465,7 +471,7 @@ fn uri_of(path: &str) -> String {
         .join("/")
 }
 
-fn sarif_location(file: &str, line: Option<(usize, usize)>) -> serde_json::Value {
+fn sarif_location(file: &std::path::Path, line: Option<(usize, usize)>) -> serde_json::Value {
     let mut physical = serde_json::json!({ "artifactLocation": { "uri": uri_of(file) } });
     if let Some((line, column)) = line {
         physical["region"] = serde_json::json!({ "startLine": line, "startColumn": column });
@@ -475,17 +481,17 @@ fn sarif_location(file: &str, line: Option<(usize, usize)>) -> serde_json::Value
 
 /// SARIF results of one checked file: one per finding, at each of its places.
 pub fn sarif_results(check: &CheckReport<'_>) -> Vec<serde_json::Value> {
-    let file = crate::diagnostic::show_path(check.report.facts.source.name());
+    let file = check.report.facts.source.name();
     check
         .findings
         .iter()
         .map(|f| {
             let locations: Vec<serde_json::Value> = if f.lines.is_empty() {
-                vec![sarif_location(&file, None)]
+                vec![sarif_location(file, None)]
             } else {
                 f.lines
                     .iter()
-                    .map(|l| sarif_location(&file, Some((l.line, l.char_column))))
+                    .map(|l| sarif_location(file, Some((l.line, l.char_column))))
                     .collect()
             };
             let mut text = f.message.clone();
@@ -504,7 +510,7 @@ pub fn sarif_results(check: &CheckReport<'_>) -> Vec<serde_json::Value> {
 }
 
 /// The SARIF result of a file that could not be used.
-pub fn sarif_unusable(file: &str, message: &str) -> serde_json::Value {
+pub fn sarif_unusable(file: &std::path::Path, message: &str) -> serde_json::Value {
     serde_json::json!({
         "ruleId": "unusable_input",
         "level": "error",
@@ -647,4 +653,23 @@ pub fn junit_cases(results: &[crate::rubric_test::CaseResult]) -> Vec<u8> {
         })
         .collect();
     junit_document(&suites)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::uri_of;
+    use std::path::Path;
+
+    #[test]
+    fn sarif_uris_encode_the_paths_own_bytes() {
+        assert_eq!(
+            uri_of(Path::new("年度 #1/a%20b.toml")),
+            "%E5%B9%B4%E5%BA%A6%20%231/a%2520b.toml"
+        );
+        assert_eq!(uri_of(Path::new("bs/a\\b.toml")), "bs/a%5Cb.toml");
+        assert_eq!(
+            uri_of(Path::new("submitted/17-wrong.toml")),
+            "submitted/17-wrong.toml"
+        );
+    }
 }
