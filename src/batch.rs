@@ -30,9 +30,8 @@ pub struct Row {
     pub set_aside: Vec<String>,
     pub total: Option<Decimal>,
     pub grade: String,
-    /// First-level indicators: (id, name, score).
-    pub subtotals: Vec<(String, String, Decimal)>,
-    /// Every indicator in tree order, listed items included.
+    /// Every indicator in tree order, listed items included (the first-level ones are
+    /// the row's subtotals).
     pub scores: Vec<IndicatorScore>,
     pub rubric_sha256: String,
     pub facts_sha256: String,
@@ -65,7 +64,6 @@ impl Row {
             set_aside: Vec::new(),
             total: None,
             grade: String::new(),
-            subtotals: Vec::new(),
             scores: Vec::new(),
             rubric_sha256: String::new(),
             facts_sha256: String::new(),
@@ -247,7 +245,6 @@ pub fn score_file(entry: &Entry, registry: &Registry, strict: bool, receipt: boo
         set_aside: facts.set_aside.iter().map(|(p, _)| p.clone()).collect(),
         total: None,
         grade: String::new(),
-        subtotals: Vec::new(),
         scores: Vec::new(),
         rubric_sha256: String::new(),
         facts_sha256: String::new(),
@@ -277,14 +274,6 @@ pub fn score_file(entry: &Entry, registry: &Registry, strict: bool, receipt: boo
                         points: ind.points,
                         score: report.scores[i],
                     }
-                })
-                .collect();
-            row.subtotals = rubric
-                .roots
-                .iter()
-                .map(|&r| {
-                    let ind = &rubric.indicators[r];
-                    (ind.id.clone(), ind.name.clone(), report.scores[r])
                 })
                 .collect();
         }

@@ -212,7 +212,8 @@ fn csv_plan(files: &[Entry], registry: &Registry, jobs: usize) -> perfeval::rend
         return perfeval::render::CsvPlan::new(&[only]);
     }
     let chunk = files.len().div_ceil(jobs.max(1)).max(1);
-    // Per chunk, the first file (by index) of each id it holds.
+    // Per chunk, the first file (by index) of each id it holds; the chunks are joined in
+    // order, so the list is in file order.
     let firsts: Vec<(usize, String)> = std::thread::scope(|scope| {
         let handles: Vec<_> = files
             .chunks(chunk)
@@ -237,8 +238,6 @@ fn csv_plan(files: &[Entry], registry: &Registry, jobs: usize) -> perfeval::rend
             .flat_map(|h| h.join().unwrap_or_default())
             .collect()
     });
-    let mut firsts = firsts;
-    firsts.sort();
     let mut used: Vec<&perfeval::rubric::Rubric> = Vec::new();
     for (_, id) in firsts {
         if let Some(r) = registry.get(&id)

@@ -3,7 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use perfeval::check::{CheckOptions, check};
+use perfeval::batch::Collected;
+use perfeval::check::{CheckOptions, CheckReport, check};
 use perfeval::diagnostic::show_path;
 use perfeval::input::{self, InputError};
 use perfeval::render::{
@@ -15,7 +16,7 @@ use perfeval::rubric::lint;
 use perfeval::score::{self, Options};
 
 use crate::cli::CheckFormat;
-use crate::{EXIT_FINDINGS, EXIT_INPUT, Failure, Output, report_error};
+use crate::{EXIT_FINDINGS, EXIT_INPUT, Failure, Output, report_error, run_status};
 
 pub struct Args {
     pub paths: Vec<PathBuf>,
@@ -24,62 +25,89 @@ pub struct Args {
     pub format: CheckFormat,
 }
 
-/// One file's part of the report.
-enum Checked {
-    /// Rendered in the requested format, and whether it passed.
-    Done {
-        text: Vec<u8>,
-        json: serde_json::Value,
-        junit: perfeval::render::JunitSuite,
-        sarif: Vec<serde_json::Value>,
-        gitlab: Vec<serde_json::Value>,
-        passed: bool,
-    },
-    Unusable {
-        file: PathBuf,
-        message: String,
-    },
+/// One file's part of the report: `T` is that part rendered in the requested format only.
+enum Checked<T> {
+    Done { part: T, passed: bool },
+    Unusable { file: PathBuf, message: String },
 }
 
 /// Checks one file, with the rubrics of `registry` (loaded once for many files) or, for
-/// a file alone, just the rubric it needs.
-fn check_file(path: &Path, args: &Args, registry: Option<&input::Registry>) -> Checked {
+/// a file alone, just the rubric it needs; `render` makes its part of the report.
+fn check_file<T>(
+    path: &Path,
+    args: &Args,
+    registry: Option<&input::Registry>,
+    render: impl Fn(&CheckReport<'_>) -> T,
+) -> Checked<T> {
     let unusable = |failure: Failure| Checked::Unusable {
         file: path.to_path_buf(),
         message: failure.message(),
     };
     let loaded = match registry {
-        Some(registry) => input::read_source(path)
-            .and_then(|source| input::load_facts(&source, registry))
-            .map(|(r, f)| (r.into_owned(), f)),
-        None => input::load(path, args.rubric.as_deref()),
+        Some(registry) => {
+            input::read_source(path).and_then(|source| input::load_facts(&source, registry))
+        }
+        None => {
+            input::load(path, args.rubric.as_deref()).map(|(r, f)| (std::borrow::Cow::Owned(r), f))
+        }
     };
     let (r, f) = match loaded {
         Ok(x) => x,
         Err(e) => return unusable(Failure::Input(e)),
     };
-    let report = match score::evaluate(
-        &r,
-        &f,
-        Options {
-            strict: false,
-            ..Options::default()
-        },
-    ) {
+    let report = match score::evaluate(&r, &f, Options::default()) {
         Ok(report) => report,
         Err(e) => return unusable(Failure::Score(e)),
     };
     let lints = lint::lint(&r);
     let checked = check(report, args.options, &lints);
-    let json = serde_json::from_slice(&CheckJson.render(&checked)).unwrap_or_default();
     Checked::Done {
-        text: CheckText.render(&checked),
-        json,
-        junit: junit_suite(&checked),
-        sarif: sarif_results(&checked),
-        gitlab: gitlab_issues(&checked),
+        part: render(&checked),
         passed: checked.passed(),
     }
+}
+
+/// How many files passed, failed, or could not be used.
+struct Tally {
+    passed: usize,
+    failed: usize,
+    unusable: usize,
+}
+
+/// Checks every collected file (the unusable ones reported on stderr, in path order).
+fn check_all<T>(
+    collected: &Collected,
+    args: &Args,
+    registry: &input::Registry,
+    render: impl Fn(&CheckReport<'_>) -> T,
+) -> (Vec<Checked<T>>, Tally) {
+    let results: Vec<Checked<T>> = collected
+        .entries
+        .iter()
+        .map(|e| match &e.error {
+            Some(message) => Checked::Unusable {
+                file: e.path.clone(),
+                message: format!("error: `{}`: {message}\n", show_path(&e.path)),
+            },
+            None => check_file(&e.path, args, Some(registry), &render),
+        })
+        .collect();
+    let mut tally = Tally {
+        passed: 0,
+        failed: 0,
+        unusable: 0,
+    };
+    for r in &results {
+        match r {
+            Checked::Done { passed: true, .. } => tally.passed += 1,
+            Checked::Done { passed: false, .. } => tally.failed += 1,
+            Checked::Unusable { message, .. } => {
+                tally.unusable += 1;
+                report_error(message);
+            }
+        }
+    }
+    (results, tally)
 }
 
 pub fn run(args: Args) -> Result<Output, Failure> {
@@ -105,142 +133,127 @@ pub fn run(args: Args) -> Result<Output, Failure> {
         Some(path) => input::Registry::single(path)?,
         None => input::Registry::shipped()?,
     };
-    let results: Vec<Checked> = collected
-        .entries
-        .iter()
-        .map(|e| match &e.error {
-            Some(message) => Checked::Unusable {
-                file: e.path.clone(),
-                message: format!("error: `{}`: {message}\n", show_path(&e.path)),
-            },
-            None => check_file(&e.path, &args, Some(&registry)),
-        })
-        .collect();
-    let (mut passed, mut failed, mut unusable) = (0usize, 0usize, 0usize);
-    for r in &results {
-        match r {
-            Checked::Done { passed: true, .. } => passed += 1,
-            Checked::Done { passed: false, .. } => failed += 1,
-            Checked::Unusable { message, .. } => {
-                unusable += 1;
-                report_error(message);
-            }
-        }
-    }
-    let status = if unusable > 0 {
-        EXIT_INPUT
-    } else if failed > 0 {
-        EXIT_FINDINGS
-    } else {
-        0
-    };
-    let summary = format!(
-        "{} file(s) checked: {passed} passed, {failed} failed, {unusable} unusable",
-        results.len()
-    );
-    let bytes = match args.format {
+    let (bytes, tally) = match args.format {
         CheckFormat::Text => {
-            let mut out = Vec::new();
-            for r in &results {
-                match r {
-                    Checked::Done { text, .. } => out.extend_from_slice(text),
-                    Checked::Unusable { file, message } => out.extend_from_slice(
-                        format!(
-                            "perfeval check {}: UNUSABLE\n  {}\n",
-                            show_path(file),
-                            message.lines().next().unwrap_or("")
-                        )
-                        .as_bytes(),
-                    ),
-                }
-                out.push(b'\n');
-            }
-            out.extend_from_slice(format!("{summary}\n").as_bytes());
-            out
+            let (results, tally) = check_all(&collected, &args, &registry, |c| CheckText.render(c));
+            (text_document(&results, &tally), tally)
         }
         CheckFormat::Json => {
-            let files: Vec<serde_json::Value> = results
-                .iter()
-                .map(|r| match r {
-                    Checked::Done { json, .. } => json.clone(),
-                    Checked::Unusable { file, message } => serde_json::json!({
-                        "file": show_path(file),
-                        "unusable": message.trim_end(),
-                    }),
-                })
-                .collect();
-            let doc = serde_json::json!({
-                "files": files,
-                "passed": passed,
-                "failed": failed,
-                "unusable": unusable,
+            let (results, tally) = check_all(&collected, &args, &registry, |c| {
+                serde_json::from_slice::<serde_json::Value>(&CheckJson.render(c))
+                    .unwrap_or_default()
             });
-            let mut out = serde_json::to_vec_pretty(&doc).unwrap_or_default();
-            out.push(b'\n');
-            out
+            (json_document(results, &tally), tally)
         }
         CheckFormat::Junit => {
+            let (results, tally) = check_all(&collected, &args, &registry, junit_suite);
             let suites: Vec<_> = results
-                .iter()
+                .into_iter()
                 .map(|r| match r {
-                    Checked::Done { junit, .. } => junit.clone(),
+                    Checked::Done { part, .. } => part,
                     Checked::Unusable { file, message } => {
-                        junit_unusable_suite(&show_path(file), message)
+                        junit_unusable_suite(&show_path(&file), &message)
                     }
                 })
                 .collect();
-            junit_document(&suites)
+            (junit_document(&suites), tally)
         }
-        CheckFormat::Sarif => sarif_document(
-            results
-                .iter()
+        CheckFormat::Sarif => {
+            let (results, tally) = check_all(&collected, &args, &registry, sarif_results);
+            let issues = results
+                .into_iter()
                 .flat_map(|r| match r {
-                    Checked::Done { sarif, .. } => sarif.clone(),
+                    Checked::Done { part, .. } => part,
+                    Checked::Unusable { file, message } => vec![sarif_unusable(&file, &message)],
+                })
+                .collect();
+            (sarif_document(issues), tally)
+        }
+        CheckFormat::Gitlab => {
+            let (results, tally) = check_all(&collected, &args, &registry, gitlab_issues);
+            let issues = results
+                .into_iter()
+                .flat_map(|r| match r {
+                    Checked::Done { part, .. } => part,
                     Checked::Unusable { file, message } => {
-                        vec![sarif_unusable(file, message)]
+                        vec![gitlab_unusable(&show_path(&file), &message)]
                     }
                 })
-                .collect(),
-        ),
-        CheckFormat::Gitlab => gitlab_document(
-            results
-                .iter()
-                .flat_map(|r| match r {
-                    Checked::Done { gitlab, .. } => gitlab.clone(),
-                    Checked::Unusable { file, message } => {
-                        vec![gitlab_unusable(&show_path(file), message)]
-                    }
-                })
-                .collect(),
-        ),
+                .collect();
+            (gitlab_document(issues), tally)
+        }
     };
     Ok(Output {
         bytes,
-        status,
+        status: run_status(tally.unusable > 0, tally.failed),
         human: args.format == CheckFormat::Text,
     })
 }
 
+/// The text report of many files: each file's report, then one summary line.
+fn text_document(results: &[Checked<Vec<u8>>], tally: &Tally) -> Vec<u8> {
+    let mut out = Vec::new();
+    for r in results {
+        match r {
+            Checked::Done { part, .. } => out.extend_from_slice(part),
+            Checked::Unusable { file, message } => out.extend_from_slice(
+                format!(
+                    "perfeval check {}: UNUSABLE\n  {}\n",
+                    show_path(file),
+                    message.lines().next().unwrap_or("")
+                )
+                .as_bytes(),
+            ),
+        }
+        out.push(b'\n');
+    }
+    out.extend_from_slice(
+        format!(
+            "{} file(s) checked: {} passed, {} failed, {} unusable\n",
+            results.len(),
+            tally.passed,
+            tally.failed,
+            tally.unusable
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+/// The JSON report of many files: each file's report, and the counts.
+fn json_document(results: Vec<Checked<serde_json::Value>>, tally: &Tally) -> Vec<u8> {
+    let files: Vec<serde_json::Value> = results
+        .into_iter()
+        .map(|r| match r {
+            Checked::Done { part, .. } => part,
+            Checked::Unusable { file, message } => serde_json::json!({
+                "file": show_path(&file),
+                "unusable": message.trim_end(),
+            }),
+        })
+        .collect();
+    let doc = serde_json::json!({
+        "files": files,
+        "passed": tally.passed,
+        "failed": tally.failed,
+        "unusable": tally.unusable,
+    });
+    let mut out = serde_json::to_vec_pretty(&doc).unwrap_or_default();
+    out.push(b'\n');
+    out
+}
+
 /// One facts file: its report, or (JUnit) a report of why it cannot be used.
 fn single(path: &Path, args: &Args) -> Output {
-    match check_file(path, args, None) {
-        Checked::Done {
-            text,
-            json,
-            junit,
-            passed,
-            ..
-        } => Output {
-            bytes: match args.format {
-                // SARIF and GitLab go through the report of many files.
-                CheckFormat::Text | CheckFormat::Sarif | CheckFormat::Gitlab => text,
-                CheckFormat::Json => {
-                    let mut out = serde_json::to_vec_pretty(&json).unwrap_or_default();
-                    out.push(b'\n');
-                    out
-                }
-                CheckFormat::Junit => junit_document(&[junit]),
-            },
+    // SARIF and GitLab go through the report of many files, so never reach here.
+    let checked = check_file(path, args, None, |c| match args.format {
+        CheckFormat::Junit => junit_document(&[junit_suite(c)]),
+        CheckFormat::Json => CheckJson.render(c),
+        CheckFormat::Text | CheckFormat::Sarif | CheckFormat::Gitlab => CheckText.render(c),
+    });
+    match checked {
+        Checked::Done { part, passed } => Output {
+            bytes: part,
             status: if passed { 0 } else { EXIT_FINDINGS },
             human: args.format == CheckFormat::Text,
         },

@@ -154,18 +154,14 @@ pub fn load_rubric(path: &Path) -> Result<Rubric, InputError> {
 }
 
 /// The `*.toml` paths of a directory, sorted (not recursive).
-fn toml_paths(dir: &Path) -> Vec<PathBuf> {
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "toml"))
-                .collect()
-        })
-        .unwrap_or_default();
+fn toml_paths(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "toml"))
+        .collect();
     paths.sort();
-    paths
+    Ok(paths)
 }
 
 /// The rubrics beside a rubric file, for `extends`: read only when a rubric names an
@@ -188,7 +184,9 @@ impl Neighbours {
     /// The rubric with `[rubric] id = "<id>"` in the directory, else the shipped one: a
     /// rubric beside the file replaces a shipped one with its id, as `--rubrics DIR` does.
     fn find(&self, id: &str) -> Option<SourceFile> {
-        let paths = self.paths.get_or_init(|| toml_paths(&self.dir));
+        let paths = self
+            .paths
+            .get_or_init(|| toml_paths(&self.dir).unwrap_or_default());
         paths
             .iter()
             .filter_map(|p| read_source(p).ok())
@@ -246,12 +244,12 @@ impl Registry {
     /// others are used: one stray file must not stop a whole archive.
     pub fn with_dir(dir: &Path) -> Result<Registry, InputError> {
         let mut registry = Registry::shipped()?;
-        std::fs::read_dir(dir).map_err(|e| InputError::Io {
+        let paths = toml_paths(dir).map_err(|e| InputError::Io {
             path: dir.to_path_buf(),
             message: e.to_string(),
         })?;
         let mut sources: Vec<(PathBuf, SourceFile, Option<String>)> = Vec::new();
-        for path in toml_paths(dir) {
+        for path in paths {
             match read_source(&path) {
                 Ok(source) => {
                     let id = rubric::source_id(&source);

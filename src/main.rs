@@ -21,6 +21,18 @@ pub(crate) const EXIT_FINDINGS: u8 = 1;
 /// Input that could not be used: a file, a rubric, or facts that cannot be scored.
 pub(crate) const EXIT_INPUT: u8 = 2;
 
+/// The exit status of a run over many files: a file that could not be used outranks
+/// findings in the others.
+pub(crate) fn run_status(any_unusable: bool, failed: usize) -> u8 {
+    if any_unusable {
+        EXIT_INPUT
+    } else if failed > 0 {
+        EXIT_FINDINGS
+    } else {
+        0
+    }
+}
+
 pub(crate) enum Failure {
     Input(InputError),
     Score(ScoreErrors),
@@ -416,13 +428,7 @@ fn rubric_tests(paths: &[std::path::PathBuf], format: cli::TestFormat) -> Result
     };
     Ok(Output {
         bytes,
-        status: if unusable {
-            EXIT_INPUT
-        } else if failed > 0 {
-            EXIT_FINDINGS
-        } else {
-            0
-        },
+        status: run_status(unusable, failed),
         human: format == cli::TestFormat::Text,
     })
 }

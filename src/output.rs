@@ -69,22 +69,13 @@ fn fail(path: &Path, message: impl Into<String>) -> InputError {
 
 impl OutputFile {
     pub fn create(target: &Path, existing: Existing) -> Result<OutputFile, InputError> {
-        // Through a symbolic link, the file it points to is the output: a rename beside
-        // the link would replace the link instead (and `/dev/stdout` redirected to a
-        // file is such a link).
         // The process's own standard streams (`-o /dev/stdout`, whatever the shell
         // redirected them to, `>>` included) are written in place, appending.
         if is_own_stream(target) {
-            let file = OpenOptions::new()
-                .append(true)
-                .open(target)
-                .map_err(|e| fail(target, e.to_string()))?;
-            return Ok(OutputFile {
-                target: target.to_path_buf(),
-                kind: Kind::Direct(file),
-                stale: Vec::new(),
-            });
+            return OutputFile::direct(target, OpenOptions::new().append(true));
         }
+        // Through a symbolic link, the file it points to is the output: a rename beside
+        // the link would replace the link instead.
         let resolved;
         let target = match std::fs::symlink_metadata(target) {
             Ok(meta) if meta.file_type().is_symlink() => match std::fs::metadata(target) {
@@ -121,15 +112,7 @@ impl OutputFile {
             }
             Ok(meta) => {
                 if writes_in_place(&meta) {
-                    let file = OpenOptions::new()
-                        .write(true)
-                        .open(target)
-                        .map_err(|e| fail(target, e.to_string()))?;
-                    return Ok(OutputFile {
-                        target: target.to_path_buf(),
-                        kind: Kind::Direct(file),
-                        stale: Vec::new(),
-                    });
+                    return OutputFile::direct(target, OpenOptions::new().write(true));
                 }
                 return Err(fail(
                     target,
@@ -164,6 +147,19 @@ impl OutputFile {
                 existing,
             },
             stale,
+        })
+    }
+
+    /// An output written straight into `target`: a device, a FIFO, or one of the
+    /// process's own streams.
+    fn direct(target: &Path, options: &OpenOptions) -> Result<OutputFile, InputError> {
+        let file = options
+            .open(target)
+            .map_err(|e| fail(target, e.to_string()))?;
+        Ok(OutputFile {
+            target: target.to_path_buf(),
+            kind: Kind::Direct(file),
+            stale: Vec::new(),
         })
     }
 

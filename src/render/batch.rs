@@ -149,12 +149,13 @@ fn wire(row: &Row) -> WireRow<'_> {
         total: row.total.map(|t| t.to_string()),
         grade: &row.grade,
         subtotals: row
-            .subtotals
+            .scores
             .iter()
-            .map(|(id, name, score)| WireSubtotal {
-                id,
-                name,
-                score: score.to_string(),
+            .filter(|s| s.level == 1)
+            .map(|s| WireSubtotal {
+                id: &s.id,
+                name: &s.name,
+                score: s.score.to_string(),
             })
             .collect(),
         indicators: row
@@ -285,7 +286,6 @@ mod tests {
             } else {
                 String::new()
             },
-            subtotals: vec![("d".into(), "一级甲".into(), Decimal::new(2000, 2))],
             scores: vec![crate::batch::IndicatorScore {
                 id: "d".into(),
                 name: "一级甲".into(),
