@@ -13,7 +13,7 @@ use std::sync::{Condvar, Mutex, mpsc};
 
 use rust_decimal::Decimal;
 
-use crate::input::{InputError, Registry, load_facts, read_source};
+use crate::input::{InputError, Registry, load_facts, read_facts_source};
 use crate::score::{self, Options};
 
 /// The result of one facts file.
@@ -92,9 +92,22 @@ pub struct Collected {
 
 /// Every facts file under `paths`: files as given, directories searched recursively for
 /// `*.toml`; sorted by path; a file reached twice (by two arguments, or by a link) is
-/// scored once. Every `*.toml` entry found gets a row, a FIFO or a device too (its row
+/// scored once. Every `*.toml` and `*.xlsx` entry found gets a row, a FIFO or a device too (its row
 /// says why it cannot be read). A path given on the command line that does not exist is
 /// an error.
+/// Whether a file found in a directory is a facts file: `*.toml` or `*.xlsx`, but not
+/// the `~$name.xlsx` lock file Excel and WPS keep beside a workbook that is open.
+fn is_facts_file(path: &Path) -> bool {
+    let lock = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with("~$"));
+    !lock
+        && path
+            .extension()
+            .is_some_and(|x| x == "toml" || x.eq_ignore_ascii_case("xlsx"))
+}
+
 pub fn collect(paths: &[PathBuf]) -> Result<Collected, InputError> {
     let mut out = Vec::new();
     let mut skipped = 0;
@@ -119,7 +132,7 @@ pub fn collect(paths: &[PathBuf]) -> Result<Collected, InputError> {
                     if e.file_type().is_dir() {
                         continue;
                     }
-                    if e.path().extension().is_some_and(|x| x == "toml") {
+                    if is_facts_file(e.path()) {
                         out.push(Entry {
                             path: e.into_path(),
                             error: None,
@@ -185,7 +198,19 @@ pub fn one_line(e: &InputError) -> String {
             const IN_ONE_ROW: usize = 5;
             let mut parts = Vec::new();
             for (k, diag) in d.0.iter().take(IN_ONE_ROW).enumerate() {
+                let cell = diag
+                    .location
+                    .as_ref()
+                    .and_then(|(src, span)| src.cell(span.start));
                 let at = match diag.position() {
+                    Some((file, _)) if k == 0 && cell.is_some() => format!(
+                        "{} {}: ",
+                        crate::diagnostic::show_path(&file),
+                        cell.map(|c| c.reference()).unwrap_or_default()
+                    ),
+                    Some(_) if cell.is_some() => {
+                        format!("{}: ", cell.map(|c| c.reference()).unwrap_or_default())
+                    }
                     Some((file, pos)) if k == 0 => {
                         format!(
                             "{}:{}:{}: ",
@@ -227,7 +252,7 @@ pub fn score_file(entry: &Entry, registry: &Registry, strict: bool, receipt: boo
     if let Some(e) = &entry.error {
         return Row::failed(path, format!("{}: {e}", crate::diagnostic::show_path(path)));
     }
-    let source = match read_source(path) {
+    let source = match read_facts_source(path) {
         Ok(s) => s,
         Err(e) => return Row::failed(path, one_line(&e)),
     };
@@ -281,9 +306,10 @@ pub fn score_file(entry: &Entry, registry: &Registry, strict: bool, receipt: boo
             let first = errors.0.first();
             let mut message = match first {
                 Some(e) => {
-                    let at = match e.line {
-                        Some(l) => format!("{}:{l}: ", e.file),
-                        None => format!("{}: ", e.file),
+                    let at = match (&e.cell, e.line) {
+                        (Some(c), _) => format!("{} {c}: ", e.file),
+                        (None, Some(l)) => format!("{}:{l}: ", e.file),
+                        (None, None) => format!("{}: ", e.file),
                     };
                     format!("{at}cannot score `{}`: {}", e.indicator, e.message)
                 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use perfeval::batch::{self, Brief, Entry, Row, Summary};
-use perfeval::input::{InputError, Registry, read_source};
+use perfeval::input::{InputError, Registry, read_facts_source};
 use perfeval::output::{Existing, OutputFile};
 use perfeval::render::BatchFormat;
 
@@ -312,7 +312,7 @@ fn parse_only(files: &[Entry], jobs: usize) -> Result<u8, InputError> {
         jobs,
         jobs * WINDOW_PER_JOB,
         |i| {
-            read_source(&files[i].path)
+            read_facts_source(&files[i].path)
                 .ok()
                 .is_some_and(|s| toml::de::DeTable::parse(s.text()).is_ok())
         },

@@ -157,13 +157,7 @@ fn show_fact(rubric: &Rubric, facts: &Facts, f: usize) -> String {
     };
     let at = facts.values[f]
         .as_ref()
-        .map(|e| {
-            format!(
-                " ({}:{})",
-                crate::diagnostic::show_path(facts.source.name()),
-                line(facts, e.span.start).line
-            )
-        })
+        .map(|e| format!(" ({})", facts.source.at(e.span.start)))
         .unwrap_or_default();
     format!("{} ({}) = {value}{at}", decl.path, decl.label)
 }

@@ -43,14 +43,13 @@ fn check_file<T>(
         file: path.to_path_buf(),
         message: failure.message(),
     };
-    let loaded = match registry {
-        Some(registry) => {
-            input::read_source(path).and_then(|source| input::load_facts(&source, registry))
-        }
-        None => {
-            input::load(path, args.rubric.as_deref()).map(|(r, f)| (std::borrow::Cow::Owned(r), f))
-        }
-    };
+    let loaded =
+        match registry {
+            Some(registry) => input::read_facts_source(path)
+                .and_then(|source| input::load_facts(&source, registry)),
+            None => input::load(path, args.rubric.as_deref())
+                .map(|(r, f)| (std::borrow::Cow::Owned(r), f)),
+        };
     let (r, f) = match loaded {
         Ok(x) => x,
         Err(e) => return unusable(Failure::Input(e)),

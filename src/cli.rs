@@ -20,7 +20,7 @@ pub struct Cli {
 pub enum Command {
     /// Score a facts file and print the breakdown, subtotals, total and grade
     Score {
-        /// The department's facts file (TOML)
+        /// The department's facts file (TOML, or an Excel workbook)
         facts: PathBuf,
         #[command(flatten)]
         rubric: RubricArgs,
@@ -33,7 +33,7 @@ pub enum Command {
     },
     /// Show how one indicator was scored: rule texts, formula, facts, values, points
     Explain {
-        /// The department's facts file (TOML)
+        /// The department's facts file (TOML, or an Excel workbook)
         facts: PathBuf,
         /// The indicator, by id or by its Chinese name (`perfeval rubric show` lists both)
         indicator: String,
@@ -99,6 +99,22 @@ pub enum Command {
         /// Write the template to this new file (it must not exist) instead of stdout
         #[arg(short = 'o', long, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// A TOML template, or an Excel workbook to fill (default: xlsx when FILE ends in
+        /// .xlsx, else TOML)
+        #[arg(long, value_enum)]
+        format: Option<InitFormat>,
+    },
+    /// Convert a facts file between TOML and an Excel workbook, keeping every value,
+    /// reason, note, listed indicator, override and claim (checked by reading it back)
+    Convert {
+        /// The facts file: TOML or a workbook (told apart by content)
+        facts: PathBuf,
+        /// The new file to write (it must not exist): FILE.xlsx or FILE.toml
+        #[arg(short = 'o', long, value_name = "FILE")]
+        output: PathBuf,
+        /// Read the facts with this rubric file instead of the shipped rubric they name
+        #[arg(long, value_name = "PATH")]
+        rubric: Option<PathBuf>,
     },
     /// Work with rubrics
     Rubric {
@@ -187,6 +203,14 @@ pub enum CheckFormat {
     Sarif,
     /// GitLab Code Quality JSON: one issue per finding, at its line
     Gitlab,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InitFormat {
+    /// A TOML file with every value to fill in as "TODO"
+    Toml,
+    /// An Excel workbook: a sheet per group of facts, drop-downs, only input cells unlocked
+    Xlsx,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

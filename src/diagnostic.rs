@@ -30,6 +30,35 @@ struct SourceInner {
     /// Byte offset where each line starts; used to turn spans into line numbers.
     /// Computed when first needed: only messages and traces need line numbers.
     line_starts: std::sync::OnceLock<Vec<usize>>,
+    /// For a source read from a workbook: the cell each line of `text` was written
+    /// from, by line index. A reader is told `预算!B3`, never a line of text they
+    /// have not seen.
+    cells: Option<Vec<Option<Cell>>>,
+}
+
+/// The workbook cell a line of a synthesized source stands for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cell {
+    pub sheet: String,
+    /// `B7`; empty for a line that stands for a whole sheet (a group's table).
+    pub cell: String,
+    /// The row's label: the fact's Chinese name, or the column's title.
+    pub label: String,
+    /// The cell's content as read, for the message.
+    pub shown: String,
+    /// The formula whose cached result was read, when the cell holds one.
+    pub formula: Option<String>,
+}
+
+impl Cell {
+    /// `预算!B3`, or the sheet's name alone.
+    pub fn reference(&self) -> String {
+        if self.cell.is_empty() {
+            format!("sheet {}", self.sheet)
+        } else {
+            format!("{}!{}", self.sheet, self.cell)
+        }
+    }
 }
 
 /// A path as people and tools should see it: as it is when it is UTF-8 (a backslash
@@ -96,7 +125,100 @@ impl SourceFile {
                 bom,
                 sha256: std::sync::OnceLock::new(),
                 line_starts: std::sync::OnceLock::new(),
+                cells: None,
             }),
+        }
+    }
+
+    /// A facts source written from a workbook: `text` is TOML with one value per line,
+    /// `cells[i]` the cell line `i` came from, `sha256` that of the workbook's bytes (a
+    /// receipt names the file the user gave, not the text made from it).
+    pub fn from_workbook(
+        name: impl Into<PathBuf>,
+        text: String,
+        cells: Vec<Option<Cell>>,
+        sha256: String,
+    ) -> Self {
+        SourceFile {
+            inner: Arc::new(SourceInner {
+                name: name.into(),
+                text,
+                bom: false,
+                sha256: std::sync::OnceLock::from(sha256),
+                line_starts: std::sync::OnceLock::new(),
+                cells: Some(cells),
+            }),
+        }
+    }
+
+    /// Whether the source was read from a workbook.
+    pub fn is_workbook(&self) -> bool {
+        self.inner.cells.is_some()
+    }
+
+    /// The workbook cell of a 1-based line, for a source read from a workbook.
+    pub fn cell_of_line(&self, line: usize) -> Option<&Cell> {
+        self.inner
+            .cells
+            .as_ref()?
+            .get(line.checked_sub(1)?)?
+            .as_ref()
+    }
+
+    /// The workbook cell holding the byte at `offset`, for a source read from a workbook.
+    pub fn cell(&self, offset: usize) -> Option<&Cell> {
+        self.inner.cells.as_ref()?;
+        self.cell_of_line(self.position(offset).line)
+    }
+
+    /// Where an offset is, for a sentence: `line 12`, or `cell 预算!B3` in a workbook.
+    pub fn spot(&self, offset: usize) -> String {
+        self.spot_of_line(self.position(offset).line)
+    }
+
+    /// [`SourceFile::spot`] of a 1-based line.
+    pub fn spot_of_line(&self, line: usize) -> String {
+        match (self.is_workbook(), self.cell_of_line(line)) {
+            (true, Some(cell)) => format!("cell {}", cell.reference()),
+            (true, None) => "the workbook".to_string(),
+            (false, _) => format!("line {line}"),
+        }
+    }
+
+    /// `file:line`, or `file 预算!B3` for a workbook, saying when the cell's value is
+    /// a formula's cached result: where a fact's value was read, for `explain`.
+    pub fn at(&self, offset: usize) -> String {
+        let file = show_path(self.name());
+        let line = self.position(offset).line;
+        if !self.is_workbook() {
+            return format!("{file}:{line}");
+        }
+        match self.cell_of_line(line) {
+            Some(Cell {
+                formula: Some(formula),
+                ..
+            }) => format!(
+                "{file} {} (the cached result of the formula ={formula})",
+                self.cell_of_line(line)
+                    .map(Cell::reference)
+                    .unwrap_or_default()
+            ),
+            Some(cell) => format!("{file} {}", cell.reference()),
+            None => file,
+        }
+    }
+
+    /// `file:line:col` (the column in characters, as editors count), or `file
+    /// 预算!B3` for a workbook.
+    pub fn locus_of(&self, pos: Position) -> String {
+        let file = show_path(self.name());
+        if self.is_workbook() {
+            match self.cell_of_line(pos.line) {
+                Some(cell) => format!("{file} {}", cell.reference()),
+                None => file,
+            }
+        } else {
+            format!("{file}:{}:{}", pos.line, pos.char_column)
         }
     }
 
@@ -228,6 +350,30 @@ impl fmt::Display for Diagnostic {
     /// ```
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "{}: {}", self.level, self.message)?;
+        if let Some((src, span)) = &self.location
+            && src.is_workbook()
+        {
+            // A workbook has no lines to show: the cell, its label and what it holds.
+            match src.cell(span.start) {
+                Some(cell) => {
+                    writeln!(
+                        f,
+                        " --> {} {} ({})",
+                        show_path(src.name()),
+                        cell.reference(),
+                        cell.label
+                    )?;
+                    if !cell.cell.is_empty() {
+                        writeln!(f, "  = cell holds: {}", show_cell(&cell.shown))?;
+                    }
+                }
+                None => writeln!(f, " --> {}", show_path(src.name()))?,
+            }
+            if let Some(help) = &self.help {
+                writeln!(f, "  = help: {help}")?;
+            }
+            return Ok(());
+        }
         if let Some((src, span)) = &self.location {
             let start = src.clamp_offset(span.start);
             let pos = src.position(start);
@@ -263,6 +409,18 @@ impl fmt::Display for Diagnostic {
         }
         Ok(())
     }
+}
+
+/// A cell's content for a message: empty shown as such, long text cut.
+fn show_cell(shown: &str) -> String {
+    if shown.is_empty() {
+        return "(empty)".to_string();
+    }
+    let mut out: String = shown.chars().take(60).collect();
+    if shown.chars().count() > 60 {
+        out.push('…');
+    }
+    out.replace(['\n', '\r'], " ")
 }
 
 /// Display columns of source shown before the culprit, and in all, on a long line.

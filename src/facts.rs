@@ -354,8 +354,8 @@ impl<'s> FactsDocument<'s> {
             if let Some(first) = &out.values[i] {
                 out.diags.push(
                     Diagnostic::new(format!(
-                        "fact `{path}` is given twice (first on line {})",
-                        self.source.position(first.span.start).line
+                        "fact `{path}` is given twice (first on {})",
+                        self.source.spot(first.span.start)
                     ))
                     .at(self.source, key_span)
                     .with_help("keep one of the two values"),
@@ -544,9 +544,9 @@ impl<'s> FactsDocument<'s> {
             if let Some(first) = out.iter().find(|o: &&Override| o.indicator == i) {
                 diags.push(
                     Diagnostic::new(format!(
-                        "`{}` is overridden twice (first on line {})",
+                        "`{}` is overridden twice (first on {})",
                         indicator.name,
-                        source.position(first.span.start).line
+                        source.spot(first.span.start)
                     ))
                     .at(source, key.span())
                     .with_help("an indicator takes one override; its id and its Chinese name are the same indicator"),
@@ -583,9 +583,9 @@ fn read_claimed(mut t: Table<'_, '_>, rubric: &Rubric, diags: &mut Diagnostics) 
             }) {
                 diags.push(
                     Diagnostic::new(format!(
-                        "`{name}` is claimed twice: `{}` on line {} names the same indicator",
+                        "`{name}` is claimed twice: `{}` on {} names the same indicator",
                         first.key,
-                        source.position(first.span.start).line
+                        source.spot(first.span.start)
                     ))
                     .at(source, key.span())
                     .with_help("an indicator's id and its Chinese name are the same indicator; keep one claim"),
@@ -740,9 +740,9 @@ fn check_items(
         match seen.iter().find(|(n, _)| *n == item.name) {
             Some((_, first)) => diags.push(
                 Diagnostic::new(format!(
-                    "two listed indicators are named `{}` (the first on line {})",
+                    "two listed indicators are named `{}` (the first on {})",
                     item.name,
-                    source.position(first.start).line
+                    source.spot(first.start)
                 ))
                 .at(source, item.span.clone()),
             ),
@@ -755,10 +755,10 @@ fn check_items(
             {
                 diags.push(
                     Diagnostic::new(format!(
-                        "`level2 = \"{l2}\"` is used under both `{}` and `{}` (first on line {})",
+                        "`level2 = \"{l2}\"` is used under both `{}` and `{}` (first on {})",
                         rubric.indicators[*group].name,
                         rubric.indicators[item.group].name,
-                        source.position(first.start).line
+                        source.spot(first.start)
                     ))
                     .at(source, item.span.clone()),
                 );
@@ -787,7 +787,7 @@ fn with_placeholders(source: &SourceFile, doc: &DeTable<'_>, diags: Diagnostics)
     let mut rest: Vec<Diagnostic> = diags.0.into_iter().filter(|d| !on_placeholder(d)).collect();
     let list = unfilled
         .iter()
-        .map(|(path, span)| format!("line {}: {path}", source.position(span.start).line))
+        .map(|(path, span)| format!("{}: {path}", source.spot(span.start)))
         .collect::<Vec<_>>()
         .join("\n     ");
     let count = unfilled.len();

@@ -36,10 +36,15 @@ pub enum InputError {
     )]
     OtherEncoding { path: PathBuf, what: &'static str },
     #[error(
-        "error: `{}` is a zip archive (an Excel workbook or a Word document?), not a TOML text file\n = help: give the facts as TOML; `perfeval init` writes a template to fill",
+        "error: `{}` is a zip archive (an Excel workbook or a Word document?), not a TOML text file\n = help: a rubric is a TOML file; workbooks are read as facts files only",
         show_path(.0)
     )]
     Archive(PathBuf),
+    #[error(
+        "error: cannot read `{}` as a facts workbook: {message}\n = help: `perfeval init --rubric ID --format xlsx -o FILE.xlsx` writes a workbook to fill",
+        show_path(.path)
+    )]
+    Workbook { path: PathBuf, message: String },
     #[error("{0}")]
     Invalid(Diagnostics),
 }
@@ -58,6 +63,21 @@ impl From<Diagnostic> for InputError {
 
 /// Reads a UTF-8 text file, dropping a leading byte-order mark.
 pub fn read_source(path: &Path) -> Result<SourceFile, InputError> {
+    decode(path, read_bytes(path)?)
+}
+
+/// Reads a facts file: TOML text, or an Excel workbook (recognised by its content,
+/// whatever its name), which comes back as a source whose lines name their cells.
+pub fn read_facts_source(path: &Path) -> Result<SourceFile, InputError> {
+    let raw = read_bytes(path)?;
+    if crate::workbook::is_workbook(&raw) {
+        return crate::workbook::read_workbook(path, raw);
+    }
+    decode(path, raw)
+}
+
+/// A file's bytes, within the size limit.
+fn read_bytes(path: &Path) -> Result<Vec<u8>, InputError> {
     let io = |e: std::io::Error| InputError::Io {
         path: path.to_path_buf(),
         message: match e.kind() {
@@ -90,6 +110,11 @@ pub fn read_source(path: &Path) -> Result<SourceFile, InputError> {
     if raw.len() > MAX_FILE_BYTES {
         return Err(InputError::TooLarge(path.to_path_buf()));
     }
+    Ok(raw)
+}
+
+/// Text from a file's bytes: UTF-8, a leading byte-order mark dropped.
+fn decode(path: &Path, mut raw: Vec<u8>) -> Result<SourceFile, InputError> {
     if let Some(what) = other_encoding(&raw) {
         return Err(InputError::OtherEncoding {
             path: path.to_path_buf(),
@@ -397,7 +422,15 @@ fn read_facts<'r>(
 /// Loads a facts file with the rubric it names: the one at `rubric_path` when given
 /// (its id must match), else the shipped rubric with that id.
 pub fn load(facts_path: &Path, rubric_path: Option<&Path>) -> Result<(Rubric, Facts), InputError> {
-    let source = read_source(facts_path)?;
+    load_source(&read_facts_source(facts_path)?, rubric_path)
+}
+
+/// [`load`] of a facts source already read.
+pub fn load_source(
+    source: &SourceFile,
+    rubric_path: Option<&Path>,
+) -> Result<(Rubric, Facts), InputError> {
+    let source = source.clone();
     // Parsed once: the id it names decides which rubric to load.
     let (doc, id) = parse_facts(&source)?;
     let registry = match rubric_path {

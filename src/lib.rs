@@ -27,3 +27,4 @@ pub mod rubric;
 pub mod rubric_test;
 pub mod score;
 pub mod toml_read;
+pub mod workbook;

@@ -203,8 +203,19 @@ fn run(cli: Cli) -> Result<Output, Failure> {
             }
             Ok(out.into_bytes().into())
         }
-        Command::Init { rubric, output } => {
+        Command::Init {
+            rubric,
+            output,
+            format,
+        } => {
             let r = rubric_by_id_or_path(&rubric)?;
+            let xlsx = match format {
+                Some(f) => f == cli::InitFormat::Xlsx,
+                None => output.as_deref().is_some_and(is_xlsx_name),
+            };
+            if xlsx {
+                return init_workbook(&r, &rubric, output.as_deref());
+            }
             let bytes = Template.render(&r);
             match output {
                 None => Ok(Output::machine(bytes)),
@@ -225,6 +236,11 @@ fn run(cli: Cli) -> Result<Output, Failure> {
                 }
             }
         }
+        Command::Convert {
+            facts,
+            output,
+            rubric,
+        } => convert(&facts, &output, rubric.as_deref()),
         Command::Rubric {
             command:
                 RubricCommand::Show {
@@ -366,6 +382,104 @@ fn rubric_by_id_or_path(key: &str) -> Result<perfeval::rubric::Rubric, Failure> 
 
 /// Writes a file that must not exist yet: a template never replaces anyone's work. The
 /// text goes to a temporary file first, which takes the name only if it is still free.
+fn is_xlsx_name(path: &std::path::Path) -> bool {
+    path.extension()
+        .is_some_and(|x| x.eq_ignore_ascii_case("xlsx"))
+}
+
+/// A workbook is binary: it goes to a file, or to stdout only when that is not a
+/// terminal (a pipe, a redirect).
+fn binary_to_stdout(bytes: Vec<u8>) -> Result<Output, Failure> {
+    use std::io::IsTerminal;
+    if std::io::stdout().is_terminal() {
+        return Err(Failure::Usage(
+            "error: an Excel workbook is binary and is not printed on a terminal\n = help: give the file to write with -o FILE.xlsx\n".into(),
+        ));
+    }
+    Ok(Output::machine(bytes))
+}
+
+/// `perfeval init --format xlsx`: the workbook to fill for a rubric.
+fn init_workbook(
+    r: &perfeval::rubric::Rubric,
+    given: &str,
+    output: Option<&std::path::Path>,
+) -> Result<Output, Failure> {
+    let bytes = perfeval::workbook::facts_workbook(r, None)
+        .map_err(|e| Failure::Usage(format!("error: the workbook could not be written: {e}\n")))?;
+    let Some(path) = output else {
+        return binary_to_stdout(bytes);
+    };
+    write_new_file(path, &bytes)?;
+    let with = if std::path::Path::new(given).exists() {
+        format!(" --rubric {given}")
+    } else {
+        String::new()
+    };
+    report_error(&format!(
+        "wrote {}: fill in the light yellow cells in Excel or WPS, then run `perfeval score {}{with}`\n",
+        perfeval::diagnostic::show_path(path),
+        perfeval::diagnostic::show_path(path)
+    ));
+    Ok(Vec::new().into())
+}
+
+/// `perfeval convert`: TOML to a workbook or back. The result is read back and must
+/// give the same facts, so a conversion never loses a value silently.
+fn convert(
+    facts: &std::path::Path,
+    output: &std::path::Path,
+    rubric: Option<&std::path::Path>,
+) -> Result<Output, Failure> {
+    use perfeval::diagnostic::show_path;
+    let source = input::read_facts_source(facts)?;
+    let to_xlsx = if is_xlsx_name(output) {
+        true
+    } else if output.extension().is_some_and(|x| x == "toml") {
+        false
+    } else {
+        return Err(Failure::Usage(format!(
+            "error: cannot tell which format to write `{}` in\n = help: name it FILE.xlsx for a workbook or FILE.toml for TOML\n",
+            show_path(output)
+        )));
+    };
+    if to_xlsx == source.is_workbook() {
+        return Err(Failure::Usage(format!(
+            "error: `{}` is already {}\n = help: convert writes a workbook from TOML (-o FILE.xlsx) or TOML from a workbook (-o FILE.toml)\n",
+            show_path(facts),
+            if to_xlsx { "a workbook" } else { "TOML" }
+        )));
+    }
+    let (r, f) = input::load_source(&source, rubric)?;
+    let bytes = if to_xlsx {
+        perfeval::workbook::facts_workbook(&r, Some(&f)).map_err(|e| {
+            Failure::Usage(format!("error: the workbook could not be written: {e}\n"))
+        })?
+    } else {
+        source.text().as_bytes().to_vec()
+    };
+    // Read the result back as the next command would, and compare.
+    let back = if to_xlsx {
+        perfeval::workbook::read_workbook(output, bytes.clone())?
+    } else {
+        perfeval::diagnostic::SourceFile::new(output, source.text())
+    };
+    let (_, g) = input::load_source(&back, rubric)?;
+    if let Some(difference) = perfeval::workbook::difference(&r, &f, &g) {
+        return Err(Failure::Usage(format!(
+            "error: converting `{}` would change it: {difference}; nothing was written\n",
+            show_path(facts)
+        )));
+    }
+    write_new_file(output, &bytes)?;
+    report_error(&format!(
+        "wrote {}: every value, reason, note, listed indicator, override and claim of {}\n",
+        show_path(output),
+        show_path(facts)
+    ));
+    Ok(Vec::new().into())
+}
+
 fn write_new_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), InputError> {
     let fail = |message: String| InputError::Output {
         path: path.to_path_buf(),

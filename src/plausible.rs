@@ -57,7 +57,7 @@ pub fn check(rubric: &Rubric, facts: &Facts) -> Result<(), Diagnostics> {
                     None => "(the rubric's default)".to_string(),
                 };
                 let line = entry
-                    .map(|e| format!(", line {}", source.position(e.span.start).line))
+                    .map(|e| format!(", {}", source.spot(e.span.start)))
                     .unwrap_or_default();
                 format!("{} ({}) = {value}{line}", decl.path, decl.label)
             })

@@ -90,11 +90,8 @@ impl Render<CheckReport<'_>> for CheckText {
                 let _ = writeln!(out, "  {}: {}", severity.name(), f.message);
                 if !f.lines.is_empty() {
                     // One `file:line:col` per place, the form editors and CI tools read.
-                    let places: Vec<String> = f
-                        .lines
-                        .iter()
-                        .map(|l| format!("{file}:{}:{}", l.line, l.char_column))
-                        .collect();
+                    let places: Vec<String> =
+                        f.lines.iter().map(|l| facts.source.locus_of(*l)).collect();
                     let _ = writeln!(out, "    --> {}", places.join(", "));
                 }
                 for d in &f.details {
@@ -267,12 +264,12 @@ fn xml_text(s: &str) -> String {
         .collect()
 }
 
-fn finding_body(f: &Finding, file: &str) -> String {
+fn finding_body(f: &Finding, source: &crate::diagnostic::SourceFile) -> String {
     std::iter::once(f.message.clone())
         .chain(
             f.lines
                 .iter()
-                .map(|l| format!("--> {file}:{}:{}", l.line, l.char_column)),
+                .map(|l| format!("--> {}", source.locus_of(*l))),
         )
         .chain(f.details.iter().cloned())
         .collect::<Vec<_>>()
@@ -329,7 +326,7 @@ fn write_suite(w: &mut Writer<Vec<u8>>, check: &CheckReport<'_>) -> std::io::Res
                         };
                         let body = errors
                             .iter()
-                            .map(|f| finding_body(f, &file))
+                            .map(|f| finding_body(f, &facts.source))
                             .collect::<Vec<_>>()
                             .join("\n\n");
                         let kind = if errors.iter().all(|f| f.kind == first.kind) {
@@ -348,7 +345,11 @@ fn write_suite(w: &mut Writer<Vec<u8>>, check: &CheckReport<'_>) -> std::io::Res
                         .filter(|k| !is_error(k))
                         .map(|&k| {
                             let f = &check.findings[k];
-                            format!("{}: {}\n", f.severity.name(), finding_body(f, &file))
+                            format!(
+                                "{}: {}\n",
+                                f.severity.name(),
+                                finding_body(f, &facts.source)
+                            )
                         })
                         .collect();
                     if !other.is_empty() {
@@ -486,7 +487,10 @@ pub fn sarif_results(check: &CheckReport<'_>) -> Vec<serde_json::Value> {
         .findings
         .iter()
         .map(|f| {
-            let locations: Vec<serde_json::Value> = if f.lines.is_empty() {
+            let source = &check.report.facts.source;
+            // A workbook has no lines: the file is the location, the cells are named in
+            // the message.
+            let locations: Vec<serde_json::Value> = if f.lines.is_empty() || source.is_workbook() {
                 vec![sarif_location(file, None)]
             } else {
                 f.lines
@@ -495,6 +499,11 @@ pub fn sarif_results(check: &CheckReport<'_>) -> Vec<serde_json::Value> {
                     .collect()
             };
             let mut text = f.message.clone();
+            if source.is_workbook() {
+                for l in &f.lines {
+                    text.push_str(&format!("\n--> {}", source.locus_of(*l)));
+                }
+            }
             for d in &f.details {
                 text.push('\n');
                 text.push_str(d);

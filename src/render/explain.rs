@@ -116,13 +116,7 @@ fn part_line(report: &Report<'_>, kind: &PartKind, trace_detail: Option<&PartDet
             if let Some(d) = &it.deviation {
                 let _ = write!(s, "\n      偏差原因: {d}");
             }
-            let pos = report.facts.source.position(it.span.start);
-            let _ = write!(
-                s,
-                "\n      at {}:{}",
-                crate::diagnostic::show_path(report.facts.source.name()),
-                pos.line
-            );
+            let _ = write!(s, "\n      at {}", report.facts.source.at(it.span.start));
             s
         }
         PartKind::Formula { score } => format!("score = {}", score.text),
@@ -260,13 +254,7 @@ fn explain_leaf(out: &mut String, report: &Report<'_>, index: usize, trace: &Lea
                 if let Some(n) = &e.note {
                     let _ = writeln!(out, "      note: {n}");
                 }
-                let pos = report.facts.source.position(e.span.start);
-                let _ = writeln!(
-                    out,
-                    "      at {}:{}",
-                    crate::diagnostic::show_path(report.facts.source.name()),
-                    pos.line
-                );
+                let _ = writeln!(out, "      at {}", report.facts.source.at(e.span.start));
             }
         }
     }

@@ -23,6 +23,7 @@ pub use json::{Json, receipt_json};
 pub use rubric_show::RubricShow;
 pub use table::Table;
 pub use template::Template;
+pub(crate) use template::users as fact_users;
 
 /// Whether a character would act on a terminal instead of showing: C0 and C1 controls
 /// (ESC starts escape sequences, CR and BS overwrite a line, BEL rings) and the

@@ -13,8 +13,9 @@ use crate::rubric::{ConsistencyKind, DefaultValue, FactKind, PartKind, Rubric};
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Template;
 
-/// What reads each fact: indicator names, and whether only consistency checks do.
-fn users(rubric: &Rubric) -> (Vec<Vec<String>>, Vec<bool>, Vec<Option<usize>>) {
+/// What reads each fact: indicator names, whether consistency checks do, and for a
+/// `tier` fact the figure it stands in for.
+pub(crate) fn users(rubric: &Rubric) -> (Vec<Vec<String>>, Vec<bool>, Vec<Option<usize>>) {
     let n = rubric.facts.len();
     let mut by = vec![Vec::<String>::new(); n];
     let mut checked = vec![false; n];

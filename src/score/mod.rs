@@ -58,6 +58,8 @@ pub struct ScoreError {
     pub file: String,
     /// The line of the fact most likely at fault (a zero divisor, the last fact read).
     pub line: Option<usize>,
+    /// That line's workbook cell (`预算!B3`), when the facts came from a workbook.
+    pub cell: Option<String>,
     pub help: Option<String>,
 }
 
@@ -68,9 +70,10 @@ impl fmt::Display for ScoreErrors {
                 writeln!(f)?;
             }
             writeln!(f, "error: cannot score `{}`: {}", e.indicator, e.message)?;
-            match e.line {
-                Some(line) => writeln!(f, "  --> {}:{line}", e.file)?,
-                None => writeln!(f, "  --> {}", e.file)?,
+            match (&e.cell, e.line) {
+                (Some(cell), _) => writeln!(f, "  --> {} {cell}", e.file)?,
+                (None, Some(line)) => writeln!(f, "  --> {}:{line}", e.file)?,
+                (None, None) => writeln!(f, "  --> {}", e.file)?,
             }
             if let Some(h) = &e.help {
                 writeln!(f, "   = help: {h}")?;
@@ -190,6 +193,7 @@ fn sum(values: impl Iterator<Item = Decimal>, scale: u32) -> Result<Decimal, Sco
                 message: "the sum of scores overflows".into(),
                 file: String::new(),
                 line: None,
+                cell: None,
                 help: None,
             }])
         })?;
@@ -447,24 +451,28 @@ fn score_leaf(
         )),
         None => None,
     };
+    // A missing fact points at the table it belongs in, when the file has one.
+    let line = match scope.missing_fact {
+        Some(f) => {
+            let path = &rubric.facts[f].path;
+            let group = path.rsplit_once('.').map_or("", |(g, _)| g);
+            facts
+                .groups
+                .iter()
+                .find(|(g, _)| g == group)
+                .map(|(_, span)| facts.source.position(span.start).line)
+        }
+        None => item_line.or_else(|| culprit.and_then(line_of)),
+    };
     Err(Box::new(ScoreError {
         index: Some(index),
         indicator: ind.name.clone(),
         message,
         file: crate::diagnostic::show_path(facts.source.name()),
-        // A missing fact points at the table it belongs in, when the file has one.
-        line: match scope.missing_fact {
-            Some(f) => {
-                let path = &rubric.facts[f].path;
-                let group = path.rsplit_once('.').map_or("", |(g, _)| g);
-                facts
-                    .groups
-                    .iter()
-                    .find(|(g, _)| g == group)
-                    .map(|(_, span)| facts.source.position(span.start).line)
-            }
-            None => item_line.or_else(|| culprit.and_then(line_of)),
-        },
+        line,
+        cell: line
+            .and_then(|l| facts.source.cell_of_line(l))
+            .map(|c| c.reference()),
         help,
     }))
 }
