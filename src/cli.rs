@@ -43,8 +43,9 @@ pub enum Command {
     /// Check a submitted self-assessment: claimed scores against computed ones, and the
     /// consistency of its figures
     Check {
-        /// Submitted facts files (TOML) with their `[claimed]` scores, or directories
-        /// searched recursively for `*.toml`; all of them go into one report
+        /// Submitted facts files (TOML or workbooks) with their claimed scores, or
+        /// directories searched recursively for `*.toml` and `*.xlsx`; all of them go into
+        /// one report
         #[arg(required = true)]
         paths: Vec<PathBuf>,
         #[command(flatten)]
@@ -59,7 +60,7 @@ pub enum Command {
     },
     /// Score many facts files (an archive) on every core: one row per file, in path order
     Batch {
-        /// Facts files, or directories searched recursively for `*.toml`
+        /// Facts files, or directories searched recursively for `*.toml` and `*.xlsx`
         #[arg(required = true)]
         paths: Vec<PathBuf>,
         /// A directory of rubric files, used beside (and before) the shipped rubrics
