@@ -24,3 +24,4 @@ mod properties;
 mod rules;
 mod support;
 mod variants;
+mod xlsx_out;
