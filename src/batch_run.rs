@@ -27,6 +27,12 @@ pub struct Args {
 /// Finished rows wait at most this many per worker for the rows before them.
 const WINDOW_PER_JOB: usize = 64;
 
+/// A finished row: its bytes to write now, or the row itself, kept for a workbook.
+enum Done {
+    Bytes(Vec<u8>),
+    Row(Box<Row>),
+}
+
 /// Where rows go: stdout, or an output file that is whole or absent (see `output`).
 enum Sink {
     Stdout(BufWriter<std::io::Stdout>),
@@ -134,14 +140,39 @@ pub fn run(args: Args) -> Result<u8, InputError> {
         ));
     }
     let mut format = args.format;
-    if let BatchFormat::Csv { plan, .. } = &mut format {
-        *plan = csv_plan(&files, &registry, jobs);
+    match &mut format {
+        BatchFormat::Csv { plan, .. } => {
+            *plan = perfeval::render::CsvPlan::new(&used_rubrics(&files, &registry, jobs));
+        }
+        BatchFormat::Xlsx { plans } => {
+            *plans = used_rubrics(&files, &registry, jobs)
+                .into_iter()
+                .map(|r| perfeval::render::CsvPlan::new(&[r]))
+                .collect();
+        }
+        BatchFormat::JsonLines | BatchFormat::Json => {}
     }
     let mut sink = Sink::open(args.output.as_deref())?;
     let bar = progress(files.len());
     let mut summary = Summary::default();
     let format = &format;
-    let with_receipt = !matches!(format, BatchFormat::Csv { .. });
+    let with_receipt = matches!(format, BatchFormat::JsonLines | BatchFormat::Json);
+    let collect = format.collects_rows();
+    // A workbook's rows, kept until the last file is scored.
+    let mut rows: Vec<Row> = Vec::new();
+    let finished = |row: Row, i: usize| {
+        if collect {
+            let brief = Brief {
+                total: row.total,
+                grade: row.grade.clone(),
+                error: row.error.clone(),
+            };
+            (brief, Done::Row(Box::new(row)))
+        } else {
+            let bytes = format.row(&row, i);
+            (Brief::from(row), Done::Bytes(bytes))
+        }
+    };
     let mut write = |bytes: &[u8]| sink.write(bytes);
     let written = write(&format.header()).and_then(|()| {
         batch::run_ordered(
@@ -151,27 +182,39 @@ pub fn run(args: Args) -> Result<u8, InputError> {
             // Rows are formatted on the workers; the writer only writes.
             |i| {
                 let row = batch::score_file(&files[i], &registry, args.strict, with_receipt);
-                let bytes = format.row(&row, i);
-                (Brief::from(row), bytes)
+                finished(row, i)
             },
             |i, panic| {
                 let path = perfeval::diagnostic::show_path(&files[i].path);
                 let row = Row::failed(&files[i].path, format!("{path}: internal error: {panic}"));
-                let bytes = format.row(&row, i);
-                (Brief::from(row), bytes)
+                finished(row, i)
             },
-            |_, (row, bytes): (Brief, Vec<u8>)| {
+            |_, (row, done): (Brief, Done)| {
                 summary.add(&row);
                 if let Some(e) = &row.error {
                     bar.suspend(|| report_error(&format!("error: {e}\n")));
                 }
                 bar.inc(1);
-                write(&bytes)
+                match done {
+                    Done::Bytes(bytes) => write(&bytes),
+                    Done::Row(row) => {
+                        rows.push(*row);
+                        Ok(())
+                    }
+                }
             },
         )
     });
     bar.finish_and_clear();
-    let written = written.and_then(|()| write(&format.footer(files.len())));
+    let written = written.and_then(|()| {
+        if collect {
+            let bytes = format
+                .workbook(&rows)
+                .map_err(|e| std::io::Error::other(format!("the workbook cannot be made: {e}")))?;
+            write(&bytes)?;
+        }
+        write(&format.footer(files.len()))
+    });
     match written {
         Ok(()) => sink.finish()?,
         // `perfeval batch … | head`: the reader has what it wanted; the summary says what
@@ -202,14 +245,18 @@ pub fn run(args: Args) -> Result<u8, InputError> {
     Ok(if summary.failed == 0 { 0 } else { 1 })
 }
 
-/// The rubrics whose indicators become CSV columns: the one given with --rubric, or those
-/// the files name (read from their `rubric = "…"` line), in order of first use. The
-/// heads are read on all the workers: this pass comes before any row.
-fn csv_plan(files: &[Entry], registry: &Registry, jobs: usize) -> perfeval::render::CsvPlan {
+/// The rubrics whose indicators become CSV columns (or workbook sheets): the one given
+/// with --rubric, or those the files name (read from their `rubric = "…"` line), in order
+/// of first use. The heads are read on all the workers: this pass comes before any row.
+fn used_rubrics<'r>(
+    files: &[Entry],
+    registry: &'r Registry,
+    jobs: usize,
+) -> Vec<&'r perfeval::rubric::Rubric> {
     if let [only] = registry.rubrics()
         && registry.is_single()
     {
-        return perfeval::render::CsvPlan::new(&[only]);
+        return vec![only];
     }
     let chunk = files.len().div_ceil(jobs.max(1)).max(1);
     // Per chunk, the first file (by index) of each id it holds; the chunks are joined in
@@ -246,7 +293,7 @@ fn csv_plan(files: &[Entry], registry: &Registry, jobs: usize) -> perfeval::rend
             used.push(r);
         }
     }
-    perfeval::render::CsvPlan::new(&used)
+    used
 }
 
 /// The first 8 KiB of a file, where its `rubric = "…"` line is: the plan reads no more,

@@ -30,6 +30,10 @@ pub enum Command {
         /// Table width in terminal columns (default: the terminal's width)
         #[arg(long)]
         width: Option<u16>,
+        /// Write to this file (atomically: a complete file or none) instead of stdout;
+        /// never one of the input files
+        #[arg(short = 'o', long, value_name = "FILE")]
+        output: Option<PathBuf>,
     },
     /// Show how one indicator was scored: rule texts, formula, facts, values, points
     Explain {
@@ -73,7 +77,8 @@ pub enum Command {
         /// Output format
         #[arg(long, value_enum, default_value_t = BatchFormatArg::Csv)]
         format: BatchFormatArg,
-        /// Write to this file (atomically: a complete file or none) instead of stdout
+        /// Write to this file (atomically: a complete file or none) instead of stdout;
+        /// required for xlsx
         #[arg(short = 'o', long, value_name = "FILE")]
         output: Option<PathBuf>,
         /// Worker threads, 1 to 1024 (default: one per core)
@@ -190,6 +195,9 @@ pub enum Format {
     Table,
     /// The full score tree with every intermediate value, decimals as strings
     Json,
+    /// An Excel workbook shaped like 附件一 (merged indicator cells, scores as numbers,
+    /// A4 landscape); binary, so with -o FILE or stdout redirected
+    Xlsx,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -230,4 +238,8 @@ pub enum BatchFormatArg {
     Jsonl,
     /// One JSON array
     Json,
+    /// An Excel workbook (needs -o FILE): a sheet per rubric, errors on their own sheet.
+    /// A workbook cannot be streamed: every row is kept in memory until the last file
+    /// is scored
+    Xlsx,
 }

@@ -4,7 +4,7 @@ mod batch_run;
 mod check_run;
 mod cli;
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -12,7 +12,9 @@ use clap::Parser;
 use cli::{BatchFormatArg, Cli, Command, Format, RubricCommand, ShowFormat};
 use perfeval::input::{self, InputError};
 use perfeval::output::{Existing, OutputFile};
-use perfeval::render::{BatchFormat, Explain, Json, Render, RubricShow, Table, Template};
+use perfeval::render::{
+    AppendixXlsx, BatchFormat, Explain, Json, Render, RubricShow, Table, Template,
+};
 use perfeval::rubric::{lint, shipped};
 use perfeval::score::{self, Options, ScoreErrors};
 
@@ -89,6 +91,17 @@ impl Output {
             human: false,
         }
     }
+
+    /// The bytes as written: text for people escaped for the terminal.
+    fn shown(self) -> Vec<u8> {
+        if self.human {
+            perfeval::render::for_terminal(&String::from_utf8_lossy(&self.bytes))
+                .into_owned()
+                .into_bytes()
+        } else {
+            self.bytes
+        }
+    }
 }
 
 fn run(cli: Cli) -> Result<Output, Failure> {
@@ -112,6 +125,13 @@ fn run(cli: Cli) -> Result<Output, Failure> {
                 },
                 BatchFormatArg::Jsonl => BatchFormat::JsonLines,
                 BatchFormatArg::Json => BatchFormat::Json,
+                BatchFormatArg::Xlsx if output.is_none() => {
+                    return Err(Failure::Usage(
+                        "error: `--format xlsx` needs `-o FILE`: a workbook is written whole, once every file is scored\n = help: perfeval batch … --format xlsx -o results.xlsx\n"
+                            .into(),
+                    ));
+                }
+                BatchFormatArg::Xlsx => BatchFormat::Xlsx { plans: Vec::new() },
             };
             let status = batch_run::run(batch_run::Args {
                 paths,
@@ -134,7 +154,14 @@ fn run(cli: Cli) -> Result<Output, Failure> {
             rubric,
             format,
             width,
+            output,
         } => {
+            if format == Format::Xlsx && output.is_none() && std::io::stdout().is_terminal() {
+                return Err(Failure::Usage(
+                    "error: an xlsx workbook is binary and stdout is a terminal\n = help: write it to a file with `-o 附件一.xlsx`, or redirect stdout (`> 附件一.xlsx`)\n"
+                        .into(),
+                ));
+            }
             let (r, f) = input::load(&facts, rubric.rubric.as_deref())?;
             if rubric.rubric.is_some() {
                 warn_lints(&r);
@@ -147,10 +174,21 @@ fn run(cli: Cli) -> Result<Output, Failure> {
                     ..Options::default()
                 },
             )?;
-            Ok(match format {
+            let out: Output = match format {
                 Format::Table => Table { width }.render(&report).into(),
                 Format::Json => Output::machine(Json.render(&report)),
-            })
+                Format::Xlsx => Output::machine(AppendixXlsx.workbook(&report).map_err(|e| {
+                    Failure::Usage(format!("error: cannot write the workbook: {e}\n"))
+                })?),
+            };
+            let Some(path) = output else {
+                return Ok(out);
+            };
+            let inputs: Vec<&std::path::Path> = std::iter::once(facts.as_path())
+                .chain(rubric.rubric.as_deref())
+                .collect();
+            write_output(&path, &out.shown(), &inputs)?;
+            Ok(Vec::new().into())
         }
         Command::Explain {
             facts,
@@ -331,18 +369,9 @@ fn main() -> ExitCode {
     });
     let cli = Cli::parse();
     match run(cli) {
-        Ok(Output {
-            bytes,
-            status,
-            human,
-        }) => {
-            let bytes = if human {
-                perfeval::render::for_terminal(&String::from_utf8_lossy(&bytes))
-                    .into_owned()
-                    .into_bytes()
-            } else {
-                bytes
-            };
+        Ok(output) => {
+            let status = output.status;
+            let bytes = output.shown();
             let mut stdout = std::io::stdout().lock();
             match stdout.write_all(&bytes).and_then(|()| stdout.flush()) {
                 Ok(()) => ExitCode::from(status),
@@ -486,6 +515,32 @@ fn write_new_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), InputError
         message,
     };
     let mut file = OutputFile::create(path, Existing::Keep)?;
+    batch_run::report_stale(&file);
+    file.write_all(bytes).map_err(|e| fail(e.to_string()))?;
+    file.commit()
+}
+
+/// Writes an output file, whole or not at all, replacing an earlier one but never one of
+/// the `inputs` it was made from.
+fn write_output(
+    path: &std::path::Path,
+    bytes: &[u8],
+    inputs: &[&std::path::Path],
+) -> Result<(), InputError> {
+    let fail = |message: String| InputError::Output {
+        path: path.to_path_buf(),
+        message,
+    };
+    if let Ok(target) = std::fs::canonicalize(path)
+        && inputs
+            .iter()
+            .any(|i| std::fs::canonicalize(i).is_ok_and(|p| p == target))
+    {
+        return Err(fail(
+            "it is one of the input files, and the output would replace it".into(),
+        ));
+    }
+    let mut file = OutputFile::create(path, Existing::Replace)?;
     batch_run::report_stale(&file);
     file.write_all(bytes).map_err(|e| fail(e.to_string()))?;
     file.commit()

@@ -25,3 +25,4 @@ mod rules;
 mod support;
 mod variants;
 mod workbook;
+mod xlsx_out;

@@ -15,6 +15,11 @@ pub enum BatchFormat {
     },
     JsonLines,
     Json,
+    /// One workbook, written once every row is in (a workbook cannot be streamed): a
+    /// sheet per plan, that is per rubric, then the errors on their own sheet.
+    Xlsx {
+        plans: Vec<CsvPlan>,
+    },
 }
 
 /// The indicator columns of a batch CSV: every indicator of each rubric the files use
@@ -56,6 +61,91 @@ impl CsvPlan {
             })
             .collect();
         CsvPlan { columns }
+    }
+
+    /// The rubric of the columns, when they are all of one.
+    pub fn rubric(&self) -> Option<&str> {
+        let first = self.columns.first()?;
+        self.columns
+            .iter()
+            .all(|c| c.rubric == first.rubric)
+            .then_some(first.rubric.as_str())
+    }
+
+    /// Whether `row` fills this plan's indicator columns.
+    pub(super) fn fits(&self, row: &Row) -> bool {
+        self.columns.iter().any(|c| c.rubric == row.rubric_id)
+    }
+
+    /// The header: the leading columns, the indicators', the trailing ones.
+    pub(super) fn titles(&self) -> Vec<String> {
+        LEADING
+            .iter()
+            .map(|c| c.to_string())
+            .chain(self.columns.iter().map(|c| c.title.clone()))
+            .chain(TRAILING.iter().map(|c| c.to_string()))
+            .collect()
+    }
+
+    /// One row's cells, in the header's order.
+    pub(super) fn cells(&self, row: &Row) -> Vec<Cell> {
+        let text = |s: &str| Cell::Text(s.to_string());
+        let mut cells = vec![
+            // A path keeps its odd characters, escaped: dropped, it would name another
+            // file.
+            Cell::Text(super::for_terminal(&row.path).into_owned()),
+            text(&row.department),
+            row.year.map_or(Cell::Empty, Cell::Integer),
+            text(&row.rubric_id),
+            text(&row.rubric_version),
+            text(row.rescored_from.as_deref().unwrap_or_default()),
+            Cell::Text(row.set_aside.join(" ")),
+            row.total.map_or(Cell::Empty, Cell::Score),
+            text(&row.grade),
+            text(if row.error.is_some() { "error" } else { "ok" }),
+            text(row.error.as_deref().unwrap_or_default()),
+        ];
+        // The row's scores and its rubric's columns are both in tree order (listed
+        // items only add rows between), so one forward scan finds each column.
+        let mut cursor = 0;
+        for column in &self.columns {
+            let score = if column.rubric == row.rubric_id {
+                let found = row.scores[cursor..]
+                    .iter()
+                    .position(|s| s.id == column.indicator);
+                found.map(|k| {
+                    cursor += k + 1;
+                    &row.scores[cursor - 1]
+                })
+            } else {
+                None
+            };
+            cells.push(score.map_or(Cell::Empty, |s| Cell::Score(s.score)));
+        }
+        cells.push(text(&row.rubric_sha256));
+        cells.push(text(&row.facts_sha256));
+        cells
+    }
+}
+
+/// One cell of a batch row: the CSV writes each as text, a workbook numbers as numbers.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Cell {
+    Text(String),
+    Integer(i64),
+    /// A score or total, shown with its two decimals.
+    Score(rust_decimal::Decimal),
+    Empty,
+}
+
+impl std::fmt::Display for Cell {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Cell::Text(s) => f.write_str(s),
+            Cell::Integer(i) => write!(f, "{i}"),
+            Cell::Score(d) => write!(f, "{d}"),
+            Cell::Empty => Ok(()),
+        }
     }
 }
 
@@ -184,16 +274,10 @@ impl BatchFormat {
                 } else {
                     Vec::new()
                 };
-                let cells: Vec<String> = LEADING
-                    .iter()
-                    .map(|c| c.to_string())
-                    .chain(plan.columns.iter().map(|c| c.title.clone()))
-                    .chain(TRAILING.iter().map(|c| c.to_string()))
-                    .collect();
-                out.extend(csv_line(&cells));
+                out.extend(csv_line(&plan.titles()));
                 out
             }
-            BatchFormat::JsonLines => Vec::new(),
+            BatchFormat::JsonLines | BatchFormat::Xlsx { .. } => Vec::new(),
             BatchFormat::Json => b"[".to_vec(),
         }
     }
@@ -202,42 +286,11 @@ impl BatchFormat {
     pub fn row(&self, row: &Row, index: usize) -> Vec<u8> {
         match self {
             BatchFormat::Csv { plan, .. } => {
-                let mut cells = vec![
-                    // A path keeps its odd characters, escaped: dropped, it would name
-                    // another file.
-                    super::for_terminal(&row.path).into_owned(),
-                    row.department.clone(),
-                    row.year.map(|y| y.to_string()).unwrap_or_default(),
-                    row.rubric_id.clone(),
-                    row.rubric_version.clone(),
-                    row.rescored_from.clone().unwrap_or_default(),
-                    row.set_aside.join(" "),
-                    row.total.map(|t| t.to_string()).unwrap_or_default(),
-                    row.grade.clone(),
-                    if row.error.is_some() { "error" } else { "ok" }.to_string(),
-                    row.error.clone().unwrap_or_default(),
-                ];
-                // The row's scores and its rubric's columns are both in tree order (listed
-                // items only add rows between), so one forward scan finds each column.
-                let mut cursor = 0;
-                for column in &plan.columns {
-                    let score = if column.rubric == row.rubric_id {
-                        let found = row.scores[cursor..]
-                            .iter()
-                            .position(|s| s.id == column.indicator);
-                        found.map(|k| {
-                            cursor += k + 1;
-                            &row.scores[cursor - 1]
-                        })
-                    } else {
-                        None
-                    };
-                    cells.push(score.map(|s| s.score.to_string()).unwrap_or_default());
-                }
-                cells.push(row.rubric_sha256.clone());
-                cells.push(row.facts_sha256.clone());
+                let cells: Vec<String> = plan.cells(row).iter().map(Cell::to_string).collect();
                 csv_line(&cells)
             }
+            // Rows are collected and written by `workbook`.
+            BatchFormat::Xlsx { .. } => Vec::new(),
             BatchFormat::JsonLines => {
                 let mut out = serde_json::to_vec(&wire(row)).unwrap_or_default();
                 out.push(b'\n');
@@ -252,6 +305,23 @@ impl BatchFormat {
                 out.extend(serde_json::to_vec(&wire(row)).unwrap_or_default());
                 out
             }
+        }
+    }
+
+    /// Whether rows are kept until every file is scored (a workbook) rather than written
+    /// one by one as they come.
+    pub fn collects_rows(&self) -> bool {
+        matches!(self, BatchFormat::Xlsx { .. })
+    }
+
+    /// The workbook of all the rows, in order (`Xlsx`; the other formats write nothing
+    /// here), or why it could not be made.
+    pub fn workbook(&self, rows: &[Row]) -> Result<Vec<u8>, String> {
+        match self {
+            BatchFormat::Xlsx { plans } => {
+                super::batch_xlsx::workbook(plans, rows).map_err(|e| e.to_string())
+            }
+            _ => Ok(Vec::new()),
         }
     }
 

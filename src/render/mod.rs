@@ -2,15 +2,19 @@
 //! [`crate::check::CheckReport`]) and returns bytes; none prints, so each is tested as a
 //! pure function.
 
+mod appendix_xlsx;
 mod basis;
 mod batch;
+mod batch_xlsx;
 mod check;
 mod explain;
 mod json;
 mod rubric_show;
 mod table;
 mod template;
+mod xlsx_cells;
 
+pub use appendix_xlsx::AppendixXlsx;
 pub use basis::basis;
 pub use batch::{BatchFormat, CsvPlan};
 pub use check::{
