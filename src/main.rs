@@ -156,11 +156,8 @@ fn run(cli: Cli) -> Result<Output, Failure> {
             width,
             output,
         } => {
-            if format == Format::Xlsx && output.is_none() && std::io::stdout().is_terminal() {
-                return Err(Failure::Usage(
-                    "error: an xlsx workbook is binary and stdout is a terminal\n = help: write it to a file with `-o 附件一.xlsx`, or redirect stdout (`> 附件一.xlsx`)\n"
-                        .into(),
-                ));
+            if format == Format::Xlsx && output.is_none() {
+                refuse_workbook_on_terminal("附件一.xlsx")?;
             }
             let (r, f) = input::load(&facts, rubric.rubric.as_deref())?;
             if rubric.rubric.is_some() {
@@ -418,14 +415,13 @@ fn is_xlsx_name(path: &std::path::Path) -> bool {
 
 /// A workbook is binary: it goes to a file, or to stdout only when that is not a
 /// terminal (a pipe, a redirect).
-fn binary_to_stdout(bytes: Vec<u8>) -> Result<Output, Failure> {
-    use std::io::IsTerminal;
+fn refuse_workbook_on_terminal(example: &str) -> Result<(), Failure> {
     if std::io::stdout().is_terminal() {
-        return Err(Failure::Usage(
-            "error: an Excel workbook is binary and is not printed on a terminal\n = help: give the file to write with -o FILE.xlsx\n".into(),
-        ));
+        return Err(Failure::Usage(format!(
+            "error: an xlsx workbook is binary and stdout is a terminal\n = help: write it to a file with `-o {example}`, or redirect stdout (`> {example}`)\n"
+        )));
     }
-    Ok(Output::machine(bytes))
+    Ok(())
 }
 
 /// `perfeval init --format xlsx`: the workbook to fill for a rubric.
@@ -437,7 +433,8 @@ fn init_workbook(
     let bytes = perfeval::workbook::facts_workbook(r, None)
         .map_err(|e| Failure::Usage(format!("error: the workbook could not be written: {e}\n")))?;
     let Some(path) = output else {
-        return binary_to_stdout(bytes);
+        refuse_workbook_on_terminal("自评表.xlsx")?;
+        return Ok(Output::machine(bytes));
     };
     write_new_file(path, &bytes)?;
     let with = if std::path::Path::new(given).exists() {
