@@ -34,6 +34,8 @@ pub enum Command {
         /// never one of the input files
         #[arg(short = 'o', long, value_name = "FILE")]
         output: Option<PathBuf>,
+        #[command(flatten)]
+        what_if: WhatIfArgs,
     },
     /// Show how one indicator was scored: rule texts, formula, facts, values, points
     Explain {
@@ -43,6 +45,21 @@ pub enum Command {
         indicator: String,
         #[command(flatten)]
         rubric: RubricArgs,
+        #[command(flatten)]
+        what_if: WhatIfArgs,
+    },
+    /// List the points lost, ordered by points lost, the distance to the next grade, and
+    /// for each rule the value of one fact that would earn its full marks
+    Gaps {
+        /// The department's facts file (TOML, or an Excel workbook)
+        facts: PathBuf,
+        #[command(flatten)]
+        rubric: RubricArgs,
+        #[command(flatten)]
+        what_if: WhatIfArgs,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = GapsFormat::Text)]
+        format: GapsFormat,
     },
     /// Check a submitted self-assessment: claimed scores against computed ones, and the
     /// consistency of its figures
@@ -176,6 +193,23 @@ pub enum ShowFormat {
     Table,
     /// Markdown, for documents
     Markdown,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct WhatIfArgs {
+    /// Change a fact for this run only (repeatable): its key as the facts file writes it
+    /// and a value read like the file's, e.g. --set projects.on_time=7 --set
+    /// stated.q4_rate=87.5%
+    #[arg(long = "set", value_name = "FACT=VALUE")]
+    pub settings: Vec<perfeval::whatif::Setting>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GapsFormat {
+    /// Points lost, the next grade and what would earn full marks
+    Text,
+    /// The same, with stable field names and decimals as strings
+    Json,
 }
 
 #[derive(Debug, clap::Args)]

@@ -36,6 +36,8 @@ pub struct Facts {
     /// Facts of the file that the rubric it is scored under does not read (only when it
     /// is re-scored under a rubric other than the one it names), with where they are.
     pub set_aside: Vec<(String, Range<usize>)>,
+    /// Facts changed for this run by `--set`, in the order given.
+    pub changes: Vec<crate::whatif::Change>,
 }
 
 impl Facts {
@@ -335,6 +337,7 @@ impl<'s> FactsDocument<'s> {
                     groups,
                     items,
                     set_aside,
+                    changes: Vec::new(),
                 }),
                 _ => Err(Diagnostics::default()),
             })
@@ -1103,6 +1106,17 @@ fn sibling_names(rubric: &Rubric, parent: &str) -> Vec<String> {
 
 /// Reads one fact's value, in either the plain form (`plan = 158.75`) or the table form
 /// (`plan = { value = 158.75, note = "报告第二部分" }`).
+/// Reads one value of fact `index` as a facts file would hold it (`--set` uses it, so
+/// a what-if is validated exactly like the file).
+pub(crate) fn read_fact_value(
+    source: &SourceFile,
+    rubric: &Rubric,
+    index: usize,
+    v: &Spanned<DeValue<'_>>,
+) -> Result<FactEntry, Diagnostic> {
+    read_value(source, rubric, index, v)
+}
+
 fn read_value(
     source: &SourceFile,
     rubric: &Rubric,

@@ -155,15 +155,16 @@ fn run(cli: Cli) -> Result<Output, Failure> {
             format,
             width,
             output,
+            what_if,
         } => {
             if format == Format::Xlsx && output.is_none() {
                 refuse_workbook_on_terminal("附件一.xlsx")?;
             }
-            let (r, f) = input::load(&facts, rubric.rubric.as_deref())?;
+            let (r, f, baseline) = load_what_if(&facts, &rubric, &what_if.settings)?;
             if rubric.rubric.is_some() {
                 warn_lints(&r);
             }
-            let report = score::evaluate(
+            let mut report = score::evaluate(
                 &r,
                 &f,
                 Options {
@@ -171,6 +172,7 @@ fn run(cli: Cli) -> Result<Output, Failure> {
                     ..Options::default()
                 },
             )?;
+            report.baseline = baseline;
             let out: Output = match format {
                 Format::Table => Table { width }.render(&report).into(),
                 Format::Json => Output::machine(Json.render(&report)),
@@ -191,8 +193,9 @@ fn run(cli: Cli) -> Result<Output, Failure> {
             facts,
             indicator,
             rubric,
+            what_if,
         } => {
-            let (r, f) = input::load(&facts, rubric.rubric.as_deref())?;
+            let (r, f, baseline) = load_what_if(&facts, &rubric, &what_if.settings)?;
             let Some(i) = r.find_indicator(&indicator) else {
                 let names = r
                     .indicators
@@ -215,7 +218,8 @@ fn run(cli: Cli) -> Result<Output, Failure> {
                 strict: rubric.strict,
                 ..Options::default()
             };
-            let (report, errors) = score::evaluate_lenient(&r, &f, options)?;
+            let (mut report, errors) = score::evaluate_lenient(&r, &f, options)?;
+            report.baseline = baseline;
             let mine: Vec<_> = errors
                 .into_iter()
                 .filter(|e| e.index.is_some_and(|x| is_within(&r, x, i)))
@@ -270,6 +274,26 @@ fn run(cli: Cli) -> Result<Output, Failure> {
                     Ok(Vec::new().into())
                 }
             }
+        }
+        Command::Gaps {
+            facts,
+            rubric,
+            what_if,
+            format,
+        } => {
+            let (r, f, baseline) = load_what_if(&facts, &rubric, &what_if.settings)?;
+            let options = Options {
+                strict: rubric.strict,
+                ..Options::default()
+            };
+            let mut report = score::evaluate(&r, &f, options)?;
+            report.baseline = baseline;
+            let gaps = perfeval::gaps::gaps(&report);
+            let model = perfeval::render::GapsReport { report, gaps };
+            Ok(match format {
+                cli::GapsFormat::Text => perfeval::render::GapsText.render(&model).into(),
+                cli::GapsFormat::Json => Output::machine(perfeval::render::GapsJson.render(&model)),
+            })
         }
         Command::Convert {
             facts,
@@ -408,6 +432,38 @@ fn rubric_by_id_or_path(key: &str) -> Result<perfeval::rubric::Rubric, Failure> 
 
 /// Writes a file that must not exist yet: a template never replaces anyone's work. The
 /// text goes to a temporary file first, which takes the name only if it is still free.
+/// A facts file with the `--set` changes applied, and the total and grade it had
+/// without them (when it could be scored) for the output to compare against.
+fn load_what_if(
+    facts: &std::path::Path,
+    rubric: &cli::RubricArgs,
+    settings: &[perfeval::whatif::Setting],
+) -> Result<
+    (
+        perfeval::rubric::Rubric,
+        perfeval::facts::Facts,
+        Option<perfeval::whatif::Baseline>,
+    ),
+    Failure,
+> {
+    let (r, f) = input::load(facts, rubric.rubric.as_deref())?;
+    if settings.is_empty() {
+        return Ok((r, f, None));
+    }
+    let options = Options {
+        strict: rubric.strict,
+        ..Options::default()
+    };
+    let baseline = score::evaluate(&r, &f, options)
+        .ok()
+        .map(|b| perfeval::whatif::Baseline {
+            total: b.total,
+            grade: b.grade,
+        });
+    let changed = perfeval::whatif::apply(&r, &f, settings).map_err(InputError::Invalid)?;
+    Ok((r, changed, baseline))
+}
+
 fn is_xlsx_name(path: &std::path::Path) -> bool {
     path.extension()
         .is_some_and(|x| x.eq_ignore_ascii_case("xlsx"))

@@ -16,6 +16,7 @@ mod check;
 mod ci;
 mod cli;
 mod exact;
+mod gaps;
 mod hardening;
 mod init;
 mod plausibility;

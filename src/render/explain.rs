@@ -254,7 +254,14 @@ fn explain_leaf(out: &mut String, report: &Report<'_>, index: usize, trace: &Lea
                 if let Some(n) = &e.note {
                     let _ = writeln!(out, "      note: {n}");
                 }
-                let _ = writeln!(out, "      at {}", report.facts.source.at(e.span.start));
+                match report.facts.changes.iter().find(|c| c.fact == f) {
+                    Some(c) => {
+                        let _ = writeln!(out, "      set by --set {}", c.given);
+                    }
+                    None => {
+                        let _ = writeln!(out, "      at {}", report.facts.source.at(e.span.start));
+                    }
+                }
             }
         }
     }
@@ -338,6 +345,10 @@ impl Render<Report<'_>> for Explain {
         }
         path.reverse();
         let mut out = String::new();
+        for line in super::whatif::lines(report) {
+            out.push_str(&line);
+            out.push('\n');
+        }
         let _ = writeln!(out, "{} ({})", ind.name, ind.id);
         let _ = writeln!(out, "{}", path.join(" › "));
         let level = rubric

@@ -95,6 +95,9 @@ struct WireReport<'a> {
     points: String,
     total: String,
     grade: &'a str,
+    /// Only when `--set` changed facts: which, and how far the total moved.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    what_if: Option<serde_json::Value>,
     indicators: Vec<WireIndicator<'a>>,
 }
 
@@ -447,6 +450,7 @@ impl Render<Report<'_>> for Json {
             points: plain(rubric.meta.total),
             total: report.total.to_string(),
             grade: &report.grade,
+            what_if: super::whatif::json(report),
             indicators: rubric.roots.iter().map(|&r| node(report, r)).collect(),
         };
         let mut out = serde_json::to_vec_pretty(&wire).unwrap_or_default();

@@ -8,10 +8,12 @@ mod batch;
 mod batch_xlsx;
 mod check;
 mod explain;
+mod gaps;
 mod json;
 mod rubric_show;
 mod table;
 mod template;
+pub mod whatif;
 mod xlsx_cells;
 
 pub use appendix_xlsx::AppendixXlsx;
@@ -23,6 +25,7 @@ pub use check::{
     sarif_results, sarif_unusable,
 };
 pub use explain::Explain;
+pub use gaps::{GapsJson, GapsReport, GapsText};
 pub use json::{Json, receipt_json};
 pub use rubric_show::RubricShow;
 pub use table::Table;

@@ -91,6 +91,10 @@ impl Render<Report<'_>> for Table {
             }
             out.push('\n');
         }
+        for line in super::whatif::lines(report) {
+            out.push_str(&line);
+            out.push('\n');
+        }
         out.push_str(&table.to_string());
         out.push('\n');
         out.push_str(&format!(

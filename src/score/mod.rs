@@ -42,6 +42,8 @@ pub struct Report<'a> {
     pub leaves: Vec<Option<LeafTrace>>,
     pub total: Decimal,
     pub grade: String,
+    /// The total and grade without the facts changed by `--set`, when any were.
+    pub baseline: Option<crate::whatif::Baseline>,
 }
 
 /// Indicators that could not be scored.
@@ -178,6 +180,7 @@ pub fn evaluate_lenient<'a>(
         leaves,
         total,
         grade,
+        baseline: None,
     };
     Ok((report, errors))
 }

@@ -1,0 +1,333 @@
+//! Where the points went and what would bring them back (`perfeval gaps`).
+//!
+//! For each leaf that lost points, each fact its rule read is tried alone: a figure is
+//! searched for the value nearest to the file's that earns the rule's full marks, at the
+//! figure's own precision (a count in units, an amount in 分, a rate in 0.01%); a yes/no
+//! or a choice is tried the other way. The search only assumes the rule is monotone in
+//! that fact (more spending, a higher rate, fewer violations), finds the bracket by
+//! doubling the step and narrows it by bisection; every value tried is checked against
+//! the rubric's plausibility rules, so no answer is a figure that cannot be true. An
+//! evaluator's judgment is named as such, not searched.
+
+use rust_decimal::Decimal;
+
+use crate::facts::{CheckValue, FactEntry, FactValue, Facts};
+use crate::rubric::{DefaultValue, FactKind, Rubric};
+use crate::score::{self, Options, Report};
+
+/// The points lost, worst first, and the way to the next grade.
+#[derive(Debug, Clone)]
+pub struct Gaps {
+    pub lost: Vec<Lost>,
+    pub total: Decimal,
+    pub grade: String,
+    /// The next grade up, its lower bound and the points still needed; `None` at the top.
+    pub next_grade: Option<(String, Decimal, Decimal)>,
+}
+
+/// A leaf that lost points, or whose score was set by hand.
+#[derive(Debug, Clone)]
+pub struct Lost {
+    pub indicator: usize,
+    pub points: Decimal,
+    pub score: Decimal,
+    pub lost: Decimal,
+    /// The rule's own score, when an override replaced it.
+    pub rule_score: Option<Decimal>,
+    pub remedies: Vec<Remedy>,
+}
+
+/// What one fact alone can do for a leaf's score.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Remedy {
+    pub fact: usize,
+    pub kind: RemedyKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum RemedyKind {
+    /// This value (the nearest to the file's at its precision) earns full marks.
+    Value { current: Decimal, needed: Decimal },
+    /// The other answer earns full marks.
+    Flip { to: bool },
+    /// This choice earns full marks.
+    Choose { to: String },
+    /// No value of this fact alone earns full marks: the best score found, and where.
+    Short { value: Decimal, score: Decimal },
+    /// An evaluator's score or tier: a judgment, not a figure to change.
+    Judgment,
+}
+
+/// The gaps of a scored file (scored with or without overrides, as for `score`);
+/// remedies are always searched on the rules' own scores.
+pub fn gaps(report: &Report<'_>) -> Gaps {
+    let (rubric, facts) = (report.rubric, report.facts);
+    let strict = Options {
+        strict: true,
+        lean: true,
+    };
+    let mut lost = Vec::new();
+    for (i, ind) in rubric.indicators.iter().enumerate() {
+        let Some(leaf) = report.leaf(i) else { continue };
+        let overridden = leaf.override_applied();
+        let rule_score = leaf.rule_score.unwrap_or(Decimal::ZERO);
+        if leaf.score >= ind.points && !overridden {
+            continue;
+        }
+        if report.not_applicable(i) {
+            continue;
+        }
+        let remedies = if rule_score < ind.points {
+            leaf.facts_used
+                .iter()
+                .filter_map(|&f| remedy(rubric, facts, strict, i, f))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let mut points_lost = ind.points - leaf.score;
+        points_lost.rescale(rubric.rounding.scale);
+        lost.push(Lost {
+            indicator: i,
+            points: ind.points,
+            score: leaf.score,
+            lost: points_lost,
+            rule_score: overridden.then_some(rule_score),
+            remedies,
+        });
+    }
+    // Worst first; overrides (which lost nothing) after, in the rubric's order.
+    lost.sort_by_key(|l| std::cmp::Reverse(l.lost));
+    Gaps {
+        lost,
+        total: report.total,
+        grade: report.grade.clone(),
+        next_grade: next_grade(rubric, report),
+    }
+}
+
+fn next_grade(rubric: &Rubric, report: &Report<'_>) -> Option<(String, Decimal, Decimal)> {
+    rubric
+        .grades
+        .iter()
+        .filter(|g| g.min > report.total)
+        .min_by(|a, b| a.min.cmp(&b.min))
+        .map(|g| (g.name.clone(), g.min, g.min - report.total))
+}
+
+/// The leaf's rule score with fact `f` set to `value`, or `None` when the figures would
+/// break a plausibility rule or the rule cannot be computed.
+fn score_with(
+    rubric: &Rubric,
+    facts: &Facts,
+    options: Options,
+    leaf: usize,
+    f: usize,
+    value: FactValue,
+) -> Option<Decimal> {
+    let mut trial = facts.clone();
+    let entry = match &facts.values[f] {
+        Some(e) => FactEntry { value, ..e.clone() },
+        None => FactEntry {
+            value,
+            reason: None,
+            note: None,
+            span: 0..0,
+        },
+    };
+    trial.values[f] = Some(entry);
+    crate::plausible::check(rubric, &trial).ok()?;
+    let (report, errors) = score::evaluate_lenient(rubric, &trial, options).ok()?;
+    if errors.iter().any(|e| e.index == Some(leaf)) {
+        return None;
+    }
+    report.leaf(leaf).and_then(|l| l.rule_score)
+}
+
+fn remedy(
+    rubric: &Rubric,
+    facts: &Facts,
+    options: Options,
+    leaf: usize,
+    f: usize,
+) -> Option<Remedy> {
+    let decl = &rubric.facts[f];
+    let full = rubric.indicators[leaf].points;
+    let current = facts.values[f].as_ref().map(|e| &e.value);
+    let kind = match &decl.kind {
+        FactKind::Judgment | FactKind::Tier(_) => RemedyKind::Judgment,
+        FactKind::Bool => {
+            let now = match current {
+                Some(FactValue::Bool(b)) => *b,
+                _ => matches!(decl.default, Some(DefaultValue::Bool(true))),
+            };
+            let s = score_with(rubric, facts, options, leaf, f, FactValue::Bool(!now))?;
+            if s < full {
+                return None;
+            }
+            RemedyKind::Flip { to: !now }
+        }
+        FactKind::Check => {
+            if matches!(current, Some(FactValue::Check(CheckValue::Met))) {
+                return None;
+            }
+            let s = score_with(
+                rubric,
+                facts,
+                options,
+                leaf,
+                f,
+                FactValue::Check(CheckValue::Met),
+            )?;
+            if s < full {
+                return None;
+            }
+            RemedyKind::Flip { to: true }
+        }
+        FactKind::Choice(choices) => {
+            let to = choices.iter().find(|c| {
+                Some(&FactValue::Text((*c).clone())) != current
+                    && score_with(
+                        rubric,
+                        facts,
+                        options,
+                        leaf,
+                        f,
+                        FactValue::Text((*c).clone()),
+                    )
+                    .is_some_and(|s| s >= full)
+            })?;
+            RemedyKind::Choose { to: to.clone() }
+        }
+        FactKind::Amount | FactKind::Count | FactKind::Rate => {
+            let now = match current {
+                Some(FactValue::Number(n)) => *n,
+                _ => match decl.default {
+                    Some(DefaultValue::Number(n)) => n,
+                    _ => return None,
+                },
+            };
+            search(rubric, facts, options, leaf, f, now, full)?
+        }
+    };
+    Some(Remedy { fact: f, kind })
+}
+
+/// Units of a figure's precision: 1 for a count, 0.01 for an amount, 0.0001 (0.01%) for a
+/// rate, or finer when the file writes it finer.
+fn precision(kind: &FactKind, value: Decimal) -> u32 {
+    let least = match kind {
+        FactKind::Count => 0,
+        FactKind::Rate => 4,
+        _ => 2,
+    };
+    value.scale().max(least)
+}
+
+/// The furthest step from `ok` (allowed) towards `bad` (not allowed) still allowed.
+fn last_valid(at: &impl Fn(i128) -> Option<Decimal>, mut ok: i128, mut bad: i128) -> i128 {
+    while (bad - ok).abs() > 1 {
+        let mid = ok + (bad - ok) / 2;
+        if at(mid).is_some() {
+            ok = mid;
+        } else {
+            bad = mid;
+        }
+    }
+    ok
+}
+
+/// Steps of the search, each doubling the distance from the file's value.
+const MAX_DOUBLINGS: u32 = 48;
+
+fn search(
+    rubric: &Rubric,
+    facts: &Facts,
+    options: Options,
+    leaf: usize,
+    f: usize,
+    now: Decimal,
+    full: Decimal,
+) -> Option<RemedyKind> {
+    let scale = precision(&rubric.facts[f].kind, now);
+    let unit = Decimal::new(1, scale);
+    let at = |k: i128| -> Option<Decimal> {
+        let value = now.checked_add(unit.checked_mul(Decimal::from_i128_with_scale(k, 0))?)?;
+        if value.is_sign_negative() {
+            return None;
+        }
+        score_with(rubric, facts, options, leaf, f, FactValue::Number(value))
+    };
+    let mut best: Option<(Decimal, i128)> = at(0).map(|s| (s, 0));
+    let mut found: Option<i128> = None;
+    for direction in [1i128, -1] {
+        // Double the step until the score reaches full marks or the figures stop being
+        // possible; the last step below full marks and the first at it bracket the answer.
+        let mut below = 0i128;
+        let mut step = 1i128;
+        let mut hit = None;
+        for _ in 0..MAX_DOUBLINGS {
+            let (k, s, last) = match at(direction * step) {
+                Some(s) => (direction * step, s, false),
+                None => {
+                    // Past what the figures allow (a negative amount, more on time than
+                    // planned): the furthest value still allowed is the last one tried.
+                    let edge = last_valid(&at, below, direction * step);
+                    match at(edge) {
+                        Some(s) if edge != below => (edge, s, true),
+                        _ => break,
+                    }
+                }
+            };
+            if best.is_none_or(|(b, _)| s > b) {
+                best = Some((s, k));
+            }
+            if s >= full {
+                hit = Some(k);
+                break;
+            }
+            below = k;
+            if last {
+                break;
+            }
+            step = step.checked_mul(2)?;
+        }
+        let Some(mut reached) = hit else { continue };
+        // Bisect between `below` (short of full marks) and `reached` (full marks).
+        while (reached - below).abs() > 1 {
+            let mid = below + (reached - below) / 2;
+            match at(mid) {
+                Some(s) if s >= full => reached = mid,
+                _ => below = mid,
+            }
+        }
+        if found.is_none_or(|k| reached.abs() < k.abs()) {
+            found = Some(reached);
+        }
+    }
+    let value_at = |k: i128| {
+        now.checked_add(unit.checked_mul(Decimal::from_i128_with_scale(k, 0))?)
+            .map(|v| {
+                let mut v = v;
+                v.rescale(scale);
+                v
+            })
+    };
+    match found {
+        Some(k) => Some(RemedyKind::Value {
+            current: now,
+            needed: value_at(k)?,
+        }),
+        None => {
+            let (score, k) = best?;
+            if k == 0 {
+                // The rule's score does not rise with this fact.
+                return None;
+            }
+            Some(RemedyKind::Short {
+                value: value_at(k)?,
+                score,
+            })
+        }
+    }
+}

@@ -1,0 +1,223 @@
+//! What-if: `--set FACT=VALUE` changes facts for one run, read and checked exactly as the
+//! file's own values are, so a what-if can never score a figure the file could not hold.
+
+use rust_decimal::Decimal;
+use toml::de::DeTable;
+
+use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile, suggest};
+use crate::facts::{FactEntry, FactValue, Facts};
+use crate::rubric::Rubric;
+
+/// One `--set FACT=VALUE` as given on the command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Setting {
+    /// The fact's key path, as a facts file writes it: `projects.on_time`.
+    pub path: String,
+    /// The value as typed: a TOML value (`7`, `"96.5%"`, `true`, `{ value = 20, reason =
+    /// "…" }`), or bare text, which is taken as a string (`96.5%`, `满意度≥95%`).
+    pub literal: String,
+}
+
+impl std::str::FromStr for Setting {
+    type Err = String;
+
+    /// `FACT=VALUE`, for clap.
+    fn from_str(arg: &str) -> Result<Self, String> {
+        let Some((path, literal)) = arg.split_once('=') else {
+            return Err(format!(
+                "`{arg}` is not FACT=VALUE (e.g. projects.on_time=7)"
+            ));
+        };
+        let (path, literal) = (path.trim(), literal.trim());
+        if path.is_empty() || literal.is_empty() {
+            return Err(format!(
+                "`{arg}` is not FACT=VALUE (e.g. projects.on_time=7)"
+            ));
+        }
+        if literal.contains(['\n', '\r']) {
+            return Err("a --set value must be one line".into());
+        }
+        Ok(Setting {
+            path: path.to_string(),
+            literal: literal.to_string(),
+        })
+    }
+}
+
+/// A fact changed for this run: its value in the file (`None` when the file leaves it
+/// out) and the value set.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    pub fact: usize,
+    pub before: Option<FactEntry>,
+    pub after: FactEntry,
+    /// The setting as given, for messages: `projects.on_time=7`.
+    pub given: String,
+}
+
+/// The TOML text a setting's value is read from: the literal as typed when it is a TOML
+/// value, else the typed text as a string; a judgment or tier set without a reason
+/// keeps the file's reason (the value changes, the justification stays).
+fn value_text(literal: &str, kept_reason: Option<&str>) -> String {
+    let parses = DeTable::parse(&format!("value = {literal}")).is_ok();
+    let value = if parses {
+        literal.to_string()
+    } else {
+        toml_string(literal)
+    };
+    match kept_reason {
+        Some(reason) if !value.trim_start().starts_with('{') => {
+            format!("{{ value = {value}, reason = {} }}", toml_string(reason))
+        }
+        _ => value,
+    }
+}
+
+fn toml_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Applies the settings to `facts`, each read against `rubric` like a value of the file,
+/// then the rubric's plausibility rules again; returns the facts as they would be.
+pub fn apply(rubric: &Rubric, facts: &Facts, settings: &[Setting]) -> Result<Facts, Diagnostics> {
+    let mut changed = facts.clone();
+    let mut diags = Diagnostics::default();
+    for setting in settings {
+        let given = format!("{}={}", setting.path, setting.literal);
+        let source = SourceFile::new("--set", given.clone());
+        let path_span = 0..setting.path.len();
+        let Some(index) = rubric.fact_index(&setting.path) else {
+            let paths = rubric.facts.iter().map(|f| f.path.as_str());
+            let mut d = Diagnostic::new(format!(
+                "--set names `{}`, which is not a fact of rubric `{}`",
+                setting.path, rubric.meta.id
+            ))
+            .at(&source, path_span);
+            d = match suggest(&setting.path, paths) {
+                Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                None if rubric.list_indicator(
+                    setting.path.split('.').next().unwrap_or_default(),
+                ).is_some() =>
+                {
+                    d.with_help("a listed indicator's figures cannot be set with --set; change them in the facts file")
+                }
+                None => d.with_help("`perfeval init --rubric ID` lists every fact with its key"),
+            };
+            diags.push(d);
+            continue;
+        };
+        if changed.changes.iter().any(|c| c.fact == index) {
+            diags.push(
+                Diagnostic::new(format!("--set gives `{}` twice", setting.path))
+                    .at(&source, path_span),
+            );
+            continue;
+        }
+        let before = facts.values[index].clone();
+        let kept = before.as_ref().and_then(|e| e.reason.as_deref());
+        let text = format!("value = {}", value_text(&setting.literal, kept));
+        // Read from a source of its own, so a message shows the setting, not the file.
+        let value_source = SourceFile::new("--set", text);
+        let doc = match crate::toml_read::parse_document(&value_source) {
+            Ok(d) => d,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
+        let Some(value) = doc.get_ref().get("value") else {
+            continue;
+        };
+        match crate::facts::read_fact_value(&value_source, rubric, index, value) {
+            Ok(mut after) => {
+                // The fact keeps its place in the file, so `explain` can still say
+                // where the file had it; `Facts::changes` says it was set.
+                if let Some(b) = &before {
+                    after.span = b.span.clone();
+                } else {
+                    after.span = 0..0;
+                }
+                if after.note.is_none() {
+                    after.note = before.as_ref().and_then(|b| b.note.clone());
+                }
+                changed.values[index] = Some(after.clone());
+                changed.changes.push(Change {
+                    fact: index,
+                    before,
+                    after,
+                    given,
+                });
+            }
+            Err(d) => diags.push(d),
+        }
+    }
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    crate::plausible::check(rubric, &changed)?;
+    Ok(changed)
+}
+
+/// A fact's value in a few characters, for the line that says what was changed.
+pub fn shown(value: Option<&FactEntry>) -> String {
+    match value.map(|e| &e.value) {
+        None => "（未填）".to_string(),
+        Some(FactValue::Number(n)) => n.to_string(),
+        Some(FactValue::Judgment(n)) => format!("{} 分", n.normalize()),
+        Some(FactValue::Bool(b)) => (if *b { "是" } else { "否" }).to_string(),
+        Some(FactValue::Text(t)) => t.clone(),
+        Some(FactValue::Check(c)) => match c {
+            crate::facts::CheckValue::Met => "符合".into(),
+            crate::facts::CheckValue::NotMet => "不符合".into(),
+            crate::facts::CheckValue::Partial(p) => format!("部分符合 {} 分", p.normalize()),
+        },
+    }
+}
+
+/// The totals without and with the settings: what the output reports as the move.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Baseline {
+    pub total: Decimal,
+    pub grade: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_read_fact_and_value() {
+        let s: Setting = "projects.on_time=7"
+            .parse()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(s.path, "projects.on_time");
+        assert_eq!(s.literal, "7");
+        assert!("projects.on_time".parse::<Setting>().is_err());
+        assert!("=7".parse::<Setting>().is_err());
+    }
+
+    #[test]
+    fn bare_text_is_a_string_and_reasons_are_kept() {
+        assert_eq!(value_text("7", None), "7");
+        assert_eq!(value_text("96.5%", None), "\"96.5%\"");
+        assert_eq!(value_text("\"96.5%\"", None), "\"96.5%\"");
+        assert_eq!(
+            value_text("20", Some("依据")),
+            "{ value = 20, reason = \"依据\" }"
+        );
+        assert_eq!(
+            value_text("{ value = 20, reason = \"新\" }", Some("旧")),
+            "{ value = 20, reason = \"新\" }"
+        );
+    }
+}
