@@ -269,8 +269,15 @@ fn used_rubrics<'r>(
                 scope.spawn(move || {
                     let mut seen: Vec<(usize, String)> = Vec::new();
                     for (k, entry) in part.iter().enumerate() {
-                        if let Some(id) =
-                            head_of(&entry.path).and_then(|t| batch::quick_rubric_id(&t))
+                        let id = match head_of(&entry.path) {
+                            // A workbook names its rubric on its 基本信息 sheet.
+                            Some(t) if t.starts_with("PK\u{3}\u{4}") => {
+                                perfeval::workbook::rubric_id(&entry.path)
+                            }
+                            Some(t) => batch::quick_rubric_id(&t),
+                            None => None,
+                        };
+                        if let Some(id) = id
                             && !seen.iter().any(|(_, s)| *s == id)
                         {
                             seen.push((c * chunk + k, id));

@@ -533,6 +533,15 @@ fn convert(
         )));
     }
     let (r, f) = input::load_source(&source, rubric)?;
+    if !f.set_aside.is_empty() {
+        let names: Vec<&str> = f.set_aside.iter().map(|(p, _)| p.as_str()).collect();
+        return Err(Failure::Usage(format!(
+            "error: rubric `{}` does not read {} of `{}`, which converting would drop; nothing was written\n = help: convert with the rubric the file names (leave out --rubric)\n",
+            r.meta.id,
+            names.join(", "),
+            show_path(facts)
+        )));
+    }
     let bytes = if to_xlsx {
         perfeval::workbook::facts_workbook(&r, Some(&f)).map_err(|e| {
             Failure::Usage(format!("error: the workbook could not be written: {e}\n"))
@@ -559,6 +568,17 @@ fn convert(
         show_path(output),
         show_path(facts)
     ));
+    if to_xlsx
+        && source
+            .text()
+            .lines()
+            .any(|l| l.trim_start().starts_with('#'))
+    {
+        report_error(&format!(
+            "note: the comments of {} are not in the workbook; keep them in a note (出处说明) if they matter\n",
+            show_path(facts)
+        ));
+    }
     Ok(Vec::new().into())
 }
 

@@ -455,3 +455,143 @@ fn convert_refuses_what_it_cannot_do_and_never_replaces_a_file() {
         b"mine"
     );
 }
+
+/// The seed converted, then edited by a Python snippet given `wb` (openpyxl), saved as
+/// `edited.xlsx`.
+fn seed_edited(sb: &Sandbox, edit: &str) {
+    copy_example(sb, "luohu-2023.toml");
+    let run = sb.run(&["convert", "luohu-2023.toml", "-o", "seed.xlsx"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    python(
+        sb,
+        &format!(
+            "import openpyxl\nwb = openpyxl.load_workbook('seed.xlsx')\n{edit}\nwb.save('edited.xlsx')\n"
+        ),
+    );
+}
+
+#[test]
+fn a_stray_cell_far_out_costs_nothing() {
+    if !have_openpyxl() {
+        return;
+    }
+    let sb = Sandbox::new();
+    seed_edited(&sb, "wb['部门预算']['XFD1048576'] = 'x'");
+    assert_eq!(scores(&sb, "edited.xlsx"), scores(&sb, "luohu-2023.toml"));
+}
+
+#[test]
+fn digits_the_cell_does_not_show_are_refused() {
+    if !have_openpyxl() {
+        return;
+    }
+    let sb = Sandbox::new();
+    // 2855.071 in a cell formatted 0.00 shows 2855.07.
+    seed_edited(&sb, "wb['部门预算']['B2'] = 2855.071");
+    let run = sb.run(&["score", "edited.xlsx"]);
+    assert_eq!(run.code, Some(2), "{}", run.stdout);
+    assert!(
+        run.stderr.contains("shows 2855.07 but holds 2855.071"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("部门预算!B2"), "{}", run.stderr);
+}
+
+#[test]
+fn a_formula_cut_at_15_digits_is_refused() {
+    if !(have_openpyxl() && have_libreoffice()) {
+        return;
+    }
+    let sb = Sandbox::new();
+    seed_edited(&sb, "wb['部门预算']['B2'] = '=2855.07/3*3+1/3'");
+    let resaved = resave_with_libreoffice(&sb, "edited.xlsx");
+    let run = sb.run(&["score", resaved.to_str().unwrap()]);
+    assert_eq!(run.code, Some(2), "{}", run.stdout);
+    assert!(run.stderr.contains("cut at 15 digits"), "{}", run.stderr);
+    assert!(run.stderr.contains("ROUND("), "{}", run.stderr);
+}
+
+#[test]
+fn hidden_sheets_missing_titles_and_second_rows_are_named() {
+    if !have_openpyxl() {
+        return;
+    }
+    let sb = Sandbox::new();
+    seed_edited(
+        &sb,
+        "ws = wb.copy_worksheet(wb['部门预算']); ws.title = '旧数据'; ws.sheet_state = 'hidden'",
+    );
+    let run = sb.run(&["score", "edited.xlsx"]);
+    assert_eq!(run.code, Some(2), "{}", run.stdout);
+    assert!(
+        run.stderr.contains("sheet 旧数据 is hidden"),
+        "{}",
+        run.stderr
+    );
+
+    let sb = Sandbox::new();
+    seed_edited(&sb, "wb['部门预算']['B1'] = '数值'");
+    let run = sb.run(&["score", "edited.xlsx"]);
+    assert_eq!(run.code, Some(2), "{}", run.stdout);
+    assert!(
+        run.stderr.contains("has no column titled 值"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("部门预算!A1"), "{}", run.stderr);
+
+    let sb = Sandbox::new();
+    seed_edited(
+        &sb,
+        "ws = wb['部门预算']\nfor c in 'ABCDEFG': ws[c + '20'] = ws[c + '2'].value",
+    );
+    let run = sb.run(&["score", "edited.xlsx"]);
+    assert_eq!(run.code, Some(2), "{}", run.stdout);
+    assert!(
+        run.stderr
+            .contains("the fact `budget.initial` has a second row (the first is at 部门预算!F2)"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn batch_plans_a_workbooks_columns_from_its_rubric() {
+    let sb = Sandbox::new();
+    copy_example(&sb, "luohu-2023.toml");
+    let run = sb.run(&["convert", "luohu-2023.toml", "-o", "seed.xlsx"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let header = |file: &str| {
+        let run = sb.run(&["batch", file, "--no-bom"]);
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+        run.stdout.lines().next().unwrap().to_string()
+    };
+    assert_eq!(header("seed.xlsx"), header("luohu-2023.toml"));
+    assert!(header("seed.xlsx").contains("预算执行率"));
+}
+
+#[test]
+fn check_reports_for_a_workbook_name_cells_not_lines() {
+    let sb = Sandbox::new();
+    copy_example(&sb, "luohu-2023.toml");
+    let run = sb.run(&["convert", "luohu-2023.toml", "-o", "seed.xlsx"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let run = sb.run(&["check", "seed.xlsx", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let findings = json["findings"].as_array().unwrap();
+    assert!(!findings.is_empty());
+    for f in findings {
+        assert_eq!(f["lines"], serde_json::json!([]), "{f}");
+        assert!(f["cells"][0].as_str().unwrap().contains('!'), "{f}");
+    }
+    let run = sb.run(&["check", "seed.xlsx", "--format", "gitlab"]);
+    let issues: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    for issue in issues.as_array().unwrap() {
+        assert_eq!(issue["location"]["lines"]["begin"], 1, "{issue}");
+        assert!(
+            issue["description"].as_str().unwrap().contains('!'),
+            "{issue}"
+        );
+    }
+}

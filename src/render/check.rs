@@ -140,7 +140,10 @@ struct WireFinding<'a> {
     id: String,
     message: &'a str,
     details: &'a [String],
+    /// Lines of a TOML file; empty for a workbook, whose places are `cells`.
     lines: Vec<usize>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    cells: Vec<String>,
 }
 
 impl Render<CheckReport<'_>> for CheckJson {
@@ -168,7 +171,12 @@ impl Render<CheckReport<'_>> for CheckJson {
                     id: subject_id(check, &f.subject),
                     message: &f.message,
                     details: &f.details,
-                    lines: f.lines.iter().map(|l| l.line).collect(),
+                    lines: if report.facts.source.is_workbook() {
+                        Vec::new()
+                    } else {
+                        f.lines.iter().map(|l| l.line).collect()
+                    },
+                    cells: cells_of(&report.facts.source, &f.lines),
                 })
                 .collect(),
         };
@@ -554,18 +562,42 @@ pub fn sarif_document(results: Vec<serde_json::Value>) -> Vec<u8> {
 }
 
 /// GitLab Code Quality issues of one checked file.
+/// The workbook cells (`部门预算!B3`) of a finding's places, for a workbook source.
+fn cells_of(
+    source: &crate::diagnostic::SourceFile,
+    places: &[crate::diagnostic::Position],
+) -> Vec<String> {
+    places
+        .iter()
+        .filter_map(|p| source.cell_of_line(p.line))
+        .map(|c| c.reference())
+        .collect()
+}
+
 pub fn gitlab_issues(check: &CheckReport<'_>) -> Vec<serde_json::Value> {
-    let file = crate::diagnostic::show_path(check.report.facts.source.name());
+    let source = &check.report.facts.source;
+    let file = crate::diagnostic::show_path(source.name());
     check
         .findings
         .iter()
         .map(|f| {
-            let line = f.lines.first().map_or(1, |l| l.line);
             let severity = match f.severity {
                 Severity::Error => "major",
                 Severity::Warning => "minor",
                 Severity::Note => "info",
             };
+            if source.is_workbook() {
+                // A workbook has no lines: line 1, the cells in the description, and so
+                // in the fingerprint, which then survives edits elsewhere in the file.
+                let cells = cells_of(source, &f.lines);
+                let description = if cells.is_empty() {
+                    f.message.clone()
+                } else {
+                    format!("{} ({})", f.message, cells.join(", "))
+                };
+                return gitlab_issue(&file, f.kind.name(), &description, severity, 1);
+            }
+            let line = f.lines.first().map_or(1, |l| l.line);
             gitlab_issue(&file, f.kind.name(), &f.message, severity, line)
         })
         .collect()
@@ -574,7 +606,22 @@ pub fn gitlab_issues(check: &CheckReport<'_>) -> Vec<serde_json::Value> {
 /// The GitLab issue of a file that could not be used.
 pub fn gitlab_unusable(file: &str, message: &str) -> serde_json::Value {
     let first = message.lines().next().unwrap_or("");
-    gitlab_issue(file, "unusable_input", first, "blocker", 1)
+    // A workbook's place is on the next line (` --> file 部门预算!B2 (label)`).
+    let description = match message.lines().nth(1).map(str::trim) {
+        Some(at) if at.starts_with("--> ") && !ends_with_line_and_column(at) => {
+            format!("{first} ({})", at.trim_start_matches("--> "))
+        }
+        _ => first.to_string(),
+    };
+    gitlab_issue(file, "unusable_input", &description, "blocker", 1)
+}
+
+/// Whether a place is written `file:line:col` (a text file), not `file 部门预算!B2`.
+fn ends_with_line_and_column(at: &str) -> bool {
+    let mut parts = at.rsplitn(3, ':');
+    let numeric =
+        |p: Option<&str>| p.is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    numeric(parts.next()) && numeric(parts.next())
 }
 
 fn gitlab_issue(

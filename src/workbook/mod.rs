@@ -14,7 +14,7 @@ pub mod layout;
 pub mod read;
 pub mod write;
 
-pub use read::{is_workbook, read_workbook};
+pub use read::{is_workbook, read_workbook, rubric_id};
 pub use write::facts_workbook;
 
 use crate::facts::Facts;

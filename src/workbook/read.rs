@@ -29,8 +29,11 @@ pub fn is_workbook(bytes: &[u8]) -> bool {
 /// One sheet as read: values, formulas and number formats by absolute position.
 struct Grid {
     name: String,
-    values: calamine::Range<Data>,
-    formulas: calamine::Range<String>,
+    /// Each cell that holds something: its value and its formula.
+    cells: std::collections::HashMap<(u32, u32), (Data, Option<String>)>,
+    /// The rows that hold a cell, in order: a stray cell at row 1,048,576 costs one entry,
+    /// not a million rows.
+    rows: Vec<u32>,
     styles: calamine::StyleRange,
     /// Column of each title in the first row.
     titles: Vec<(String, u32)>,
@@ -45,7 +48,7 @@ impl Grid {
     }
 
     fn value(&self, row: u32, col: u32) -> &Data {
-        self.values.get_value((row, col)).unwrap_or(&Data::Empty)
+        self.cells.get(&(row, col)).map_or(&Data::Empty, |(v, _)| v)
     }
 
     fn text(&self, row: u32, col: Option<u32>) -> String {
@@ -58,10 +61,10 @@ impl Grid {
     }
 
     fn formula(&self, row: u32, col: u32) -> Option<String> {
-        self.formulas
-            .get_value((row, col))
+        self.cells
+            .get(&(row, col))
+            .and_then(|(_, f)| f.clone())
             .filter(|f| !f.is_empty())
-            .cloned()
     }
 
     fn format(&self, row: u32, col: u32) -> NumberShape {
@@ -72,16 +75,23 @@ impl Grid {
             .unwrap_or_default()
     }
 
-    fn last_row(&self) -> u32 {
-        self.values.end().map_or(0, |(r, _)| r)
+    /// The data rows (below the titles) that hold a cell.
+    fn data_rows(&self) -> impl Iterator<Item = u32> + '_ {
+        self.rows.iter().copied().filter(|&r| r > 0)
     }
 }
+
+/// Most cells read from one workbook: a facts workbook holds a few hundred; a file
+/// with millions is not one, and reading it would only cost memory.
+const MAX_CELLS: usize = 200_000;
 
 /// What a cell's number format says about the figure it shows.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 struct NumberShape {
     decimals: u32,
     percent: bool,
+    /// Whether the format fixes the decimals shown (`0.00`), unlike `General`.
+    fixed: bool,
 }
 
 impl NumberShape {
@@ -101,7 +111,11 @@ impl NumberShape {
                 _ if quoted => {}
                 '\\' => escaped = true,
                 '.' => after_point = true,
-                '0' | '#' | '?' if after_point => shape.decimals += 1,
+                '0' | '#' | '?' if after_point => {
+                    shape.decimals += 1;
+                    shape.fixed = true;
+                }
+                '0' | '#' | '?' => shape.fixed = true,
                 '%' => shape.percent = true,
                 _ if after_point && !c.is_ascii_digit() => after_point = false,
                 _ => {}
@@ -278,6 +292,57 @@ fn float_text(f: f64) -> Option<String> {
     (significant <= 15).then_some(text)
 }
 
+/// Whether a number holds digits its cell does not show: what is scored must be the
+/// figure the user sees. A formula's result cut at 15 significant digits (LibreOffice
+/// stores a non-terminating quotient that way) is not a figure either.
+fn hidden_digits(
+    text: &str,
+    shape: NumberShape,
+    formula: Option<&str>,
+    meant: Meant,
+) -> Option<(String, String)> {
+    let d = Decimal::from_str_exact(text).ok()?;
+    let percent = shape.percent && matches!(meant, Meant::Rate | Meant::Figure);
+    let held = if percent {
+        d.checked_mul(Decimal::ONE_HUNDRED)?.normalize()
+    } else {
+        d.normalize()
+    };
+    let significant = text
+        .trim_start_matches('-')
+        .replace('.', "")
+        .trim_start_matches('0')
+        .trim_end_matches('0')
+        .len();
+    if let Some(f) = formula
+        && significant >= 15
+        && held.scale() > 0
+    {
+        return Some((
+            format!(
+                "the formula ={f} gives {text}, a result cut at 15 digits, not a figure of the report"
+            ),
+            format!("round it where the report does: =ROUND({f}, 2)"),
+        ));
+    }
+    if !shape.fixed || held.scale() <= shape.decimals {
+        return None;
+    }
+    let mut seen = held;
+    seen.rescale(shape.decimals);
+    let unit = if percent { "%" } else { "" };
+    let fix = match formula {
+        Some(f) => format!("round it where the report does: =ROUND({f}, {})", shape.decimals + if percent { 2 } else { 0 }),
+        None => "type the figure as the report prints it, or show more decimals (设置单元格格式 → 数值 → 小数位数)".to_string(),
+    };
+    Some((
+        format!(
+            "the cell shows {seen}{unit} but holds {held}{unit}: perfeval scores the figure shown, so it must be the figure held"
+        ),
+        fix,
+    ))
+}
+
 /// A cell's value as TOML, or the problem with it.
 fn convert(
     grid: &Grid,
@@ -341,6 +406,11 @@ fn convert(
                     Some("type the figure itself, or round the formula with ROUND(…, 2)".into()),
                 );
             };
+            if let Some((message, help)) =
+                hidden_digits(&text, grid.format(row, col), formula.as_deref(), meant)
+            {
+                return fail(message, Some(help));
+            }
             match meant {
                 Meant::Text => quote(&text),
                 Meant::YesNo => quote(&text),
@@ -414,6 +484,65 @@ fn problem(out: &mut Emitter, (cell, message, help): (Cell, String, Option<Strin
     out.problem(cell, message, help);
 }
 
+/// One sheet's cells, read one at a time (never as a dense range: a stray cell at
+/// XFD1048576 would make that 17 billion cells).
+fn read_grid(
+    book: &mut Xlsx<Cursor<Vec<u8>>>,
+    name: &str,
+    read: &mut usize,
+) -> Result<Grid, String> {
+    let cannot = |e: calamine::XlsxError| format!("sheet {name} cannot be read: {e}");
+    let mut cells = std::collections::HashMap::new();
+    let mut rows = std::collections::BTreeSet::new();
+    {
+        let mut reader = book.worksheet_cells_reader(name).map_err(cannot)?;
+        while let Some(cell) = reader.next_cell_with_formula().map_err(cannot)? {
+            let value = Data::from(cell.value);
+            if value == Data::Empty && cell.formula.is_none() {
+                continue;
+            }
+            *read += 1;
+            if *read > MAX_CELLS {
+                return Err(format!(
+                    "it holds more than {MAX_CELLS} cells, which no facts workbook does"
+                ));
+            }
+            rows.insert(cell.pos.0);
+            cells.insert(cell.pos, (value, cell.formula));
+        }
+    }
+    let styles = book.worksheet_style(name).unwrap_or_default();
+    let mut titles: Vec<(String, u32)> = cells
+        .iter()
+        .filter(|((r, _), _)| *r == 0)
+        .filter_map(|((_, c), (v, _))| match v {
+            Data::String(t) if !t.trim().is_empty() => Some((t.trim().to_string(), *c)),
+            _ => None,
+        })
+        .collect();
+    titles.sort_by_key(|(_, c)| *c);
+    Ok(Grid {
+        name: name.to_string(),
+        cells,
+        rows: rows.into_iter().collect(),
+        styles,
+        titles,
+    })
+}
+
+/// The rubric id a facts workbook names on its 基本信息 sheet, read without the rest
+/// of the workbook (`batch` plans its columns from the ids before scoring).
+pub fn rubric_id(path: &Path) -> Option<String> {
+    let bytes = std::fs::read(path).ok()?;
+    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).ok()?;
+    let grid = read_grid(&mut book, INFO_SHEET, &mut 0).ok()?;
+    let key = grid.column(KEY)?;
+    let row = grid
+        .data_rows()
+        .find(|&r| grid.text(r, Some(key)) == "rubric")?;
+    Some(grid.text(row, grid.column(INFO_VALUE))).filter(|id| !id.is_empty())
+}
+
 /// Reads a workbook's bytes as a facts source.
 pub fn read_workbook(path: &Path, bytes: Vec<u8>) -> Result<SourceFile, InputError> {
     let sha256 = sha256_hex(&bytes);
@@ -433,33 +562,24 @@ pub fn read_workbook(path: &Path, bytes: Vec<u8>) -> Result<SourceFile, InputErr
             names.join(", ")
         )));
     }
+    let hidden: Vec<String> = book
+        .sheets_metadata()
+        .iter()
+        .filter(|m| m.visible != calamine::SheetVisible::Visible)
+        .map(|m| m.name.clone())
+        .collect();
     let mut grids = Vec::new();
+    let mut read = 0usize;
     for name in &names {
         if name == CHOICES_SHEET {
             continue;
         }
-        let values = book
-            .worksheet_range(name)
-            .map_err(|e| unreadable(format!("sheet {name} cannot be read: {e}")))?;
-        let formulas = book.worksheet_formula(name).unwrap_or_default();
-        let styles = book.worksheet_style(name).unwrap_or_default();
-        let mut grid = Grid {
-            name: name.clone(),
-            values,
-            formulas,
-            styles,
-            titles: Vec::new(),
-        };
-        if let Some((first_row, _)) = grid.values.start() {
-            let end = grid.values.end().map_or(0, |(_, c)| c);
-            if first_row == 0 {
-                for c in 0..=end {
-                    let t = grid.text(0, Some(c));
-                    if !t.is_empty() {
-                        grid.titles.push((t, c));
-                    }
-                }
-            }
+        let grid = read_grid(&mut book, name, &mut read).map_err(&unreadable)?;
+        // A hidden sheet would feed figures nobody sees; only the drop-down lists may hide.
+        if hidden.contains(name) && !grid.cells.is_empty() {
+            return Err(unreadable(format!(
+                "sheet {name} is hidden; perfeval does not read figures nobody can see (unhide it, or delete it)"
+            )));
         }
         grids.push(grid);
     }
@@ -513,7 +633,7 @@ fn info(grids: &[Grid], out: &mut Emitter) {
         return;
     };
     let label_col = grid.column(INFO_COLUMNS[0]);
-    for row in 1..=grid.last_row() {
+    for row in grid.data_rows() {
         let k = grid.text(row, Some(key_col));
         let meant = match k.as_str() {
             "rubric" | "department" => Meant::Text,
@@ -539,23 +659,88 @@ struct FactCells {
     note: Option<Value>,
 }
 
+/// The cell of a sheet's title row, for a problem with the sheet's layout.
+fn sheet_cell(grid: &Grid) -> Cell {
+    Cell {
+        sheet: grid.name.clone(),
+        cell: "A1".to_string(),
+        label: grid.name.clone(),
+        shown: grid
+            .titles
+            .iter()
+            .map(|(t, _)| t.as_str())
+            .collect::<Vec<_>>()
+            .join(" | "),
+        formula: None,
+    }
+}
+
+/// The cell where a key first appeared, to name it when the key comes again.
+fn first_at(seen: &mut Vec<(String, String)>, key: &str, at: String) -> Option<String> {
+    match seen.iter().find(|(k, _)| k == key) {
+        Some((_, first)) => Some(first.clone()),
+        None => {
+            seen.push((key.to_string(), at));
+            None
+        }
+    }
+}
+
+/// Keys of a facts file that are not facts: a row with one of them would write over
+/// the department, the overrides or the claims.
+const NOT_FACTS: [&str; 5] = ["rubric", "department", "year", "overrides", "claimed"];
+
 fn facts(grids: &[Grid], out: &mut Emitter) {
     let mut found: Vec<FactCells> = Vec::new();
+    let mut seen: Vec<(String, String)> = Vec::new();
     for grid in grids {
-        let (Some(key_col), Some(value_col), Some(kind_col)) = (
-            grid.column(KEY),
-            grid.column(FACT_VALUE),
-            grid.column(FACT_KIND),
-        ) else {
+        let (Some(key_col), Some(kind_col)) = (grid.column(KEY), grid.column(FACT_KIND)) else {
+            continue;
+        };
+        let Some(value_col) = grid.column(FACT_VALUE) else {
+            out.problem(
+                sheet_cell(grid),
+                format!(
+                    "sheet {} has no column titled {FACT_VALUE}, so none of its facts can be read",
+                    grid.name
+                ),
+                Some(format!(
+                    "put the title {FACT_VALUE} back above the column of values"
+                )),
+            );
             continue;
         };
         let label_col = grid.column(FACT_LABEL);
-        for row in 1..=grid.last_row() {
+        for row in grid.data_rows() {
             let path = grid.text(row, Some(key_col));
             if path.is_empty() {
                 continue;
             }
             let label = grid.text(row, label_col);
+            let at = cell_name(row, u16::try_from(key_col).unwrap_or(0));
+            let key_cell = Cell {
+                sheet: grid.name.clone(),
+                cell: at.clone(),
+                label: label.clone(),
+                shown: path.clone(),
+                formula: None,
+            };
+            if NOT_FACTS.contains(&path.split('.').next().unwrap_or_default()) {
+                out.problem(
+                    key_cell,
+                    format!("`{path}` is not the key of a fact"),
+                    Some("restore the row's key as perfeval wrote it, or delete the row".into()),
+                );
+                continue;
+            }
+            if let Some(first) = first_at(&mut seen, &path, format!("{}!{at}", grid.name)) {
+                out.problem(
+                    key_cell,
+                    format!("the fact `{path}` has a second row (the first is at {first})"),
+                    Some("keep one row per fact".into()),
+                );
+                continue;
+            }
             let meant = Meant::of_kind(&grid.text(row, Some(kind_col)));
             let value = match convert(grid, row, value_col, meant, &label) {
                 Ok(v) => v,
@@ -576,12 +761,28 @@ fn facts(grids: &[Grid], out: &mut Emitter) {
         && let Some(key_col) = grid.column(KEY)
     {
         let label_col = grid.column(FACT_LABEL);
-        for row in 1..=grid.last_row() {
+        let mut seen: Vec<(String, String)> = Vec::new();
+        for row in grid.data_rows() {
             let path = grid.text(row, Some(key_col));
             if path.is_empty() {
                 continue;
             }
             let label = grid.text(row, label_col);
+            let at = cell_name(row, u16::try_from(key_col).unwrap_or(0));
+            if let Some(first) = first_at(&mut seen, &path, format!("{}!{at}", grid.name)) {
+                out.problem(
+                    Cell {
+                        sheet: grid.name.clone(),
+                        cell: at,
+                        label,
+                        shown: path.clone(),
+                        formula: None,
+                    },
+                    format!("the reasons of `{path}` have a second row (the first is at {first})"),
+                    Some("keep one row per fact".into()),
+                );
+                continue;
+            }
             let mut texts = [None, None];
             for (slot, title) in texts.iter_mut().zip([REASON, NOTE]) {
                 let Some(c) = grid.column(title) else {
@@ -687,7 +888,7 @@ fn lists(grids: &[Grid], out: &mut Emitter) {
         let (Some(key_col), Some(_)) = (grid.column(KEY), grid.column(name_title)) else {
             continue;
         };
-        for row in 1..=grid.last_row() {
+        for row in grid.data_rows() {
             let list_key = grid.text(row, Some(key_col));
             if list_key.is_empty() {
                 continue;
@@ -744,7 +945,8 @@ fn overrides(grids: &[Grid], out: &mut Emitter) {
         return;
     };
     let mut first = true;
-    for row in 1..=grid.last_row() {
+    let mut seen: Vec<(String, String)> = Vec::new();
+    for row in grid.data_rows() {
         let name = grid.text(row, Some(name_col));
         let score = convert(
             grid,
@@ -796,6 +998,14 @@ fn overrides(grids: &[Grid], out: &mut Emitter) {
             shown: name.clone(),
             formula: None,
         };
+        if let Some(first) = first_at(&mut seen, &name, name_cell.reference()) {
+            out.problem(
+                name_cell,
+                format!("`{name}` is overridden twice (the first is at {first})"),
+                Some("keep one override per indicator".into()),
+            );
+            continue;
+        }
         out.line(&format!("[overrides.{}]", quote(&name)), Some(name_cell));
         if let Some(v) = score {
             out.value("score", v);
@@ -818,7 +1028,8 @@ fn claims(grids: &[Grid], out: &mut Emitter) {
     let key_col = grid.column(KEY);
     let mut head = Vec::new();
     let mut scores = Vec::new();
-    for row in 1..=grid.last_row() {
+    let mut seen: Vec<(String, String)> = Vec::new();
+    for row in grid.data_rows() {
         let name = grid.text(row, Some(name_col));
         let k = grid.text(row, key_col);
         let meant = if k == CLAIM_GRADE_KEY {
@@ -838,7 +1049,14 @@ fn claims(grids: &[Grid], out: &mut Emitter) {
                     "write the indicator's name in column {CLAIM_INDICATOR}, or clear the row"
                 )),
             ),
-            Ok(Some(v)) => scores.push((name, v)),
+            Ok(Some(v)) => match first_at(&mut seen, &name, v.cell.reference()) {
+                Some(first) => out.problem(
+                    v.cell,
+                    format!("`{name}` is claimed twice (the first is at {first})"),
+                    Some("keep one claimed score per indicator".into()),
+                ),
+                None => scores.push((name, v)),
+            },
             Ok(None) => {}
             Err(p) => problem(out, *p),
         }
@@ -865,29 +1083,16 @@ mod tests {
 
     #[test]
     fn number_formats_give_decimals_and_percent() {
-        assert_eq!(
-            NumberShape::of("0.00%"),
-            NumberShape {
-                decimals: 2,
-                percent: true
-            }
-        );
-        assert_eq!(
-            NumberShape::of("#,##0.0"),
-            NumberShape {
-                decimals: 1,
-                percent: false
-            }
-        );
+        let shape = |decimals, percent| NumberShape {
+            decimals,
+            percent,
+            fixed: true,
+        };
+        assert_eq!(NumberShape::of("0.00%"), shape(2, true));
+        assert_eq!(NumberShape::of("#,##0.0"), shape(1, false));
         assert_eq!(NumberShape::of("General"), NumberShape::default());
-        assert_eq!(NumberShape::of("0\"%\""), NumberShape::default());
-        assert_eq!(
-            NumberShape::of("0.00_);(0.00)"),
-            NumberShape {
-                decimals: 2,
-                percent: false
-            }
-        );
+        assert_eq!(NumberShape::of("0\"%\""), shape(0, false));
+        assert_eq!(NumberShape::of("0.00_);(0.00)"), shape(2, false));
     }
 
     #[test]

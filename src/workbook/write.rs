@@ -242,7 +242,11 @@ fn write_decimal(
         }
         None => {
             let text = if percent {
-                format!("{}%", d * Decimal::ONE_HUNDRED)
+                // As many decimals as the fraction was written with, less the two the
+                // percent sign takes: 0.874700 is 87.4700%.
+                let mut p = (d * Decimal::ONE_HUNDRED).normalize();
+                p.rescale(d.scale().saturating_sub(2).max(p.scale()));
+                format!("{p}%")
             } else {
                 d.to_string()
             };
