@@ -113,6 +113,26 @@ pub enum Command {
         #[arg(long, hide = true)]
         parse_only: bool,
     },
+    /// Compare two facts files (last year's and this year's, or two versions), or two
+    /// `perfeval batch` outputs (JSON Lines or JSON): scores, changes and the facts behind them
+    Diff {
+        /// The earlier facts file (TOML or workbook) or batch output
+        old: PathBuf,
+        /// The later one, of the same kind
+        new: PathBuf,
+        #[command(flatten)]
+        rubric: RubricArgs,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
+        format: DiffFormat,
+        /// Table width in terminal columns (default: the terminal's width)
+        #[arg(long)]
+        width: Option<u16>,
+        /// Write to this file (atomically: a complete file or none) instead of stdout;
+        /// never one of the input files
+        #[arg(short = 'o', long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Write a facts file template for a rubric: every fact it reads, with its label,
     /// unit and meaning, ready to fill in
     Init {
@@ -276,4 +296,14 @@ pub enum BatchFormatArg {
     /// A workbook cannot be streamed: every row is kept in memory until the last file
     /// is scored
     Xlsx,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// Old score, new score and change per indicator, with the facts that changed
+    Table,
+    /// The same, decimals as strings
+    Json,
+    /// One self-contained HTML page
+    Html,
 }

@@ -15,6 +15,7 @@
 pub mod batch;
 pub mod check;
 pub mod diagnostic;
+pub mod diff;
 pub mod exact;
 pub mod facts;
 pub mod formula;

@@ -3,6 +3,7 @@
 mod batch_run;
 mod check_run;
 mod cli;
+mod diff_run;
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -189,6 +190,22 @@ fn run(cli: Cli) -> Result<Output, Failure> {
             write_output(&path, &out.shown(), &inputs)?;
             Ok(Vec::new().into())
         }
+        Command::Diff {
+            old,
+            new,
+            rubric,
+            format,
+            width,
+            output,
+        } => diff_run::run(diff_run::Args {
+            old,
+            new,
+            rubric: rubric.rubric,
+            strict: rubric.strict,
+            format,
+            width,
+            output,
+        }),
         Command::Explain {
             facts,
             indicator,
@@ -595,7 +612,7 @@ fn write_new_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), InputError
 
 /// Writes an output file, whole or not at all, replacing an earlier one but never one of
 /// the `inputs` it was made from.
-fn write_output(
+pub(crate) fn write_output(
     path: &std::path::Path,
     bytes: &[u8],
     inputs: &[&std::path::Path],

@@ -15,6 +15,7 @@ mod batch;
 mod check;
 mod ci;
 mod cli;
+mod diff;
 mod exact;
 mod gaps;
 mod hardening;

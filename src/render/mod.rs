@@ -7,6 +7,8 @@ mod basis;
 mod batch;
 mod batch_xlsx;
 mod check;
+mod diff;
+mod diff_html;
 mod explain;
 mod gaps;
 mod json;
@@ -18,12 +20,15 @@ mod xlsx_cells;
 
 pub use appendix_xlsx::AppendixXlsx;
 pub use basis::basis;
+pub(crate) use basis::{fact_unit, item_basis, with_unit};
 pub use batch::{BatchFormat, CsvPlan};
 pub use check::{
     CheckJson, CheckJunit, CheckText, JunitSuite, gitlab_document, gitlab_issues, gitlab_unusable,
     junit_cases, junit_document, junit_suite, junit_unusable, junit_unusable_suite, sarif_document,
     sarif_results, sarif_unusable,
 };
+pub use diff::{DiffJson, DiffTable};
+pub use diff_html::DiffHtml;
 pub use explain::Explain;
 pub use gaps::{GapsJson, GapsReport, GapsText};
 pub use json::{Json, receipt_json};
