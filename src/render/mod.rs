@@ -8,6 +8,7 @@ mod batch;
 mod batch_xlsx;
 mod check;
 mod explain;
+mod html;
 mod json;
 mod rubric_show;
 mod table;
@@ -23,6 +24,7 @@ pub use check::{
     sarif_results, sarif_unusable,
 };
 pub use explain::Explain;
+pub use html::{Html, LostBar, lost_chart};
 pub use json::{Json, receipt_json};
 pub use rubric_show::RubricShow;
 pub use table::Table;
