@@ -17,6 +17,7 @@ mod ci;
 mod cli;
 mod exact;
 mod hardening;
+mod html;
 mod init;
 mod plausibility;
 mod project;
