@@ -252,6 +252,9 @@ pub enum Format {
     /// An Excel workbook shaped like 附件一 (merged indicator cells, scores as numbers,
     /// A4 landscape); binary, so with -o FILE or stdout redirected
     Xlsx,
+    /// One self-contained HTML page for the 自评报告: total, grade, a chart of the points
+    /// lost, 附件一 and each deduction explained; prints on A4 (use -o report.html)
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -14,7 +14,7 @@ use cli::{BatchFormatArg, Cli, Command, Format, RubricCommand, ShowFormat};
 use perfeval::input::{self, InputError};
 use perfeval::output::{Existing, OutputFile};
 use perfeval::render::{
-    AppendixXlsx, BatchFormat, Explain, Json, Render, RubricShow, Table, Template,
+    AppendixXlsx, BatchFormat, Explain, Html, Json, Render, RubricShow, Table, Template,
 };
 use perfeval::rubric::{lint, shipped};
 use perfeval::score::{self, Options, ScoreErrors};
@@ -177,6 +177,7 @@ fn run(cli: Cli) -> Result<Output, Failure> {
             let out: Output = match format {
                 Format::Table => Table { width }.render(&report).into(),
                 Format::Json => Output::machine(Json.render(&report)),
+                Format::Html => Output::machine(Html.render(&report)),
                 Format::Xlsx => Output::machine(AppendixXlsx.workbook(&report).map_err(|e| {
                     Failure::Usage(format!("error: cannot write the workbook: {e}\n"))
                 })?),

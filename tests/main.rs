@@ -19,6 +19,7 @@ mod diff;
 mod exact;
 mod gaps;
 mod hardening;
+mod html;
 mod init;
 mod plausibility;
 mod project;

@@ -53,7 +53,7 @@ fn tier_text(t: &Tier) -> String {
     format!("{} → {} ({bounds})", t.label, plain(t.points))
 }
 
-fn show_value(rubric: &Rubric, f: usize, report: &Report<'_>) -> String {
+pub(super) fn show_value(rubric: &Rubric, f: usize, report: &Report<'_>) -> String {
     let decl = &rubric.facts[f];
     let unit = fact_unit(rubric, f);
     match report.facts.values[f].as_ref().map(|e| &e.value) {
@@ -79,7 +79,11 @@ fn show_value(rubric: &Rubric, f: usize, report: &Report<'_>) -> String {
     }
 }
 
-fn part_line(report: &Report<'_>, kind: &PartKind, trace_detail: Option<&PartDetail>) -> String {
+pub(super) fn part_line(
+    report: &Report<'_>,
+    kind: &PartKind,
+    trace_detail: Option<&PartDetail>,
+) -> String {
     let rubric = report.rubric;
     match kind {
         PartKind::Item { item, group } => {
@@ -405,7 +409,7 @@ impl Render<Report<'_>> for Explain {
 /// An exact value for `explain`: the decimal when it terminates, otherwise the fraction
 /// with its rounded value beside it (`43/48 ≈0.895833`), so the reader sees what was
 /// rounded.
-fn exact_with_fraction(v: &crate::exact::Exact) -> String {
+pub(super) fn exact_with_fraction(v: &crate::exact::Exact) -> String {
     match v.exact_decimal() {
         Some(d) => d,
         None => format!("{} {}", v.fraction(), v.show()),

@@ -21,30 +21,30 @@ pub struct Json;
 /// reproduced and a changed input detected.
 #[derive(Serialize)]
 pub(crate) struct WireReceipt<'a> {
-    perfeval_version: &'static str,
-    rubric_id: &'a str,
-    rubric_version: &'a str,
-    rubric_source: String,
-    rubric_sha256: &'a str,
+    pub(crate) perfeval_version: &'static str,
+    pub(crate) rubric_id: &'a str,
+    pub(crate) rubric_version: &'a str,
+    pub(crate) rubric_source: String,
+    pub(crate) rubric_sha256: &'a str,
     /// Every rubric the scores rest on, base first (a variant's bases), each with its
     /// SHA-256: a changed base is a changed receipt.
-    rubric_chain: Vec<WireLayer<'a>>,
-    facts_file: String,
-    facts_sha256: &'a str,
+    pub(crate) rubric_chain: Vec<WireLayer<'a>>,
+    pub(crate) facts_file: String,
+    pub(crate) facts_sha256: &'a str,
     /// The rubric the facts file names, when it was scored under another (`--rubric`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    facts_rubric_id: Option<&'a str>,
+    pub(crate) facts_rubric_id: Option<&'a str>,
     /// Facts of the file that rubric does not read, when re-scored.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    set_aside_facts: Vec<&'a str>,
+    pub(crate) set_aside_facts: Vec<&'a str>,
 }
 
 #[derive(Serialize)]
 pub(crate) struct WireLayer<'a> {
-    id: &'a str,
-    version: &'a str,
-    source: String,
-    sha256: &'a str,
+    pub(crate) id: &'a str,
+    pub(crate) version: &'a str,
+    pub(crate) source: String,
+    pub(crate) sha256: &'a str,
 }
 
 /// The receipt of a score as a JSON value (a batch row carries it).

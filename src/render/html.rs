@@ -1,0 +1,839 @@
+//! The 自评 report as one self-contained HTML5 file, for the finance officer who signs it:
+//! the department, year, rubric and receipt; the total, grade and first-level subtotals;
+//! a chart of the points lost per indicator (inline SVG, legible in black and white, the
+//! numbers printed on it); the 附件一 table with its basis column; and, for every
+//! indicator that lost points or was set by hand, its explanation: the framework's texts,
+//! each part's rule, the facts with their values and where they were read, the values
+//! computed, the rounding and the override.
+//!
+//! Nothing is fetched: the styles are inline, the fonts are the reader's own (a CJK font
+//! stack), the chart is markup, and there is no script. The markup is built with `maud`,
+//! which escapes every text it is given. It prints on A4: each section starts a page, the
+//! table's header row repeats, and no row is split across pages.
+
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+use rust_decimal::Decimal;
+use unicode_width::UnicodeWidthStr;
+
+use super::explain::{exact_with_fraction, part_line, show_value};
+use super::json::receipt;
+use super::{Render, basis};
+use crate::formula::Value;
+use crate::number::{Display, RoundingMode, plain};
+use crate::rubric::PartKind;
+use crate::score::{LeafTrace, Outcome, Report};
+
+/// The HTML report renderer.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Html;
+
+/// Marks an overridden score, as in the table.
+const OVERRIDE_MARK: &str = "*";
+
+const STYLE: &str = r#"
+:root {
+  font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC",
+    "Noto Sans SC", "WenQuanYi Micro Hei", sans-serif;
+  color: #111;
+  background: #fff;
+}
+body { margin: 0 auto; max-width: 62rem; padding: 1.5rem 2rem 3rem; line-height: 1.55;
+  font-size: 15px; }
+h1 { font-size: 1.6rem; margin: 0 0 .25rem; }
+h2 { font-size: 1.25rem; border-bottom: 2px solid #111; padding-bottom: .2rem;
+  margin: 1.6rem 0 .8rem; break-after: avoid; }
+h3 { font-size: 1.1rem; margin: 1.4rem 0 .3rem; break-after: avoid; }
+h4 { font-size: 1rem; margin: .9rem 0 .3rem; break-after: avoid; }
+p { margin: .3rem 0; }
+.subtitle { font-size: 1.05rem; margin: 0; }
+.notice { border: 1px solid #111; padding: .4rem .6rem; font-weight: bold; }
+.summary { display: grid; grid-template-columns: max-content minmax(0, 1fr);
+  gap: 1rem 2rem; align-items: start; margin: 1rem 0; }
+.headline { border: 2px solid #111; padding: .6rem 1.2rem; text-align: center;
+  min-width: 11rem; }
+.headline .total { font-size: 2.4rem; font-weight: bold; line-height: 1.2; }
+.headline .grade { font-size: 1.3rem; }
+.summary table { width: 100%; }
+table { border-collapse: collapse; width: 100%; }
+th, td { border: 1px solid #444; padding: .25rem .45rem; vertical-align: top;
+  text-align: left; overflow-wrap: anywhere; }
+th { background: #e6e6e6; text-align: center; }
+thead { display: table-header-group; }
+tr { break-inside: avoid; page-break-inside: avoid; }
+.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+.subtotal td { font-weight: bold; }
+.subtotal td.basis { font-weight: normal; }
+td.level { vertical-align: middle; }
+.total-row td { font-weight: bold; border-top: 2px solid #111; }
+.appendix th.lvl { width: 5.5em; }
+.appendix th.last-level { width: 10.5em; }
+.appendix th.pts { width: 3.5em; }
+.appendix th.score { width: 4.5em; }
+.receipt { font-size: .85rem; margin: .8rem 0; border: 1px solid #999; padding: .4rem .6rem; }
+.receipt dl { display: grid; grid-template-columns: max-content 1fr; gap: .1rem 1rem;
+  margin: 0; }
+.receipt dt { font-weight: bold; }
+.receipt dd { margin: 0; overflow-wrap: anywhere; }
+code, .hash { font-family: "Noto Sans Mono CJK SC", "DejaVu Sans Mono", monospace;
+  font-size: .9em; }
+.chart svg { max-width: 100%; height: auto; display: block; }
+.legend { font-size: .85rem; }
+.notes { font-size: .9rem; }
+.notes p { margin: .2rem 0; }
+pre, .text { white-space: pre-wrap; overflow-wrap: anywhere; margin: .2rem 0; }
+pre { font-family: "Noto Sans Mono CJK SC", "DejaVu Sans Mono", monospace; font-size: .85rem;
+  background: #f4f4f4; border-left: 3px solid #777; padding: .3rem .5rem; }
+.leaf { border-top: 1px solid #111; margin-top: 1.2rem; }
+.leaf .path { color: #333; font-size: .9rem; }
+.leaf dl dt { font-weight: bold; margin-top: .4rem; }
+.leaf dl dd { margin: 0 0 0 1.2rem; }
+.leaf ol { padding-left: 1.6rem; margin: .2rem 0; }
+.leaf li { margin: .3rem 0; }
+.leaf table { font-size: .9rem; }
+.result li { margin: .1rem 0; }
+.page { break-before: page; page-break-before: always; }
+@page { size: A4; margin: 16mm 14mm 16mm 14mm; }
+@media print {
+  body { max-width: none; padding: 0; font-size: 10pt; }
+  .headline .total { font-size: 22pt; }
+  pre { background: none; }
+}
+"#;
+
+impl Render<Report<'_>> for Html {
+    fn render(&self, report: &Report<'_>) -> Vec<u8> {
+        let markup = page(report).into_string();
+        // Controls and bidirectional overrides are not allowed in an HTML document (and
+        // could disguise text); they are written as `\u{…}`, as on a terminal.
+        super::for_terminal(&markup).into_owned().into_bytes()
+    }
+}
+
+/// Points lost by indicator `i`: its points less its score (never negative).
+fn lost(report: &Report<'_>, i: usize) -> Decimal {
+    less(report, report.rubric.indicators[i].points, report.scores[i])
+}
+
+/// `points − score`, never negative, with the scores' decimals (`1.00`, not `1`).
+fn less(report: &Report<'_>, points: Decimal, score: Decimal) -> Decimal {
+    let mut d = points
+        .checked_sub(score)
+        .filter(|d| !d.is_sign_negative())
+        .unwrap_or(Decimal::ZERO);
+    d.rescale(report.rubric.rounding.scale);
+    d
+}
+
+/// Leaves that lost points or whose score was set by hand, most points lost first.
+fn leaves_to_explain<'r>(report: &'r Report<'_>) -> Vec<(usize, &'r LeafTrace)> {
+    let mut out: Vec<(usize, &'r LeafTrace)> = report
+        .rubric
+        .preorder()
+        .into_iter()
+        .filter(|&i| !report.not_applicable(i))
+        .filter_map(|i| report.leaf(i).map(|t| (i, t)))
+        .filter(|&(i, t)| t.override_applied() || lost(report, i) > Decimal::ZERO)
+        .collect();
+    out.sort_by_key(|&(i, _)| std::cmp::Reverse(lost(report, i)));
+    out
+}
+
+fn rounding_name(mode: RoundingMode) -> &'static str {
+    match mode {
+        RoundingMode::HalfAwayFromZero => "四舍五入",
+        RoundingMode::HalfEven => "四舍六入五成双",
+        RoundingMode::Truncate => "截尾",
+    }
+}
+
+fn part_kind_name(kind: &PartKind) -> &'static str {
+    match kind {
+        PartKind::Formula { .. } => "公式",
+        PartKind::Tiers { .. } => "分档",
+        PartKind::Check { .. } => "核查项",
+        PartKind::Deduction { .. } => "扣分",
+        PartKind::Category { .. } => "按情形",
+        PartKind::Judgment { .. } => "评价人评分",
+        PartKind::Item { .. } => "列示指标",
+    }
+}
+
+fn page(report: &Report<'_>) -> Markup {
+    let rubric = report.rubric;
+    let facts = report.facts;
+    let title = format!(
+        "{} · {} 年度 · {}",
+        facts.department, facts.year, rubric.meta.title
+    );
+    html! {
+        (DOCTYPE)
+        html lang="zh-CN" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                meta name="generator" content=(format!("perfeval {}", env!("CARGO_PKG_VERSION")));
+                title { (title) }
+                style { (PreEscaped(STYLE)) }
+            }
+            body {
+                section.overview {
+                    (header(report))
+                    (summary(report))
+                    (chart_section(report))
+                }
+                section.page.appendix-section {
+                    (appendix(report))
+                }
+                @let leaves = leaves_to_explain(report);
+                @if !leaves.is_empty() {
+                    section.page.explanations {
+                        h2 { "扣分及人工调整说明" }
+                        p {
+                            "以下逐项列出扣分或经人工调整的指标：框架的指标说明和参考评分标准、"
+                            "各部分的计分规则、所读取的数据及其出处、计算的中间值、取整和人工调整。"
+                        }
+                        @for (i, trace) in leaves {
+                            (leaf_explanation(report, i, trace))
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn header(report: &Report<'_>) -> Markup {
+    let rubric = report.rubric;
+    let facts = report.facts;
+    let r = receipt(report);
+    html! {
+        header {
+            h1 { (facts.department) }
+            p.subtitle {
+                (facts.year) " 年度 · " (rubric.meta.title)
+                "（" (rubric.meta.id) " v" (rubric.meta.version) "）"
+            }
+            @if !rubric.meta.document.is_empty() {
+                p { "依据文件：" (rubric.meta.document) }
+            }
+            @if facts.rescored(rubric) {
+                p.notice {
+                    "注意：按 " (rubric.meta.id) " 评分，本文件原注明的是 " (facts.rubric_id)
+                    @if !facts.set_aside.is_empty() {
+                        "；该评分体系不读取的事实："
+                        (facts.set_aside.iter().map(|(p, _)| p.as_str()).collect::<Vec<_>>().join("、"))
+                    }
+                }
+            }
+            @if let Some(note) = strict_note(report) {
+                p.notice { (note) }
+            }
+            @let what_if = super::whatif::lines(report);
+            @if let Some((head, rest)) = what_if.split_first() {
+                div.notice {
+                    p { strong { (head) } }
+                    ul {
+                        @for line in rest {
+                            li { (line.trim()) }
+                        }
+                    }
+                }
+            }
+            div.receipt {
+                dl {
+                    dt { "perfeval 版本" } dd { (r.perfeval_version) }
+                    dt { "评分体系" }
+                    dd { (r.rubric_id) " v" (r.rubric_version) "（" (r.rubric_source) "）" }
+                    dt { "评分体系 SHA-256" } dd.hash { (r.rubric_sha256) }
+                    @if r.rubric_chain.len() > 1 {
+                        @for layer in &r.rubric_chain {
+                            dt { "所依据的评分体系" }
+                            dd {
+                                (layer.id) " v" (layer.version) "（" (layer.source) "） "
+                                span.hash { (layer.sha256) }
+                            }
+                        }
+                    }
+                    dt { "数据文件" } dd { (r.facts_file) }
+                    dt { "数据文件 SHA-256" } dd.hash { (r.facts_sha256) }
+                }
+            }
+        }
+    }
+}
+
+fn strict_note(report: &Report<'_>) -> Option<String> {
+    if !report.options.strict {
+        return None;
+    }
+    let ignored = report
+        .leaves
+        .iter()
+        .filter(|l| l.as_ref().is_some_and(|l| l.override_.is_some()))
+        .count();
+    (ignored > 0).then(|| {
+        format!("--strict：未采用数据文件中的 {ignored} 项人工调整，各项得分均为规则本身的结果")
+    })
+}
+
+fn summary(report: &Report<'_>) -> Markup {
+    let rubric = report.rubric;
+    let levels = &rubric.meta.levels;
+    let first = levels.first().map_or("指标", String::as_str);
+    html! {
+        div.summary {
+            div.headline {
+                div { "总分" }
+                div.total { (report.total) }
+                div { "满分 " (plain(rubric.meta.total)) }
+                div.grade { "等级：" strong { (report.grade) } }
+            }
+            table.subtotals {
+                thead {
+                    tr { th { (first) } th { "分值" } th { "得分" } th { "扣分" } }
+                }
+                tbody {
+                    @for &r in &rubric.roots {
+                        tr {
+                            td { (rubric.indicators[r].name) }
+                            @if report.not_applicable(r) {
+                                td.num { "/" } td.num { "不适用" } td.num { "" }
+                            } @else {
+                                td.num { (plain(rubric.indicators[r].points)) }
+                                td.num { (report.scores[r]) }
+                                td.num { (lost(report, r)) }
+                            }
+                        }
+                    }
+                    tr.total-row {
+                        td { "总分" }
+                        td.num { (plain(rubric.meta.total)) }
+                        td.num { (report.total) }
+                        td.num {
+                            (less(report, rubric.meta.total, report.total))
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn chart_section(report: &Report<'_>) -> Markup {
+    let bars: Vec<LostBar> = leaves_to_explain(report)
+        .into_iter()
+        .map(|(i, trace)| LostBar {
+            name: report.rubric.indicators[i].name.clone(),
+            lost: lost(report, i),
+            rule_lost: if trace.override_applied() {
+                Some(
+                    trace
+                        .rule_score
+                        .map(|s| less(report, report.rubric.indicators[i].points, s)),
+                )
+            } else {
+                None
+            },
+        })
+        .collect();
+    html! {
+        section.chart {
+            h2 { "各指标扣分" }
+            @if bars.is_empty() {
+                p { "所有指标均得满分，没有扣分。" }
+            } @else {
+                figure {
+                    (lost_chart(&bars))
+                    figcaption.legend {
+                        "实心条：扣分（分值 − 得分），按扣分从多到少排列；条后为扣分数。"
+                        @if bars.iter().any(|b| b.rule_lost.is_some()) {
+                            " 标 * 的指标得分经人工调整，斜线条为按规则计算应扣的分数。"
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One bar of the points-lost chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LostBar {
+    /// The indicator's name.
+    pub name: String,
+    /// Points less score, as reported.
+    pub lost: Decimal,
+    /// For a score set by hand: what the rule alone would have cost (`Some(None)` when the
+    /// rule could not be computed); `None` when the rule's score stands.
+    pub rule_lost: Option<Option<Decimal>>,
+}
+
+impl LostBar {
+    pub fn new(name: &str, lost: Decimal) -> LostBar {
+        LostBar {
+            name: name.to_string(),
+            lost,
+            rule_lost: None,
+        }
+    }
+}
+
+/// Chart geometry, in CSS pixels (the SVG's user units).
+const FONT_SIZE: u32 = 14;
+/// Width of one terminal column of text at `FONT_SIZE` (a CJK character takes two), with
+/// a margin for fonts a little wider than the norm.
+const COLUMN_PX: u32 = 8;
+const ROW_PX: u32 = 30;
+const BAR_PX: u32 = 18;
+const BAR_MAX_PX: u32 = 320;
+const GAP_PX: u32 = 10;
+const PAD_PX: u32 = 8;
+
+/// The text printed after a bar.
+fn bar_number(bar: &LostBar) -> String {
+    match bar.rule_lost {
+        None => bar.lost.to_string(),
+        Some(Some(r)) => format!("{} {OVERRIDE_MARK}（按规则扣 {r}）", bar.lost),
+        Some(None) => format!("{} {OVERRIDE_MARK}（规则无法计算）", bar.lost),
+    }
+}
+
+fn bar_label(bar: &LostBar) -> String {
+    if bar.rule_lost.is_some() {
+        format!("{} {OVERRIDE_MARK}", bar.name)
+    } else {
+        bar.name.clone()
+    }
+}
+
+fn text_px(text: &str) -> u32 {
+    u32::try_from(text.width())
+        .unwrap_or(u32::MAX / 2)
+        .saturating_mul(COLUMN_PX)
+}
+
+/// `value / max` of the longest bar, in pixels with one decimal, computed exactly.
+fn bar_px(value: Decimal, max: Decimal) -> Decimal {
+    if max <= Decimal::ZERO || value <= Decimal::ZERO {
+        return Decimal::ZERO;
+    }
+    value
+        .checked_mul(Decimal::from(BAR_MAX_PX))
+        .and_then(|v| v.checked_div(max))
+        .map_or(Decimal::ZERO, |v| v.round_dp(1).normalize())
+}
+
+/// A horizontal bar chart of points lost, as inline SVG: one bar per entry, most points
+/// lost first, each labelled with the indicator's name and the number printed after it.
+/// Dark bars with a dark outline, and hatching for what the rule alone would have cost,
+/// so it reads in black and white; the size follows the names and numbers, so nothing
+/// is cut off.
+pub fn lost_chart(bars: &[LostBar]) -> Markup {
+    let mut bars: Vec<&LostBar> = bars.iter().collect();
+    let rule = |b: &LostBar| b.rule_lost.flatten().unwrap_or(Decimal::ZERO);
+    bars.sort_by(|a, b| b.lost.cmp(&a.lost).then(rule(b).cmp(&rule(a))));
+    let max = bars
+        .iter()
+        .map(|b| b.lost.max(rule(b)))
+        .max()
+        .unwrap_or(Decimal::ZERO);
+    let label_w = bars
+        .iter()
+        .map(|b| text_px(&bar_label(b)))
+        .max()
+        .unwrap_or(0)
+        .saturating_add(2 * GAP_PX);
+    let number_w = bars
+        .iter()
+        .map(|b| text_px(&bar_number(b)))
+        .max()
+        .unwrap_or(0)
+        .saturating_add(2 * GAP_PX);
+    let rows = u32::try_from(bars.len()).unwrap_or(u32::MAX / ROW_PX);
+    let width = label_w
+        .saturating_add(BAR_MAX_PX)
+        .saturating_add(number_w)
+        .saturating_add(PAD_PX);
+    let height = rows.saturating_mul(ROW_PX).saturating_add(2 * PAD_PX);
+    let axis = Decimal::from(label_w);
+    let summary: Vec<String> = bars
+        .iter()
+        .map(|b| format!("{} {}", bar_label(b), bar_number(b)))
+        .collect();
+    html! {
+        svg viewBox=(format!("0 0 {width} {height}")) width=(width) height=(height)
+            role="img" aria-label=(format!("各指标扣分：{}", summary.join("；")))
+            font-size=(FONT_SIZE) {
+            defs {
+                pattern id="hatch" patternUnits="userSpaceOnUse" width="6" height="6"
+                    patternTransform="rotate(45)" {
+                    rect width="6" height="6" fill="#ffffff" {}
+                    line x1="0" y1="0" x2="0" y2="6" stroke="#111111" stroke-width="2" {}
+                }
+            }
+            line x1=(label_w) y1=(PAD_PX / 2) x2=(label_w) y2=(height - PAD_PX / 2)
+                stroke="#111111" stroke-width="1.5" {}
+            @for (k, bar) in bars.iter().enumerate() {
+                @let top = PAD_PX.saturating_add(
+                    u32::try_from(k).unwrap_or(0).saturating_mul(ROW_PX));
+                @let bar_top = top + (ROW_PX - BAR_PX) / 2;
+                @let text_y = top + ROW_PX / 2 + FONT_SIZE / 2 - 2;
+                @let solid = bar_px(bar.lost, max);
+                @let hatched = bar_px(rule(bar), max);
+                g.bar {
+                    text.name x=(label_w - GAP_PX) y=(text_y) text-anchor="end" fill="#111111" {
+                        (bar_label(bar))
+                    }
+                    @if hatched > Decimal::ZERO {
+                        rect.rule x=(label_w) y=(bar_top) width=(hatched) height=(BAR_PX)
+                            fill="url(#hatch)" stroke="#111111" stroke-width="1" {}
+                    }
+                    @if solid > Decimal::ZERO {
+                        rect.lost x=(label_w) y=(bar_top) width=(solid) height=(BAR_PX)
+                            fill="#333333" stroke="#111111" stroke-width="1" {}
+                    }
+                    text.number x=(axis + solid.max(hatched) + Decimal::from(GAP_PX / 2 + 2))
+                        y=(text_y) fill="#111111" font-weight="bold" {
+                        (bar_number(bar))
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The 附件一 table: a column per level with each parent's name spanning the rows beneath
+/// it and its subtotal on its own row (小计), then 分值, 得分 and 依据; the total with
+/// the grade; the notes of overrides below.
+fn appendix(report: &Report<'_>) -> Markup {
+    let rubric = report.rubric;
+    let levels = &rubric.meta.levels;
+    let depth = levels.len().max(1);
+    let order = rubric.preorder();
+    let mut span = vec![0usize; rubric.indicators.len()];
+    for &i in &order {
+        let mut at = Some(i);
+        while let Some(a) = at {
+            span[a] += 1;
+            at = rubric.indicators[a].parent;
+        }
+    }
+    html! {
+        h2 { "附件一　" (rubric.meta.title) "评分表" }
+        p { (report.facts.department) " · " (report.facts.year) " 年度" }
+        table.appendix {
+            thead {
+                tr {
+                    @for (l, name) in levels.iter().enumerate() {
+                        th.lvl.last-level[l + 1 == depth] scope="col" { (name) }
+                    }
+                    th.pts scope="col" { "分值" }
+                    th.score scope="col" { "得分" }
+                    th scope="col" { "依据" }
+                }
+            }
+            tbody {
+                @for &i in &order {
+                    @let ind = &rubric.indicators[i];
+                    @let level = ind.level.clamp(1, depth);
+                    @let is_parent = !ind.children.is_empty();
+                    @let trace = report.leaf(i).filter(|l| l.override_applied());
+                    tr.subtotal[is_parent] {
+                        @if is_parent {
+                            td.level rowspan=(span[i]) { (ind.name) }
+                            @if level < depth {
+                                td colspan=(depth - level) { "小计" }
+                            }
+                        } @else {
+                            td colspan=(depth - level + 1) { (ind.name) }
+                        }
+                        @if report.not_applicable(i) {
+                            td.num { "/" }
+                            td.num { "不适用" }
+                        } @else {
+                            td.num { (plain(ind.points)) }
+                            td.num {
+                                (report.scores[i])
+                                @if trace.is_some() { (OVERRIDE_MARK) }
+                            }
+                        }
+                        td.basis { (appendix_basis(report, i, trace)) }
+                    }
+                }
+                tr.total-row {
+                    td colspan=(depth) { "总分" }
+                    td.num { (plain(rubric.meta.total)) }
+                    td.num { (report.total) }
+                    td { "等级：" (report.grade) }
+                }
+            }
+        }
+        div.notes {
+            p { "总分 " (report.total) " / " (plain(rubric.meta.total)) "，等级：" (report.grade) }
+            @for (i, leaf) in report.overridden() {
+                @if let Some(o) = &leaf.override_ {
+                    p {
+                        (OVERRIDE_MARK) " " (rubric.indicators[i].name) "："
+                        (super::basis::rule_result(leaf))
+                        @if let Outcome::RuleFailed(why) = &leaf.outcome { "（" (why) "）" }
+                        "，人工调整为 " (leaf.score) "。理由：" (o.reason)
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The basis cell, as in the 附件一 workbook: an override's reason follows its basis.
+fn appendix_basis(report: &Report<'_>, i: usize, overridden: Option<&LeafTrace>) -> String {
+    let mut why = basis(report, i);
+    if let Some(trace) = overridden
+        && let Some(o) = &trace.override_
+    {
+        if why.is_empty() {
+            why = format!(
+                "{}，人工调整为 {}",
+                super::basis::rule_result(trace),
+                trace.score
+            );
+        }
+        why = format!("{OVERRIDE_MARK} {why}。理由：{}", o.reason);
+    }
+    why
+}
+
+/// One indicator's explanation, from the same pieces `perfeval explain` prints.
+fn leaf_explanation(report: &Report<'_>, i: usize, trace: &LeafTrace) -> Markup {
+    let rubric = report.rubric;
+    let ind = &rubric.indicators[i];
+    let mut path = vec![ind.name.as_str()];
+    let mut at = ind.parent;
+    while let Some(p) = at {
+        path.push(&rubric.indicators[p].name);
+        at = rubric.indicators[p].parent;
+    }
+    path.reverse();
+    let b = basis(report, i);
+    html! {
+        article.leaf id=(format!("leaf-{}", ind.id)) {
+            h3 {
+                (ind.name)
+                @if trace.override_applied() { " " (OVERRIDE_MARK) }
+            }
+            p.path { (path.join(" › ")) " · " code { (ind.id) } }
+            p {
+                "分值 " strong { (plain(ind.points)) }
+                "，得分 " strong { (trace.score) }
+                "，扣分 " strong { (lost(report, i)) }
+                @if trace.override_applied() {
+                    "（" (super::basis::rule_result(trace)) "，人工调整为 " (trace.score) "）"
+                }
+            }
+            dl {
+                @if !ind.description.is_empty() {
+                    dt { "指标说明" } dd.text { (ind.description.trim()) }
+                }
+                @if !ind.criteria.is_empty() {
+                    dt { "参考评分标准" } dd.text { (ind.criteria.trim()) }
+                }
+                @if !b.is_empty() {
+                    dt { "依据" } dd { (b) }
+                }
+            }
+            @if let Some(rule) = ind.rule.as_ref() {
+                h4 { "计分规则" }
+                ol {
+                    @for v in &rule.vetoes {
+                        li { "否决：当 " code { (v.formula.text) } " 时得 0 分（" (v.reason) "）" }
+                    }
+                    @for e in &rule.exemptions {
+                        li { "免评：当 " code { (e.formula.text) } " 时得满分（" (e.reason) "）" }
+                    }
+                    @for (k, part) in rule.parts.iter().enumerate() {
+                        @let pt = trace.parts.get(k);
+                        li {
+                            strong { (part.name) }
+                            "（" (part_kind_name(&part.kind)) "，" (plain(part.points)) " 分）"
+                            pre { (part_line(report, &part.kind, pt.map(|p| &p.detail))) }
+                            @if let Some(p) = pt {
+                                @if p.raw == p.score {
+                                    p { "本部分得分 " (exact_with_fraction(&p.score)) }
+                                } @else {
+                                    p {
+                                        "本部分计算结果 " (exact_with_fraction(&p.raw))
+                                        "，限定在 0–" (plain(part.points)) " 分之间 → "
+                                        (exact_with_fraction(&p.score))
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                @if !trace.facts_used.is_empty() {
+                    h4 { "所用数据" }
+                    table.facts {
+                        thead {
+                            tr { th { "数据项" } th { "数值" } th { "出处" } }
+                        }
+                        tbody {
+                            @for &f in &trace.facts_used {
+                                @let decl = &rubric.facts[f];
+                                @let entry = report.facts.values[f].as_ref();
+                                tr {
+                                    td { (decl.label) br; code { (decl.path) } }
+                                    td {
+                                        (show_value(rubric, f, report))
+                                        @if let Some(r) = entry.and_then(|e| e.reason.as_ref()) {
+                                            br; "理由：" (r)
+                                        }
+                                        @if let Some(n) = entry.and_then(|e| e.note.as_ref()) {
+                                            br; "说明：" (n)
+                                        }
+                                    }
+                                    td {
+                                        @match entry {
+                                            Some(e) => (report.facts.source.at(e.span.start)),
+                                            None => "未填写，取默认值",
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                @if !trace.lets.is_empty() {
+                    h4 { "中间值" }
+                    table.values {
+                        thead {
+                            tr { th { "名称" } th { "公式" } th { "值" } }
+                        }
+                        tbody {
+                            @for (k, v) in &trace.lets {
+                                @let l = &rule.lets[*k];
+                                tr {
+                                    td {
+                                        @if let Some(label) = &l.label { (label) br; }
+                                        code { (l.name) }
+                                    }
+                                    td { code { (l.formula.text) } }
+                                    td {
+                                        @match v {
+                                            Value::Number(n) if l.display == Display::Percent => {
+                                                (exact_with_fraction(n)) "（" (n.show_percent()) "）"
+                                            }
+                                            Value::Number(n) => (exact_with_fraction(n)),
+                                            Value::Bool(true) => "是",
+                                            Value::Bool(false) => "否",
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                h4 { "结果" }
+                ul.result {
+                    @match &trace.outcome {
+                        Outcome::Vetoed(k) => {
+                            li { "否决：" (rule.vetoes.get(*k).map_or("", |v| v.reason.as_str())) " → 0" }
+                        }
+                        Outcome::Exempt(k) => {
+                            li {
+                                "免评：" (rule.exemptions.get(*k).map_or("", |e| e.reason.as_str()))
+                                " → " (plain(ind.points))
+                            }
+                        }
+                        Outcome::RuleFailed(why) => {
+                            li { "规则无法计算：" (why) }
+                        }
+                        Outcome::Scored => {
+                            li { "各部分合计 " (exact_with_fraction(&trace.raw)) }
+                        }
+                    }
+                    @if !matches!(trace.outcome, Outcome::RuleFailed(_)) {
+                        li {
+                            "限定在 0–" (plain(ind.points)) " 分之间，按"
+                            (rounding_name(rubric.rounding.mode)) "保留 "
+                            (rubric.rounding.scale) " 位小数 → 规则得分 "
+                            (trace.rule_score.map(|s| s.to_string()).unwrap_or_default())
+                        }
+                    }
+                    @if let Some(o) = &trace.override_ {
+                        @if trace.override_applied() {
+                            li { "数据文件中人工调整为 " strong { (trace.score) } "。理由：" (o.reason) }
+                        } @else {
+                            li { "数据文件中的人工调整（" (o.score) "）未采用（--strict）" }
+                        }
+                    }
+                    li { "得分 " strong { (trace.score) } " / " (plain(ind.points)) }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    /// The texts of the chart's elements of a class, in document order.
+    fn texts(svg: &str, class: &str) -> Vec<String> {
+        let open = format!("<text class=\"{class}\"");
+        svg.match_indices(&open)
+            .map(|(at, _)| {
+                let rest = &svg[at..];
+                let start = rest.find('>').unwrap() + 1;
+                let end = rest.find("</text>").unwrap();
+                rest[start..end].to_string()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn one_bar_per_pair_most_lost_first_with_numbers() {
+        let bars = [
+            LostBar::new("甲项指标", d("0.01")),
+            LostBar::new("乙项指标", d("0.88")),
+            LostBar::new("丙项指标", d("0.50")),
+        ];
+        let svg = lost_chart(&bars).into_string();
+        assert_eq!(svg.matches("<g class=\"bar\">").count(), 3);
+        assert_eq!(svg.matches("<rect class=\"lost\"").count(), 3);
+        assert_eq!(texts(&svg, "name"), ["乙项指标", "丙项指标", "甲项指标"]);
+        assert_eq!(texts(&svg, "number"), ["0.88", "0.50", "0.01"]);
+        // The longest bar is the full width; the others in proportion, exactly.
+        assert!(svg.contains(&format!("width=\"{BAR_MAX_PX}\"")), "{svg}");
+        assert!(svg.contains("width=\"3.6\""), "{svg}"); // 0.01 / 0.88 × 320
+        assert!(svg.contains("width=\"181.8\""), "{svg}"); // 0.50 / 0.88 × 320
+    }
+
+    #[test]
+    fn an_override_is_marked_and_hatched() {
+        let mut bar = LostBar::new("丁项指标", d("0.00"));
+        bar.rule_lost = Some(Some(d("1.00")));
+        let svg = lost_chart(&[bar, LostBar::new("乙项指标", d("0.88"))]).into_string();
+        assert_eq!(texts(&svg, "name"), ["乙项指标", "丁项指标 *"]);
+        assert_eq!(texts(&svg, "number"), ["0.88", "0.00 *（按规则扣 1.00）"]);
+        assert_eq!(svg.matches("<rect class=\"rule\"").count(), 1);
+        assert!(svg.contains("fill=\"url(#hatch)\""));
+    }
+
+    #[test]
+    fn the_chart_fits_its_text_and_escapes_it() {
+        let name = "<script>alert(1)</script>指标名称很长很长很长很长很长很长";
+        let svg = lost_chart(&[LostBar::new(name, d("1"))]).into_string();
+        assert!(!svg.contains("<script"), "{svg}");
+        assert!(svg.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+        // The label column holds the name at 8 px per column.
+        let label_w = name.width() as u32 * COLUMN_PX + 2 * GAP_PX;
+        assert!(svg.contains(&format!("x1=\"{label_w}\"")), "{svg}");
+        let width = label_w + BAR_MAX_PX + text_px("1") + 2 * GAP_PX + PAD_PX;
+        assert!(svg.contains(&format!("viewBox=\"0 0 {width} ")), "{svg}");
+    }
+}
