@@ -197,7 +197,43 @@ fn reports_validate_as_html5() {
     );
     let hostile = report(&sb, "hostile.toml", "hostile.html");
     assert!(hostile.contains("理由：\\u{7}\\u{202e}\\u{0}局本级严格"));
-    for page in ["report.html", "project.html", "hostile.html"] {
+    // A what-if report, and the year-over-year page, are pages people sign too.
+    for args in [
+        &[
+            "score",
+            "luohu-2023.toml",
+            "--format",
+            "html",
+            "--set",
+            "procurement.actual=158.75",
+            "-o",
+            "whatif.html",
+        ][..],
+        &[
+            "diff",
+            "luohu-2023.toml",
+            "hostile.toml",
+            "--format",
+            "html",
+            "-o",
+            "diff.html",
+        ][..],
+    ] {
+        let run = sb.run(args);
+        assert_eq!(run.code, Some(0), "{args:?}: {}", run.stderr);
+    }
+    let whatif = std::fs::read_to_string(sb.path().join("whatif.html")).unwrap();
+    assert!(
+        whatif.contains("procurement.actual（实际政府采购金额）：157.46 → 158.75"),
+        "{whatif}"
+    );
+    for page in [
+        "report.html",
+        "project.html",
+        "hostile.html",
+        "whatif.html",
+        "diff.html",
+    ] {
         let out = Command::new("java")
             .arg("-jar")
             .arg(&jar)
