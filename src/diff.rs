@@ -166,6 +166,9 @@ pub(crate) fn minus(new: Decimal, old: Decimal) -> Decimal {
 pub(crate) struct Key {
     pub(crate) id: Option<String>,
     pub(crate) name: String,
+    /// The indicator's level (1 for 一级指标): a leaf of one rubric is not compared with
+    /// a group of another that happens to share its name or id.
+    pub(crate) level: usize,
 }
 
 /// For each of `new`, the index of its match in `old`: by id first (all of them), then
@@ -175,7 +178,9 @@ pub(crate) fn match_keys(new: &[Key], old: &[Key]) -> Vec<Option<usize>> {
     let mut found: Vec<Option<usize>> = vec![None; new.len()];
     for (n, k) in new.iter().enumerate() {
         let Some(id) = &k.id else { continue };
-        if let Some(o) = (0..old.len()).find(|&o| !taken[o] && old[o].id.as_ref() == Some(id)) {
+        if let Some(o) = (0..old.len())
+            .find(|&o| !taken[o] && old[o].id.as_ref() == Some(id) && old[o].level == k.level)
+        {
             taken[o] = true;
             found[n] = Some(o);
         }
@@ -184,7 +189,9 @@ pub(crate) fn match_keys(new: &[Key], old: &[Key]) -> Vec<Option<usize>> {
         if found[n].is_some() {
             continue;
         }
-        if let Some(o) = (0..old.len()).find(|&o| !taken[o] && old[o].name == k.name) {
+        if let Some(o) =
+            (0..old.len()).find(|&o| !taken[o] && old[o].name == k.name && old[o].level == k.level)
+        {
             taken[o] = true;
             found[n] = Some(o);
         }
@@ -210,6 +217,7 @@ fn key(rubric: &Rubric, i: usize) -> Key {
         return Key {
             id: Some(ind.id.clone()),
             name: ind.name.clone(),
+            level: ind.level,
         };
     }
     let mut names = vec![rubric.indicators[i].name.as_str()];
@@ -222,6 +230,7 @@ fn key(rubric: &Rubric, i: usize) -> Key {
     Key {
         id: None,
         name: names.join("/"),
+        level: rubric.indicators[i].level,
     }
 }
 
@@ -511,6 +520,7 @@ mod tests {
         Key {
             id: id.map(String::from),
             name: name.into(),
+            level: 1,
         }
     }
 

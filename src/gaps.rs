@@ -40,22 +40,38 @@ pub struct Lost {
 /// What one fact alone can do for a leaf's score.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Remedy {
-    pub fact: usize,
+    /// The fact; `None` for a listed indicator's own figures.
+    pub fact: Option<usize>,
     pub kind: RemedyKind,
+    /// What the change does to the whole file: the total it gives and the indicators
+    /// whose score it lowers (a fact several rules read). `None` for a judgment.
+    pub effect: Option<Effect>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Effect {
+    pub total: Decimal,
+    pub lowers: Vec<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum RemedyKind {
     /// This value (the nearest to the file's at its precision) earns full marks.
     Value { current: Decimal, needed: Decimal },
-    /// The other answer earns full marks.
-    Flip { to: bool },
-    /// This choice earns full marks.
-    Choose { to: String },
-    /// No value of this fact alone earns full marks: the best score found, and where.
+    /// The other answer gives this score (full marks, or more than now).
+    Flip { to: bool, score: Decimal },
+    /// This choice gives this score.
+    Choose { to: String, score: Decimal },
+    /// No value of this fact alone earns full marks: the best score found, at the value
+    /// nearest the file's that gives it.
     Short { value: Decimal, score: Decimal },
     /// An evaluator's score or tier: a judgment, not a figure to change.
     Judgment,
+    /// A listed indicator (a project's own row): full marks when its actual value meets
+    /// its target; changed in the facts file, not with `--set`.
+    ListedTarget { target: Decimal, percent: bool },
+    /// A listed indicator scored by an evaluator's outcome: a judgment.
+    ListedJudgment,
 }
 
 /// The gaps of a scored file (scored with or without overrides, as for `score`);
@@ -77,14 +93,26 @@ pub fn gaps(report: &Report<'_>) -> Gaps {
         if report.not_applicable(i) {
             continue;
         }
-        let remedies = if rule_score < ind.points {
+        let mut remedies: Vec<Remedy> = if rule_score < ind.points {
             leaf.facts_used
                 .iter()
-                .filter_map(|&f| remedy(rubric, facts, strict, i, f))
+                .filter_map(|&f| remedy(rubric, facts, strict, i, f, rule_score))
                 .collect()
         } else {
             Vec::new()
         };
+        if rule_score < ind.points
+            && let Some(kind) = listed(rubric, facts, i)
+        {
+            remedies.push(Remedy {
+                fact: None,
+                kind,
+                effect: None,
+            });
+        }
+        for r in &mut remedies {
+            r.effect = effect(report, r);
+        }
         let mut points_lost = ind.points - leaf.score;
         points_lost.rescale(rubric.rounding.scale);
         lost.push(Lost {
@@ -144,12 +172,72 @@ fn score_with(
     report.leaf(leaf).and_then(|l| l.rule_score)
 }
 
+/// What a listed indicator (a project's own output row) needs: its own figures, which
+/// the facts file holds in its row.
+fn listed(rubric: &Rubric, facts: &Facts, leaf: usize) -> Option<RemedyKind> {
+    let rule = rubric.indicators[leaf].rule.as_ref()?;
+    let item = rule.parts.iter().find_map(|p| match &p.kind {
+        crate::rubric::PartKind::Item { item, .. } => Some(*item),
+        _ => None,
+    })?;
+    Some(match &facts.items.get(item)?.value {
+        crate::facts::ItemValue::Quantitative {
+            target, percent, ..
+        } => RemedyKind::ListedTarget {
+            target: *target,
+            percent: *percent,
+        },
+        crate::facts::ItemValue::Qualitative { .. } => RemedyKind::ListedJudgment,
+        crate::facts::ItemValue::NotApplicable { .. } => return None,
+    })
+}
+
+/// The remedy applied to the whole file, scored as the report was (overrides or not).
+fn effect(report: &Report<'_>, remedy: &Remedy) -> Option<Effect> {
+    let f = remedy.fact?;
+    let value = match &remedy.kind {
+        RemedyKind::Value { needed, .. } => FactValue::Number(*needed),
+        RemedyKind::Short { value, .. } => FactValue::Number(*value),
+        RemedyKind::Flip { to, .. } => match report.rubric.facts[f].kind {
+            FactKind::Check => FactValue::Check(if *to {
+                CheckValue::Met
+            } else {
+                CheckValue::NotMet
+            }),
+            _ => FactValue::Bool(*to),
+        },
+        RemedyKind::Choose { to, .. } => FactValue::Text(to.clone()),
+        _ => return None,
+    };
+    let mut trial = report.facts.clone();
+    let entry = trial.values[f].get_or_insert_with(|| FactEntry {
+        value: value.clone(),
+        reason: None,
+        note: None,
+        span: 0..0,
+    });
+    entry.value = value;
+    let options = Options {
+        lean: true,
+        ..report.options
+    };
+    let after = score::evaluate(report.rubric, &trial, options).ok()?;
+    let lowers = (0..report.rubric.indicators.len())
+        .filter(|&i| report.leaf(i).is_some() && after.scores[i] < report.scores[i])
+        .collect();
+    Some(Effect {
+        total: after.total,
+        lowers,
+    })
+}
+
 fn remedy(
     rubric: &Rubric,
     facts: &Facts,
     options: Options,
     leaf: usize,
     f: usize,
+    rule_now: Decimal,
 ) -> Option<Remedy> {
     let decl = &rubric.facts[f];
     let full = rubric.indicators[leaf].points;
@@ -162,10 +250,10 @@ fn remedy(
                 _ => matches!(decl.default, Some(DefaultValue::Bool(true))),
             };
             let s = score_with(rubric, facts, options, leaf, f, FactValue::Bool(!now))?;
-            if s < full {
+            if s <= rule_now {
                 return None;
             }
-            RemedyKind::Flip { to: !now }
+            RemedyKind::Flip { to: !now, score: s }
         }
         FactKind::Check => {
             if matches!(current, Some(FactValue::Check(CheckValue::Met))) {
@@ -179,25 +267,34 @@ fn remedy(
                 f,
                 FactValue::Check(CheckValue::Met),
             )?;
-            if s < full {
+            if s <= rule_now {
                 return None;
             }
-            RemedyKind::Flip { to: true }
+            RemedyKind::Flip { to: true, score: s }
         }
         FactKind::Choice(choices) => {
-            let to = choices.iter().find(|c| {
-                Some(&FactValue::Text((*c).clone())) != current
-                    && score_with(
-                        rubric,
-                        facts,
-                        options,
-                        leaf,
-                        f,
-                        FactValue::Text((*c).clone()),
-                    )
-                    .is_some_and(|s| s >= full)
-            })?;
-            RemedyKind::Choose { to: to.clone() }
+            // The choice that gives the most, the first of equals.
+            let (to, score) = choices
+                .iter()
+                .filter(|c| Some(&FactValue::Text((*c).clone())) != current)
+                .filter_map(|c| {
+                    score_with(rubric, facts, options, leaf, f, FactValue::Text(c.clone()))
+                        .map(|s| (c, s))
+                })
+                .fold(
+                    None,
+                    |best: Option<(&String, Decimal)>, (c, s)| match best {
+                        Some((_, b)) if b >= s => best,
+                        _ => Some((c, s)),
+                    },
+                )?;
+            if score <= rule_now {
+                return None;
+            }
+            RemedyKind::Choose {
+                to: to.clone(),
+                score,
+            }
         }
         FactKind::Amount | FactKind::Count | FactKind::Rate => {
             let now = match current {
@@ -210,7 +307,11 @@ fn remedy(
             search(rubric, facts, options, leaf, f, now, full)?
         }
     };
-    Some(Remedy { fact: f, kind })
+    Some(Remedy {
+        fact: Some(f),
+        kind,
+        effect: None,
+    })
 }
 
 /// Units of a figure's precision: 1 for a count, 0.01 for an amount, 0.0001 (0.01%) for a
@@ -258,16 +359,17 @@ fn search(
         }
         score_with(rubric, facts, options, leaf, f, FactValue::Number(value))
     };
-    let mut best: Option<(Decimal, i128)> = at(0).map(|s| (s, 0));
+    let start = at(0)?;
+    let mut best: (Decimal, i128) = (start, 0);
     let mut found: Option<i128> = None;
     for direction in [1i128, -1] {
-        // Double the step until the score reaches full marks or the figures stop being
-        // possible; the last step below full marks and the first at it bracket the answer.
-        let mut below = 0i128;
+        // Double the step until the score reaches full marks, falls, or the figures stop
+        // being possible.
+        let (mut below, mut below_score) = (0i128, start);
         let mut step = 1i128;
         let mut hit = None;
         for _ in 0..MAX_DOUBLINGS {
-            let (k, s, last) = match at(direction * step) {
+            let (mut k, mut s, mut last) = match at(direction * step) {
                 Some(s) => (direction * step, s, false),
                 None => {
                     // Past what the figures allow (a negative amount, more on time than
@@ -279,14 +381,30 @@ fn search(
                     }
                 }
             };
-            if best.is_none_or(|(b, _)| s > b) {
-                best = Some((s, k));
+            if s < below_score {
+                // The score rose and then fell (a purchase that may not exceed its plan):
+                // the step jumped over the top. Find where it stops holding, and stop.
+                let (mut ok, mut past) = (below, k);
+                while (past - ok).abs() > 1 {
+                    let mid = ok + (past - ok) / 2;
+                    match at(mid) {
+                        Some(m) if m >= below_score => ok = mid,
+                        _ => past = mid,
+                    }
+                }
+                if ok == below {
+                    break;
+                }
+                (k, s, last) = (ok, at(ok).unwrap_or(below_score), true);
+            }
+            if s > best.0 {
+                best = (s, k);
             }
             if s >= full {
                 hit = Some(k);
                 break;
             }
-            below = k;
+            (below, below_score) = (k, s);
             if last {
                 break;
             }
@@ -305,6 +423,19 @@ fn search(
             found = Some(reached);
         }
     }
+    if found.is_none() && best.1 != 0 {
+        // The best score found, at the value nearest the file's that still gives it.
+        let (score, mut far) = best;
+        let mut near = 0i128;
+        while (far - near).abs() > 1 {
+            let mid = near + (far - near) / 2;
+            match at(mid) {
+                Some(s) if s >= score => far = mid,
+                _ => near = mid,
+            }
+        }
+        best = (score, far);
+    }
     let value_at = |k: i128| {
         now.checked_add(unit.checked_mul(Decimal::from_i128_with_scale(k, 0))?)
             .map(|v| {
@@ -319,7 +450,7 @@ fn search(
             needed: value_at(k)?,
         }),
         None => {
-            let (score, k) = best?;
+            let (score, k) = best;
             if k == 0 {
                 // The rule's score does not rise with this fact.
                 return None;

@@ -124,7 +124,18 @@ pub fn apply(rubric: &Rubric, facts: &Facts, settings: &[Setting]) -> Result<Fac
             continue;
         }
         let before = facts.values[index].clone();
-        let kept = before.as_ref().and_then(|e| e.reason.as_deref());
+        // A judgment's value needs its reason; a what-if keeps the file's, marked as
+        // such. Other facts take no reason they did not come with.
+        let judged = matches!(
+            rubric.facts[index].kind,
+            crate::rubric::FactKind::Judgment | crate::rubric::FactKind::Tier(_)
+        );
+        let kept = before
+            .as_ref()
+            .and_then(|e| e.reason.as_deref())
+            .filter(|_| judged)
+            .map(|r| format!("（假设情形，沿用原理由）{r}"));
+        let kept = kept.as_deref();
         let text = format!("value = {}", value_text(&setting.literal, kept));
         // Read from a source of its own, so a message shows the setting, not the file.
         let value_source = SourceFile::new("--set", text);
@@ -147,9 +158,7 @@ pub fn apply(rubric: &Rubric, facts: &Facts, settings: &[Setting]) -> Result<Fac
                 } else {
                     after.span = 0..0;
                 }
-                if after.note.is_none() {
-                    after.note = before.as_ref().and_then(|b| b.note.clone());
-                }
+
                 changed.values[index] = Some(after.clone());
                 changed.changes.push(Change {
                     fact: index,
@@ -168,11 +177,29 @@ pub fn apply(rubric: &Rubric, facts: &Facts, settings: &[Setting]) -> Result<Fac
     Ok(changed)
 }
 
-/// A fact's value in a few characters, for the line that says what was changed.
-pub fn shown(value: Option<&FactEntry>) -> String {
+/// A fact's value in a few characters, as a finance officer writes it: a rate as a
+/// percentage, an amount or a count with its unit.
+pub fn shown(rubric: &Rubric, fact: usize, value: Option<&FactEntry>) -> String {
+    let decl = &rubric.facts[fact];
     match value.map(|e| &e.value) {
         None => "（未填）".to_string(),
-        Some(FactValue::Number(n)) => n.to_string(),
+        Some(FactValue::Number(n)) if decl.kind == crate::rubric::FactKind::Rate => {
+            crate::number::Display::Percent.show(*n)
+        }
+        Some(FactValue::Number(n)) => {
+            let unit = match decl.kind {
+                crate::rubric::FactKind::Amount if decl.unit.is_empty() => &rubric.meta.unit,
+                _ => &decl.unit,
+            };
+            format!(
+                "{n}{}",
+                if unit.is_empty() {
+                    String::new()
+                } else {
+                    format!(" {unit}")
+                }
+            )
+        }
         Some(FactValue::Judgment(n)) => format!("{} 分", n.normalize()),
         Some(FactValue::Bool(b)) => (if *b { "是" } else { "否" }).to_string(),
         Some(FactValue::Text(t)) => t.clone(),

@@ -147,8 +147,8 @@ fn set_changes_a_fact_for_one_run_and_says_how_far_the_total_moved() {
     );
     let what_if = &after["what_if"];
     assert_eq!(what_if["changes"][0]["fact"], "procurement.actual");
-    assert_eq!(what_if["changes"][0]["from"], "157.46");
-    assert_eq!(what_if["changes"][0]["to"], "158.75");
+    assert_eq!(what_if["changes"][0]["from"], "157.46 万元");
+    assert_eq!(what_if["changes"][0]["to"], "158.75 万元");
     assert_eq!(what_if["baseline_total"], before["total"]);
     let moved: rust_decimal::Decimal = what_if["total_change"].as_str().unwrap().parse().unwrap();
     let b: rust_decimal::Decimal = before["total"].as_str().unwrap().parse().unwrap();
@@ -164,7 +164,7 @@ fn set_changes_a_fact_for_one_run_and_says_how_far_the_total_moved() {
     assert!(
         table
             .stdout
-            .contains("procurement.actual（实际政府采购金额）：157.46 → 158.75"),
+            .contains("procurement.actual（实际政府采购金额）：157.46 万元 → 158.75 万元"),
         "{}",
         table.stdout
     );
@@ -208,4 +208,127 @@ fn set_values_are_checked_like_the_files() {
     let run = sb.run(&["score", "seed.toml", "--set", "nothing"]);
     assert_eq!(run.code, Some(2));
     assert!(run.stderr.contains("FACT=VALUE"), "{}", run.stderr);
+}
+
+#[test]
+fn a_rule_that_rises_then_falls_is_not_jumped_over() {
+    // 政府采购: the rate counts up to the plan, and above the plan the part scores 0.
+    let sb = Sandbox::new();
+    example(&sb);
+    let base = ["--strict", "--set", "procurement.actual=100"];
+    let mut args = vec!["gaps", "seed.toml", "--format", "json"];
+    args.extend(base);
+    let gaps = json(&sb, &args);
+    let procurement = gaps["lost"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["name"] == "政府采购执行情况")
+        .unwrap();
+    let actual = procurement["remedies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["fact"] == "procurement.actual")
+        .unwrap();
+    assert_eq!(actual["kind"], "value", "{actual}");
+    // Set alone (without the first --set), the value gives full marks.
+    let set = format!(
+        "procurement.actual={}",
+        actual["full_marks_at"].as_str().unwrap()
+    );
+    let after = json(
+        &sb,
+        &[
+            "score",
+            "seed.toml",
+            "--format",
+            "json",
+            "--strict",
+            "--set",
+            &set,
+        ],
+    );
+    assert_eq!(score_of(&after, "政府采购执行情况"), "2.00");
+    // A check partly met: meeting it is named although it alone does not reach 2.
+    let gaps = json(
+        &sb,
+        &[
+            "gaps",
+            "seed.toml",
+            "--format",
+            "json",
+            "--set",
+            "procurement.policy={ value = 0.5, reason = \"落实不到位\" }",
+            "--set",
+            "procurement.actual=100",
+        ],
+    );
+    let procurement = gaps["lost"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["name"] == "政府采购执行情况")
+        .unwrap();
+    let policy = procurement["remedies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["fact"] == "procurement.policy")
+        .unwrap();
+    assert_eq!(policy["kind"], "flip", "{policy}");
+    assert_eq!(policy["to"], true);
+}
+
+#[test]
+fn a_fact_two_rules_read_says_what_it_lowers() {
+    let sb = Sandbox::new();
+    example(&sb);
+    let gaps = json(
+        &sb,
+        &[
+            "gaps",
+            "seed.toml",
+            "--format",
+            "json",
+            "--strict",
+            "--set",
+            "staff.outside=1",
+            "--set",
+            "staff.on_payroll=20",
+        ],
+    );
+    let staff = gaps["lost"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["name"] == "财政供养人员控制率")
+        .unwrap();
+    let on_payroll = staff["remedies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["fact"] == "staff.on_payroll")
+        .unwrap();
+    assert_eq!(on_payroll["lowers"], serde_json::json!(["编外人员控制率"]));
+    // The total it states is the engine's with that value.
+    let set = format!(
+        "staff.on_payroll={}",
+        on_payroll["full_marks_at"].as_str().unwrap()
+    );
+    let after = json(
+        &sb,
+        &[
+            "score",
+            "seed.toml",
+            "--format",
+            "json",
+            "--strict",
+            "--set",
+            "staff.outside=1",
+            "--set",
+            &set,
+        ],
+    );
+    assert_eq!(after["total"], on_payroll["total_after"]);
 }

@@ -224,7 +224,7 @@ fn reports_validate_as_html5() {
     }
     let whatif = std::fs::read_to_string(sb.path().join("whatif.html")).unwrap();
     assert!(
-        whatif.contains("procurement.actual（实际政府采购金额）：157.46 → 158.75"),
+        whatif.contains("procurement.actual（实际政府采购金额）：157.46 万元 → 158.75 万元"),
         "{whatif}"
     );
     for page in [

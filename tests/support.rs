@@ -135,3 +135,20 @@ pub fn indicator_score(edits: &[(&str, &str)], id: &str) -> Result<String, Strin
     let i = rubric.find_indicator(id).expect("indicator exists");
     Ok(report.scores[i].to_string())
 }
+
+/// The total `perfeval score` gives an unedited shipped example: what a test that
+/// changes nothing that matters compares with, instead of a number written in the test.
+pub fn example_total(name: &str) -> serde_json::Value {
+    let out = Command::new(env!("CARGO_BIN_EXE_perfeval"))
+        .args(["score", "--format", "json"])
+        .arg(repo().join("examples").join(name))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    json["total"].clone()
+}

@@ -271,11 +271,13 @@ fn keys(row: &BatchRow) -> Vec<Key> {
                 Key {
                     id: None,
                     name: path.join("/"),
+                    level: s.level,
                 }
             } else {
                 Key {
                     id: Some(s.id.clone()),
                     name: s.name.clone(),
+                    level: s.level,
                 }
             }
         })

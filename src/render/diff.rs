@@ -63,9 +63,9 @@ pub(crate) fn fact_line(c: &FactChange) -> String {
     )
 }
 
-/// `依据：old.toml:45 → new.toml:45`.
+/// `出处：old.toml:45 → new.toml:45`.
 pub(crate) fn fact_places(c: &FactChange) -> String {
-    format!("依据：{} → {}", at(c.old.as_ref()), at(c.new.as_ref()))
+    format!("出处：{} → {}", at(c.old.as_ref()), at(c.new.as_ref()))
 }
 
 pub(crate) fn side_line(s: &Side) -> String {

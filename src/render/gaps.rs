@@ -3,7 +3,9 @@
 use std::fmt::Write;
 
 use super::Render;
-use crate::gaps::{Gaps, RemedyKind};
+use rust_decimal::Decimal;
+
+use crate::gaps::{Gaps, Remedy, RemedyKind};
 use crate::number::{Display, plain};
 use crate::rubric::FactKind;
 use crate::score::Report;
@@ -27,36 +29,75 @@ fn rescaled(mut d: rust_decimal::Decimal, scale: u32) -> rust_decimal::Decimal {
 }
 
 /// A figure as the file would write it: a rate as a percentage.
-fn figure(kind: &FactKind, value: rust_decimal::Decimal) -> String {
+fn figure(kind: &FactKind, value: Decimal) -> String {
     match kind {
         FactKind::Rate => Display::Percent.show(value),
         _ => value.to_string(),
     }
 }
 
-fn remedy_text(g: &GapsReport<'_>, fact: usize, kind: &RemedyKind, full: &str) -> String {
+fn remedy_text(g: &GapsReport<'_>, r: &Remedy, points: Decimal) -> String {
     let rubric = g.report.rubric;
-    let decl = &rubric.facts[fact];
-    let name = format!("{}（{}）", decl.path, decl.label);
-    match kind {
+    let full = plain(points);
+    let name = match r.fact {
+        Some(f) => format!("{}（{}）", rubric.facts[f].path, rubric.facts[f].label),
+        None => "本行实际完成值".to_string(),
+    };
+    let kind = r.fact.map(|f| &rubric.facts[f].kind);
+    let show = |v: Decimal| match kind {
+        Some(k) => figure(k, v),
+        None => v.to_string(),
+    };
+    let gives = |score: Decimal| {
+        if score >= points {
+            format!("可得满分 {full}")
+        } else {
+            format!("可得 {score} 分（未满分）")
+        }
+    };
+    let mut text = match &r.kind {
         RemedyKind::Value { current, needed } => format!(
             "{name}：{} → {}，可得满分 {full}（--set {}={}）",
-            figure(&decl.kind, *current),
-            figure(&decl.kind, *needed),
-            decl.path,
-            figure(&decl.kind, *needed)
+            show(*current),
+            show(*needed),
+            r.fact.map_or("", |f| rubric.facts[f].path.as_str()),
+            show(*needed)
         ),
-        RemedyKind::Flip { to } => format!(
-            "{name}：改为“{}”可得满分 {full}",
-            if *to { "是" } else { "否" }
+        RemedyKind::Flip { to, score } => format!(
+            "{name}：改为“{}”{}",
+            if *to { "是" } else { "否" },
+            gives(*score)
         ),
-        RemedyKind::Choose { to } => format!("{name}：选“{to}”可得满分 {full}"),
+        RemedyKind::Choose { to, score } => format!("{name}：选“{to}”{}", gives(*score)),
         RemedyKind::Short { value, score } => format!(
             "{name}：单独调整不能得满分，最高 {score}（{} 时）",
-            figure(&decl.kind, *value)
+            show(*value)
         ),
         RemedyKind::Judgment => format!("{name}：评价人的判断，不是可调整的数字"),
+        RemedyKind::ListedTarget { target, percent } => format!(
+            "列示指标：实际完成值达到年度指标值 {} 可得满分 {full}（在数据文件中该行修改；--set 不改列示指标）",
+            if *percent {
+                Display::Percent.show(*target)
+            } else {
+                target.to_string()
+            }
+        ),
+        RemedyKind::ListedJudgment => {
+            "列示指标：评价结果与得分是评价人的判断，不是可调整的数字".to_string()
+        }
+    };
+    if let Some(effect) = &r.effect {
+        text.push_str(&format!("；总分将为 {}", effect.total));
+        if !effect.lowers.is_empty() {
+            let names: Vec<&str> = effect
+                .lowers
+                .iter()
+                .map(|&i| rubric.indicators[i].name.as_str())
+                .collect();
+            text.push_str(&format!("，但会降低：{}", names.join("、")));
+        }
     }
+    text
 }
 
 impl Render<GapsReport<'_>> for GapsText {
@@ -142,7 +183,7 @@ impl Render<GapsReport<'_>> for GapsText {
                             "{}（{}）= {}",
                             decl.path,
                             decl.label,
-                            crate::whatif::shown(report.facts.values[f].as_ref())
+                            crate::whatif::shown(rubric, f, report.facts.values[f].as_ref())
                         )
                     })
                     .collect();
@@ -153,7 +194,7 @@ impl Render<GapsReport<'_>> for GapsText {
             if !lost.remedies.is_empty() {
                 let _ = writeln!(out, "  单项事实调整：");
                 for r in &lost.remedies {
-                    let _ = writeln!(out, "    {}", remedy_text(g, r.fact, &r.kind, &full));
+                    let _ = writeln!(out, "    {}", remedy_text(g, r, lost.points));
                 }
             }
         }
@@ -174,24 +215,45 @@ impl Render<GapsReport<'_>> for GapsJson {
                     .remedies
                     .iter()
                     .map(|r| {
-                        let decl = &rubric.facts[r.fact];
-                        let mut v = serde_json::json!({
-                            "fact": decl.path,
-                            "label": decl.label,
-                        });
+                        let mut v = match r.fact {
+                            Some(f) => serde_json::json!({
+                                "fact": rubric.facts[f].path,
+                                "label": rubric.facts[f].label,
+                            }),
+                            None => serde_json::json!({ "fact": null }),
+                        };
                         let extra = match &r.kind {
                             RemedyKind::Value { current, needed } => serde_json::json!({
                                 "kind": "value", "current": current.to_string(), "full_marks_at": needed.to_string(),
                             }),
-                            RemedyKind::Flip { to } => serde_json::json!({"kind": "flip", "full_marks_at": to}),
-                            RemedyKind::Choose { to } => serde_json::json!({"kind": "choose", "full_marks_at": to}),
+                            RemedyKind::Flip { to, score } => serde_json::json!({
+                                "kind": "flip", "to": to, "score": score.to_string(),
+                            }),
+                            RemedyKind::Choose { to, score } => serde_json::json!({
+                                "kind": "choose", "to": to, "score": score.to_string(),
+                            }),
                             RemedyKind::Short { value, score } => serde_json::json!({
                                 "kind": "short", "best_at": value.to_string(), "best_score": score.to_string(),
                             }),
                             RemedyKind::Judgment => serde_json::json!({"kind": "judgment"}),
+                            RemedyKind::ListedTarget { target, .. } => serde_json::json!({
+                                "kind": "listed_target", "target": target.to_string(),
+                            }),
+                            RemedyKind::ListedJudgment => serde_json::json!({"kind": "listed_judgment"}),
                         };
                         if let (Some(o), serde_json::Value::Object(e)) = (v.as_object_mut(), extra) {
                             o.extend(e);
+                        }
+                        if let (Some(o), Some(effect)) = (v.as_object_mut(), &r.effect) {
+                            o.insert("total_after".into(), effect.total.to_string().into());
+                            o.insert(
+                                "lowers".into(),
+                                effect
+                                    .lowers
+                                    .iter()
+                                    .map(|&i| serde_json::Value::from(rubric.indicators[i].name.clone()))
+                                    .collect(),
+                            );
                         }
                         v
                     })

@@ -691,9 +691,10 @@ fn leaf_explanation(report: &Report<'_>, i: usize, trace: &LeafTrace) -> Markup 
                                         }
                                     }
                                     td {
-                                        @match entry {
-                                            Some(e) => (report.facts.source.at(e.span.start)),
-                                            None => "未填写，取默认值",
+                                        @match (report.facts.changes.iter().find(|c| c.fact == f), entry) {
+                                            (Some(c), _) => { "--set " (c.given) "（假设情形）" }
+                                            (None, Some(e)) => (report.facts.source.at(e.span.start)),
+                                            (None, None) => "未填写，取默认值",
                                         }
                                     }
                                 }

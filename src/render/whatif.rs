@@ -17,8 +17,8 @@ pub fn lines(report: &Report<'_>) -> Vec<String> {
             "  {}（{}）：{} → {}",
             decl.path,
             decl.label,
-            shown(c.before.as_ref()),
-            shown(Some(&c.after))
+            shown(report.rubric, c.fact, c.before.as_ref()),
+            shown(report.rubric, c.fact, Some(&c.after))
         ));
     }
     match &report.baseline {
@@ -58,8 +58,8 @@ pub fn json(report: &Report<'_>) -> Option<serde_json::Value> {
                 "fact": decl.path,
                 "label": decl.label,
                 "set": c.given,
-                "from": c.before.as_ref().map(|b| shown(Some(b))),
-                "to": shown(Some(&c.after)),
+                "from": c.before.as_ref().map(|b| shown(report.rubric, c.fact, Some(b))),
+                "to": shown(report.rubric, c.fact, Some(&c.after)),
             })
         })
         .collect();
