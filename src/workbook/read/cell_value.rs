@@ -1,0 +1,297 @@
+//! One cell's content as a TOML value, exactly, or what is wrong with it.
+
+use calamine::Data;
+use rust_decimal::Decimal;
+
+use super::grid::{Grid, NumberShape};
+use super::toml_text::{Problem, Value, is_decimal_literal, quote};
+use crate::diagnostic::Cell;
+use crate::workbook::layout::*;
+
+/// How a column's cells are meant: decides what a number or a 是/否 becomes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Meant {
+    Number,
+    Rate,
+    /// A number or a percentage, as shown (a listed indicator's target and actual).
+    Figure,
+    YesNo,
+    /// 是/否 or points for a partly met check.
+    Check,
+    Text,
+    Year,
+}
+
+impl Meant {
+    pub(super) fn of_kind(kind: &str) -> Meant {
+        match kind {
+            "amount" | "count" | "judgment" => Meant::Number,
+            "rate" => Meant::Rate,
+            "bool" => Meant::YesNo,
+            "check" => Meant::Check,
+            _ => Meant::Text,
+        }
+    }
+}
+
+/// The figure someone meant by text typed into a number cell: thousands separators,
+/// full-width digits and signs, and a unit after the figure taken out (`2,855.07万元` is
+/// `2855.07`, `９３.２％` is `93.2%`), when what is left is a number.
+pub(super) fn typed_figure(text: &str) -> Option<String> {
+    let mut s: String = text
+        .chars()
+        .filter(|c| !matches!(c, ',' | '，' | ' ' | '\u{3000}'))
+        .map(|c| match c {
+            '０'..='９' => {
+                char::from_u32(u32::from(c) - u32::from('０') + u32::from('0')).unwrap_or(c)
+            }
+            '．' => '.',
+            '－' => '-',
+            '％' => '%',
+            c => c,
+        })
+        .collect();
+    for unit in ["万元", "元", "人", "个", "项"] {
+        if let Some(rest) = s.strip_suffix(unit) {
+            s = rest.to_string();
+        }
+    }
+    let (number, percent) = match s.strip_suffix('%') {
+        Some(n) => (n, true),
+        None => (s.as_str(), false),
+    };
+    is_decimal_literal(number).then(|| {
+        if percent {
+            format!("{number}%")
+        } else {
+            number.to_string()
+        }
+    })
+}
+
+/// The exact decimal text of a float calamine read, when it is a figure someone typed.
+pub(super) fn float_text(f: f64) -> Option<String> {
+    if !f.is_finite() {
+        return None;
+    }
+    let text = format!("{f}");
+    let significant = text
+        .trim_start_matches('-')
+        .replace('.', "")
+        .trim_start_matches('0')
+        .trim_end_matches('0')
+        .len();
+    (significant <= 15).then_some(text)
+}
+
+/// Whether a number holds digits its cell does not show: what is scored must be the
+/// figure the user sees. A formula's result cut at 15 significant digits (LibreOffice
+/// stores a non-terminating quotient that way) is not a figure either.
+pub(super) fn hidden_digits(
+    text: &str,
+    shape: NumberShape,
+    formula: Option<&str>,
+    meant: Meant,
+) -> Option<(String, String)> {
+    let d = Decimal::from_str_exact(text).ok()?;
+    let percent = shape.percent && matches!(meant, Meant::Rate | Meant::Figure);
+    let held = if percent {
+        d.checked_mul(Decimal::ONE_HUNDRED)?.normalize()
+    } else {
+        d.normalize()
+    };
+    let significant = text
+        .trim_start_matches('-')
+        .replace('.', "")
+        .trim_start_matches('0')
+        .trim_end_matches('0')
+        .len();
+    if let Some(f) = formula
+        && significant >= 15
+        && held.scale() > 0
+    {
+        return Some((
+            format!(
+                "the formula ={f} gives {text}, a result cut at 15 digits, not a figure of the report"
+            ),
+            format!("round it where the report does: =ROUND({f}, 2)"),
+        ));
+    }
+    if !shape.fixed || held.scale() <= shape.decimals {
+        return None;
+    }
+    let mut seen = held;
+    seen.rescale(shape.decimals);
+    let unit = if percent { "%" } else { "" };
+    let fix = match formula {
+        Some(f) => format!("round it where the report does: =ROUND({f}, {})", shape.decimals + if percent { 2 } else { 0 }),
+        None => "type the figure as the report prints it, or show more decimals (设置单元格格式 → 数值 → 小数位数)".to_string(),
+    };
+    Some((
+        format!(
+            "the cell shows {seen}{unit} but holds {held}{unit}: perfeval scores the figure shown, so it must be the figure held"
+        ),
+        fix,
+    ))
+}
+
+/// A cell's value as TOML, or the problem with it.
+pub(super) fn convert(
+    grid: &Grid,
+    row: u32,
+    col: u32,
+    meant: Meant,
+    label: &str,
+) -> Result<Option<Value>, Problem> {
+    let data = grid.value(row, col);
+    let formula = grid.formula(row, col);
+    let shown = match data {
+        Data::Float(f) => float_text(*f).unwrap_or_else(|| format!("{f:?}")),
+        Data::Empty => String::new(),
+        other => other.to_string(),
+    };
+    let cell = Cell {
+        sheet: grid.name.clone(),
+        cell: cell_name(row, u16::try_from(col).unwrap_or(u16::MAX)),
+        label: label.to_string(),
+        shown,
+        formula: formula.clone(),
+    };
+    let fail = |message: String, help: Option<String>| Err(Box::new((cell.clone(), message, help)));
+    let number = |text: String| -> Result<String, ()> {
+        let shape = grid.format(row, col);
+        let mut d = Decimal::from_str_exact(&text).map_err(|_| ())?;
+        if shape.percent && matches!(meant, Meant::Rate | Meant::Figure) {
+            d = d.checked_mul(Decimal::ONE_HUNDRED).ok_or(())?.normalize();
+            if d.scale() < shape.decimals {
+                d.rescale(shape.decimals);
+            }
+            return Ok(quote(&format!("{d}%")));
+        }
+        if d.scale() < shape.decimals && d.scale() + shape.decimals <= 28 {
+            d.rescale(shape.decimals);
+        }
+        Ok(d.to_string())
+    };
+    let toml = match (data, meant) {
+        (Data::Empty, _) => {
+            if let Some(f) = &formula {
+                return fail(
+                    format!("the cell holds the formula ={f} but no computed value"),
+                    Some("open the workbook in Excel or WPS and save it, so the formula's result is stored".into()),
+                );
+            }
+            return Ok(None);
+        }
+        (Data::Float(f), _) => {
+            let Some(text) = float_text(*f) else {
+                let why = match &formula {
+                    Some(fx) => format!(
+                        "the formula ={fx} gives {f:?}, a binary fraction that is not a figure of the report"
+                    ),
+                    None => format!(
+                        "the cell holds {f:?}, a binary fraction that is not a figure of the report"
+                    ),
+                };
+                return fail(
+                    why,
+                    Some("type the figure itself, or round the formula with ROUND(…, 2)".into()),
+                );
+            };
+            if let Some((message, help)) =
+                hidden_digits(&text, grid.format(row, col), formula.as_deref(), meant)
+            {
+                return fail(message, Some(help));
+            }
+            match meant {
+                Meant::Text => quote(&text),
+                Meant::YesNo => quote(&text),
+                Meant::Year => text,
+                _ => match number(text.clone()) {
+                    Ok(t) => t,
+                    Err(()) => {
+                        return fail(format!("{text} cannot be held as an exact decimal"), None);
+                    }
+                },
+            }
+        }
+        (Data::Int(i), _) => match meant {
+            Meant::Text | Meant::YesNo => quote(&i.to_string()),
+            _ => number(i.to_string()).unwrap_or_else(|()| i.to_string()),
+        },
+        (Data::Bool(b), _) => match meant {
+            Meant::Text => quote(if *b { YES } else { NO }),
+            _ => b.to_string(),
+        },
+        (Data::String(s), _) => {
+            let t = s.trim();
+            match meant {
+                Meant::YesNo | Meant::Check if [YES, "TRUE", "true", "符合"].contains(&t) => {
+                    "true".into()
+                }
+                Meant::YesNo | Meant::Check if [NO, "FALSE", "false", "不符合"].contains(&t) => {
+                    "false".into()
+                }
+                // A figure typed into a cell formatted as text is as exact as it gets.
+                Meant::Number | Meant::Rate | Meant::Figure | Meant::Check | Meant::Year
+                    if is_decimal_literal(t) =>
+                {
+                    t.to_string()
+                }
+                Meant::Text => quote(s),
+                Meant::Number | Meant::Rate | Meant::Figure | Meant::Year => {
+                    if let Some(fixed) = typed_figure(t).filter(|f| f != t) {
+                        return fail(
+                            format!("the cell holds the text `{t}`, not a figure"),
+                            Some(format!("type {fixed}")),
+                        );
+                    }
+                    quote(t)
+                }
+                _ => quote(t),
+            }
+        }
+        (Data::DateTime(_) | Data::DateTimeIso(_) | Data::DurationIso(_), _) => {
+            return fail(
+                "the cell holds a date or a time, not a figure".into(),
+                Some("format the cell as a number (常规 or 数值) and type the figure again".into()),
+            );
+        }
+        (Data::Error(e), _) => {
+            return fail(
+                format!("the cell holds the error {e}"),
+                formula.map(|f| {
+                    format!("the formula ={f} does not compute; correct it or type the figure")
+                }),
+            );
+        }
+    };
+    Ok(Some(Value { toml, cell }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn floats_that_are_not_typed_figures_are_refused() {
+        assert_eq!(float_text(2855.07).as_deref(), Some("2855.07"));
+        assert_eq!(float_text(0.8747).as_deref(), Some("0.8747"));
+        assert_eq!(
+            float_text(123456789012345.0).as_deref(),
+            Some("123456789012345")
+        );
+        let sum = "0.30000000000000004".parse::<f64>().unwrap_or_default();
+        assert_eq!(float_text(sum), None);
+    }
+
+    #[test]
+    fn figures_typed_as_text_are_named() {
+        assert_eq!(typed_figure("2,855.07").as_deref(), Some("2855.07"));
+        assert_eq!(typed_figure("１２３").as_deref(), Some("123"));
+        assert_eq!(typed_figure("９３.２％").as_deref(), Some("93.2%"));
+        assert_eq!(typed_figure("2855.07万元").as_deref(), Some("2855.07"));
+        assert_eq!(typed_figure("87.47%").as_deref(), Some("87.47%"));
+        assert_eq!(typed_figure("很多"), None);
+    }
+}

@@ -1,0 +1,297 @@
+//! 基本信息, the sheets of facts and 理由与出处: a row per fact.
+
+use rust_xlsxwriter::{DataValidation, DataValidationRule, Worksheet, XlsxError};
+
+use super::*;
+use crate::facts::{CheckValue, FactEntry, FactValue, Facts};
+use crate::number::plain;
+use crate::rubric::{DefaultValue, FactKind, Rubric};
+use crate::workbook::layout::*;
+
+pub(super) fn info_sheet(
+    sheet: &mut Worksheet,
+    rubric: &Rubric,
+    facts: Option<&Facts>,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    sheet.set_name(INFO_SHEET)?;
+    header(sheet, &INFO_COLUMNS, styles)?;
+    let m = &rubric.meta;
+    let rows: [(&str, &str, &str); 3] = [
+        ("评价体系", m.id.as_str(), "rubric"),
+        ("被评价单位", "", "department"),
+        ("评价年度", "", "year"),
+    ];
+    let notes = [
+        format!("{}（v{}），由 perfeval 填写，请勿修改", m.title, m.version),
+        "单位全称，与绩效自评报告一致".to_string(),
+        format!("四位数年份，如 {}", m.year),
+    ];
+    let facts_id = facts.map(|f| f.rubric_id.clone());
+    for (i, ((label, value, key), note)) in rows.iter().zip(&notes).enumerate() {
+        let r = row(i + 1);
+        sheet.write_string(r, 0, *label)?;
+        sheet.write_string_with_format(r, 2, note, &styles.wrapped)?;
+        sheet.write_string_with_format(r, 3, *key, &styles.key)?;
+        match *key {
+            "rubric" => {
+                sheet.write_string(r, 1, facts_id.as_deref().unwrap_or(value))?;
+            }
+            "department" => match facts {
+                Some(f) => {
+                    sheet.write_string_with_format(r, 1, &f.department, &styles.input)?;
+                }
+                None => {
+                    sheet.write_blank(r, 1, &styles.input)?;
+                }
+            },
+            _ => {
+                match facts {
+                    Some(f) => {
+                        sheet.write_number_with_format(
+                            r,
+                            1,
+                            f.year as f64,
+                            &styles.number(0, false),
+                        )?;
+                    }
+                    None => {
+                        sheet.write_blank(r, 1, &styles.number(0, false))?;
+                    }
+                }
+                sheet.add_data_validation(
+                    r,
+                    1,
+                    r,
+                    1,
+                    &DataValidation::new()
+                        .allow_whole_number(DataValidationRule::Between(1900, 2100))
+                        .set_error_message("评价年度应为四位数年份")?,
+                )?;
+            }
+        }
+    }
+    let units = format!(
+        "2. 金额单位为{}；比率按百分数填写（如 96.5%）；是否类选“是”或“否”。",
+        m.unit
+    );
+    let guide = [
+        "填写说明：",
+        "1. 只在浅黄色单元格中填写；其余单元格已锁定（审阅 → 撤销工作表保护 可解除）。",
+        units.as_str(),
+        "3. 评分类、档次类事实须在“理由与出处”中写明理由；部分符合的检查项填所得分值并写明理由。",
+        "4. 人工调整得分在“人工调整”中填写，须写明理由；申报得分在“申报得分”中填写，供 perfeval check 核对。",
+        "5. 填好后运行 perfeval score 本文件.xlsx；出错时提示工作表和单元格（如 预算!B3）。",
+    ];
+    for (i, line) in guide.iter().enumerate() {
+        sheet.write_string(row(i + 6), 0, *line)?;
+    }
+    widths(
+        sheet,
+        &[
+            vec!["被评价单位".into()],
+            vec![
+                facts.map(|f| f.department.clone()).unwrap_or_default(),
+                m.id.clone(),
+                "x".repeat(30),
+            ],
+            notes.to_vec(),
+            vec!["department".into()],
+        ],
+        8,
+        &[12, 50, 60, 12],
+    );
+    protect(sheet);
+    Ok(())
+}
+
+/// How to fill a fact, for its 说明 column.
+pub(super) fn how(rubric: &Rubric, kind: &FactKind, default: Option<&DefaultValue>) -> String {
+    let mut s = match kind {
+        FactKind::Amount => format!("金额（{}）", rubric.meta.unit),
+        FactKind::Count => "整数".to_string(),
+        FactKind::Rate => "百分比，如 96.5%".to_string(),
+        FactKind::Bool => format!("{YES}/{NO}"),
+        FactKind::Choice(_) => "从下拉列表中选择".to_string(),
+        FactKind::Check => format!("{YES}（符合）/{NO}（不符合），部分符合填所得分值并写明理由"),
+        FactKind::Judgment => "评价得分，须写明理由".to_string(),
+        FactKind::Tier(_) => "从下拉列表中选择档次，须写明理由".to_string(),
+    };
+    match default {
+        Some(DefaultValue::Bool(b)) => {
+            s.push_str(&format!("；可不填，默认{}", if *b { YES } else { NO }))
+        }
+        Some(DefaultValue::Number(n)) => s.push_str(&format!("；可不填，默认 {}", plain(*n))),
+        None => {}
+    }
+    s
+}
+
+pub(super) fn unit_of(rubric: &Rubric, kind: &FactKind, unit: &str) -> String {
+    match kind {
+        FactKind::Amount if unit.is_empty() => rubric.meta.unit.clone(),
+        FactKind::Rate => "%".to_string(),
+        FactKind::Judgment => "分".to_string(),
+        _ => unit.to_string(),
+    }
+}
+
+/// The label of a fact below its sheet's group: `一季度·累计支出` for `execution.q1.spent`.
+pub(super) fn row_label(rubric: &Rubric, path: &str, label: &str) -> String {
+    let parts: Vec<&str> = path.split('.').collect();
+    let mut out = Vec::new();
+    for depth in 2..parts.len() {
+        let group = parts[..depth].join(".");
+        if let Some((_, l)) = rubric.fact_groups.iter().find(|(g, _)| *g == group) {
+            out.push(l.clone());
+        }
+    }
+    out.push(label.to_string());
+    out.join("·")
+}
+
+pub(super) fn fact_sheet(
+    sheet: &mut Worksheet,
+    rubric: &Rubric,
+    facts: Option<&Facts>,
+    indices: &[usize],
+    styles: &Styles,
+    lists: &mut Lists,
+) -> Result<(), XlsxError> {
+    header(sheet, &FACT_COLUMNS, styles)?;
+    let (users, checked, _) = crate::render::fact_users(rubric);
+    let mut texts: Vec<Vec<String>> = FACT_COLUMNS.iter().map(|t| vec![t.to_string()]).collect();
+    for (k, &i) in indices.iter().enumerate() {
+        let decl = &rubric.facts[i];
+        let r = row(k + 1);
+        let label = row_label(rubric, &decl.path, &decl.label);
+        let mut meaning = decl.meaning.clone();
+        let how = how(rubric, &decl.kind, decl.default.as_ref());
+        if !how.is_empty() {
+            if !meaning.is_empty() {
+                meaning.push('。');
+            }
+            meaning.push_str(&how);
+        }
+        if users[i].is_empty() && checked[i] && decl.default.is_none() {
+            meaning.push_str("；可不填，供 perfeval check 核对报告数字");
+        }
+        let unit = unit_of(rubric, &decl.kind, &decl.unit);
+        let used = users[i].join("、");
+        sheet.write_string(r, 0, &label)?;
+        sheet.write_string(r, 2, &unit)?;
+        sheet.write_string_with_format(r, 3, &meaning, &styles.wrapped)?;
+        sheet.write_string_with_format(r, 4, &used, &styles.wrapped)?;
+        sheet.write_string_with_format(r, 5, &decl.path, &styles.key)?;
+        sheet.write_string_with_format(r, 6, decl.kind.name(), &styles.key)?;
+        let entry = facts.and_then(|f| f.values[i].as_ref());
+        write_fact_value(sheet, r, 1, &decl.kind, entry, styles)?;
+        let validation = match &decl.kind {
+            FactKind::Amount | FactKind::Rate | FactKind::Judgment => Some(
+                DataValidation::new()
+                    .allow_decimal_number(DataValidationRule::GreaterThanOrEqualTo(0.0))
+                    .set_error_message("请填写不小于 0 的数字")?,
+            ),
+            FactKind::Count => Some(
+                DataValidation::new()
+                    .allow_whole_number(DataValidationRule::GreaterThanOrEqualTo(0))
+                    .set_error_message("请填写不小于 0 的整数")?,
+            ),
+            FactKind::Bool => Some(lists.validation(&[YES.into(), NO.into()], true)),
+            FactKind::Check => Some(lists.validation(&[YES.into(), NO.into()], false)),
+            FactKind::Choice(c) | FactKind::Tier(c) => Some(lists.validation(c, true)),
+        };
+        if let Some(v) = validation {
+            sheet.add_data_validation(r, 1, r, 1, &v)?;
+        }
+        for (c, t) in [label, String::new(), unit, meaning, used, decl.path.clone()]
+            .into_iter()
+            .enumerate()
+        {
+            texts[c].push(t);
+        }
+    }
+    widths(sheet, &texts, 6, &[30, 16, 8, 50, 30, 24, 10]);
+    sheet.set_column_width(1, 16)?;
+    protect(sheet);
+    Ok(())
+}
+
+pub(super) fn write_fact_value(
+    sheet: &mut Worksheet,
+    r: u32,
+    c: u16,
+    kind: &FactKind,
+    entry: Option<&FactEntry>,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    let percent = *kind == FactKind::Rate;
+    let Some(entry) = entry else {
+        let format = match kind {
+            FactKind::Rate => styles.number(2, true),
+            _ => styles.input.clone(),
+        };
+        sheet.write_blank(r, c, &format)?;
+        return Ok(());
+    };
+    match &entry.value {
+        FactValue::Number(d) | FactValue::Judgment(d) => {
+            write_decimal(sheet, r, c, *d, percent, styles)?
+        }
+        FactValue::Check(CheckValue::Partial(d)) => write_decimal(sheet, r, c, *d, false, styles)?,
+        FactValue::Bool(b) => {
+            sheet.write_string_with_format(r, c, if *b { YES } else { NO }, &styles.input)?;
+        }
+        FactValue::Check(CheckValue::Met) => {
+            sheet.write_string_with_format(r, c, YES, &styles.input)?;
+        }
+        FactValue::Check(CheckValue::NotMet) => {
+            sheet.write_string_with_format(r, c, NO, &styles.input)?;
+        }
+        FactValue::Text(t) => {
+            sheet.write_string_with_format(r, c, t, &styles.input)?;
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn reasons_sheet(
+    sheet: &mut Worksheet,
+    rubric: &Rubric,
+    facts: Option<&Facts>,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    sheet.set_name(REASONS_SHEET)?;
+    header(sheet, &REASON_COLUMNS, styles)?;
+    let mut labels = vec![REASON_COLUMNS[0].to_string()];
+    for (k, decl) in rubric.facts.iter().enumerate() {
+        let r = row(k + 1);
+        let label = row_label(rubric, &decl.path, &decl.label);
+        let need = match decl.kind {
+            FactKind::Judgment | FactKind::Tier(_) => "必填",
+            FactKind::Check => "部分符合时必填",
+            _ => "",
+        };
+        sheet.write_string(r, 0, &label)?;
+        let entry = facts.and_then(|f| f.values[k].as_ref());
+        for (c, text) in [
+            (1, entry.and_then(|e| e.reason.as_deref())),
+            (2, entry.and_then(|e| e.note.as_deref())),
+        ] {
+            match text {
+                Some(t) => sheet.write_string_with_format(r, c, t, &styles.input_text)?,
+                None => sheet.write_blank(r, c, &styles.input_text)?,
+            };
+        }
+        sheet.write_string(r, 3, need)?;
+        sheet.write_string_with_format(r, 4, &decl.path, &styles.key)?;
+        labels.push(label);
+    }
+    widths(sheet, &[labels], 6, &[30]);
+    sheet.set_column_width(1, 60)?;
+    sheet.set_column_width(2, 40)?;
+    sheet.set_column_width(3, 14)?;
+    sheet.set_column_width(4, 24)?;
+    protect(sheet);
+    Ok(())
+}
