@@ -34,6 +34,9 @@ struct SourceInner {
     /// from, by line index. A reader is told `预算!B3`, never a line of text they
     /// have not seen.
     cells: Option<Vec<Option<Cell>>>,
+    /// The encoding the file's bytes were decoded from when it was not UTF-8 (a GBK
+    /// file from Notepad, UTF-16 from PowerShell), for the notice that says so.
+    encoding: Option<&'static str>,
 }
 
 /// The workbook cell a line of a synthesized source stands for.
@@ -126,6 +129,7 @@ impl SourceFile {
                 sha256: std::sync::OnceLock::new(),
                 line_starts: std::sync::OnceLock::new(),
                 cells: None,
+                encoding: None,
             }),
         }
     }
@@ -147,8 +151,35 @@ impl SourceFile {
                 sha256: std::sync::OnceLock::from(sha256),
                 line_starts: std::sync::OnceLock::new(),
                 cells: Some(cells),
+                encoding: None,
             }),
         }
+    }
+
+    /// A source decoded from bytes in another encoding than UTF-8; `sha256` is that of
+    /// the bytes, as `sha256sum` gives it.
+    pub fn transcoded(
+        name: impl Into<PathBuf>,
+        text: String,
+        sha256: String,
+        encoding: &'static str,
+    ) -> Self {
+        SourceFile {
+            inner: Arc::new(SourceInner {
+                name: name.into(),
+                text,
+                bom: false,
+                sha256: std::sync::OnceLock::from(sha256),
+                line_starts: std::sync::OnceLock::new(),
+                cells: None,
+                encoding: Some(encoding),
+            }),
+        }
+    }
+
+    /// The encoding the file was decoded from, when it was not UTF-8.
+    pub fn encoding(&self) -> Option<&'static str> {
+        self.inner.encoding
     }
 
     /// Whether the source was read from a workbook.

@@ -1106,6 +1106,31 @@ fn sibling_names(rubric: &Rubric, parent: &str) -> Vec<String> {
 
 /// Reads one fact's value, in either the plain form (`plan = 158.75`) or the table form
 /// (`plan = { value = 158.75, note = "报告第二部分" }`).
+/// The fix for a figure written as a string: the characters to drop and the line to
+/// write, which reads as it should (no hint that leads to another refusal).
+fn figure_help(path: &str, text: &str, rate: bool) -> String {
+    let key = path.rsplit('.').next().unwrap_or(path);
+    match crate::number::typed_figure(text) {
+        Some(f) if f.percent => format!(
+            "a figure cannot contain {}: write `{key} = \"{}\"`",
+            f.reasons.join(", "),
+            f.figure
+        ),
+        Some(f) => format!(
+            "a figure cannot contain {}, nor quotes: write `{key} = {}`",
+            f.reasons.join(", "),
+            f.figure
+        ),
+        None if text.trim().parse::<Decimal>().is_ok() && !text.trim().contains(['e', 'E']) => {
+            format!("write the figure without quotes: `{key} = {}`", text.trim())
+        }
+        None if rate => format!(
+            "write the rate as the report prints it: `{key} = \"96.5%\"`, or the fraction `{key} = 0.965`"
+        ),
+        None => "write the figure as the report prints it, without quotes or units".to_string(),
+    }
+}
+
 /// Reads one value of fact `index` as a facts file would hold it (`--set` uses it, so
 /// a what-if is validated exactly like the file).
 pub(crate) fn read_fact_value(
@@ -1181,7 +1206,7 @@ fn read_value(
                         decl.label,
                         unit_suffix(rubric, index)
                     ))
-                    .with_help("write the figure without quotes or units"));
+                    .with_help(figure_help(path, s, false)));
                 }
                 _ => decimal_of(source, inner, || format!("`{path}`"))?,
             };
@@ -1213,7 +1238,8 @@ fn read_value(
                     return Err(at(format!(
                         "`{path}` ({}) must be a rate such as \"96.5%\" or 0.965, found `\"{s}\"`",
                         decl.label
-                    )));
+                    ))
+                    .with_help(figure_help(path, s, true)));
                 }
             },
             _ => {

@@ -26,10 +26,14 @@ pub enum InputError {
     #[error("error: `{}` is larger than {MAX_FILE_BYTES} bytes", show_path(.0))]
     TooLarge(PathBuf),
     #[error(
-        "error: `{shown}` is not UTF-8 text (invalid byte at line {line})\n = help: if it was saved as GBK/GB18030, convert it: iconv -f GB18030 -t UTF-8 '{shown}' > converted.toml",
+        "error: `{shown}:{line}:{column}` holds a byte that is neither UTF-8 nor GB18030 (GBK) text\n = help: save the file as UTF-8 (in Notepad: 另存为, 编码 UTF-8)",
         shown = show_path(.path)
     )]
-    NotUtf8 { path: PathBuf, line: usize },
+    NotUtf8 {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+    },
     #[error(
         "error: `{shown}` is {what}, not UTF-8 text\n = help: save it as UTF-8: in Notepad, Save As with encoding UTF-8; in PowerShell, `Get-Content '{shown}' | Set-Content -Encoding utf8 converted.toml`",
         shown = show_path(.path)
@@ -115,6 +119,33 @@ fn read_bytes(path: &Path) -> Result<Vec<u8>, InputError> {
 
 /// Text from a file's bytes: UTF-8, a leading byte-order mark dropped.
 fn decode(path: &Path, mut raw: Vec<u8>) -> Result<SourceFile, InputError> {
+    // UTF-16 with its byte-order mark: what Windows PowerShell's `>` and Notepad's
+    // "Unicode" write. Read, and said so.
+    for (bom, encoding, name) in [
+        (
+            &b"\xFF\xFE"[..],
+            encoding_rs::UTF_16LE,
+            "UTF-16 (little-endian)",
+        ),
+        (
+            &b"\xFE\xFF"[..],
+            encoding_rs::UTF_16BE,
+            "UTF-16 (big-endian)",
+        ),
+    ] {
+        if raw.starts_with(bom)
+            && other_encoding(&raw).is_some_and(|w| w.starts_with("UTF-16"))
+            && let Some(text) =
+                encoding.decode_without_bom_handling_and_without_replacement(&raw[bom.len()..])
+        {
+            return Ok(SourceFile::transcoded(
+                path,
+                text.into_owned(),
+                crate::diagnostic::sha256_hex(&raw),
+                name,
+            ));
+        }
+    }
     if let Some(what) = other_encoding(&raw) {
         return Err(InputError::OtherEncoding {
             path: path.to_path_buf(),
@@ -131,15 +162,40 @@ fn decode(path: &Path, mut raw: Vec<u8>) -> Result<SourceFile, InputError> {
     match String::from_utf8(raw) {
         Ok(text) => Ok(SourceFile::decoded(path, text, bom)),
         Err(e) => {
-            let valid = e.utf8_error().valid_up_to();
-            let line = e.as_bytes()[..valid]
+            // Not UTF-8: GB18030 (a superset of GBK), what Notepad on a Chinese Windows
+            // and many WPS exports write, when every byte fits it.
+            let raw = e.into_bytes();
+            if let Some(text) =
+                encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(&raw)
+            {
+                let mut bytes = if bom {
+                    b"\xEF\xBB\xBF".to_vec()
+                } else {
+                    Vec::new()
+                };
+                bytes.extend_from_slice(&raw);
+                return Ok(SourceFile::transcoded(
+                    path,
+                    text.into_owned(),
+                    crate::diagnostic::sha256_hex(&bytes),
+                    "GB18030 (GBK)",
+                ));
+            }
+            let valid = std::str::from_utf8(&raw).map_or_else(|e| e.valid_up_to(), |s| s.len());
+            let before = &raw[..valid];
+            let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+            let line_start = before
                 .iter()
-                .filter(|&&b| b == b'\n')
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1);
+            let column = String::from_utf8_lossy(&before[line_start..])
+                .chars()
                 .count()
                 + 1;
             Err(InputError::NotUtf8 {
                 path: path.to_path_buf(),
                 line,
+                column,
             })
         }
     }

@@ -465,6 +465,7 @@ fn load_what_if(
     Failure,
 > {
     let (r, f) = input::load(facts, rubric.rubric.as_deref())?;
+    encoding_notice(&f.source);
     if settings.is_empty() {
         return Ok((r, f, None));
     }
@@ -480,6 +481,16 @@ fn load_what_if(
         });
     let changed = perfeval::whatif::apply(&r, &f, settings).map_err(InputError::Invalid)?;
     Ok((r, changed, baseline))
+}
+
+/// Says which encoding a file that was not UTF-8 was read as, so a wrong guess is seen.
+fn encoding_notice(source: &perfeval::diagnostic::SourceFile) {
+    if let Some(encoding) = source.encoding() {
+        report_error(&format!(
+            "note: `{}` is not UTF-8; read as {encoding}\n",
+            perfeval::diagnostic::show_path(source.name())
+        ));
+    }
 }
 
 fn is_xlsx_name(path: &std::path::Path) -> bool {
@@ -533,6 +544,7 @@ fn convert(
 ) -> Result<Output, Failure> {
     use perfeval::diagnostic::show_path;
     let source = input::read_facts_source(facts)?;
+    encoding_notice(&source);
     let to_xlsx = if is_xlsx_name(output) {
         true
     } else if output.extension().is_some_and(|x| x == "toml") {

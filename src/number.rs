@@ -345,3 +345,101 @@ mod tests {
         assert_eq!(percent(d("0.000000000003")), "0.0000000003%");
     }
 }
+
+/// What someone typing on a Chinese keyboard may have written instead of a figure, and
+/// the figure they meant: `2,855.07` → `2855.07`, `１２３` → `123`, `９３.２％` → `93.2%`,
+/// `2855.07万元` → `2855.07`. `None` when the text is not a figure even so, or is one
+/// already; the reasons name each character that had to go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypedFigure {
+    /// The figure, a percentage with its `%`.
+    pub figure: String,
+    pub percent: bool,
+    /// What was wrong, in the words of a message: `the thousands separator ","`.
+    pub reasons: Vec<&'static str>,
+}
+
+pub fn typed_figure(text: &str) -> Option<TypedFigure> {
+    let mut reasons: Vec<&'static str> = Vec::new();
+    let mut note = |r: &'static str| {
+        if !reasons.contains(&r) {
+            reasons.push(r);
+        }
+    };
+    let mut s = String::with_capacity(text.len());
+    for c in text.trim_matches([' ', '\t']).chars() {
+        match c {
+            ',' => note("the thousands separator `,`"),
+            '，' => note("the full-width comma `，`"),
+            '\u{3000}' => note("the ideographic space (U+3000)"),
+            ' ' => note("a space"),
+            '０'..='９' => {
+                note("full-width digits (０–９)");
+                s.push(char::from(b'0' + (u32::from(c) - u32::from('０')) as u8));
+            }
+            '．' => {
+                note("the full-width point `．`");
+                s.push('.');
+            }
+            '－' => {
+                note("the full-width minus `－`");
+                s.push('-');
+            }
+            '％' => {
+                note("the full-width percent sign `％`");
+                s.push('%');
+            }
+            c => s.push(c),
+        }
+    }
+    for unit in ["万元", "亿元", "元", "人次", "人", "个", "项"] {
+        if let Some(rest) = s.strip_suffix(unit) {
+            note("a unit after the figure (the rubric gives the unit)");
+            s = rest.trim_end().to_string();
+            break;
+        }
+    }
+    let (number, percent) = match s.strip_suffix('%') {
+        Some(n) => (n.to_string(), true),
+        None => (s.clone(), false),
+    };
+    let plain_number = {
+        let digits = number.strip_prefix('-').unwrap_or(&number);
+        let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+        !int.is_empty()
+            && int.bytes().all(|b| b.is_ascii_digit())
+            && (int == "0" || !int.starts_with('0'))
+            && (!digits.contains('.')
+                || (!frac.is_empty() && frac.bytes().all(|b| b.is_ascii_digit())))
+    };
+    if !plain_number || reasons.is_empty() {
+        return None;
+    }
+    Some(TypedFigure {
+        figure: if percent {
+            format!("{number}%")
+        } else {
+            number
+        },
+        percent,
+        reasons,
+    })
+}
+
+#[cfg(test)]
+mod typed_figure_tests {
+    use super::*;
+
+    #[test]
+    fn the_figure_meant_and_why() {
+        let t = |s: &str| typed_figure(s).map(|f| (f.figure, f.reasons.len()));
+        assert_eq!(t("2,855.07"), Some(("2855.07".into(), 1)));
+        assert_eq!(t("１２３"), Some(("123".into(), 1)));
+        assert_eq!(t("９３.２％"), Some(("93.2%".into(), 2)));
+        assert_eq!(t("2855.07万元"), Some(("2855.07".into(), 1)));
+        assert_eq!(t("2855.07\u{3000}"), Some(("2855.07".into(), 1)));
+        assert_eq!(t("1\u{3000}234"), Some(("1234".into(), 1)));
+        assert_eq!(t("87.47%"), None, "already right: no hint, no loop");
+        assert_eq!(t("很多"), None);
+    }
+}

@@ -37,8 +37,71 @@ pub fn parse_document(source: &SourceFile) -> Result<Spanned<DeTable<'_>>, Diagn
         if message.contains("duplicate key") {
             d = d.with_help("each key may appear only once in a table");
         }
+        if let Some(help) = e.span().and_then(|span| typing_hint(source.text(), span.start)) {
+            d = d.with_help(help);
+        }
         d
     })
+}
+
+/// The fix for a line typed on a Chinese keyboard: a full-width `＝` or `：`, Chinese
+/// quotes, or a figure with a thousands separator, full-width digits, `％`, an
+/// ideographic space or a unit after it. Names what is wrong and shows the line to write.
+fn typing_hint(text: &str, offset: usize) -> Option<String> {
+    let start = text.get(..offset)?.rfind('\n').map_or(0, |i| i + 1);
+    let end = text
+        .get(offset..)?
+        .find('\n')
+        .map_or(text.len(), |i| offset + i);
+    let line = text.get(start..end)?.trim_end_matches('\r');
+    let (sep, at) = ['=', '＝', '：', ':']
+        .iter()
+        .filter_map(|c| line.find(*c).map(|i| (*c, i)))
+        .min_by_key(|(_, i)| *i)?;
+    let key = line[..at].trim();
+    if key.is_empty() || key.starts_with('[') || key.starts_with('#') {
+        return None;
+    }
+    // Only ASCII blanks are trimmed: an ideographic space is one of the mistakes.
+    let value = line[at + sep.len_utf8()..]
+        .split(" #")
+        .next()
+        .unwrap_or("")
+        .trim_matches([' ', '\t']);
+    let mut reasons: Vec<String> = Vec::new();
+    if sep != '=' {
+        reasons.push(format!("`{sep}` is not TOML's `=`"));
+    }
+    let curly = ['“', '”', '‘', '’'];
+    let unquoted = value.trim_matches(|c: char| curly.contains(&c) || c == '"' || c == '\'');
+    if value.starts_with(curly) {
+        reasons.push("Chinese quotes “” are not TOML's \"\"".to_string());
+    }
+    let fixed = match crate::number::typed_figure(unquoted) {
+        Some(f) => {
+            reasons.push(format!("a figure cannot contain {}", f.reasons.join(", ")));
+            if f.percent {
+                format!("\"{}\"", f.figure)
+            } else {
+                f.figure
+            }
+        }
+        None if unquoted.ends_with('%')
+            && unquoted[..unquoted.len() - 1]
+                .trim()
+                .parse::<rust_decimal::Decimal>()
+                .is_ok() =>
+        {
+            reasons.push("a percentage must be quoted".to_string());
+            format!("\"{unquoted}\"")
+        }
+        None if value.starts_with(curly) => format!("\"{unquoted}\""),
+        None => value.to_string(),
+    };
+    if reasons.is_empty() {
+        return None;
+    }
+    Some(format!("{}: write `{key} = {fixed}`", reasons.join("; ")))
 }
 
 /// The name of a value's TOML type, for messages.

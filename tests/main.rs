@@ -19,6 +19,7 @@ mod diff;
 mod exact;
 mod gaps;
 mod hardening;
+mod hints;
 mod html;
 mod init;
 mod plausibility;

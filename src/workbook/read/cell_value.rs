@@ -34,39 +34,10 @@ impl Meant {
     }
 }
 
-/// The figure someone meant by text typed into a number cell: thousands separators,
-/// full-width digits and signs, and a unit after the figure taken out (`2,855.07万元` is
-/// `2855.07`, `９３.２％` is `93.2%`), when what is left is a number.
+/// The figure someone meant by text typed into a number cell (`2,855.07`, `９３.２％`),
+/// when it differs from what was typed.
 pub(super) fn typed_figure(text: &str) -> Option<String> {
-    let mut s: String = text
-        .chars()
-        .filter(|c| !matches!(c, ',' | '，' | ' ' | '\u{3000}'))
-        .map(|c| match c {
-            '０'..='９' => {
-                char::from_u32(u32::from(c) - u32::from('０') + u32::from('0')).unwrap_or(c)
-            }
-            '．' => '.',
-            '－' => '-',
-            '％' => '%',
-            c => c,
-        })
-        .collect();
-    for unit in ["万元", "元", "人", "个", "项"] {
-        if let Some(rest) = s.strip_suffix(unit) {
-            s = rest.to_string();
-        }
-    }
-    let (number, percent) = match s.strip_suffix('%') {
-        Some(n) => (n, true),
-        None => (s.as_str(), false),
-    };
-    is_decimal_literal(number).then(|| {
-        if percent {
-            format!("{number}%")
-        } else {
-            number.to_string()
-        }
-    })
+    crate::number::typed_figure(text).map(|f| f.figure)
 }
 
 /// The exact decimal text of a float calamine read, when it is a figure someone typed.
@@ -291,7 +262,7 @@ mod tests {
         assert_eq!(typed_figure("１２３").as_deref(), Some("123"));
         assert_eq!(typed_figure("９３.２％").as_deref(), Some("93.2%"));
         assert_eq!(typed_figure("2855.07万元").as_deref(), Some("2855.07"));
-        assert_eq!(typed_figure("87.47%").as_deref(), Some("87.47%"));
+        assert_eq!(typed_figure("87.47%"), None);
         assert_eq!(typed_figure("很多"), None);
     }
 }

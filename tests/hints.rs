@@ -1,0 +1,182 @@
+//! The mistakes people typing on a Chinese keyboard make in a facts file: each gets a
+//! hint that names the character and shows the line to write, quoted or not, and the
+//! line it shows is accepted (a hint never leads to another refusal).
+
+use crate::support::{Sandbox, edited_example};
+
+/// (the line as the example has it, the line as typed, the line the hint must show)
+const CASES: &[(&str, &str, &str)] = &[
+    (
+        "initial = 2855.07",
+        "initial = 2,855.07",
+        "initial = 2855.07",
+    ),
+    (
+        "initial = 2855.07",
+        "initial = \"2,855.07\"",
+        "initial = 2855.07",
+    ),
+    (
+        "initial = 2855.07",
+        "initial = 2855.07万元",
+        "initial = 2855.07",
+    ),
+    (
+        "initial = 2855.07",
+        "initial = \"2855.07万元\"",
+        "initial = 2855.07",
+    ),
+    (
+        "initial = 2855.07",
+        "initial = 2855.07\u{3000}",
+        "initial = 2855.07",
+    ),
+    (
+        "initial = 2855.07",
+        "initial = \"2855.07\u{3000}\"",
+        "initial = 2855.07",
+    ),
+    (
+        "initial = 2855.07",
+        "initial ＝ 2855.07",
+        "initial = 2855.07",
+    ),
+    ("initial = 2855.07", "initial：2855.07", "initial = 2855.07"),
+    ("on_payroll = 11", "on_payroll = １１", "on_payroll = 11"),
+    (
+        "on_payroll = 11",
+        "on_payroll = \"１１\"",
+        "on_payroll = 11",
+    ),
+    (
+        "execution_rate = \"87.47%\"",
+        "execution_rate = 87.47%",
+        "execution_rate = \"87.47%\"",
+    ),
+    (
+        "execution_rate = \"87.47%\"",
+        "execution_rate = \"87.47％\"",
+        "execution_rate = \"87.47%\"",
+    ),
+    (
+        "execution_rate = \"87.47%\"",
+        "execution_rate = 87.47％",
+        "execution_rate = \"87.47%\"",
+    ),
+    (
+        "execution_rate = \"87.47%\"",
+        "execution_rate = “87.47%”",
+        "execution_rate = \"87.47%\"",
+    ),
+];
+
+#[test]
+fn each_typing_mistake_gets_the_line_to_write_and_that_line_is_accepted() {
+    for (original, typed, fixed) in CASES {
+        let sb = Sandbox::new();
+        sb.write("typed.toml", edited_example(&[(original, typed)]));
+        let run = sb.run(&["score", "typed.toml"]);
+        assert_eq!(run.code, Some(2), "{typed}: {}", run.stdout);
+        assert!(
+            run.stderr.contains(&format!("write `{fixed}`")),
+            "{typed}:\n{}",
+            run.stderr
+        );
+        // The line the hint shows is right: no loop of hints.
+        sb.write("fixed.toml", edited_example(&[(original, fixed)]));
+        let run = sb.run(&["score", "fixed.toml"]);
+        assert_eq!(run.code, Some(0), "{fixed}: {}", run.stderr);
+    }
+}
+
+#[test]
+fn the_hint_names_the_character() {
+    let sb = Sandbox::new();
+    sb.write(
+        "typed.toml",
+        edited_example(&[("on_payroll = 11", "on_payroll = \"１１\"")]),
+    );
+    let run = sb.run(&["score", "typed.toml"]);
+    assert!(
+        run.stderr.contains("full-width digits (０–９)"),
+        "{}",
+        run.stderr
+    );
+    sb.write(
+        "typed.toml",
+        edited_example(&[("initial = 2855.07", "initial ＝ 2855.07")]),
+    );
+    let run = sb.run(&["score", "typed.toml"]);
+    assert!(
+        run.stderr.contains("`＝` is not TOML's `=`"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// The seed example in another encoding, as Windows tools save it.
+fn encoded(sb: &Sandbox, name: &str, bytes: Vec<u8>) -> crate::support::Run {
+    sb.write(name, bytes);
+    sb.run(&["score", name, "--format", "json"])
+}
+
+#[test]
+fn gbk_and_utf16_copies_of_the_seed_score_with_a_notice() {
+    let text = crate::support::example_text();
+    let expected = crate::support::example_total("luohu-2023.toml");
+    let sb = Sandbox::new();
+    let (gbk, _, unmappable) = encoding_rs::GB18030.encode(&text);
+    assert!(!unmappable);
+    let mut utf16le = vec![0xFF, 0xFE];
+    let mut utf16be = vec![0xFE, 0xFF];
+    for unit in text.encode_utf16() {
+        utf16le.extend_from_slice(&unit.to_le_bytes());
+        utf16be.extend_from_slice(&unit.to_be_bytes());
+    }
+    for (name, bytes, encoding) in [
+        ("gbk.toml", gbk.into_owned(), "GB18030 (GBK)"),
+        ("utf16le.toml", utf16le, "UTF-16 (little-endian)"),
+        ("utf16be.toml", utf16be, "UTF-16 (big-endian)"),
+    ] {
+        let run = encoded(&sb, name, bytes.clone());
+        assert_eq!(run.code, Some(0), "{name}: {}", run.stderr);
+        let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        assert_eq!(json["total"], expected, "{name}");
+        assert!(
+            run.stderr
+                .contains(&format!("`{name}` is not UTF-8; read as {encoding}")),
+            "{name}: {}",
+            run.stderr
+        );
+        // The receipt names the bytes given, not the text they were decoded to.
+        assert_eq!(
+            json["receipt"]["facts_sha256"],
+            perfeval::diagnostic::sha256_hex(&bytes),
+            "{name}"
+        );
+    }
+    // A GBK file's errors keep their lines.
+    let broken = text.replace("on_payroll = 11", "on_payroll = -1");
+    let (gbk, _, _) = encoding_rs::GB18030.encode(&broken);
+    sb.write("broken.toml", gbk.into_owned());
+    let run = sb.run(&["score", "broken.toml"]);
+    let line = broken
+        .lines()
+        .position(|l| l.starts_with("on_payroll"))
+        .unwrap()
+        + 1;
+    assert!(
+        run.stderr.contains(&format!("broken.toml:{line}:")),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn bytes_that_fit_no_encoding_are_named_at_their_line_and_column() {
+    let sb = Sandbox::new();
+    sb.write("bad.toml", b"rubric = \"x\"\ndep = \"\xff\xff\"\n");
+    let run = sb.run(&["score", "bad.toml"]);
+    assert_eq!(run.code, Some(2));
+    assert!(run.stderr.contains("`bad.toml:2:8`"), "{}", run.stderr);
+}
