@@ -158,7 +158,7 @@ fn gbk_and_utf16_copies_of_the_seed_score_with_a_notice() {
     // A GBK file's errors keep their lines.
     let broken = text.replace("on_payroll = 11", "on_payroll = -1");
     let (gbk, _, _) = encoding_rs::GB18030.encode(&broken);
-    sb.write("broken.toml", gbk.into_owned());
+    sb.write("broken.toml", &gbk);
     let run = sb.run(&["score", "broken.toml"]);
     let line = broken
         .lines()
