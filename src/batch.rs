@@ -112,6 +112,16 @@ pub fn collect(paths: &[PathBuf]) -> Result<Collected, InputError> {
     let mut out = Vec::new();
     let mut skipped = 0;
     for p in paths {
+        // `-`: a facts file read from standard input (once).
+        if p == Path::new("-") {
+            if !out.iter().any(|e: &Entry| e.path == Path::new("-")) {
+                out.push(Entry {
+                    path: p.clone(),
+                    error: None,
+                });
+            }
+            continue;
+        }
         let meta = std::fs::metadata(p).map_err(|e| InputError::Io {
             path: p.clone(),
             message: match e.kind() {
@@ -216,10 +226,10 @@ pub fn one_line(e: &InputError) -> String {
                             "{}:{}:{}: ",
                             crate::diagnostic::show_path(&file),
                             pos.line,
-                            pos.column
+                            pos.char_column
                         )
                     }
-                    Some((_, pos)) => format!("line {}:{}: ", pos.line, pos.column),
+                    Some((_, pos)) => format!("line {}:{}: ", pos.line, pos.char_column),
                     None => String::new(),
                 };
                 parts.push(format!("{at}{}", diag.message));

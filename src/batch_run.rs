@@ -81,7 +81,7 @@ impl Sink {
 /// Says which temporary files an earlier, killed run left beside the output.
 pub fn report_stale(file: &OutputFile) {
     for path in &file.stale {
-        report_error(&format!(
+        crate::report_note(&format!(
             "note: `{}` was left by an interrupted perfeval run (that process has ended); it can be deleted\n",
             perfeval::diagnostic::show_path(path)
         ));
@@ -97,7 +97,12 @@ fn io_error(what: &str, e: std::io::Error) -> InputError {
 
 fn progress(n: usize) -> ProgressBar {
     // Hidden by indicatif itself when stderr is not a terminal.
-    let bar = ProgressBar::with_draw_target(Some(n as u64), ProgressDrawTarget::stderr());
+    let target = if crate::quiet() {
+        ProgressDrawTarget::hidden()
+    } else {
+        ProgressDrawTarget::stderr()
+    };
+    let bar = ProgressBar::with_draw_target(Some(n as u64), target);
     if let Ok(style) =
         ProgressStyle::with_template("{bar:40} {pos}/{len} files  {per_sec}  ETA {eta}")
     {
@@ -238,10 +243,10 @@ pub fn run(args: Args) -> Result<u8, InputError> {
     let mut text = summary_text(&summary);
     if skipped > 0 {
         text.push_str(&format!(
-            "{skipped} other file(s) in the directories were not scored: only `*.toml` files are facts files\n"
+            "{skipped} other file(s) in the directories were not scored: only `*.toml` and `*.xlsx` files are facts files\n"
         ));
     }
-    report_error(&text);
+    crate::report_note(&text);
     Ok(if summary.failed == 0 { 0 } else { 1 })
 }
 

@@ -134,7 +134,12 @@ pub fn run(args: Args) -> Result<Output, Failure> {
     };
     let (bytes, tally) = match args.format {
         CheckFormat::Text => {
-            let (results, tally) = check_all(&collected, &args, &registry, |c| CheckText.render(c));
+            let (results, tally) = check_all(&collected, &args, &registry, |c| {
+                CheckText {
+                    quiet: crate::quiet(),
+                }
+                .render(c)
+            });
             (text_document(&results, &tally), tally)
         }
         CheckFormat::Json => {
@@ -248,7 +253,10 @@ fn single(path: &Path, args: &Args) -> Output {
     let checked = check_file(path, args, None, |c| match args.format {
         CheckFormat::Junit => junit_document(&[junit_suite(c)]),
         CheckFormat::Json => CheckJson.render(c),
-        CheckFormat::Text | CheckFormat::Sarif | CheckFormat::Gitlab => CheckText.render(c),
+        CheckFormat::Text | CheckFormat::Sarif | CheckFormat::Gitlab => CheckText {
+            quiet: crate::quiet(),
+        }
+        .render(c),
     });
     match checked {
         Checked::Done { part, passed } => Output {

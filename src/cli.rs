@@ -14,13 +14,17 @@ use clap::{Parser, Subcommand, ValueEnum};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Print no notes, progress or summaries (errors and warnings still print); `check`
+    /// leaves out its notes
+    #[arg(long, short = 'q', global = true)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Score a facts file and print the breakdown, subtotals, total and grade
     Score {
-        /// The department's facts file (TOML, or an Excel workbook)
+        /// The department's facts file (TOML, or an Excel workbook; `-` reads standard input)
         facts: PathBuf,
         #[command(flatten)]
         rubric: RubricArgs,
@@ -39,7 +43,7 @@ pub enum Command {
     },
     /// Show how one indicator was scored: rule texts, formula, facts, values, points
     Explain {
-        /// The department's facts file (TOML, or an Excel workbook)
+        /// The department's facts file (TOML, or an Excel workbook; `-` reads standard input)
         facts: PathBuf,
         /// The indicator, by id or by its Chinese name (`perfeval rubric show` lists both)
         indicator: String,
@@ -51,7 +55,7 @@ pub enum Command {
     /// List the points lost, ordered by points lost, the distance to the next grade, and
     /// for each rule the value of one fact that would earn its full marks
     Gaps {
-        /// The department's facts file (TOML, or an Excel workbook)
+        /// The department's facts file (TOML, or an Excel workbook; `-` reads standard input)
         facts: PathBuf,
         #[command(flatten)]
         rubric: RubricArgs,

@@ -415,7 +415,7 @@ impl fmt::Display for Diagnostic {
                 "{pad}--> {}:{}:{}",
                 show_path(src.name()),
                 pos.line,
-                pos.column
+                pos.char_column
             )?;
             let line = src.line_text(pos.line - 1);
             let line_start = src.line_starts()[pos.line - 1];
@@ -544,6 +544,16 @@ impl fmt::Display for Diagnostics {
                 rest - errors
             )?;
         }
+        // Several problems end with their count, so a long list is not taken for one.
+        let errors = self.0.iter().filter(|d| d.level == "error").count();
+        let warnings = self.0.len() - errors;
+        if self.0.len() > 1 {
+            let mut count = format!("{errors} error(s)");
+            if warnings > 0 {
+                count.push_str(&format!(", {warnings} warning(s)"));
+            }
+            write!(f, "\n{count}\n")?;
+        }
         Ok(())
     }
 }
@@ -568,7 +578,8 @@ mod tests {
         let offset = src.text().find("\"中文\"").unwrap_or(0);
         let d = Diagnostic::new("bad").at(&src, offset..offset + "\"中文\"".len());
         let text = d.to_string();
-        assert!(text.contains("--> f.toml:2:8"), "{text}");
+        // The column counts characters, as editors do; the caret counts display width.
+        assert!(text.contains("--> f.toml:2:6"), "{text}");
         // `名称 = ` is 7 columns wide; `"中文"` is 6 columns wide.
         assert!(text.contains("  |        ^^^^^^\n"), "{text}");
     }

@@ -73,11 +73,33 @@ pub fn read_source(path: &Path) -> Result<SourceFile, InputError> {
 /// Reads a facts file: TOML text, or an Excel workbook (recognised by its content,
 /// whatever its name), which comes back as a source whose lines name their cells.
 pub fn read_facts_source(path: &Path) -> Result<SourceFile, InputError> {
-    let raw = read_bytes(path)?;
+    let raw = if path == Path::new("-") {
+        read_stdin()?
+    } else {
+        read_bytes(path)?
+    };
     if crate::workbook::is_workbook(&raw) {
         return crate::workbook::read_workbook(path, raw);
     }
     decode(path, raw)
+}
+
+/// Standard input's bytes (a facts file given as `-`), within the size limit.
+fn read_stdin() -> Result<Vec<u8>, InputError> {
+    let path = PathBuf::from("-");
+    let mut raw = Vec::new();
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(std::io::stdin().lock(), MAX_FILE_BYTES as u64 + 1),
+        &mut raw,
+    )
+    .map_err(|e| InputError::Io {
+        path: path.clone(),
+        message: e.to_string(),
+    })?;
+    if raw.len() > MAX_FILE_BYTES {
+        return Err(InputError::TooLarge(path));
+    }
+    Ok(raw)
 }
 
 /// A file's bytes, within the size limit.

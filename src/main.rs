@@ -284,7 +284,7 @@ fn run(cli: Cli) -> Result<Output, Failure> {
                     } else {
                         String::new()
                     };
-                    report_error(&format!(
+                    report_note(&format!(
                         "wrote {}: fill in every \"TODO\", then run `perfeval score {}{with}`\n",
                         perfeval::diagnostic::show_path(&path),
                         perfeval::diagnostic::show_path(&path)
@@ -407,6 +407,7 @@ fn main() -> ExitCode {
         std::process::exit(130);
     });
     let cli = Cli::parse();
+    QUIET.store(cli.quiet, std::sync::atomic::Ordering::Relaxed);
     match run(cli) {
         Ok(output) => {
             let status = output.status;
@@ -486,7 +487,7 @@ fn load_what_if(
 /// Says which encoding a file that was not UTF-8 was read as, so a wrong guess is seen.
 fn encoding_notice(source: &perfeval::diagnostic::SourceFile) {
     if let Some(encoding) = source.encoding() {
-        report_error(&format!(
+        report_note(&format!(
             "note: `{}` is not UTF-8; read as {encoding}\n",
             perfeval::diagnostic::show_path(source.name())
         ));
@@ -527,7 +528,7 @@ fn init_workbook(
     } else {
         String::new()
     };
-    report_error(&format!(
+    report_note(&format!(
         "wrote {}: fill in the light yellow cells in Excel or WPS, then run `perfeval score {}{with}`\n",
         perfeval::diagnostic::show_path(path),
         perfeval::diagnostic::show_path(path)
@@ -593,7 +594,7 @@ fn convert(
         )));
     }
     write_new_file(output, &bytes)?;
-    report_error(&format!(
+    report_note(&format!(
         "wrote {}: every value, reason, note, listed indicator, override and claim of {}\n",
         show_path(output),
         show_path(facts)
@@ -604,7 +605,7 @@ fn convert(
             .lines()
             .any(|l| l.trim_start().starts_with('#'))
     {
-        report_error(&format!(
+        report_note(&format!(
             "note: the comments of {} are not in the workbook; keep them in a note (出处说明) if they matter\n",
             show_path(facts)
         ));
@@ -728,6 +729,21 @@ fn is_within(rubric: &perfeval::rubric::Rubric, x: usize, ancestor: usize) -> bo
 
 /// Writes to stderr; a closed stderr (`2>&1 | head`) is not worth a panic.
 /// Everything on stderr is for people: escaped for the terminal.
+/// Set by `--quiet`: notes, progress and summaries are not printed.
+static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+pub(crate) fn quiet() -> bool {
+    QUIET.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// A note for the person at the terminal (a file written, an encoding assumed, a
+/// summary): not printed under `--quiet`.
+pub(crate) fn report_note(message: &str) {
+    if !quiet() {
+        report_error(message);
+    }
+}
+
 pub(crate) fn report_error(message: &str) {
     let mut stderr = std::io::stderr().lock();
     let _ = stderr.write_all(perfeval::render::for_terminal(message).as_bytes());

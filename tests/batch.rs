@@ -99,7 +99,7 @@ fn failures_are_isolated_and_reported_with_their_reasons() {
     assert!(
         run.stderr.ends_with(
             "5 file(s) scored, 3 failed; grades: 优 5; total mean 97.11, min 97.11, max 97.11\n\
-             1 other file(s) in the directories were not scored: only `*.toml` files are facts files\n"
+             1 other file(s) in the directories were not scored: only `*.toml` and `*.xlsx` files are facts files\n"
         ),
         "{}",
         run.stderr

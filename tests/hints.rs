@@ -180,3 +180,54 @@ fn bytes_that_fit_no_encoding_are_named_at_their_line_and_column() {
     assert_eq!(run.code, Some(2));
     assert!(run.stderr.contains("`bad.toml:2:8`"), "{}", run.stderr);
 }
+
+#[test]
+fn a_dash_reads_standard_input_and_quiet_keeps_the_log_to_what_matters() {
+    let sb = Sandbox::new();
+    let text = crate::support::example_text();
+    sb.write("seed.toml", &text);
+    let stdin = std::fs::File::open(sb.path().join("seed.toml")).unwrap();
+    let out = sb
+        .command(&["score", "-", "--format", "json"])
+        .stdin(stdin)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        json["total"],
+        crate::support::example_total("luohu-2023.toml")
+    );
+
+    // check: an indicator left unclaimed is a note; --quiet drops the notes and keeps
+    // the warnings and the verdict.
+    sb.write(
+        "unclaimed.toml",
+        edited_example(&[("\"预算编制合理性\" = 5\n", "")]),
+    );
+    let loud = sb.run(&["check", "unclaimed.toml"]);
+    let quiet = sb.run(&["check", "unclaimed.toml", "--quiet"]);
+    assert_eq!(loud.code, quiet.code);
+    assert!(loud.stdout.contains("\nnotes (1):"), "{}", loud.stdout);
+    assert!(!quiet.stdout.contains("\nnotes ("), "{}", quiet.stdout);
+    assert!(quiet.stdout.contains("warnings (4):"), "{}", quiet.stdout);
+
+    // A note on stderr (a file written) is silenced; an error is not.
+    let run = sb.run(&[
+        "init",
+        "--rubric",
+        "luohu-dept-overall-2023",
+        "-o",
+        "t.toml",
+        "-q",
+    ]);
+    assert_eq!(run.code, Some(0));
+    assert_eq!(run.stderr, "");
+    let run = sb.run(&["score", "missing.toml", "--quiet"]);
+    assert_eq!(run.code, Some(2));
+    assert!(run.stderr.contains("missing.toml"), "{}", run.stderr);
+}

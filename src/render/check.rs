@@ -14,7 +14,10 @@ use crate::rubric::Severity;
 
 /// Text for people, grouped by severity.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct CheckText;
+pub struct CheckText {
+    /// Leave the notes out (`--quiet`): a CI log shows what needs acting on.
+    pub quiet: bool,
+}
 
 /// JSON with stable field names and a receipt.
 #[derive(Debug, Clone, Copy, Default)]
@@ -82,7 +85,7 @@ impl Render<CheckReport<'_>> for CheckText {
                 .iter()
                 .filter(|f| f.severity == severity)
                 .collect();
-            if group.is_empty() {
+            if group.is_empty() || (self.quiet && severity == Severity::Note) {
                 continue;
             }
             let _ = writeln!(out, "\n{title} ({}):", group.len());
