@@ -84,39 +84,7 @@ pub enum Command {
         require_claims: bool,
     },
     /// Score many facts files (an archive) on every core: one row per file, in path order
-    Batch {
-        /// Facts files, or directories searched recursively for `*.toml` and `*.xlsx`
-        #[arg(required = true)]
-        paths: Vec<PathBuf>,
-        /// A directory of rubric files, used beside (and before) the shipped rubrics
-        #[arg(long, value_name = "DIR", conflicts_with = "rubric")]
-        rubrics: Option<PathBuf>,
-        /// Score every file with this rubric file, whatever rubric it names (re-scoring
-        /// an archive under a newer framework); each row says when it differs
-        #[arg(long, value_name = "PATH")]
-        rubric: Option<PathBuf>,
-        /// Output format
-        #[arg(long, value_enum, default_value_t = BatchFormatArg::Csv)]
-        format: BatchFormatArg,
-        /// Write to this file (atomically: a complete file or none) instead of stdout;
-        /// required for xlsx
-        #[arg(short = 'o', long, value_name = "FILE")]
-        output: Option<PathBuf>,
-        /// Worker threads, 1 to 1024 (default: one per core)
-        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
-        jobs: Option<u16>,
-        /// Ignore overrides in the facts files
-        #[arg(long)]
-        strict: bool,
-        /// CSV: leave out the UTF-8 byte-order mark (by default it is written, so that
-        /// Excel reads Chinese text correctly)
-        #[arg(long)]
-        no_bom: bool,
-        /// Only read and parse each file as TOML, and print nothing: the floor that
-        /// bench/batch.sh compares scoring with
-        #[arg(long, hide = true)]
-        parse_only: bool,
-    },
+    Batch(BatchArgs),
     /// Compare two facts files (last year's and this year's, or two versions), or two
     /// `perfeval batch` outputs (JSON Lines or JSON): scores, changes and the facts behind them
     Diff {
@@ -217,6 +185,41 @@ pub enum ShowFormat {
     Table,
     /// Markdown, for documents
     Markdown,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct BatchArgs {
+    /// Facts files, or directories searched recursively for `*.toml` and `*.xlsx`
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// A directory of rubric files, used beside (and before) the shipped rubrics
+    #[arg(long, value_name = "DIR", conflicts_with = "rubric")]
+    pub rubrics: Option<PathBuf>,
+    /// Score every file with this rubric file, whatever rubric it names (re-scoring
+    /// an archive under a newer framework); each row says when it differs
+    #[arg(long, value_name = "PATH")]
+    pub rubric: Option<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = BatchFormatArg::Csv)]
+    pub format: BatchFormatArg,
+    /// Write to this file (atomically: a complete file or none) instead of stdout;
+    /// required for xlsx
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Worker threads, 1 to 1024 (default: one per core)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub jobs: Option<u16>,
+    /// Ignore overrides in the facts files
+    #[arg(long)]
+    pub strict: bool,
+    /// CSV: leave out the UTF-8 byte-order mark (by default it is written, so that
+    /// Excel reads Chinese text correctly)
+    #[arg(long)]
+    pub no_bom: bool,
+    /// Only read and parse each file as TOML, and print nothing: the floor that
+    /// bench/batch.sh compares scoring with
+    #[arg(long, hide = true)]
+    pub parse_only: bool,
 }
 
 #[derive(Debug, clap::Args)]
