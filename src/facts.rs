@@ -1108,9 +1108,25 @@ fn sibling_names(rubric: &Rubric, parent: &str) -> Vec<String> {
 /// (`plan = { value = 158.75, note = "报告第二部分" }`).
 /// The fix for a figure written as a string: the characters to drop and the line to
 /// write, which reads as it should (no hint that leads to another refusal).
-fn figure_help(path: &str, text: &str, rate: bool) -> String {
+fn figure_help(path: &str, text: &str, rate: bool, unit: &str) -> String {
     let key = path.rsplit('.').next().unwrap_or(path);
     match crate::number::typed_figure(text) {
+        // A unit after the figure: the figure meant is in the fact's own unit, which for
+        // 元 written against 万元 is a different number.
+        Some(f) if f.unit.is_some() => {
+            let from = f.unit.unwrap_or_default();
+            match crate::number::in_unit(&f.figure, from, unit) {
+                Some(v) if from == unit => format!(
+                    "a figure cannot contain {}, nor quotes: write `{key} = {v}`",
+                    f.reasons.join(", ")
+                ),
+                Some(v) => format!(
+                    "the figure must be in {unit}, without a unit: {} {from} is {v} {unit}; write `{key} = {v}`",
+                    f.figure
+                ),
+                None => format!("write the figure in {unit}, without a unit or quotes"),
+            }
+        }
         Some(f) if f.percent => format!(
             "a figure cannot contain {}: write `{key} = \"{}\"`",
             f.reasons.join(", "),
@@ -1206,7 +1222,12 @@ fn read_value(
                         decl.label,
                         unit_suffix(rubric, index)
                     ))
-                    .with_help(figure_help(path, s, false)));
+                    .with_help(figure_help(
+                        path,
+                        s,
+                        false,
+                        &fact_unit(rubric, index),
+                    )));
                 }
                 _ => decimal_of(source, inner, || format!("`{path}`"))?,
             };
@@ -1239,7 +1260,7 @@ fn read_value(
                         "`{path}` ({}) must be a rate such as \"96.5%\" or 0.965, found `\"{s}\"`",
                         decl.label
                     ))
-                    .with_help(figure_help(path, s, true)));
+                    .with_help(figure_help(path, s, true, "%")));
                 }
             },
             _ => {
@@ -1316,6 +1337,15 @@ fn read_value(
         note,
         span: v.span(),
     })
+}
+
+/// The unit a fact's figures are in: its own, or the rubric's for an amount.
+fn fact_unit(rubric: &Rubric, index: usize) -> String {
+    let decl = &rubric.facts[index];
+    match (&decl.kind, decl.unit.is_empty()) {
+        (FactKind::Amount, true) => rubric.meta.unit.clone(),
+        _ => decl.unit.clone(),
+    }
 }
 
 fn unit_suffix(rubric: &Rubric, index: usize) -> String {

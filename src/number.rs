@@ -357,6 +357,32 @@ pub struct TypedFigure {
     pub percent: bool,
     /// What was wrong, in the words of a message: `the thousands separator ","`.
     pub reasons: Vec<&'static str>,
+    /// The unit written after the figure, taken off (`figure` is still in it).
+    pub unit: Option<&'static str>,
+}
+
+/// A figure in `from` written in `to`, exactly: 2855.07 元 is 0.285507 万元. `None` when
+/// the two units are not both money (or the same unit).
+pub fn in_unit(figure: &str, from: &str, to: &str) -> Option<String> {
+    if from == to {
+        return Some(figure.to_string());
+    }
+    // Powers of ten of each money unit, in 元.
+    let power = |u: &str| match u {
+        "元" => Some(0i32),
+        "万元" => Some(4),
+        "亿元" => Some(8),
+        _ => None,
+    };
+    let shift = power(from)? - power(to)?;
+    let d = figure.parse::<Decimal>().ok()?;
+    let factor = Decimal::from_i128_with_scale(10i128.pow(shift.unsigned_abs()), 0);
+    let v = if shift >= 0 {
+        d.checked_mul(factor)?
+    } else {
+        d.checked_div(factor)?
+    };
+    Some(v.normalize().to_string())
 }
 
 pub fn typed_figure(text: &str) -> Option<TypedFigure> {
@@ -392,10 +418,12 @@ pub fn typed_figure(text: &str) -> Option<TypedFigure> {
             c => s.push(c),
         }
     }
-    for unit in ["万元", "亿元", "元", "人次", "人", "个", "项"] {
-        if let Some(rest) = s.strip_suffix(unit) {
+    let mut unit = None;
+    for u in ["亿元", "万元", "元", "人次", "人", "个", "项"] {
+        if let Some(rest) = s.strip_suffix(u) {
             note("a unit after the figure (the rubric gives the unit)");
             s = rest.trim_end().to_string();
+            unit = Some(u);
             break;
         }
     }
@@ -423,6 +451,7 @@ pub fn typed_figure(text: &str) -> Option<TypedFigure> {
         },
         percent,
         reasons,
+        unit,
     })
 }
 
@@ -441,5 +470,20 @@ mod typed_figure_tests {
         assert_eq!(t("1\u{3000}234"), Some(("1234".into(), 1)));
         assert_eq!(t("87.47%"), None, "already right: no hint, no loop");
         assert_eq!(t("很多"), None);
+        assert_eq!(
+            typed_figure("2855.07亿元").and_then(|f| f.unit),
+            Some("亿元")
+        );
+    }
+
+    #[test]
+    fn money_changes_unit_exactly() {
+        assert_eq!(
+            in_unit("2855.07", "元", "万元").as_deref(),
+            Some("0.285507")
+        );
+        assert_eq!(in_unit("2.5", "亿元", "万元").as_deref(), Some("25000"));
+        assert_eq!(in_unit("11", "人", "人").as_deref(), Some("11"));
+        assert_eq!(in_unit("11", "人", "万元"), None);
     }
 }

@@ -78,6 +78,16 @@ fn typing_hint(text: &str, offset: usize) -> Option<String> {
         reasons.push("Chinese quotes “” are not TOML's \"\"".to_string());
     }
     let fixed = match crate::number::typed_figure(unquoted) {
+        // 元 or 亿元 after a figure: the number itself changes with the unit, and the
+        // unit of this fact is not known here; amounts are in 万元 in every shipped rubric.
+        Some(f) if matches!(f.unit, Some("元" | "亿元")) => {
+            let from = f.unit.unwrap_or_default();
+            let v = crate::number::in_unit(&f.figure, from, "万元")?;
+            return Some(format!(
+                "a figure cannot carry its unit; in the rubric's unit, {} {from} is {v} 万元: write `{key} = {v}` if the rubric counts in 万元",
+                f.figure
+            ));
+        }
         Some(f) => {
             reasons.push(format!("a figure cannot contain {}", f.reasons.join(", ")));
             if f.percent {

@@ -36,6 +36,22 @@ const CASES: &[(&str, &str, &str)] = &[
         "initial = \"2855.07\u{3000}\"",
         "initial = 2855.07",
     ),
+    // 元 against a rubric in 万元 is another number: the hint converts, exactly.
+    (
+        "initial = 2855.07",
+        "initial = 28550700元",
+        "initial = 2855.07",
+    ),
+    (
+        "initial = 2855.07",
+        "initial = \"28550700元\"",
+        "initial = 2855.07",
+    ),
+    (
+        "initial = 2855.07",
+        "initial = \"0.2855007亿元\"",
+        "initial = 2855.007",
+    ),
     (
         "initial = 2855.07",
         "initial ＝ 2855.07",

@@ -37,7 +37,11 @@ impl Meant {
 /// The figure someone meant by text typed into a number cell (`2,855.07`, `９３.２％`),
 /// when it differs from what was typed.
 pub(super) fn typed_figure(text: &str) -> Option<String> {
-    crate::number::typed_figure(text).map(|f| f.figure)
+    // 元 or 亿元 changes the number itself: the facts reader, which knows the row's
+    // unit, says what it is in that unit.
+    crate::number::typed_figure(text)
+        .filter(|f| !matches!(f.unit, Some("元" | "亿元")))
+        .map(|f| f.figure)
 }
 
 /// The exact decimal text of a float calamine read, when it is a figure someone typed.
