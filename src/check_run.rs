@@ -54,6 +54,7 @@ fn check_file<T>(
         Ok(x) => x,
         Err(e) => return unusable(Failure::Input(e)),
     };
+    crate::commands::encoding_notice(&f.source);
     let report = match score::evaluate(&r, &f, Options::default()) {
         Ok(report) => report,
         Err(e) => return unusable(Failure::Score(e)),

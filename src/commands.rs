@@ -240,6 +240,7 @@ pub(crate) fn rubric_show(
 /// `perfeval rubric check`: validation and lints of a rubric file.
 pub(crate) fn rubric_check(file: PathBuf) -> Result<Output, Failure> {
     let rubric = input::load_rubric(&file)?;
+    encoding_notice(&rubric.source);
     let lints = lint::lint(&rubric);
     let count = lints.len();
     let mut out = perfeval::diagnostic::Diagnostics(lints).to_string();
@@ -321,6 +322,7 @@ pub(crate) fn load_what_if(
     Failure,
 > {
     let (r, f) = input::load(facts, rubric.rubric.as_deref())?;
+    encoding_notice(&r.source);
     encoding_notice(&f.source);
     if settings.is_empty() {
         return Ok((r, f, None));
@@ -341,8 +343,9 @@ pub(crate) fn load_what_if(
 
 /// Says which encoding a file that was not UTF-8 was read as, so a wrong guess is seen.
 pub(crate) fn encoding_notice(source: &perfeval::diagnostic::SourceFile) {
+    // Not silenced by --quiet: a wrong guess would put garbled text into the results.
     if let Some(encoding) = source.encoding() {
-        report_note(&format!(
+        report_error(&format!(
             "note: `{}` is not UTF-8; read as {encoding}\n",
             perfeval::diagnostic::show_path(source.name())
         ));

@@ -34,6 +34,12 @@ fn content(path: &Path) -> Result<Content, Failure> {
             message,
         })
     };
+    if path == Path::new("-") {
+        return Err(Failure::Usage(
+            "error: diff compares two files; it does not read standard input (`-`)\n = help: save the facts to a file first\n"
+                .into(),
+        ));
+    }
     let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => io("no such file".into()),
         _ => io(e.to_string()),

@@ -1108,42 +1108,61 @@ fn sibling_names(rubric: &Rubric, parent: &str) -> Vec<String> {
 /// (`plan = { value = 158.75, note = "报告第二部分" }`).
 /// The fix for a figure written as a string: the characters to drop and the line to
 /// write, which reads as it should (no hint that leads to another refusal).
-fn figure_help(path: &str, text: &str, rate: bool, unit: &str) -> String {
-    let key = path.rsplit('.').next().unwrap_or(path);
-    match crate::number::typed_figure(text) {
-        // A unit after the figure: the figure meant is in the fact's own unit, which for
-        // 元 written against 万元 is a different number.
-        Some(f) if f.unit.is_some() => {
-            let from = f.unit.unwrap_or_default();
-            match crate::number::in_unit(&f.figure, from, unit) {
-                Some(v) if from == unit => format!(
-                    "a figure cannot contain {}, nor quotes: write `{key} = {v}`",
-                    f.reasons.join(", ")
-                ),
-                Some(v) => format!(
-                    "the figure must be in {unit}, without a unit: {} {from} is {v} {unit}; write `{key} = {v}`",
-                    f.figure
-                ),
-                None => format!("write the figure in {unit}, without a unit or quotes"),
-            }
+fn figure_help(key: &str, text: &str, rate: bool, unit: &str) -> String {
+    let plain_number = |t: &str| {
+        t.parse::<Decimal>()
+            .ok()
+            .filter(|_| !t.contains(['e', 'E', '_']))
+    };
+    // The figure meant, in the fact's unit, and what had to change to get it.
+    let (figure, what) = match crate::number::typed_figure(text) {
+        Some(f) => {
+            let figure = match f.unit {
+                // A unit after the figure: for 元 written against 万元 the number itself
+                // changes, exactly.
+                Some(from) => match crate::number::in_unit(&f.figure, from, unit) {
+                    Some(v) if from != unit => {
+                        return format!(
+                            "the figure must be in {unit}, without a unit: {} {from} is {v} {unit}; write `{key} = {v}`",
+                            f.figure
+                        );
+                    }
+                    Some(v) => v,
+                    None => return format!("write the figure in {unit}, without a unit or quotes"),
+                },
+                None => f.figure,
+            };
+            (
+                figure,
+                format!("a figure cannot contain {}", f.reasons.join(", ")),
+            )
         }
-        Some(f) if f.percent => format!(
-            "a figure cannot contain {}: write `{key} = \"{}\"`",
-            f.reasons.join(", "),
-            f.figure
-        ),
-        Some(f) => format!(
-            "a figure cannot contain {}, nor quotes: write `{key} = {}`",
-            f.reasons.join(", "),
-            f.figure
-        ),
-        None if text.trim().parse::<Decimal>().is_ok() && !text.trim().contains(['e', 'E']) => {
-            format!("write the figure without quotes: `{key} = {}`", text.trim())
+        None => (text.trim().to_string(), String::new()),
+    };
+    let sep = if what.is_empty() { "" } else { "; " };
+    let (number, percent) = match figure.strip_suffix('%') {
+        Some(n) => (n.to_string(), true),
+        None => (figure.clone(), false),
+    };
+    match (plain_number(&number), rate, percent) {
+        (Some(_), true, true) => format!("{what}{sep}write `{key} = \"{figure}\"`"),
+        // A rate without its percent sign: a fraction up to 1, else a percentage.
+        (Some(n), true, false) if n <= Decimal::ONE => {
+            format!("{what}{sep}a fraction takes no quotes: write `{key} = {number}`")
         }
-        None if rate => format!(
+        (Some(_), true, false) => {
+            format!("{what}{sep}a percentage needs its sign: write `{key} = \"{number}%\"`")
+        }
+        (Some(_), false, false) => {
+            format!("{what}{sep}a figure takes no quotes: write `{key} = {number}`")
+        }
+        (Some(_), false, true) => format!("{what}{sep}a figure in {unit} is not a percentage"),
+        (None, true, _) => format!(
             "write the rate as the report prints it: `{key} = \"96.5%\"`, or the fraction `{key} = 0.965`"
         ),
-        None => "write the figure as the report prints it, without quotes or units".to_string(),
+        (None, false, _) => {
+            "write the figure as the report prints it, without quotes or units".to_string()
+        }
     }
 }
 
@@ -1204,6 +1223,12 @@ fn read_value(
         _ => (v, None, None),
     };
     let at = |message: String| Diagnostic::new(message).at(source, inner.span());
+    // The key a fix is written under: the fact's, or `value` inside `{ value = … }`.
+    let fix_key = if matches!(v.get_ref(), DeValue::Table(_)) {
+        "value"
+    } else {
+        path.rsplit('.').next().unwrap_or(path)
+    };
     let needs_reason = |what: &str| {
         Diagnostic::new(format!("`{path}` ({}) {what} needs a reason", decl.label))
             .at(source, v.span())
@@ -1223,7 +1248,7 @@ fn read_value(
                         unit_suffix(rubric, index)
                     ))
                     .with_help(figure_help(
-                        path,
+                        fix_key,
                         s,
                         false,
                         &fact_unit(rubric, index),
@@ -1260,7 +1285,7 @@ fn read_value(
                         "`{path}` ({}) must be a rate such as \"96.5%\" or 0.965, found `\"{s}\"`",
                         decl.label
                     ))
-                    .with_help(figure_help(path, s, true, "%")));
+                    .with_help(figure_help(fix_key, s, true, "%")));
                 }
             },
             _ => {

@@ -171,7 +171,11 @@ fn decode(path: &Path, mut raw: Vec<u8>) -> Result<SourceFile, InputError> {
     if let Some(what) = other_encoding(&raw) {
         return Err(InputError::OtherEncoding {
             path: path.to_path_buf(),
-            what,
+            what: if what.starts_with("UTF-16") {
+                "UTF-16 text that is cut short or damaged (an odd number of bytes, or a lone surrogate)"
+            } else {
+                what
+            },
         });
     }
     if raw.starts_with(b"PK\x03\x04") {
@@ -203,17 +207,13 @@ fn decode(path: &Path, mut raw: Vec<u8>) -> Result<SourceFile, InputError> {
                     "GB18030 (GBK)",
                 ));
             }
-            let valid = std::str::from_utf8(&raw).map_or_else(|e| e.valid_up_to(), |s| s.len());
-            let before = &raw[..valid];
-            let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-            let line_start = before
-                .iter()
-                .rposition(|&b| b == b'\n')
-                .map_or(0, |i| i + 1);
-            let column = String::from_utf8_lossy(&before[line_start..])
-                .chars()
-                .count()
-                + 1;
+            // Where GB18030 fails too: the text decoded up to there gives line and column.
+            let mut decoder = encoding_rs::GB18030.new_decoder_without_bom_handling();
+            let mut decoded = String::with_capacity(raw.len() * 3);
+            let _ = decoder.decode_to_string_without_replacement(&raw, &mut decoded, true);
+            let line = decoded.matches('\n').count() + 1;
+            let line_start = decoded.rfind('\n').map_or(0, |i| i + 1);
+            let column = decoded[line_start..].chars().count() + 1;
             Err(InputError::NotUtf8 {
                 path: path.to_path_buf(),
                 line,

@@ -395,8 +395,15 @@ pub fn typed_figure(text: &str) -> Option<TypedFigure> {
     let mut s = String::with_capacity(text.len());
     for c in text.trim_matches([' ', '\t']).chars() {
         match c {
-            ',' => note("the thousands separator `,`"),
-            '，' => note("the full-width comma `，`"),
+            // Kept for now: only commas between groups of three are thousands separators.
+            ',' => {
+                note("the thousands separator `,`");
+                s.push(',');
+            }
+            '，' => {
+                note("the full-width comma `，`");
+                s.push(',');
+            }
             '\u{3000}' => note("the ideographic space (U+3000)"),
             ' ' => note("a space"),
             '０'..='９' => {
@@ -430,6 +437,22 @@ pub fn typed_figure(text: &str) -> Option<TypedFigure> {
     let (number, percent) = match s.strip_suffix('%') {
         Some(n) => (n.to_string(), true),
         None => (s.clone(), false),
+    };
+    // `2,855.07` has a thousands separator; `2855,07` (a decimal comma) and `1,2` do not,
+    // and guessing would give a figure a hundred times off.
+    let number = if number.contains(',') {
+        let unsigned = number.strip_prefix('-').unwrap_or(&number);
+        let (int, frac) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+        let groups: Vec<&str> = int.split(',').collect();
+        let grouped = !frac.contains(',')
+            && groups.first().is_some_and(|g| (1..=3).contains(&g.len()))
+            && groups[1..].iter().all(|g| g.len() == 3);
+        if !grouped {
+            return None;
+        }
+        number.replace(',', "")
+    } else {
+        number
     };
     let plain_number = {
         let digits = number.strip_prefix('-').unwrap_or(&number);
@@ -470,6 +493,14 @@ mod typed_figure_tests {
         assert_eq!(t("1\u{3000}234"), Some(("1234".into(), 1)));
         assert_eq!(t("87.47%"), None, "already right: no hint, no loop");
         assert_eq!(t("很多"), None);
+        assert_eq!(
+            t("2855,07"),
+            None,
+            "a decimal comma is not a thousands separator"
+        );
+        assert_eq!(t("1,2"), None);
+        assert_eq!(t("1,234,567.5"), Some(("1234567.5".into(), 1)));
+        assert_eq!(t("1，234"), Some(("1234".into(), 1)));
         assert_eq!(
             typed_figure("2855.07亿元").and_then(|f| f.unit),
             Some("亿元")

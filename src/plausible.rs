@@ -56,9 +56,13 @@ pub fn check(rubric: &Rubric, facts: &Facts) -> Result<(), Diagnostics> {
                     Some(_) => "…".to_string(),
                     None => "(the rubric's default)".to_string(),
                 };
-                let line = entry
-                    .map(|e| format!(", {}", source.spot(e.span.start)))
-                    .unwrap_or_default();
+                // A value set by --set is not on the file's line.
+                let line = match facts.changes.iter().find(|c| c.fact == f) {
+                    Some(c) => format!(", set by --set {}", c.given),
+                    None => entry
+                        .map(|e| format!(", {}", source.spot(e.span.start)))
+                        .unwrap_or_default(),
+                };
                 format!("{} ({}) = {value}{line}", decl.path, decl.label)
             })
             .collect();

@@ -91,27 +91,58 @@ fn typing_hint(text: &str, offset: usize) -> Option<String> {
         Some(f) => {
             reasons.push(format!("a figure cannot contain {}", f.reasons.join(", ")));
             if f.percent {
+                reasons.push("a rate's percentage is quoted".to_string());
                 format!("\"{}\"", f.figure)
             } else {
                 f.figure
             }
         }
-        None if unquoted.ends_with('%')
-            && unquoted[..unquoted.len() - 1]
-                .trim()
-                .parse::<rust_decimal::Decimal>()
-                .is_ok() =>
-        {
-            reasons.push("a percentage must be quoted".to_string());
+        None if unquoted.ends_with('%') && is_figure(unquoted[..unquoted.len() - 1].trim()) => {
+            reasons.push("a rate's percentage is quoted".to_string());
             format!("\"{unquoted}\"")
         }
-        None if value.starts_with(curly) => format!("\"{unquoted}\""),
-        None => value.to_string(),
+        // A figure in Chinese quotes takes no quotes at all.
+        None if is_figure(unquoted) => unquoted.to_string(),
+        None if matches!(unquoted, "是" | "否") => {
+            reasons.push("a yes/no fact is written true or false".to_string());
+            (if unquoted == "是" { "true" } else { "false" }).to_string()
+        }
+        None if DeTable::parse(&format!("x = {value}")).is_ok() => value.to_string(),
+        // Text: a choice or a reason, quoted as TOML quotes it.
+        None if !unquoted.chars().any(|c| c.is_ascii_digit()) && !unquoted.is_empty() => {
+            basic_string(unquoted)
+        }
+        // Something like a figure that is not one (`约2855`): name the mistake only.
+        None => return (!reasons.is_empty()).then(|| reasons.join("; ")),
     };
     if reasons.is_empty() {
         return None;
     }
     Some(format!("{}: write `{key} = {fixed}`", reasons.join("; ")))
+}
+
+/// Whether text is a decimal figure as TOML writes one.
+fn is_figure(t: &str) -> bool {
+    let digits = t.strip_prefix('-').unwrap_or(t);
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    !int.is_empty()
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && (!digits.contains('.') || (!frac.is_empty() && frac.bytes().all(|b| b.is_ascii_digit())))
+}
+
+/// Text as a TOML basic string.
+fn basic_string(t: &str) -> String {
+    let mut out = String::from("\"");
+    for c in t.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// The name of a value's TOML type, for messages.

@@ -36,6 +36,33 @@ const CASES: &[(&str, &str, &str)] = &[
         "initial = \"2855.07\u{3000}\"",
         "initial = 2855.07",
     ),
+    // A figure in Chinese quotes, a yes/no in Chinese, text after a full-width colon.
+    (
+        "initial = 2855.07",
+        "initial = “2855.07”",
+        "initial = 2855.07",
+    ),
+    (
+        "duty_aligned = true",
+        "duty_aligned = “是”",
+        "duty_aligned = true",
+    ),
+    (
+        "budget = \"按规定公开\"",
+        "budget ： 按规定公开",
+        "budget = \"按规定公开\"",
+    ),
+    // A rate without its sign, a fraction in quotes, a figure in an inline table.
+    (
+        "execution_rate = \"87.47%\"",
+        "execution_rate = \"87.47\"",
+        "execution_rate = \"87.47%\"",
+    ),
+    (
+        "execution_rate = \"87.47%\"",
+        "execution_rate = \"0.8747\"",
+        "execution_rate = 0.8747",
+    ),
     // 元 against a rubric in 万元 is another number: the hint converts, exactly.
     (
         "initial = 2855.07",
@@ -106,6 +133,26 @@ fn each_typing_mistake_gets_the_line_to_write_and_that_line_is_accepted() {
 }
 
 #[test]
+fn a_decimal_comma_gets_no_guess_and_a_table_keeps_its_note() {
+    let sb = Sandbox::new();
+    // 2855,07 may be 2855.07 or 285507: no line is suggested.
+    sb.write(
+        "typed.toml",
+        edited_example(&[("initial = 2855.07", "initial = \"2855,07\"")]),
+    );
+    let run = sb.run(&["score", "typed.toml"]);
+    assert_eq!(run.code, Some(2));
+    assert!(!run.stderr.contains("285507"), "{}", run.stderr);
+    // Inside `{ value = …, note = … }` the fix is the `value`, so the note stays.
+    sb.write(
+        "typed.toml",
+        edited_example(&[("planned = 8", "planned = { value = \"８\", note = \"x\" }")]),
+    );
+    let run = sb.run(&["score", "typed.toml"]);
+    assert!(run.stderr.contains("write `value = 8`"), "{}", run.stderr);
+}
+
+#[test]
 fn the_hint_names_the_character() {
     let sb = Sandbox::new();
     sb.write(
@@ -171,6 +218,14 @@ fn gbk_and_utf16_copies_of_the_seed_score_with_a_notice() {
             "{name}"
         );
     }
+    // check says so too, and --quiet does not hide it: a wrong guess garbles the text.
+    let run = sb.run(&["check", "gbk.toml", "--quiet"]);
+    assert!(
+        run.stderr
+            .contains("`gbk.toml` is not UTF-8; read as GB18030 (GBK)"),
+        "{}",
+        run.stderr
+    );
     // A GBK file's errors keep their lines.
     let broken = text.replace("on_payroll = 11", "on_payroll = -1");
     let (gbk, _, _) = encoding_rs::GB18030.encode(&broken);
