@@ -1,0 +1,59 @@
+//! `[claimed]`: the scores a submitted self-assessment states.
+
+use super::*;
+
+pub(super) fn read_claimed(
+    mut t: Table<'_, '_>,
+    rubric: &Rubric,
+    diags: &mut Diagnostics,
+) -> Claimed {
+    let source = t.source;
+    t.context = "[claimed]".into();
+    let total = t.decimal("total", None, diags);
+    let grade = t.string("grade", None, diags);
+    let scores_table = t.table("scores", None, diags);
+    t.finish(diags);
+    let mut scores = Vec::new();
+    if let Some(st) = scores_table {
+        for (key, value) in st.table.iter() {
+            let name: &str = key.get_ref();
+            let indicator = rubric.find_indicator(name);
+            if let Some(first) = indicator.and_then(|i| {
+                scores
+                    .iter()
+                    .find(|c: &&ClaimedScore| c.indicator == Some(i))
+            }) {
+                diags.push(
+                    Diagnostic::new(format!(
+                        "`{name}` is claimed twice: `{}` on {} names the same indicator",
+                        first.key,
+                        source.spot(first.span.start)
+                    ))
+                    .at(source, key.span())
+                    .with_help("an indicator's id and its Chinese name are the same indicator; keep one claim"),
+                );
+                continue;
+            }
+            match decimal_of(source, value, || format!("the claimed score of `{name}`")) {
+                Ok(score) => scores.push(ClaimedScore {
+                    key: name.to_string(),
+                    indicator,
+                    score,
+                    span: key.span().start..value.span().end,
+                }),
+                Err(d) => diags.push(d),
+            }
+        }
+    }
+    Claimed {
+        scores,
+        total: total.map(|t| {
+            let span = t.span();
+            (t.into_inner(), span)
+        }),
+        grade: grade.map(|g| {
+            let span = g.span();
+            (g.into_inner(), span)
+        }),
+    }
+}
