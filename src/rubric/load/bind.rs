@@ -1,0 +1,180 @@
+//! Formulas bound to the names they read: facts, and the values a rule defines.
+
+use super::*;
+
+/// The span of a formula's text inside the TOML file: exact when the string is written
+/// plainly between quotes, else the whole string.
+pub(super) fn formula_location(
+    source: &SourceFile,
+    value: &Spanned<String>,
+    inner: &Range<usize>,
+) -> Range<usize> {
+    let span = value.span();
+    let raw = source.text().get(span.clone()).unwrap_or("");
+    let text = value.get_ref();
+    for quote in ["\"", "'"] {
+        if raw.len() == text.len() + 2
+            && raw.starts_with(quote)
+            && raw.ends_with(quote)
+            && &raw[1..raw.len() - 1] == text
+        {
+            return span.start + 1 + inner.start..span.start + 1 + inner.end;
+        }
+    }
+    span
+}
+
+/// Where names in the formulas of one rule resolve.
+pub(super) struct Names<'f> {
+    pub(super) facts: &'f [FactDecl],
+    /// Lets visible to this formula, with their types.
+    pub(super) lets: Vec<(String, Type)>,
+    /// Whether each let is shown as a percentage: a rate, whose tier bounds must be
+    /// written as rates.
+    pub(super) percent_lets: Vec<bool>,
+    /// Whose formulas these are, for messages: "indicator `procurement`".
+    pub(super) context: String,
+}
+
+impl Names<'_> {
+    /// Whether a formula is a single rate: a `rate` fact or a let shown as a percentage.
+    pub(super) fn is_rate(&self, f: &formula::Formula) -> bool {
+        match &f.root.kind {
+            formula::NodeKind::Name {
+                target: Some(Target::Local(i)),
+                ..
+            } => self.percent_lets.get(*i).copied().unwrap_or(false),
+            formula::NodeKind::Name {
+                target: Some(Target::Fact(i)),
+                ..
+            } => self.facts[*i].kind == FactKind::Rate,
+            _ => false,
+        }
+    }
+}
+
+impl<'f> Names<'f> {
+    /// The names a check or rule over facts alone may use (no named values).
+    pub(super) fn of_facts(
+        facts: &'f [FactDecl],
+        id: &Option<Spanned<String>>,
+        what: &str,
+    ) -> Self {
+        Names {
+            facts,
+            lets: Vec::new(),
+            percent_lets: Vec::new(),
+            context: match id {
+                Some(id) => format!("{what} `{}`", id.get_ref()),
+                None => format!("a {what}"),
+            },
+        }
+    }
+
+    pub(super) fn lookup(&self, name: &str) -> Option<(Target, Type)> {
+        if let Some(i) = self.lets.iter().position(|(n, _)| n == name) {
+            return Some((Target::Local(i), self.lets[i].1));
+        }
+        let i = self.facts.iter().position(|f| f.path == name)?;
+        Some((Target::Fact(i), self.facts[i].kind.formula_type()?))
+    }
+
+    pub(super) fn help(&self, name: &str) -> Option<String> {
+        if let Some(f) = self.facts.iter().find(|f| f.path == name) {
+            return Some(format!(
+                "`{name}` is a `{}` fact; formulas read only amount, count, rate and bool facts",
+                f.kind.name()
+            ));
+        }
+        let candidates = self
+            .lets
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .chain(self.facts.iter().map(|f| f.path.as_str()));
+        match suggest(name, candidates) {
+            Some(s) => Some(format!("did you mean `{s}`?")),
+            None => {
+                Some("declare the fact under [facts] or define it with [[indicator.let]]".into())
+            }
+        }
+    }
+}
+
+pub(super) fn compile(
+    source: &SourceFile,
+    text: &Spanned<String>,
+    names: &Names<'_>,
+    want: Option<Type>,
+    diags: &mut Diagnostics,
+) -> Option<(formula::Formula, Type)> {
+    let mut f = match formula::parse(text.get_ref()) {
+        Ok(f) => f,
+        Err(e) => {
+            diags.push(
+                Diagnostic::new(format!("formula of {}: {}", names.context, e.message))
+                    .at(source, formula_location(source, text, &e.span)),
+            );
+            return None;
+        }
+    };
+    match f.resolve(&|n| names.lookup(n), &|n| names.help(n)) {
+        Ok(ty) => {
+            if let Some(want) = want
+                && ty != want
+            {
+                diags.push(
+                    Diagnostic::new(format!(
+                        "this formula of {} gives {ty}; {want} is expected here",
+                        names.context
+                    ))
+                    .at(source, text.span()),
+                );
+                return None;
+            }
+            Some((f, ty))
+        }
+        Err(errors) => {
+            for e in errors {
+                let mut d = Diagnostic::new(format!("formula of {}: {}", names.context, e.message))
+                    .at(source, formula_location(source, text, &e.span));
+                if let Some(h) = e.help {
+                    d = d.with_help(h);
+                }
+                diags.push(d);
+            }
+            None
+        }
+    }
+}
+
+pub(super) fn fact_of_kind(
+    source: &SourceFile,
+    facts: &[FactDecl],
+    path: &Spanned<String>,
+    want: &str,
+    diags: &mut Diagnostics,
+) -> Option<usize> {
+    let Some(i) = facts.iter().position(|f| &f.path == path.get_ref()) else {
+        let mut d =
+            Diagnostic::new(format!("unknown fact `{}`", path.get_ref())).at(source, path.span());
+        if let Some(s) = suggest(path.get_ref(), facts.iter().map(|f| f.path.as_str())) {
+            d = d.with_help(format!("did you mean `{s}`?"));
+        } else {
+            d = d.with_help("declare it under [facts]");
+        }
+        diags.push(d);
+        return None;
+    };
+    if facts[i].kind.name() != want {
+        diags.push(
+            Diagnostic::new(format!(
+                "fact `{}` is of type `{}`; this part needs a `{want}` fact",
+                path.get_ref(),
+                facts[i].kind.name()
+            ))
+            .at(source, path.span()),
+        );
+        return None;
+    }
+    Some(i)
+}

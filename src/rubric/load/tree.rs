@@ -1,0 +1,257 @@
+//! The indicator tree: parents, children, levels and points that add up.
+
+use super::*;
+
+/// A sum of points that saturates instead of overflowing: a sum that large can only
+/// mismatch, and is reported as such.
+pub(super) fn points_sum(points: impl Iterator<Item = Decimal>) -> Decimal {
+    points.fold(Decimal::ZERO, |acc, p| {
+        acc.checked_add(p).unwrap_or(Decimal::MAX)
+    })
+}
+
+/// Links parents and children, derives levels and checks that points add up.
+pub(super) fn build_tree(
+    raw: Vec<RawIndicator>,
+    meta: &Meta,
+    meta_source: &SourceFile,
+    diags: &mut Diagnostics,
+) -> (Vec<Indicator>, Vec<usize>) {
+    let meta_source = meta_source.clone();
+    let mut by_id: HashMap<&str, usize> = HashMap::new();
+    let mut by_name: HashMap<&str, usize> = HashMap::new();
+    for (i, r) in raw.iter().enumerate() {
+        if let Some(&first) = by_id.get(r.id.get_ref().as_str()) {
+            diags.push(
+                Diagnostic::new(format!(
+                    "indicator id `{}` is used twice (first on line {})",
+                    r.id.get_ref(),
+                    raw[first].source.position(raw[first].id.span().start).line
+                ))
+                .at(&r.source, r.id.span()),
+            );
+        } else {
+            by_id.insert(r.id.get_ref(), i);
+        }
+        if let Some(&first) = by_name.get(r.name.get_ref().as_str()) {
+            diags.push(
+                Diagnostic::new(format!(
+                    "indicator name `{}` is used twice (first on line {})",
+                    r.name.get_ref(),
+                    raw[first]
+                        .source
+                        .position(raw[first].name.span().start)
+                        .line
+                ))
+                .at(&r.source, r.name.span()),
+            );
+        } else {
+            by_name.insert(r.name.get_ref(), i);
+        }
+    }
+    let mut parent_of = vec![None; raw.len()];
+    // One suggestion per unknown parent: a file repeating one wrong parent a thousand
+    // times must not compare it with every id a thousand times.
+    let mut suggested: HashMap<&str, Option<&str>> = HashMap::new();
+    for (i, r) in raw.iter().enumerate() {
+        if let Some(p) = &r.parent {
+            match by_id.get(p.get_ref().as_str()) {
+                Some(&pi) => parent_of[i] = Some(pi),
+                None => {
+                    let mut d =
+                        Diagnostic::new(format!("parent `{}` is not an indicator id", p.get_ref()))
+                            .at(&r.source, p.span());
+                    let s = *suggested
+                        .entry(p.get_ref().as_str())
+                        .or_insert_with(|| suggest(p.get_ref(), by_id.keys().copied()));
+                    if let Some(s) = s {
+                        d = d.with_help(format!("did you mean `{s}`?"));
+                    }
+                    diags.push(d);
+                }
+            }
+        }
+    }
+    // Levels by walking up; a walk longer than the list is a cycle. A cycle makes every
+    // later check meaningless, so it is reported alone, once per cycle.
+    let mut level = Vec::with_capacity(raw.len());
+    let mut in_cycle = vec![false; raw.len()];
+    for i in 0..raw.len() {
+        let mut path = vec![i];
+        let mut at = i;
+        while let Some(p) = parent_of[at] {
+            if let Some(pos) = path.iter().position(|&x| x == p) {
+                if path[pos..].iter().all(|&x| !in_cycle[x]) {
+                    let members: Vec<&str> = path[pos..]
+                        .iter()
+                        .map(|&x| raw[x].id.get_ref().as_str())
+                        .collect();
+                    let culprit = path[pos..].iter().copied().min().unwrap_or(p);
+                    diags.push(
+                        Diagnostic::new(format!(
+                            "the `parent` links form a cycle: {} → {}",
+                            members.join(" → "),
+                            members[0]
+                        ))
+                        .at(
+                            &raw[culprit].source,
+                            raw[culprit]
+                                .parent
+                                .as_ref()
+                                .map(Spanned::span)
+                                .unwrap_or(raw[culprit].span.clone()),
+                        ),
+                    );
+                }
+                for &x in &path[pos..] {
+                    in_cycle[x] = true;
+                }
+                break;
+            }
+            path.push(p);
+            at = p;
+        }
+        level.push(path.len());
+    }
+    if in_cycle.iter().any(|&c| c) {
+        return (Vec::new(), Vec::new());
+    }
+    let mut children = vec![Vec::new(); raw.len()];
+    let mut roots = Vec::new();
+    for (i, p) in parent_of.iter().enumerate() {
+        match p {
+            Some(p) => children[*p].push(i),
+            None => roots.push(i),
+        }
+    }
+    let depth = meta.levels.len();
+    for (i, r) in raw.iter().enumerate() {
+        let is_leaf = children[i].is_empty();
+        if level[i] > depth {
+            diags.push(
+                Diagnostic::new(format!(
+                    "indicator `{}` is at level {}, but the rubric has {depth} levels",
+                    r.id.get_ref(),
+                    level[i]
+                ))
+                .at(&r.source, r.id.span()),
+            );
+        }
+        if let Some((spec, at)) = &r.list {
+            // Listed items sit at the last level, under a `level2` group when grouped.
+            let needed = if spec.grouped { 2 } else { 1 };
+            if !is_leaf {
+                diags.push(
+                    Diagnostic::new(format!(
+                        "indicator `{}` takes its children from the facts file (`list`), so it cannot have children in the rubric",
+                        r.id.get_ref()
+                    ))
+                    .at(&r.source, at.clone()),
+                );
+            } else if level[i] + needed != depth {
+                diags.push(
+                    Diagnostic::new(format!(
+                        "indicator `{}` is at level {} of {depth}: its listed items would sit at level {}",
+                        r.id.get_ref(),
+                        level[i],
+                        level[i] + needed
+                    ))
+                    .at(&r.source, at.clone())
+                    .with_help(if spec.grouped {
+                        "listed items sit two levels down (a `level2` group, then the item)"
+                    } else {
+                        "set `grouped = true` to put items under `level2` groups, or move the indicator"
+                    }),
+                );
+            }
+            continue;
+        }
+        if is_leaf && level[i] < depth {
+            diags.push(
+                Diagnostic::new(format!(
+                    "indicator `{}` has no children but is at level {} of {depth}",
+                    r.id.get_ref(),
+                    level[i]
+                ))
+                .at(&r.source, r.id.span())
+                .with_help(format!(
+                    "every {} must sit at the last level ({})",
+                    "leaf",
+                    meta.levels.last().cloned().unwrap_or_default()
+                )),
+            );
+        }
+        if is_leaf && r.rule.is_none() {
+            diags.push(
+                Diagnostic::new(format!(
+                    "leaf indicator `{}` has no [[indicator.part]] to score it",
+                    r.id.get_ref()
+                ))
+                .at(&r.source, r.id.span()),
+            );
+        }
+        if let (false, Some((_, span))) = (is_leaf, &r.rule) {
+            diags.push(
+                Diagnostic::new(format!("indicator `{}` has children, so its score is their sum and it cannot have parts", r.id.get_ref()))
+                    .at(&r.source, span.clone()),
+            );
+        }
+        if *r.points.get_ref() < Decimal::ZERO {
+            diags.push(
+                Diagnostic::new(format!(
+                    "the points of indicator `{}` cannot be negative",
+                    r.id.get_ref()
+                ))
+                .at(&r.source, r.points.span()),
+            );
+        }
+        if !is_leaf {
+            let sum = points_sum(children[i].iter().map(|&c| *raw[c].points.get_ref()));
+            if sum != *r.points.get_ref() {
+                diags.push(
+                    Diagnostic::new(format!(
+                        "the children of `{}` ({}) add up to {}, but it has {} points",
+                        r.id.get_ref(),
+                        r.name.get_ref(),
+                        sum.normalize(),
+                        r.points.get_ref().normalize()
+                    ))
+                    .at(&r.source, r.points.span()),
+                );
+            }
+        }
+    }
+    let root_sum = points_sum(roots.iter().map(|&i| *raw[i].points.get_ref()));
+    if root_sum != meta.total {
+        diags.push(
+            Diagnostic::new(format!(
+                "the first-level indicators add up to {}, but the rubric's total is {}",
+                root_sum.normalize(),
+                meta.total.normalize()
+            ))
+            .at(
+                roots.first().map_or(&meta_source, |&i| &raw[i].source),
+                roots.first().map(|&i| raw[i].points.span()).unwrap_or(0..0),
+            ),
+        );
+    }
+    let indicators = raw
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| Indicator {
+            id: r.id.into_inner(),
+            name: r.name.into_inner(),
+            points: r.points.into_inner(),
+            level: level[i],
+            parent: parent_of[i],
+            children: std::mem::take(&mut children[i]),
+            description: r.description,
+            criteria: r.criteria,
+            rule: r.rule.map(|(rule, _)| rule),
+            list: r.list.map(|(list, _)| list),
+            origin: r.source,
+            span: r.span,
+        })
+        .collect();
+    (indicators, roots)
+}
