@@ -1,0 +1,209 @@
+//! The rubric's consistency checks on a file's figures.
+
+use super::*;
+
+pub(super) fn not_checked(rubric: &Rubric, k: usize, e: &FactsEvalError) -> Finding {
+    let check = &rubric.consistency[k];
+    let message = match e.missing {
+        Some(f) => format!(
+            "{} ({}): not checked, the file does not give `{}` ({})",
+            check.name, check.id, rubric.facts[f].path, rubric.facts[f].label
+        ),
+        None => format!("{} ({}): not checked: {}", check.name, check.id, e.message),
+    };
+    Finding {
+        severity: if e.missing.is_some() {
+            Severity::Note
+        } else {
+            check.severity
+        },
+        kind: FindingKind::NotChecked,
+        subject: Subject::Consistency(k),
+        message,
+        details: Vec::new(),
+        lines: Vec::new(),
+    }
+}
+
+pub(super) fn number(
+    rubric: &Rubric,
+    facts: &Facts,
+    f: &Formula,
+) -> Result<(Exact, Vec<usize>), FactsEvalError> {
+    match eval_facts_formula(rubric, facts, f)? {
+        (Value::Number(n), used) => Ok((n, used)),
+        (Value::Bool(_), _) => Err(FactsEvalError {
+            message: format!("`{}` gives true/false, not a number", f.text),
+            missing: None,
+        }),
+    }
+}
+
+/// A finding of consistency check `k`: its message, the figures behind it, and each fact
+/// it read with its value and line.
+pub(super) fn finding(
+    report: &Report<'_>,
+    k: usize,
+    message: String,
+    mut details: Vec<String>,
+    used: &[usize],
+) -> Finding {
+    let (rubric, facts) = (report.rubric, report.facts);
+    details.extend(
+        used.iter()
+            .map(|&f| format!("fact {}", show_fact(rubric, facts, f))),
+    );
+    Finding {
+        severity: rubric.consistency[k].severity,
+        kind: FindingKind::Consistency,
+        subject: Subject::Consistency(k),
+        message,
+        details,
+        lines: fact_lines(facts, used),
+    }
+}
+
+/// Runs consistency check `k`; `None` when the figures agree.
+pub(super) fn consistency(report: &Report<'_>, k: usize) -> Option<Finding> {
+    let (rubric, facts) = (report.rubric, report.facts);
+    let check = &rubric.consistency[k];
+    match &check.kind {
+        ConsistencyKind::Holds { condition } => {
+            let (holds, used) = match eval_facts_formula(rubric, facts, condition) {
+                Ok(v) => v,
+                Err(e) => return Some(not_checked(rubric, k, &e)),
+            };
+            if holds == Value::Bool(true) {
+                return None;
+            }
+            Some(finding(
+                report,
+                k,
+                format!("{} ({}): does not hold", check.name, check.id),
+                vec![format!("{} is false", condition.text)],
+                &used,
+            ))
+        }
+        ConsistencyKind::Equal {
+            left,
+            right,
+            tolerance,
+        } => {
+            let (l, lf) = match number(rubric, facts, left) {
+                Ok(v) => v,
+                Err(e) => return Some(not_checked(rubric, k, &e)),
+            };
+            let (r, rf) = match number(rubric, facts, right) {
+                Ok(v) => v,
+                Err(e) => return Some(not_checked(rubric, k, &e)),
+            };
+            let Some(difference) = l.checked_sub(&r) else {
+                return Some(not_checked(
+                    rubric,
+                    k,
+                    &FactsEvalError {
+                        message: "the difference of the two sides cannot be held exactly".into(),
+                        missing: None,
+                    },
+                ));
+            };
+            if difference.abs() <= Exact::from(*tolerance) {
+                return None;
+            }
+            let difference = difference.show_signed();
+            let details = vec![
+                format!("{} = {l}", left.text),
+                format!("{} = {r}", right.text),
+                format!(
+                    "difference {difference} (tolerance {})",
+                    tolerance.normalize()
+                ),
+            ];
+            let mut used = lf.clone();
+            used.extend(rf.iter().filter(|f| !lf.contains(f)));
+            Some(finding(
+                report,
+                k,
+                format!(
+                    "{} ({}): {l} ≠ {r}, difference {difference}",
+                    check.name, check.id
+                ),
+                details,
+                &used,
+            ))
+        }
+        ConsistencyKind::Stated { stated, computed } => {
+            let Some(stated_value) = facts.values[*stated].as_ref().and_then(|e| match &e.value {
+                crate::facts::FactValue::Number(n) => Some(*n),
+                _ => None,
+            }) else {
+                return Some(not_checked(
+                    rubric,
+                    k,
+                    &FactsEvalError {
+                        message: String::new(),
+                        missing: Some(*stated),
+                    },
+                ));
+            };
+            let (value, used) = match number(rubric, facts, computed) {
+                Ok(v) => v,
+                Err(e) => return Some(not_checked(rubric, k, &e)),
+            };
+            let scale = stated_value.scale();
+            let Some(rounded) = value.round(scale, RoundingMode::HalfAwayFromZero) else {
+                return Some(not_checked(
+                    rubric,
+                    k,
+                    &FactsEvalError {
+                        message: format!(
+                            "{} = {} cannot be rounded to a decimal",
+                            computed.text,
+                            value.fraction()
+                        ),
+                        missing: None,
+                    },
+                ));
+            };
+            if rounded == stated_value {
+                return None;
+            }
+            let percent = rubric.facts[*stated].kind == FactKind::Rate;
+            let show = |d: Decimal| {
+                if percent {
+                    // Shown ×100 only when that fits; never the bare ratio as a percentage.
+                    match d.checked_mul(Decimal::ONE_HUNDRED) {
+                        Some(mut p) => {
+                            p.rescale(scale.saturating_sub(2));
+                            format!("{p}%")
+                        }
+                        None => format!("{d} (×100%)"),
+                    }
+                } else {
+                    d.to_string()
+                }
+            };
+            let mut all = vec![*stated];
+            all.extend(used.iter().filter(|&&f| f != *stated));
+            let details = vec![format!(
+                "stated {}; computed {} = {value} → {}",
+                show(stated_value),
+                computed.text,
+                show(rounded)
+            )];
+            Some(finding(
+                report,
+                k,
+                format!(
+                    "{} ({}): stated {}, but the figures give {}",
+                    check.name,
+                    check.id,
+                    show(stated_value),
+                    show(rounded)
+                ),
+                details,
+                &all,
+            ))
+        }
+    }
+}

@@ -1,0 +1,81 @@
+//! GitLab Code Quality: an issue per finding, fingerprinted by its place.
+
+use super::*;
+
+pub fn gitlab_issues(check: &CheckReport<'_>) -> Vec<serde_json::Value> {
+    let source = &check.report.facts.source;
+    let file = crate::diagnostic::show_path(source.name());
+    check
+        .findings
+        .iter()
+        .map(|f| {
+            let severity = match f.severity {
+                Severity::Error => "major",
+                Severity::Warning => "minor",
+                Severity::Note => "info",
+            };
+            if source.is_workbook() {
+                // A workbook has no lines: line 1, the cells in the description, and so
+                // in the fingerprint, which then survives edits elsewhere in the file.
+                let cells = cells_of(source, &f.lines);
+                let description = if cells.is_empty() {
+                    f.message.clone()
+                } else {
+                    format!("{} ({})", f.message, cells.join(", "))
+                };
+                return gitlab_issue(&file, f.kind.name(), &description, severity, 1);
+            }
+            let line = f.lines.first().map_or(1, |l| l.line);
+            gitlab_issue(&file, f.kind.name(), &f.message, severity, line)
+        })
+        .collect()
+}
+
+/// The GitLab issue of a file that could not be used.
+pub fn gitlab_unusable(file: &str, message: &str) -> serde_json::Value {
+    let first = message.lines().next().unwrap_or("");
+    // A workbook's place is on the next line (` --> file 部门预算!B2 (label)`).
+    let description = match message.lines().nth(1).map(str::trim) {
+        Some(at) if at.starts_with("--> ") && !ends_with_line_and_column(at) => {
+            format!("{first} ({})", at.trim_start_matches("--> "))
+        }
+        _ => first.to_string(),
+    };
+    gitlab_issue(file, "unusable_input", &description, "blocker", 1)
+}
+
+/// Whether a place is written `file:line:col` (a text file), not `file 部门预算!B2`.
+pub(super) fn ends_with_line_and_column(at: &str) -> bool {
+    let mut parts = at.rsplitn(3, ':');
+    let numeric =
+        |p: Option<&str>| p.is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    numeric(parts.next()) && numeric(parts.next())
+}
+
+pub(super) fn gitlab_issue(
+    file: &str,
+    check_name: &str,
+    description: &str,
+    severity: &str,
+    line: usize,
+) -> serde_json::Value {
+    // Stable across runs for the same finding at the same place, as GitLab requires to
+    // tell new findings from fixed ones.
+    let fingerprint = crate::diagnostic::sha256_hex(
+        format!("{file}\0{check_name}\0{line}\0{description}").as_bytes(),
+    );
+    serde_json::json!({
+        "description": description,
+        "check_name": check_name,
+        "fingerprint": fingerprint,
+        "severity": severity,
+        "location": { "path": file, "lines": { "begin": line } },
+    })
+}
+
+/// A GitLab Code Quality report: a JSON array of issues.
+pub fn gitlab_document(issues: Vec<serde_json::Value>) -> Vec<u8> {
+    let mut out = serde_json::to_vec_pretty(&serde_json::Value::Array(issues)).unwrap_or_default();
+    out.push(b'\n');
+    out
+}

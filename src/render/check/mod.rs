@@ -1,0 +1,217 @@
+//! Outputs of `perfeval check`: text grouped by severity, JSON with a receipt, and JUnit
+//! XML with one test case per indicator, total, grade and consistency check.
+mod gitlab;
+mod junit;
+mod sarif;
+
+use std::fmt::Write as _;
+
+use quick_xml::Writer;
+use quick_xml::events::{BytesDecl, BytesText, Event};
+use serde::Serialize;
+
+use super::Render;
+use super::json::{WireReceipt, receipt};
+use crate::check::{CheckReport, Finding, Subject};
+use crate::rubric::Severity;
+pub use gitlab::{gitlab_document, gitlab_issues, gitlab_unusable};
+pub use junit::{
+    JunitSuite, junit_cases, junit_document, junit_suite, junit_unusable, junit_unusable_suite,
+};
+pub use sarif::{sarif_document, sarif_results, sarif_unusable};
+
+/// Text for people, grouped by severity.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CheckText {
+    /// Leave the notes out (`--quiet`): a CI log shows what needs acting on.
+    pub quiet: bool,
+}
+
+/// JSON with stable field names and a receipt.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CheckJson;
+
+/// JUnit XML for CI dashboards.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CheckJunit;
+
+fn subject_id(check: &CheckReport<'_>, s: &Subject) -> String {
+    let rubric = check.report.rubric;
+    match s {
+        Subject::Indicator(i) => rubric.indicators[*i].id.clone(),
+        Subject::UnknownIndicator(k) => k.clone(),
+        Subject::Total => "total".into(),
+        Subject::Grade => "grade".into(),
+        Subject::Consistency(k) => rubric.consistency[*k].id.clone(),
+        Subject::File => "file".into(),
+        Subject::Rubric => rubric.meta.id.clone(),
+    }
+}
+
+fn subject_kind(s: &Subject) -> &'static str {
+    match s {
+        Subject::Indicator(_) | Subject::UnknownIndicator(_) => "indicator",
+        Subject::Total => "total",
+        Subject::Grade => "grade",
+        Subject::Consistency(_) => "consistency",
+        Subject::File => "file",
+        Subject::Rubric => "rubric",
+    }
+}
+
+fn verdict(check: &CheckReport<'_>) -> &'static str {
+    match (check.passed(), check.count(Severity::Warning)) {
+        (false, _) => "FAIL",
+        (true, 0) => "PASS",
+        (true, _) => "PASS with warnings",
+    }
+}
+
+impl Render<CheckReport<'_>> for CheckText {
+    fn render(&self, check: &CheckReport<'_>) -> Vec<u8> {
+        let report = &check.report;
+        let facts = report.facts;
+        let file = crate::diagnostic::show_path(facts.source.name());
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "perfeval check {file}: {} · {} 年度 · {} v{}{}",
+            facts.department,
+            facts.year,
+            report.rubric.meta.id,
+            report.rubric.meta.version,
+            if check.strict { " · --strict" } else { "" }
+        );
+        let _ = writeln!(out, "computed total {} ({})", report.total, report.grade);
+        for (severity, title) in [
+            (Severity::Error, "errors"),
+            (Severity::Warning, "warnings"),
+            (Severity::Note, "notes"),
+        ] {
+            let group: Vec<&Finding> = check
+                .findings
+                .iter()
+                .filter(|f| f.severity == severity)
+                .collect();
+            if group.is_empty() || (self.quiet && severity == Severity::Note) {
+                continue;
+            }
+            let _ = writeln!(out, "\n{title} ({}):", group.len());
+            for f in group {
+                let _ = writeln!(out, "  {}: {}", severity.name(), f.message);
+                if !f.lines.is_empty() {
+                    // One `file:line:col` per place, the form editors and CI tools read.
+                    let places: Vec<String> =
+                        f.lines.iter().map(|l| facts.source.locus_of(*l)).collect();
+                    let _ = writeln!(out, "    --> {}", places.join(", "));
+                }
+                for d in &f.details {
+                    let _ = writeln!(out, "    {d}");
+                }
+            }
+        }
+        let agree = check
+            .cases
+            .iter()
+            .filter(|c| matches!(c.subject, Subject::Indicator(_)) && c.findings.is_empty())
+            .count();
+        let _ = writeln!(
+            out,
+            "\n{}: {} errors, {} warnings, {} notes; {agree} of {} indicators without findings",
+            verdict(check),
+            check.count(Severity::Error),
+            check.count(Severity::Warning),
+            check.count(Severity::Note),
+            report.rubric.indicators.len(),
+        );
+        out.into_bytes()
+    }
+}
+
+#[derive(Serialize)]
+struct WireCheck<'a> {
+    receipt: WireReceipt<'a>,
+    strict: bool,
+    passed: bool,
+    errors: usize,
+    warnings: usize,
+    notes: usize,
+    computed_total: String,
+    computed_grade: &'a str,
+    claimed_total: Option<String>,
+    claimed_grade: Option<&'a str>,
+    findings: Vec<WireFinding<'a>>,
+}
+
+#[derive(Serialize)]
+struct WireFinding<'a> {
+    severity: &'static str,
+    kind: &'static str,
+    subject: &'static str,
+    id: String,
+    message: &'a str,
+    details: &'a [String],
+    /// Lines of a TOML file; empty for a workbook, whose places are `cells`.
+    lines: Vec<usize>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    cells: Vec<String>,
+}
+
+impl Render<CheckReport<'_>> for CheckJson {
+    fn render(&self, check: &CheckReport<'_>) -> Vec<u8> {
+        let report = &check.report;
+        let claimed = &report.facts.claimed;
+        let wire = WireCheck {
+            receipt: receipt(report),
+            strict: check.strict,
+            passed: check.passed(),
+            errors: check.count(Severity::Error),
+            warnings: check.count(Severity::Warning),
+            notes: check.count(Severity::Note),
+            computed_total: report.total.to_string(),
+            computed_grade: &report.grade,
+            claimed_total: claimed.total.as_ref().map(|(t, _)| t.to_string()),
+            claimed_grade: claimed.grade.as_ref().map(|(g, _)| g.as_str()),
+            findings: check
+                .findings
+                .iter()
+                .map(|f| WireFinding {
+                    severity: f.severity.name(),
+                    kind: f.kind.name(),
+                    subject: subject_kind(&f.subject),
+                    id: subject_id(check, &f.subject),
+                    message: &f.message,
+                    details: &f.details,
+                    lines: if report.facts.source.is_workbook() {
+                        Vec::new()
+                    } else {
+                        f.lines.iter().map(|l| l.line).collect()
+                    },
+                    cells: cells_of(&report.facts.source, &f.lines),
+                })
+                .collect(),
+        };
+        let mut out = serde_json::to_vec_pretty(&wire).unwrap_or_default();
+        out.push(b'\n');
+        out
+    }
+}
+
+impl Render<CheckReport<'_>> for CheckJunit {
+    fn render(&self, check: &CheckReport<'_>) -> Vec<u8> {
+        junit_document(&[junit_suite(check)])
+    }
+}
+
+/// GitLab Code Quality issues of one checked file.
+/// The workbook cells (`部门预算!B3`) of a finding's places, for a workbook source.
+fn cells_of(
+    source: &crate::diagnostic::SourceFile,
+    places: &[crate::diagnostic::Position],
+) -> Vec<String> {
+    places
+        .iter()
+        .filter_map(|p| source.cell_of_line(p.line))
+        .map(|c| c.reference())
+        .collect()
+}

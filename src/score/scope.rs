@@ -1,0 +1,161 @@
+//! What a rule's formulas see: facts, the rule's values, a listed item's figures.
+
+use super::*;
+
+/// The names of a list's scoring formulas: `target`, `actual`, `weight`, in that order.
+pub(super) struct ItemScope(pub(super) [Exact; 3]);
+
+impl Scope for ItemScope {
+    fn value(&mut self, target: Target) -> Result<Value, EvalError> {
+        match target {
+            Target::Local(i) if i < 3 => Ok(Value::Number(self.0[i].clone())),
+            _ => Err(EvalError::Unresolved(format!("{target:?}"))),
+        }
+    }
+}
+
+/// Gives formulas their values: facts from the file (or their declared default) and the
+/// rule's named values, each computed once, on first use.
+pub(super) struct LeafScope<'a> {
+    pub(super) rubric: &'a Rubric,
+    pub(super) facts: &'a Facts,
+    pub(super) indicator: usize,
+    pub(super) lets: Vec<Option<Value>>,
+    /// Facts read, in order of first use.
+    pub(super) facts_used: Vec<usize>,
+    /// Named values computed, in order of completion.
+    pub(super) lets_done: Vec<usize>,
+    /// The last fact found missing, for the help line of the error.
+    pub(super) missing_fact: Option<usize>,
+    /// Guards against a named value reading itself through another (rejected at load; kept
+    /// so that a bug shows as an error, not a stack overflow).
+    pub(super) in_progress: Vec<usize>,
+}
+
+impl LeafScope<'_> {
+    pub(super) fn fact(&mut self, i: usize) -> Result<Option<&FactValue>, String> {
+        if !self.facts_used.contains(&i) {
+            self.facts_used.push(i);
+        }
+        Ok(self.facts.values[i].as_ref().map(|e| &e.value))
+    }
+
+    pub(super) fn missing(&mut self, i: usize) -> String {
+        self.missing_fact = Some(i);
+        let decl = &self.rubric.facts[i];
+        format!("missing fact `{}` ({})", decl.path, decl.label)
+    }
+}
+
+impl Scope for LeafScope<'_> {
+    fn value(&mut self, target: Target) -> Result<Value, EvalError> {
+        match target {
+            Target::Fact(i) => {
+                let decl = &self.rubric.facts[i];
+                match self.fact(i).map_err(EvalError::Unavailable)? {
+                    Some(FactValue::Number(n)) => Ok(Value::Number(Exact::from(*n))),
+                    Some(FactValue::Bool(b)) => Ok(Value::Bool(*b)),
+                    Some(_) => Err(EvalError::Type(decl.path.clone())),
+                    None => match &decl.default {
+                        Some(DefaultValue::Number(n)) => Ok(Value::Number(Exact::from(*n))),
+                        Some(DefaultValue::Bool(b)) => Ok(Value::Bool(*b)),
+                        None => Err(EvalError::Unavailable(self.missing(i))),
+                    },
+                }
+            }
+            Target::Local(i) => {
+                match self.lets.get(i) {
+                    Some(Some(v)) => return Ok(v.clone()),
+                    Some(None) => {}
+                    None => return Err(EvalError::Unresolved(format!("value #{i}"))),
+                }
+                if self.in_progress.contains(&i) {
+                    return Err(EvalError::Unresolved(format!("value #{i} reads itself")));
+                }
+                self.in_progress.push(i);
+                let rubric = self.rubric;
+                let rule = rubric.indicators[self.indicator]
+                    .rule
+                    .as_ref()
+                    .ok_or_else(|| EvalError::Unresolved("rule".into()))?;
+                let v = rule.lets[i].formula.eval(self);
+                self.in_progress.pop();
+                let v = v?;
+                self.lets[i] = Some(v.clone());
+                self.lets_done.push(i);
+                Ok(v)
+            }
+        }
+    }
+}
+
+/// The listed item a leaf scores, if it is one.
+pub(super) fn rule_item(rubric: &Rubric, index: usize) -> Option<usize> {
+    rubric.indicators[index]
+        .rule
+        .as_ref()?
+        .parts
+        .iter()
+        .find_map(|p| match p.kind {
+            PartKind::Item { item, .. } => Some(item),
+            _ => None,
+        })
+}
+
+/// Why a formula over facts alone could not be evaluated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FactsEvalError {
+    pub message: String,
+    /// Set when the cause is a fact the file does not give.
+    pub missing: Option<usize>,
+}
+
+/// Evaluates a formula that reads facts only (a consistency check), returning its value
+/// and the facts it read.
+pub fn eval_facts_formula(
+    rubric: &Rubric,
+    facts: &Facts,
+    formula: &Formula,
+) -> Result<(Value, Vec<usize>), FactsEvalError> {
+    let mut scope = LeafScope {
+        rubric,
+        facts,
+        indicator: 0,
+        lets: Vec::new(),
+        facts_used: Vec::new(),
+        lets_done: Vec::new(),
+        missing_fact: None,
+        in_progress: Vec::new(),
+    };
+    match formula.eval(&mut scope) {
+        Ok(v) => Ok((v, scope.facts_used)),
+        Err(e) => Err(FactsEvalError {
+            message: e.to_string(),
+            missing: scope
+                .facts_used
+                .iter()
+                .copied()
+                .find(|&f| facts.values[f].is_none() && rubric.facts[f].default.is_none()),
+        }),
+    }
+}
+
+pub(super) fn eval_number(f: &Formula, scope: &mut LeafScope<'_>) -> Result<Exact, String> {
+    match f.eval(scope).map_err(|e| e.to_string())? {
+        Value::Number(n) => Ok(n),
+        Value::Bool(_) => Err(format!(
+            "`{}` gave true/false where a number was expected",
+            f.text
+        )),
+    }
+}
+
+pub(super) fn eval_bool(f: &Formula, scope: &mut LeafScope<'_>) -> Result<bool, String> {
+    match f.eval(scope).map_err(|e| e.to_string())? {
+        Value::Bool(b) => Ok(b),
+        Value::Number(_) => Err(format!(
+            "`{}` gave a number where true/false was expected",
+            f.text
+        )),
+    }
+}
