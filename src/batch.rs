@@ -295,7 +295,7 @@ pub fn score_file(entry: &Entry, registry: &Registry, strict: bool, receipt: boo
             row.rubric_sha256 = rubric.source.sha256().to_string();
             row.facts_sha256 = facts.source.sha256().to_string();
             if receipt {
-                row.receipt = Some(crate::render::receipt_json(&report));
+                row.receipt = Some(crate::score::receipt::receipt_json(&report));
             }
             row.scores = rubric
                 .preorder()

@@ -16,9 +16,9 @@ use rust_decimal::Decimal;
 
 use crate::facts::{CheckValue, FactValue};
 use crate::number::{percent, plain};
-use crate::render::{fact_unit, item_basis, with_unit};
 use crate::rubric::{DefaultValue, FactKind, PartKind, Rubric};
 use crate::score::Report;
+use crate::score::basis::{fact_unit, item_basis, with_unit};
 
 /// Which side(s) of the comparison an indicator (or a file) is on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -22,6 +22,7 @@ mod hardening;
 mod hints;
 mod html;
 mod init;
+mod layers;
 mod plausibility;
 mod project;
 mod properties;

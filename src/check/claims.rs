@@ -83,7 +83,7 @@ pub fn check<'a>(
                 subject: Subject::Indicator(i),
                 message: format!("{}: {what}; {rule}", ind.name),
                 details: vec![
-                    format!("basis: {}", crate::render::basis(&report, i)),
+                    format!("basis: {}", crate::score::basis::basis(&report, i)),
                     format!("reason: {}", o.map(|o| o.reason.as_str()).unwrap_or("")),
                 ],
                 lines: o
@@ -117,7 +117,7 @@ pub fn check<'a>(
             "claimed {}, computed {computed}, difference {difference:+}",
             c.score
         )];
-        let basis = crate::render::basis(&report, i);
+        let basis = crate::score::basis::basis(&report, i);
         if !basis.is_empty() {
             details.push(format!("basis: {basis}"));
         }

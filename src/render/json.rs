@@ -12,82 +12,15 @@ use crate::facts::{CheckValue, FactValue};
 use crate::formula::Value;
 use crate::number::plain;
 use crate::rubric::PartKind;
+use crate::score::receipt::{Receipt, receipt};
 use crate::score::{Outcome, PartDetail, Report};
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Json;
 
-/// What a machine-readable result was computed from, so that an archived result can be
-/// reproduced and a changed input detected.
-#[derive(Serialize)]
-pub(crate) struct WireReceipt<'a> {
-    pub(crate) perfeval_version: &'static str,
-    pub(crate) rubric_id: &'a str,
-    pub(crate) rubric_version: &'a str,
-    pub(crate) rubric_source: String,
-    pub(crate) rubric_sha256: &'a str,
-    /// Every rubric the scores rest on, base first (a variant's bases), each with its
-    /// SHA-256: a changed base is a changed receipt.
-    pub(crate) rubric_chain: Vec<WireLayer<'a>>,
-    pub(crate) facts_file: String,
-    pub(crate) facts_sha256: &'a str,
-    /// The rubric the facts file names, when it was scored under another (`--rubric`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) facts_rubric_id: Option<&'a str>,
-    /// Facts of the file that rubric does not read, when re-scored.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub(crate) set_aside_facts: Vec<&'a str>,
-}
-
-#[derive(Serialize)]
-pub(crate) struct WireLayer<'a> {
-    pub(crate) id: &'a str,
-    pub(crate) version: &'a str,
-    pub(crate) source: String,
-    pub(crate) sha256: &'a str,
-}
-
-/// The receipt of a score as a JSON value (a batch row carries it).
-pub fn receipt_json(report: &Report<'_>) -> serde_json::Value {
-    serde_json::to_value(receipt(report)).unwrap_or_default()
-}
-
-pub(crate) fn receipt<'a>(report: &'a Report<'a>) -> WireReceipt<'a> {
-    let rubric = report.rubric;
-    WireReceipt {
-        perfeval_version: env!("CARGO_PKG_VERSION"),
-        rubric_id: &rubric.meta.id,
-        rubric_version: &rubric.meta.version,
-        rubric_source: crate::diagnostic::show_path(rubric.source.name()),
-        rubric_sha256: rubric.source.sha256(),
-        rubric_chain: rubric
-            .chain
-            .iter()
-            .map(|l| WireLayer {
-                id: &l.id,
-                version: &l.version,
-                source: crate::diagnostic::show_path(l.source.name()),
-                sha256: l.source.sha256(),
-            })
-            .collect(),
-        facts_file: crate::diagnostic::show_path(report.facts.source.name()),
-        facts_sha256: report.facts.source.sha256(),
-        facts_rubric_id: report
-            .facts
-            .rescored(rubric)
-            .then_some(report.facts.rubric_id.as_str()),
-        set_aside_facts: report
-            .facts
-            .set_aside
-            .iter()
-            .map(|(p, _)| p.as_str())
-            .collect(),
-    }
-}
-
 #[derive(Serialize)]
 struct WireReport<'a> {
-    receipt: WireReceipt<'a>,
+    receipt: Receipt<'a>,
     rubric: WireRubric<'a>,
     department: &'a str,
     year: i64,

@@ -3,7 +3,6 @@
 //! pure function.
 
 mod appendix_xlsx;
-mod basis;
 mod batch;
 mod batch_xlsx;
 mod check;
@@ -20,8 +19,10 @@ pub mod whatif;
 mod xlsx_cells;
 
 pub use appendix_xlsx::AppendixXlsx;
-pub use basis::basis;
-pub(crate) use basis::{fact_unit, item_basis, with_unit};
+// The basis of a score is the score stage's summary of its trace; the outputs show it.
+use crate::score::basis;
+pub use crate::score::basis::basis;
+pub use crate::score::receipt::receipt_json;
 pub use batch::{BatchFormat, CsvPlan};
 pub use check::{
     CheckJson, CheckJunit, CheckText, JunitSuite, gitlab_document, gitlab_issues, gitlab_unusable,
@@ -33,11 +34,10 @@ pub use diff_html::DiffHtml;
 pub use explain::Explain;
 pub use gaps::{GapsJson, GapsReport, GapsText};
 pub use html::{Html, LostBar, lost_chart};
-pub use json::{Json, receipt_json};
+pub use json::Json;
 pub use rubric_show::RubricShow;
 pub use table::Table;
 pub use template::Template;
-pub(crate) use template::users as fact_users;
 
 /// Whether a character would act on a terminal instead of showing: C0 and C1 controls
 /// (ESC starts escape sequences, CR and BS overwrite a line, BEL rings) and the

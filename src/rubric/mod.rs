@@ -9,6 +9,7 @@ mod expand;
 pub mod lint;
 mod load;
 pub mod shipped;
+mod users;
 
 use std::ops::Range;
 
@@ -20,6 +21,7 @@ use crate::number::{Display, RoundingMode};
 
 pub use expand::expand;
 pub use load::{MAX_EXTENDS, Resolve, load, load_with};
+pub use users::users;
 
 /// The `[rubric] id` of a rubric source, read without validating anything else.
 pub fn source_id(source: &SourceFile) -> Option<String> {

@@ -10,6 +10,8 @@ mod leaf;
 mod part;
 mod scope;
 
+pub mod basis;
+pub mod receipt;
 mod trace;
 
 use std::fmt;

@@ -11,9 +11,9 @@ use quick_xml::events::{BytesDecl, BytesText, Event};
 use serde::Serialize;
 
 use super::Render;
-use super::json::{WireReceipt, receipt};
 use crate::check::{CheckReport, Finding, Subject};
 use crate::rubric::Severity;
+use crate::score::receipt::{Receipt, receipt};
 pub use gitlab::{gitlab_document, gitlab_issues, gitlab_unusable};
 pub use junit::{
     JunitSuite, junit_cases, junit_document, junit_suite, junit_unusable, junit_unusable_suite,
@@ -130,7 +130,7 @@ impl Render<CheckReport<'_>> for CheckText {
 
 #[derive(Serialize)]
 struct WireCheck<'a> {
-    receipt: WireReceipt<'a>,
+    receipt: Receipt<'a>,
     strict: bool,
     passed: bool,
     errors: usize,

@@ -15,11 +15,11 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 use rust_decimal::Decimal;
 
 use super::explain::{exact_with_fraction, part_line, show_value};
-use super::json::receipt;
 use super::{Render, basis};
 use crate::formula::Value;
 use crate::number::{Display, RoundingMode, plain};
 use crate::rubric::PartKind;
+use crate::score::receipt::receipt;
 use crate::score::{LeafTrace, Outcome, Report};
 
 mod chart;

@@ -159,7 +159,7 @@ pub(super) fn fact_sheet(
     lists: &mut Lists,
 ) -> Result<(), XlsxError> {
     header(sheet, &FACT_COLUMNS, styles)?;
-    let (users, checked, _) = crate::render::fact_users(rubric);
+    let (users, checked, _) = crate::rubric::users(rubric);
     let mut texts: Vec<Vec<String>> = FACT_COLUMNS.iter().map(|t| vec![t.to_string()]).collect();
     for (k, &i) in indices.iter().enumerate() {
         let decl = &rubric.facts[i];

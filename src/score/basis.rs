@@ -1,5 +1,6 @@
-//! The short "basis" of a leaf's score (key figures, answers, counts), shared by the
-//! table and the JSON output.
+//! The short "basis" of a leaf's score (key figures, answers, counts): the 依据 column of
+//! every output, and the basis `check` and `diff` cite. It summarises the trace, so it
+//! belongs to scoring, below everything that shows it.
 
 use crate::facts::CheckValue;
 use crate::formula::{Target, Value};
