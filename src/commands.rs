@@ -501,7 +501,8 @@ pub(crate) fn rubric_tests(
     let bytes = match format {
         cli::TestFormat::Text => {
             let mut out = String::new();
-            for r in &results {
+            // Under --quiet only the failures are listed, then the count.
+            for r in results.iter().filter(|r| !crate::quiet() || !r.passed()) {
                 let verdict = if r.passed() { "PASS" } else { "FAIL" };
                 out.push_str(&format!(
                     "{verdict} {} ({}:{})\n",

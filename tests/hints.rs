@@ -298,6 +298,12 @@ fn a_dash_reads_standard_input_and_quiet_keeps_the_log_to_what_matters() {
     ]);
     assert_eq!(run.code, Some(0));
     assert_eq!(run.stderr, "");
+    // rubric test: only the failures, then the count.
+    let rubrics = crate::support::repo().join("rubrics");
+    let run = sb.run(&["rubric", "test", rubrics.to_str().unwrap(), "-q"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert_eq!(run.stdout.lines().count(), 1, "{}", run.stdout);
+    assert!(run.stdout.ends_with("0 failed\n"), "{}", run.stdout);
     let run = sb.run(&["score", "missing.toml", "--quiet"]);
     assert_eq!(run.code, Some(2));
     assert!(run.stderr.contains("missing.toml"), "{}", run.stderr);
