@@ -208,29 +208,20 @@ pub fn one_line(e: &InputError) -> String {
             const IN_ONE_ROW: usize = 5;
             let mut parts = Vec::new();
             for (k, diag) in d.0.iter().take(IN_ONE_ROW).enumerate() {
-                let cell = diag
-                    .location
-                    .as_ref()
-                    .and_then(|(src, span)| src.cell(span.start));
-                let at = match diag.position() {
-                    Some((file, _)) if k == 0 && cell.is_some() => format!(
-                        "{} {}: ",
-                        crate::diagnostic::show_path(&file),
-                        cell.map(|c| c.reference()).unwrap_or_default()
-                    ),
-                    Some(_) if cell.is_some() => {
-                        format!("{}: ", cell.map(|c| c.reference()).unwrap_or_default())
+                // The first place in full (`file:line:col`, or `file 部门预算!B2` for a
+                // workbook); the others by line, or by cell, alone.
+                let at = diag.location.as_ref().map(|(src, span)| {
+                    let pos = src.position(span.start);
+                    match (k, src.cell_of_line(pos.line)) {
+                        (0, _) => src.locus_of(pos),
+                        (_, Some(cell)) => cell.reference(),
+                        (_, None) if src.is_workbook() => String::new(),
+                        (_, None) => format!("line {}:{}", pos.line, pos.char_column),
                     }
-                    Some((file, pos)) if k == 0 => {
-                        format!(
-                            "{}:{}:{}: ",
-                            crate::diagnostic::show_path(&file),
-                            pos.line,
-                            pos.char_column
-                        )
-                    }
-                    Some((_, pos)) => format!("line {}:{}: ", pos.line, pos.char_column),
-                    None => String::new(),
+                });
+                let at = match at {
+                    Some(at) if !at.is_empty() => format!("{at}: "),
+                    _ => String::new(),
                 };
                 parts.push(format!("{at}{}", diag.message));
             }

@@ -27,8 +27,16 @@ pub struct Args {
 
 /// One file's part of the report: `T` is that part rendered in the requested format only.
 enum Checked<T> {
-    Done { part: T, passed: bool },
-    Unusable { file: PathBuf, message: String },
+    Done {
+        part: T,
+        passed: bool,
+    },
+    /// `cell`: where in a workbook the first problem is, for reports with one line a file.
+    Unusable {
+        file: PathBuf,
+        message: String,
+        cell: Option<String>,
+    },
 }
 
 /// Checks one file, with the rubrics of `registry` (loaded once for many files) or, for
@@ -41,6 +49,7 @@ fn check_file<T>(
 ) -> Checked<T> {
     let unusable = |failure: Failure| Checked::Unusable {
         file: path.to_path_buf(),
+        cell: failure.cell(),
         message: failure.message(),
     };
     let loaded =
@@ -88,6 +97,7 @@ fn check_all<T>(
             Some(message) => Checked::Unusable {
                 file: e.path.clone(),
                 message: format!("error: `{}`: {message}\n", show_path(&e.path)),
+                cell: None,
             },
             None => check_file(&e.path, args, Some(registry), &render),
         })
@@ -156,7 +166,7 @@ pub fn run(args: Args) -> Result<Output, Failure> {
                 .into_iter()
                 .map(|r| match r {
                     Checked::Done { part, .. } => part,
-                    Checked::Unusable { file, message } => {
+                    Checked::Unusable { file, message, .. } => {
                         junit_unusable_suite(&show_path(&file), &message)
                     }
                 })
@@ -169,7 +179,9 @@ pub fn run(args: Args) -> Result<Output, Failure> {
                 .into_iter()
                 .flat_map(|r| match r {
                     Checked::Done { part, .. } => part,
-                    Checked::Unusable { file, message } => vec![sarif_unusable(&file, &message)],
+                    Checked::Unusable { file, message, .. } => {
+                        vec![sarif_unusable(&file, &message)]
+                    }
                 })
                 .collect();
             (sarif_document(issues), tally)
@@ -180,9 +192,15 @@ pub fn run(args: Args) -> Result<Output, Failure> {
                 .into_iter()
                 .flat_map(|r| match r {
                     Checked::Done { part, .. } => part,
-                    Checked::Unusable { file, message } => {
-                        vec![gitlab_unusable(&show_path(&file), &message)]
-                    }
+                    Checked::Unusable {
+                        file,
+                        message,
+                        cell,
+                    } => vec![gitlab_unusable(
+                        &show_path(&file),
+                        &message,
+                        cell.as_deref(),
+                    )],
                 })
                 .collect();
             (gitlab_document(issues), tally)
@@ -201,7 +219,7 @@ fn text_document(results: &[Checked<Vec<u8>>], tally: &Tally) -> Vec<u8> {
     for r in results {
         match r {
             Checked::Done { part, .. } => out.extend_from_slice(part),
-            Checked::Unusable { file, message } => out.extend_from_slice(
+            Checked::Unusable { file, message, .. } => out.extend_from_slice(
                 format!(
                     "perfeval check {}: UNUSABLE\n  {}\n",
                     show_path(file),
@@ -231,7 +249,7 @@ fn json_document(results: Vec<Checked<serde_json::Value>>, tally: &Tally) -> Vec
         .into_iter()
         .map(|r| match r {
             Checked::Done { part, .. } => part,
-            Checked::Unusable { file, message } => serde_json::json!({
+            Checked::Unusable { file, message, .. } => serde_json::json!({
                 "file": show_path(&file),
                 "unusable": message.trim_end(),
             }),
@@ -265,7 +283,7 @@ fn single(path: &Path, args: &Args) -> Output {
             status: if passed { 0 } else { EXIT_FINDINGS },
             human: args.format == CheckFormat::Text,
         },
-        Checked::Unusable { file, message } => {
+        Checked::Unusable { file, message, .. } => {
             report_error(&message);
             Output {
                 bytes: if args.format == CheckFormat::Junit {

@@ -327,9 +327,10 @@ pub(crate) fn load_what_if(
     if settings.is_empty() {
         return Ok((r, f, None));
     }
+    // Only the total and the grade are compared: no traces.
     let options = Options {
         strict: rubric.strict,
-        ..Options::default()
+        lean: true,
     };
     let baseline = score::evaluate(&r, &f, options)
         .ok()

@@ -39,6 +39,21 @@ struct SourceInner {
     encoding: Option<&'static str>,
 }
 
+impl SourceInner {
+    /// UTF-8 text read as it is: no mark, no cells, its hash computed when asked for.
+    fn plain(name: PathBuf, text: String) -> Self {
+        SourceInner {
+            name,
+            text,
+            bom: false,
+            sha256: std::sync::OnceLock::new(),
+            line_starts: std::sync::OnceLock::new(),
+            cells: None,
+            encoding: None,
+        }
+    }
+}
+
 /// The workbook cell a line of a synthesized source stands for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cell {
@@ -54,6 +69,17 @@ pub struct Cell {
 }
 
 impl Cell {
+    /// A line that stands for a whole sheet (a group's table, the 基本信息 sheet).
+    pub fn whole_sheet(sheet: &str) -> Cell {
+        Cell {
+            sheet: sheet.to_string(),
+            cell: String::new(),
+            label: sheet.to_string(),
+            shown: String::new(),
+            formula: None,
+        }
+    }
+
     /// `预算!B3`, or the sheet's name alone.
     pub fn reference(&self) -> String {
         if self.cell.is_empty() {
@@ -120,18 +146,10 @@ impl SourceFile {
 
     /// A source decoded from a file that began with a byte-order mark when `bom` is set.
     pub fn decoded(name: impl Into<PathBuf>, text: impl Into<String>, bom: bool) -> Self {
-        let text = text.into();
-        SourceFile {
-            inner: Arc::new(SourceInner {
-                name: name.into(),
-                text,
-                bom,
-                sha256: std::sync::OnceLock::new(),
-                line_starts: std::sync::OnceLock::new(),
-                cells: None,
-                encoding: None,
-            }),
-        }
+        Self::with(SourceInner {
+            bom,
+            ..SourceInner::plain(name.into(), text.into())
+        })
     }
 
     /// A facts source written from a workbook: `text` is TOML with one value per line,
@@ -143,17 +161,11 @@ impl SourceFile {
         cells: Vec<Option<Cell>>,
         sha256: String,
     ) -> Self {
-        SourceFile {
-            inner: Arc::new(SourceInner {
-                name: name.into(),
-                text,
-                bom: false,
-                sha256: std::sync::OnceLock::from(sha256),
-                line_starts: std::sync::OnceLock::new(),
-                cells: Some(cells),
-                encoding: None,
-            }),
-        }
+        Self::with(SourceInner {
+            sha256: std::sync::OnceLock::from(sha256),
+            cells: Some(cells),
+            ..SourceInner::plain(name.into(), text)
+        })
     }
 
     /// A source decoded from bytes in another encoding than UTF-8; `sha256` is that of
@@ -164,16 +176,16 @@ impl SourceFile {
         sha256: String,
         encoding: &'static str,
     ) -> Self {
+        Self::with(SourceInner {
+            sha256: std::sync::OnceLock::from(sha256),
+            encoding: Some(encoding),
+            ..SourceInner::plain(name.into(), text)
+        })
+    }
+
+    fn with(inner: SourceInner) -> Self {
         SourceFile {
-            inner: Arc::new(SourceInner {
-                name: name.into(),
-                text,
-                bom: false,
-                sha256: std::sync::OnceLock::from(sha256),
-                line_starts: std::sync::OnceLock::new(),
-                cells: None,
-                encoding: Some(encoding),
-            }),
+            inner: Arc::new(inner),
         }
     }
 
@@ -204,11 +216,7 @@ impl SourceFile {
 
     /// Where an offset is, for a sentence: `line 12`, or `cell 预算!B3` in a workbook.
     pub fn spot(&self, offset: usize) -> String {
-        self.spot_of_line(self.position(offset).line)
-    }
-
-    /// [`SourceFile::spot`] of a 1-based line.
-    pub fn spot_of_line(&self, line: usize) -> String {
+        let line = self.position(offset).line;
         match (self.is_workbook(), self.cell_of_line(line)) {
             (true, Some(cell)) => format!("cell {}", cell.reference()),
             (true, None) => "the workbook".to_string(),
@@ -219,23 +227,14 @@ impl SourceFile {
     /// `file:line`, or `file 预算!B3` for a workbook, saying when the cell's value is
     /// a formula's cached result: where a fact's value was read, for `explain`.
     pub fn at(&self, offset: usize) -> String {
-        let file = show_path(self.name());
-        let line = self.position(offset).line;
+        let pos = self.position(offset);
         if !self.is_workbook() {
-            return format!("{file}:{line}");
+            return format!("{}:{}", show_path(self.name()), pos.line);
         }
-        match self.cell_of_line(line) {
-            Some(Cell {
-                formula: Some(formula),
-                ..
-            }) => format!(
-                "{file} {} (the cached result of the formula ={formula})",
-                self.cell_of_line(line)
-                    .map(Cell::reference)
-                    .unwrap_or_default()
-            ),
-            Some(cell) => format!("{file} {}", cell.reference()),
-            None => file,
+        let place = self.locus_of(pos);
+        match self.cell_of_line(pos.line).and_then(|c| c.formula.as_ref()) {
+            Some(formula) => format!("{place} (the cached result of the formula ={formula})"),
+            None => place,
         }
     }
 

@@ -220,16 +220,9 @@ fn key(rubric: &Rubric, i: usize) -> Key {
             level: ind.level,
         };
     }
-    let mut names = vec![rubric.indicators[i].name.as_str()];
-    let mut at = rubric.indicators[i].parent;
-    while let Some(p) = at {
-        names.push(rubric.indicators[p].name.as_str());
-        at = rubric.indicators[p].parent;
-    }
-    names.reverse();
     Key {
         id: None,
-        name: names.join("/"),
+        name: rubric.path_names(i).join("/"),
         level: rubric.indicators[i].level,
     }
 }

@@ -40,6 +40,17 @@ pub(crate) enum Failure {
 }
 
 impl Failure {
+    /// The workbook cell of the first problem, `部门预算!B2 (年初预算数)`, when the input was
+    /// a workbook: a report with one line per file (GitLab's) names it there.
+    pub(crate) fn cell(&self) -> Option<String> {
+        let Failure::Input(InputError::Invalid(d)) = self else {
+            return None;
+        };
+        let (src, span) = d.0.first()?.location.as_ref()?;
+        let cell = src.cell(span.start)?;
+        Some(format!("{} ({})", cell.reference(), cell.label))
+    }
+
     /// The message for stderr, ending with a newline.
     pub(crate) fn message(self) -> String {
         match self {

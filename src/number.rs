@@ -346,6 +346,29 @@ mod tests {
     }
 }
 
+/// Significant digits of a decimal text: `0.0120` has 2. An `f64` holds 15 of them
+/// exactly, which decides both how a workbook's numbers are read and how they are written.
+pub fn significant_digits(text: &str) -> usize {
+    text.trim_start_matches('-')
+        .replace('.', "")
+        .trim_start_matches('0')
+        .trim_end_matches('0')
+        .len()
+}
+
+/// Whether text is a decimal number as TOML writes one: `-12.5`, not `012`, `1.` or `1e3`.
+pub fn is_decimal_literal(s: &str) -> bool {
+    let digits = s.strip_prefix('-').unwrap_or(s);
+    let (int, frac) = match digits.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (digits, None),
+    };
+    !int.is_empty()
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && (int == "0" || !int.starts_with('0'))
+        && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// What someone typing on a Chinese keyboard may have written instead of a figure, and
 /// the figure they meant: `2,855.07` → `2855.07`, `１２３` → `123`, `９３.２％` → `93.2%`,
 /// `2855.07万元` → `2855.07`. `None` when the text is not a figure even so, or is one
@@ -454,16 +477,7 @@ pub fn typed_figure(text: &str) -> Option<TypedFigure> {
     } else {
         number
     };
-    let plain_number = {
-        let digits = number.strip_prefix('-').unwrap_or(&number);
-        let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
-        !int.is_empty()
-            && int.bytes().all(|b| b.is_ascii_digit())
-            && (int == "0" || !int.starts_with('0'))
-            && (!digits.contains('.')
-                || (!frac.is_empty() && frac.bytes().all(|b| b.is_ascii_digit())))
-    };
-    if !plain_number || reasons.is_empty() {
+    if !is_decimal_literal(&number) || reasons.is_empty() {
         return None;
     }
     Some(TypedFigure {

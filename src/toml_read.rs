@@ -97,12 +97,14 @@ fn typing_hint(text: &str, offset: usize) -> Option<String> {
                 f.figure
             }
         }
-        None if unquoted.ends_with('%') && is_figure(unquoted[..unquoted.len() - 1].trim()) => {
+        None if unquoted.ends_with('%')
+            && crate::number::is_decimal_literal(unquoted[..unquoted.len() - 1].trim()) =>
+        {
             reasons.push("a rate's percentage is quoted".to_string());
             format!("\"{unquoted}\"")
         }
         // A figure in Chinese quotes takes no quotes at all.
-        None if is_figure(unquoted) => unquoted.to_string(),
+        None if crate::number::is_decimal_literal(unquoted) => unquoted.to_string(),
         None if matches!(unquoted, "是" | "否") => {
             reasons.push("a yes/no fact is written true or false".to_string());
             (if unquoted == "是" { "true" } else { "false" }).to_string()
@@ -121,22 +123,18 @@ fn typing_hint(text: &str, offset: usize) -> Option<String> {
     Some(format!("{}: write `{key} = {fixed}`", reasons.join("; ")))
 }
 
-/// Whether text is a decimal figure as TOML writes one.
-fn is_figure(t: &str) -> bool {
-    let digits = t.strip_prefix('-').unwrap_or(t);
-    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
-    !int.is_empty()
-        && int.bytes().all(|b| b.is_ascii_digit())
-        && (!digits.contains('.') || (!frac.is_empty() && frac.bytes().all(|b| b.is_ascii_digit())))
-}
-
-/// Text as a TOML basic string.
-fn basic_string(t: &str) -> String {
-    let mut out = String::from("\"");
+/// Text as a TOML basic string, escaped as TOML requires: what every piece of TOML that
+/// perfeval writes (a hint's line, a what-if value, a workbook's facts) quotes text with.
+pub fn basic_string(t: &str) -> String {
+    let mut out = String::with_capacity(t.len() + 2);
+    out.push('"');
     for c in t.chars() {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
             c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
             c => out.push(c),
         }

@@ -7,6 +7,7 @@ use toml::de::DeTable;
 use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile, suggest};
 use crate::facts::{FactEntry, FactValue, Facts};
 use crate::rubric::Rubric;
+use crate::toml_read::basic_string;
 
 /// One `--set FACT=VALUE` as given on the command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,28 +64,14 @@ fn value_text(literal: &str, kept_reason: Option<&str>) -> String {
     let value = if parses {
         literal.to_string()
     } else {
-        toml_string(literal)
+        basic_string(literal)
     };
     match kept_reason {
         Some(reason) if !value.trim_start().starts_with('{') => {
-            format!("{{ value = {value}, reason = {} }}", toml_string(reason))
+            format!("{{ value = {value}, reason = {} }}", basic_string(reason))
         }
         _ => value,
     }
-}
-
-fn toml_string(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// Applies the settings to `facts`, each read against `rubric` like a value of the file,

@@ -8,10 +8,9 @@ use rust_xlsxwriter::{
     DocProperties, Format, FormatAlign, FormatBorder, Note, Workbook, Worksheet, XlsxError,
 };
 
+use super::Render;
 use super::xlsx_cells::{column_width, lines, number, text, width};
-use super::{Render, basis};
-use crate::number::plain;
-use crate::score::{Outcome, Report};
+use crate::score::Report;
 
 /// The 附件一 workbook renderer.
 #[derive(Debug, Clone, Copy, Default)]
@@ -146,15 +145,7 @@ fn write_sheet(sheet: &mut Worksheet, report: &Report<'_>) -> Result<(), XlsxErr
     let basis_col = points_col + 2;
     let order = rubric.preorder();
 
-    // Rows each indicator spans: itself and everything beneath it.
-    let mut span = vec![0usize; rubric.indicators.len()];
-    for &i in &order {
-        let mut at = Some(i);
-        while let Some(a) = at {
-            span[a] += 1;
-            at = rubric.indicators[a].parent;
-        }
-    }
+    let span = rubric.row_spans();
 
     // Column widths from the text they hold.
     let mut level_width: Vec<u32> = (0..depth)
@@ -205,20 +196,7 @@ fn write_sheet(sheet: &mut Worksheet, report: &Report<'_>) -> Result<(), XlsxErr
         &f.subtitle,
     )?;
     row += 1;
-    if report.facts.rescored(rubric) {
-        let mut notice = format!(
-            "注意：按 {} 评分，本文件原注明的是 {}",
-            rubric.meta.id, report.facts.rubric_id
-        );
-        if !report.facts.set_aside.is_empty() {
-            let names: Vec<&str> = report
-                .facts
-                .set_aside
-                .iter()
-                .map(|(p, _)| p.as_str())
-                .collect();
-            notice.push_str(&format!("；该评分体系不读取的事实：{}", names.join("、")));
-        }
+    if let Some(notice) = super::rescored_notice(report) {
         merged(
             sheet,
             (row, 0),
@@ -283,33 +261,12 @@ fn write_sheet(sheet: &mut Worksheet, report: &Report<'_>) -> Result<(), XlsxErr
             )?;
         }
 
-        let mut why = basis(report, i);
-        if let Some(trace) = overridden
-            && let Some(o) = &trace.override_
-        {
-            let failed = match &trace.outcome {
-                Outcome::RuleFailed(reason) => format!("（{reason}）"),
-                _ => String::new(),
-            };
-            let reason = o.reason.replace(['\n', '\r'], " ");
-            if why.is_empty() {
-                why = format!(
-                    "{}，人工调整为 {}",
-                    super::basis::rule_result(trace),
-                    trace.score
-                );
-            }
-            why = format!("* {why}。理由：{reason}");
+        let why = super::basis::basis_with_override(report, i);
+        if let Some(note) = overridden.and_then(super::basis::override_note) {
             sheet.insert_note(
                 row,
                 score_col,
-                &Note::new(text(&format!(
-                    "{}{failed}，人工调整为 {}。理由：{reason}",
-                    super::basis::rule_result(trace),
-                    trace.score
-                )))
-                .set_width(360)
-                .set_height(120),
+                &Note::new(text(&note)).set_width(360).set_height(120),
             )?;
         }
         let why = text(&why);
@@ -352,39 +309,7 @@ fn write_sheet(sheet: &mut Worksheet, report: &Report<'_>) -> Result<(), XlsxErr
     row += 1;
 
     // Notes below the table, as under the terminal table.
-    let mut notes = vec![format!(
-        "总分 {} / {}，等级：{}",
-        report.total,
-        plain(rubric.meta.total),
-        report.grade
-    )];
-    for (i, leaf) in report.overridden() {
-        if let Some(o) = &leaf.override_ {
-            let failed = match &leaf.outcome {
-                Outcome::RuleFailed(why) => format!("（{why}）"),
-                _ => String::new(),
-            };
-            notes.push(format!(
-                "* {}：{}{failed}，人工调整为 {}。理由：{}",
-                rubric.indicators[i].name,
-                super::basis::rule_result(leaf),
-                leaf.score,
-                o.reason.replace(['\n', '\r'], " ")
-            ));
-        }
-    }
-    if report.options.strict {
-        let ignored = report
-            .leaves
-            .iter()
-            .filter(|l| l.as_ref().is_some_and(|l| l.override_.is_some()))
-            .count();
-        if ignored > 0 {
-            notes.push(format!(
-                "--strict: {ignored} override(s) in the facts file ignored; every score is the rule's own"
-            ));
-        }
-    }
+    let notes = super::table::notes_below(report);
     for note in notes {
         let note = text(&note);
         // A merged cell is fitted by no program: its height is set from its length.

@@ -341,13 +341,7 @@ impl Render<Report<'_>> for Explain {
         let rubric = report.rubric;
         let i = self.indicator;
         let ind = &rubric.indicators[i];
-        let mut path = vec![ind.name.as_str()];
-        let mut at = ind.parent;
-        while let Some(p) = at {
-            path.push(&rubric.indicators[p].name);
-            at = rubric.indicators[p].parent;
-        }
-        path.reverse();
+        let path = rubric.path_names(i);
         let mut out = String::new();
         for line in super::whatif::lines(report) {
             out.push_str(&line);

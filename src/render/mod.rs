@@ -70,6 +70,24 @@ pub fn for_terminal(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// The line that says a file was scored under a rubric other than the one it names, and
+/// which of its facts that rubric does not read.
+pub(crate) fn rescored_notice(report: &crate::score::Report<'_>) -> Option<String> {
+    let (rubric, facts) = (report.rubric, report.facts);
+    if !facts.rescored(rubric) {
+        return None;
+    }
+    let mut notice = format!(
+        "注意：按 {} 评分，本文件原注明的是 {}",
+        rubric.meta.id, facts.rubric_id
+    );
+    if !facts.set_aside.is_empty() {
+        let names: Vec<&str> = facts.set_aside.iter().map(|(p, _)| p.as_str()).collect();
+        notice.push_str(&format!("；该评分体系不读取的事实：{}", names.join("、")));
+    }
+    Some(notice)
+}
+
 /// One output format of a model (a score `Report`, a `CheckReport`).
 pub trait Render<Model: ?Sized> {
     fn render(&self, model: &Model) -> Vec<u8>;

@@ -75,20 +75,8 @@ impl Render<Report<'_>> for Table {
             report.facts.department,
             report.facts.year
         ));
-        if report.facts.rescored(rubric) {
-            out.push_str(&format!(
-                "注意：按 {} 评分，本文件原注明的是 {}",
-                rubric.meta.id, report.facts.rubric_id
-            ));
-            if !report.facts.set_aside.is_empty() {
-                let names: Vec<&str> = report
-                    .facts
-                    .set_aside
-                    .iter()
-                    .map(|(p, _)| p.as_str())
-                    .collect();
-                out.push_str(&format!("；该评分体系不读取的事实：{}", names.join("、")));
-            }
+        if let Some(notice) = super::rescored_notice(report) {
+            out.push_str(&notice);
             out.push('\n');
         }
         for line in super::whatif::lines(report) {
@@ -97,40 +85,43 @@ impl Render<Report<'_>> for Table {
         }
         out.push_str(&table.to_string());
         out.push('\n');
-        out.push_str(&format!(
-            "总分 {} / {}，等级：{}\n",
-            report.total,
-            plain(rubric.meta.total),
-            report.grade
-        ));
-        for (i, leaf) in report.overridden() {
-            if let Some(o) = &leaf.override_ {
-                let failed = match &leaf.outcome {
-                    crate::score::Outcome::RuleFailed(why) => format!("（{why}）"),
-                    _ => String::new(),
-                };
-                out.push_str(&format!(
-                    "{OVERRIDE_MARK} {}：{}{failed}，人工调整为 {}。理由：{}\n",
-                    rubric.indicators[i].name,
-                    super::basis::rule_result(leaf),
-                    leaf.score,
-                    // One note, one line: a reason's own line breaks cannot start new ones.
-                    o.reason.replace(['\n', '\r'], " ")
-                ));
-            }
-        }
-        if report.options.strict {
-            let ignored = report
-                .leaves
-                .iter()
-                .filter(|l| l.as_ref().is_some_and(|l| l.override_.is_some()))
-                .count();
-            if ignored > 0 {
-                out.push_str(&format!(
-                    "--strict: {ignored} override(s) in the facts file ignored; every score is the rule's own\n"
-                ));
-            }
+        for note in notes_below(report) {
+            out.push_str(&note);
+            out.push('\n');
         }
         out.into_bytes()
     }
+}
+
+/// The lines under 附件一 (the terminal table and the workbook): the total and grade, a
+/// note per overridden score, and how many overrides `--strict` ignored.
+pub(super) fn notes_below(report: &Report<'_>) -> Vec<String> {
+    let rubric = report.rubric;
+    let mut notes = vec![format!(
+        "总分 {} / {}，等级：{}",
+        report.total,
+        plain(rubric.meta.total),
+        report.grade
+    )];
+    for (i, leaf) in report.overridden() {
+        if let Some(note) = super::basis::override_note(leaf) {
+            notes.push(format!(
+                "{OVERRIDE_MARK} {}：{note}",
+                rubric.indicators[i].name
+            ));
+        }
+    }
+    if report.options.strict {
+        let ignored = report
+            .leaves
+            .iter()
+            .filter(|l| l.as_ref().is_some_and(|l| l.override_.is_some()))
+            .count();
+        if ignored > 0 {
+            notes.push(format!(
+                "--strict: {ignored} override(s) in the facts file ignored; every score is the rule's own"
+            ));
+        }
+    }
+    notes
 }

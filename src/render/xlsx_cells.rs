@@ -5,6 +5,8 @@ use rust_decimal::Decimal;
 use rust_xlsxwriter::XlsxError;
 use unicode_width::UnicodeWidthStr;
 
+use crate::workbook::layout::{NOT_IN_SHEET_NAMES, unique_sheet_name};
+
 /// The most characters a cell holds (Excel's limit); longer text is cut with "…".
 const MAX_CELL_CHARS: usize = 32_767;
 
@@ -65,7 +67,7 @@ pub(super) fn sheet_name(wanted: &str, taken: &[String]) -> String {
     let cleaned: String = wanted
         .chars()
         .map(|c| {
-            if matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\') || c.is_control() {
+            if NOT_IN_SHEET_NAMES.contains(&c) || c.is_control() {
                 '_'
             } else {
                 c
@@ -78,20 +80,7 @@ pub(super) fn sheet_name(wanted: &str, taken: &[String]) -> String {
     } else {
         cleaned
     };
-    let is_taken = |name: &str| {
-        taken
-            .iter()
-            .any(|t| t.to_lowercase() == name.to_lowercase())
-    };
-    let cut = |s: &str, n: usize| -> String { s.chars().take(n).collect() };
-    let mut name = cut(base, 31);
-    let mut k = 2;
-    while is_taken(&name) {
-        let suffix = format!("~{k}");
-        name = format!("{}{suffix}", cut(base, 31 - suffix.chars().count()));
-        k += 1;
-    }
-    name
+    unique_sheet_name(base, taken)
 }
 
 #[cfg(test)]

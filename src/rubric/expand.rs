@@ -200,14 +200,7 @@ pub fn expand(rubric: &Rubric, facts: &Facts) -> Rubric {
 
 /// An indicator's names from the first level down, joined by `/`.
 pub fn path_of(rubric: &Rubric, index: usize) -> String {
-    let mut names = vec![rubric.indicators[index].name.as_str()];
-    let mut at = rubric.indicators[index].parent;
-    while let Some(p) = at {
-        names.push(rubric.indicators[p].name.as_str());
-        at = rubric.indicators[p].parent;
-    }
-    names.reverse();
-    names.join("/")
+    rubric.path_names(index).join("/")
 }
 
 #[cfg(test)]

@@ -175,6 +175,44 @@ pub(crate) fn item_basis(
     s
 }
 
+/// What an override changed, said the same way by every output: `规则得分 0.00，人工调整为
+/// 1.00。理由：…`, the reason on one line. `None` when no override applies.
+pub fn override_note(trace: &LeafTrace) -> Option<String> {
+    let o = trace
+        .override_
+        .as_ref()
+        .filter(|_| trace.override_applied())?;
+    let failed = match &trace.outcome {
+        Outcome::RuleFailed(why) => format!("（{why}）"),
+        _ => String::new(),
+    };
+    Some(format!(
+        "{}{failed}，人工调整为 {}。理由：{}",
+        rule_result(trace),
+        trace.score,
+        // One note, one line: a reason's own line breaks cannot start new ones.
+        o.reason.replace(['\n', '\r'], " ")
+    ))
+}
+
+/// The 依据 cell of 附件一 (the workbook and the HTML report): the basis, and for an
+/// overridden leaf `*` before it and the reason after it.
+pub fn basis_with_override(report: &Report<'_>, index: usize) -> String {
+    let why = basis(report, index);
+    let Some(trace) = report.leaf(index).filter(|l| l.override_applied()) else {
+        return why;
+    };
+    let Some(o) = &trace.override_ else {
+        return why;
+    };
+    let why = if why.is_empty() {
+        format!("{}，人工调整为 {}", rule_result(trace), trace.score)
+    } else {
+        why
+    };
+    format!("* {why}。理由：{}", o.reason.replace(['\n', '\r'], " "))
+}
+
 /// What the rule itself gave, for a note beside an override: its score, or that it could
 /// not be computed (never a 0 the rule did not compute).
 pub fn rule_result(trace: &LeafTrace) -> String {

@@ -75,7 +75,28 @@ pub const YES: &str = "是";
 pub const NO: &str = "否";
 
 /// The characters Excel refuses in a sheet name.
-const NOT_IN_SHEET_NAMES: [char; 7] = ['[', ']', ':', '*', '?', '/', '\\'];
+pub const NOT_IN_SHEET_NAMES: [char; 7] = ['[', ']', ':', '*', '?', '/', '\\'];
+
+/// Excel's longest sheet name, in characters.
+const SHEET_NAME_CHARS: usize = 31;
+
+/// `name` (already clean) cut to Excel's 31 characters and made unique among `taken`,
+/// compared as Excel does, ignoring case: `~2`, `~3`… replace its end when it is taken.
+pub fn unique_sheet_name(name: &str, taken: &[String]) -> String {
+    let cut = |s: &str, n: usize| -> String { s.chars().take(n).collect() };
+    let is_taken = |c: &str| taken.iter().any(|t| t.to_lowercase() == c.to_lowercase());
+    let mut candidate = cut(name, SHEET_NAME_CHARS);
+    let mut n = 2;
+    while is_taken(&candidate) {
+        let suffix = format!("~{n}");
+        candidate = format!(
+            "{}{suffix}",
+            cut(name, SHEET_NAME_CHARS - suffix.chars().count())
+        );
+        n += 1;
+    }
+    candidate
+}
 
 /// A sheet name Excel accepts (at most 31 characters, none of `[]:*?/\`), unique among
 /// `taken`.
@@ -83,7 +104,7 @@ pub fn sheet_name(wanted: &str, fallback: &str, taken: &[String]) -> String {
     let clean = |s: &str| -> String {
         s.chars()
             .filter(|c| !NOT_IN_SHEET_NAMES.contains(c) && !c.is_control())
-            .take(31)
+            .take(SHEET_NAME_CHARS)
             .collect::<String>()
             .trim_matches('\'')
             .to_string()
@@ -92,15 +113,7 @@ pub fn sheet_name(wanted: &str, fallback: &str, taken: &[String]) -> String {
     if name.is_empty() {
         name = clean(fallback);
     }
-    let mut candidate = name.clone();
-    let mut n = 2;
-    while taken.iter().any(|t| t.eq_ignore_ascii_case(&candidate)) {
-        let suffix = format!("~{n}");
-        let room = 31 - suffix.chars().count();
-        candidate = format!("{}{suffix}", name.chars().take(room).collect::<String>());
-        n += 1;
-    }
-    candidate
+    unique_sheet_name(&name, taken)
 }
 
 /// `B7` for 0-based row 6, column 1.

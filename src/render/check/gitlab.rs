@@ -31,25 +31,15 @@ pub fn gitlab_issues(check: &CheckReport<'_>) -> Vec<serde_json::Value> {
         .collect()
 }
 
-/// The GitLab issue of a file that could not be used.
-pub fn gitlab_unusable(file: &str, message: &str) -> serde_json::Value {
+/// The GitLab issue of a file that could not be used: the first line of its message, and
+/// for a workbook the cell at fault (a workbook has no line to put it on).
+pub fn gitlab_unusable(file: &str, message: &str, cell: Option<&str>) -> serde_json::Value {
     let first = message.lines().next().unwrap_or("");
-    // A workbook's place is on the next line (` --> file 部门预算!B2 (label)`).
-    let description = match message.lines().nth(1).map(str::trim) {
-        Some(at) if at.starts_with("--> ") && !ends_with_line_and_column(at) => {
-            format!("{first} ({})", at.trim_start_matches("--> "))
-        }
-        _ => first.to_string(),
+    let description = match cell {
+        Some(cell) => format!("{first} ({file} {cell})"),
+        None => first.to_string(),
     };
     gitlab_issue(file, "unusable_input", &description, "blocker", 1)
-}
-
-/// Whether a place is written `file:line:col` (a text file), not `file 部门预算!B2`.
-pub(super) fn ends_with_line_and_column(at: &str) -> bool {
-    let mut parts = at.rsplitn(3, ':');
-    let numeric =
-        |p: Option<&str>| p.is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
-    numeric(parts.next()) && numeric(parts.next())
 }
 
 pub(super) fn gitlab_issue(

@@ -151,14 +151,8 @@ fn header(report: &Report<'_>) -> Markup {
             @if !rubric.meta.document.is_empty() {
                 p { "依据文件：" (rubric.meta.document) }
             }
-            @if facts.rescored(rubric) {
-                p.notice {
-                    "注意：按 " (rubric.meta.id) " 评分，本文件原注明的是 " (facts.rubric_id)
-                    @if !facts.set_aside.is_empty() {
-                        "；该评分体系不读取的事实："
-                        (facts.set_aside.iter().map(|(p, _)| p.as_str()).collect::<Vec<_>>().join("、"))
-                    }
-                }
+            @if let Some(notice) = super::rescored_notice(report) {
+                p.notice { (notice) }
             }
             @if let Some(note) = strict_note(report) {
                 p.notice { (note) }
@@ -299,14 +293,7 @@ fn appendix(report: &Report<'_>) -> Markup {
     let levels = &rubric.meta.levels;
     let depth = levels.len().max(1);
     let order = rubric.preorder();
-    let mut span = vec![0usize; rubric.indicators.len()];
-    for &i in &order {
-        let mut at = Some(i);
-        while let Some(a) = at {
-            span[a] += 1;
-            at = rubric.indicators[a].parent;
-        }
-    }
+    let span = rubric.row_spans();
     html! {
         h2 { "附件一　" (rubric.meta.title) "评分表" }
         p { (report.facts.department) " · " (report.facts.year) " 年度" }
@@ -346,7 +333,7 @@ fn appendix(report: &Report<'_>) -> Markup {
                                 @if trace.is_some() { (OVERRIDE_MARK) }
                             }
                         }
-                        td.basis { (appendix_basis(report, i, trace)) }
+                        td.basis { (super::basis::basis_with_override(report, i)) }
                     }
                 }
                 tr.total-row {
@@ -360,48 +347,19 @@ fn appendix(report: &Report<'_>) -> Markup {
         div.notes {
             p { "总分 " (report.total) " / " (plain(rubric.meta.total)) "，等级：" (report.grade) }
             @for (i, leaf) in report.overridden() {
-                @if let Some(o) = &leaf.override_ {
-                    p {
-                        (OVERRIDE_MARK) " " (rubric.indicators[i].name) "："
-                        (super::basis::rule_result(leaf))
-                        @if let Outcome::RuleFailed(why) = &leaf.outcome { "（" (why) "）" }
-                        "，人工调整为 " (leaf.score) "。理由：" (o.reason)
-                    }
+                @if let Some(note) = super::basis::override_note(leaf) {
+                    p { (OVERRIDE_MARK) " " (rubric.indicators[i].name) "：" (note) }
                 }
             }
         }
     }
 }
 
-/// The basis cell, as in the 附件一 workbook: an override's reason follows its basis.
-fn appendix_basis(report: &Report<'_>, i: usize, overridden: Option<&LeafTrace>) -> String {
-    let mut why = basis(report, i);
-    if let Some(trace) = overridden
-        && let Some(o) = &trace.override_
-    {
-        if why.is_empty() {
-            why = format!(
-                "{}，人工调整为 {}",
-                super::basis::rule_result(trace),
-                trace.score
-            );
-        }
-        why = format!("{OVERRIDE_MARK} {why}。理由：{}", o.reason);
-    }
-    why
-}
-
 /// One indicator's explanation, from the same pieces `perfeval explain` prints.
 fn leaf_explanation(report: &Report<'_>, i: usize, trace: &LeafTrace) -> Markup {
     let rubric = report.rubric;
     let ind = &rubric.indicators[i];
-    let mut path = vec![ind.name.as_str()];
-    let mut at = ind.parent;
-    while let Some(p) = at {
-        path.push(&rubric.indicators[p].name);
-        at = rubric.indicators[p].parent;
-    }
-    path.reverse();
+    let path = rubric.path_names(i);
     let b = basis(report, i);
     html! {
         article.leaf id=(format!("leaf-{}", ind.id)) {

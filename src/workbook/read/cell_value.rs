@@ -6,6 +6,7 @@ use rust_decimal::Decimal;
 use super::grid::{Grid, NumberShape};
 use super::toml_text::{Problem, Value, is_decimal_literal, quote};
 use crate::diagnostic::Cell;
+use crate::number::significant_digits;
 use crate::workbook::layout::*;
 
 /// How a column's cells are meant: decides what a number or a 是/否 becomes.
@@ -50,13 +51,7 @@ pub(super) fn float_text(f: f64) -> Option<String> {
         return None;
     }
     let text = format!("{f}");
-    let significant = text
-        .trim_start_matches('-')
-        .replace('.', "")
-        .trim_start_matches('0')
-        .trim_end_matches('0')
-        .len();
-    (significant <= 15).then_some(text)
+    (significant_digits(&text) <= 15).then_some(text)
 }
 
 /// Whether a number holds digits its cell does not show: what is scored must be the
@@ -75,14 +70,8 @@ pub(super) fn hidden_digits(
     } else {
         d.normalize()
     };
-    let significant = text
-        .trim_start_matches('-')
-        .replace('.', "")
-        .trim_start_matches('0')
-        .trim_end_matches('0')
-        .len();
     if let Some(f) = formula
-        && significant >= 15
+        && significant_digits(text) >= 15
         && held.scale() > 0
     {
         return Some((
@@ -126,11 +115,8 @@ pub(super) fn convert(
         other => other.to_string(),
     };
     let cell = Cell {
-        sheet: grid.name.clone(),
-        cell: cell_name(row, u16::try_from(col).unwrap_or(u16::MAX)),
-        label: label.to_string(),
-        shown,
         formula: formula.clone(),
+        ..grid.cell_at(row, col, label, &shown)
     };
     let fail = |message: String, help: Option<String>| Err(Box::new((cell.clone(), message, help)));
     let number = |text: String| -> Result<String, ()> {

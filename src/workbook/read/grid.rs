@@ -4,6 +4,9 @@ use std::io::Cursor;
 
 use calamine::{Data, Xlsx};
 
+use crate::diagnostic::Cell;
+use crate::workbook::layout::cell_name;
+
 /// One sheet as read: values, formulas and number formats by absolute position.
 pub(super) struct Grid {
     pub(super) name: String,
@@ -51,6 +54,17 @@ impl Grid {
             .and_then(|s| s.number_format.as_ref())
             .map(|f| NumberShape::of(&f.format_code))
             .unwrap_or_default()
+    }
+
+    /// The cell at `row`, `col` of this sheet, for a line or a message.
+    pub(super) fn cell_at(&self, row: u32, col: u32, label: &str, shown: &str) -> Cell {
+        Cell {
+            sheet: self.name.clone(),
+            cell: cell_name(row, u16::try_from(col).unwrap_or(u16::MAX)),
+            label: label.to_string(),
+            shown: shown.to_string(),
+            formula: None,
+        }
     }
 
     /// The data rows (below the titles) that hold a cell.

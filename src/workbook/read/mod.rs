@@ -87,13 +87,7 @@ pub fn read_workbook(path: &Path, bytes: Vec<u8>) -> Result<SourceFile, InputErr
         grids.push(grid);
     }
     let mut out = Emitter::default();
-    let info_cell = Cell {
-        sheet: INFO_SHEET.to_string(),
-        cell: String::new(),
-        label: INFO_SHEET.to_string(),
-        shown: String::new(),
-        formula: None,
-    };
+    let info_cell = Cell::whole_sheet(INFO_SHEET);
     out.line(
         &format!(
             "# Facts read by perfeval from the workbook {}; each value's comment names its cell.",

@@ -100,13 +100,7 @@ pub(super) fn facts(grids: &[Grid], out: &mut Emitter) {
             }
             let label = grid.text(row, label_col);
             let at = cell_name(row, u16::try_from(key_col).unwrap_or(0));
-            let key_cell = Cell {
-                sheet: grid.name.clone(),
-                cell: at.clone(),
-                label: label.clone(),
-                shown: path.clone(),
-                formula: None,
-            };
+            let key_cell = grid.cell_at(row, key_col, &label, &path);
             if NOT_FACTS.contains(&path.split('.').next().unwrap_or_default()) {
                 out.problem(
                     key_cell,
@@ -153,13 +147,7 @@ pub(super) fn facts(grids: &[Grid], out: &mut Emitter) {
             let at = cell_name(row, u16::try_from(key_col).unwrap_or(0));
             if let Some(first) = first_at(&mut seen, &path, format!("{}!{at}", grid.name)) {
                 out.problem(
-                    Cell {
-                        sheet: grid.name.clone(),
-                        cell: at,
-                        label,
-                        shown: path.clone(),
-                        formula: None,
-                    },
+                    grid.cell_at(row, key_col, &label, &path),
                     format!("the reasons of `{path}` have a second row (the first is at {first})"),
                     Some("keep one row per fact".into()),
                 );
@@ -219,13 +207,7 @@ pub(super) fn facts(grids: &[Grid], out: &mut Emitter) {
             // A missing fact is reported at its group's table: the sheet it belongs in.
             out.line(
                 &format!("[{}]", dotted(&group)),
-                Some(Cell {
-                    sheet: sheet.clone(),
-                    cell: String::new(),
-                    label: sheet,
-                    shown: String::new(),
-                    formula: None,
-                }),
+                Some(Cell::whole_sheet(&sheet)),
             );
         }
         let leaf = |p: &str| p.rsplit('.').next().unwrap_or(p).to_string();
@@ -373,13 +355,7 @@ pub(super) fn overrides(grids: &[Grid], out: &mut Emitter) {
             out.line("[overrides]", None);
             first = false;
         }
-        let name_cell = Cell {
-            sheet: grid.name.clone(),
-            cell: cell_name(row, u16::try_from(name_col).unwrap_or(0)),
-            label: name.clone(),
-            shown: name.clone(),
-            formula: None,
-        };
+        let name_cell = grid.cell_at(row, name_col, &name, &name);
         if let Some(first) = first_at(&mut seen, &name, name_cell.reference()) {
             out.problem(
                 name_cell,

@@ -1,6 +1,8 @@
 //! The TOML text a workbook becomes, a line per value, each line with its cell.
 
 use crate::diagnostic::Cell;
+pub(super) use crate::number::is_decimal_literal;
+pub(super) use crate::toml_read::basic_string as quote;
 
 /// What a cell of a row holds, ready for a TOML line.
 pub(super) struct Value {
@@ -45,25 +47,6 @@ pub(super) fn comment_safe(s: &str) -> String {
         .collect()
 }
 
-/// A TOML basic string.
-pub(super) fn quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 /// A key segment: bare when TOML allows, else quoted.
 pub(super) fn key(s: &str) -> String {
     if !s.is_empty()
@@ -78,19 +61,6 @@ pub(super) fn key(s: &str) -> String {
 
 pub(super) fn dotted(path: &str) -> String {
     path.split('.').map(key).collect::<Vec<_>>().join(".")
-}
-
-/// Whether text is a decimal number as TOML writes one: `-12.5`, not `012` or `1e3`.
-pub(super) fn is_decimal_literal(s: &str) -> bool {
-    let digits = s.strip_prefix('-').unwrap_or(s);
-    let (int, frac) = match digits.split_once('.') {
-        Some((i, f)) => (i, Some(f)),
-        None => (digits, None),
-    };
-    !int.is_empty()
-        && int.chars().all(|c| c.is_ascii_digit())
-        && (int == "0" || !int.starts_with('0'))
-        && frac.is_none_or(|f| !f.is_empty() && f.chars().all(|c| c.is_ascii_digit()))
 }
 
 /// A cell that cannot be read, what is wrong with it and how to put it right.

@@ -187,11 +187,9 @@ pub(super) fn fact_sheet(
         let entry = facts.and_then(|f| f.values[i].as_ref());
         write_fact_value(sheet, r, 1, &decl.kind, entry, styles)?;
         let validation = match &decl.kind {
-            FactKind::Amount | FactKind::Rate | FactKind::Judgment => Some(
-                DataValidation::new()
-                    .allow_decimal_number(DataValidationRule::GreaterThanOrEqualTo(0.0))
-                    .set_error_message("请填写不小于 0 的数字")?,
-            ),
+            FactKind::Amount | FactKind::Rate | FactKind::Judgment => {
+                Some(non_negative("请填写不小于 0 的数字")?)
+            }
             FactKind::Count => Some(
                 DataValidation::new()
                     .allow_whole_number(DataValidationRule::GreaterThanOrEqualTo(0))

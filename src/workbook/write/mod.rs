@@ -5,8 +5,8 @@ mod row_sheets;
 
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{
-    Color, DataValidation, DataValidationErrorStyle, Format, FormatAlign, FormatBorder, Formula,
-    ProtectionOptions, Workbook, Worksheet, XlsxError,
+    Color, DataValidation, DataValidationErrorStyle, DataValidationRule, Format, FormatAlign,
+    FormatBorder, Formula, ProtectionOptions, Workbook, Worksheet, XlsxError,
 };
 use unicode_width::UnicodeWidthStr;
 
@@ -134,6 +134,13 @@ impl Styles {
     }
 }
 
+/// A validation that takes numbers ≥ 0, with the message Excel shows for anything else.
+pub(super) fn non_negative(message: &str) -> Result<DataValidation, XlsxError> {
+    DataValidation::new()
+        .allow_decimal_number(DataValidationRule::GreaterThanOrEqualTo(0.0))
+        .set_error_message(message)
+}
+
 /// Drop-down lists, each a column of the hidden 选项 sheet.
 #[derive(Default)]
 pub(super) struct Lists {
@@ -219,13 +226,7 @@ pub(super) fn protect(sheet: &mut Worksheet) {
 pub(super) fn as_f64(d: Decimal) -> Option<f64> {
     let text = plain(d);
     let digits = text.chars().filter(char::is_ascii_digit).count();
-    let significant = text
-        .trim_start_matches('-')
-        .trim_start_matches(['0', '.'])
-        .chars()
-        .filter(char::is_ascii_digit)
-        .count();
-    if significant > 15 || digits > 20 {
+    if crate::number::significant_digits(&text) > 15 || digits > 20 {
         return None;
     }
     text.parse::<f64>().ok()

@@ -1,6 +1,6 @@
 //! Sheets of rows to fill: listed indicators, 人工调整, 申报得分.
 
-use rust_xlsxwriter::{DataValidation, DataValidationRule, Format, Worksheet, XlsxError};
+use rust_xlsxwriter::{Format, Worksheet, XlsxError};
 use unicode_width::UnicodeWidthStr;
 
 use super::*;
@@ -92,9 +92,7 @@ pub(super) fn list_sheet(
     let outcomes: Vec<String> = spec.bands.iter().map(|b| b.outcome.clone()).collect();
     let outcome = lists.validation(&outcomes, true);
     sheet.add_data_validation(1, at("outcome"), rows, at("outcome"), &outcome)?;
-    let weight = DataValidation::new()
-        .allow_decimal_number(DataValidationRule::GreaterThanOrEqualTo(0.0))
-        .set_error_message("分值应为不小于 0 的数字")?;
+    let weight = non_negative("分值应为不小于 0 的数字")?;
     sheet.add_data_validation(1, at("weight"), rows, at("weight"), &weight)?;
     for (c, (key, title)) in columns.iter().enumerate() {
         let w: u16 = match *key {
@@ -141,9 +139,7 @@ pub(super) fn overrides_sheet(
         .collect();
     let names = lists.validation(&leaves, true);
     sheet.add_data_validation(1, 0, rows, 0, &names)?;
-    let score = DataValidation::new()
-        .allow_decimal_number(DataValidationRule::GreaterThanOrEqualTo(0.0))
-        .set_error_message("得分应为不小于 0 的数字")?;
+    let score = non_negative("得分应为不小于 0 的数字")?;
     sheet.add_data_validation(1, 1, rows, 1, &score)?;
     sheet.set_column_width(0, 30)?;
     sheet.set_column_width(1, 12)?;
@@ -226,9 +222,7 @@ pub(super) fn claims_sheet(
         sheet.write_blank(r, 0, &styles.input)?;
         sheet.write_blank(r, 1, &styles.input)?;
     }
-    let score = DataValidation::new()
-        .allow_decimal_number(DataValidationRule::GreaterThanOrEqualTo(0.0))
-        .set_error_message("得分应为不小于 0 的数字")?;
+    let score = non_negative("得分应为不小于 0 的数字")?;
     sheet.add_data_validation(first_score, 1, r, 1, &score)?;
     widths(sheet, &[names], 8, &[40]);
     sheet.set_column_width(1, 12)?;
