@@ -34,21 +34,7 @@ fn submissions(sb: &Sandbox) {
 
 /// The SARIF 2.1.0 schema, put in place by `.ci/run` (from npm's @microsoft/jest-sarif).
 fn sarif_schema() -> Option<PathBuf> {
-    let path = repo().join("target/ci-tools/sarif-2.1.0.json");
-    if path.exists() {
-        return Some(path);
-    }
-    assert_ne!(
-        std::env::var("CI").as_deref(),
-        Ok("true"),
-        "the SARIF schema is missing: .ci/run downloads it to {}",
-        path.display()
-    );
-    eprintln!(
-        "skipped: no SARIF schema at {} (run .ci/run once)",
-        path.display()
-    );
-    None
+    crate::support::ci_tool("sarif-2.1.0.json")
 }
 
 #[test]

@@ -10,8 +10,7 @@ use unicode_width::UnicodeWidthStr;
 use crate::support::{Sandbox, example_text, indicator_nodes, repo};
 
 fn published() -> toml::Table {
-    let text = std::fs::read_to_string(repo().join("tests/fixtures/seed-appendix1.toml")).unwrap();
-    toml::from_str(&text).unwrap()
+    crate::support::published_appendix()
 }
 
 fn seed_json(extra: &[&str]) -> serde_json::Value {

@@ -25,6 +25,43 @@ fn score_of(report: &serde_json::Value, name: &str) -> String {
         .unwrap_or_else(|| panic!("no indicator {name}"))
 }
 
+/// The entry of `gaps --format json` for an indicator.
+fn lost_of<'a>(gaps: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    gaps["lost"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["name"] == name)
+        .unwrap_or_else(|| panic!("{name} is not among the losses: {gaps}"))
+}
+
+/// What gaps says a fact can do for that indicator.
+fn remedy_of<'a>(lost: &'a serde_json::Value, fact: &str) -> &'a serde_json::Value {
+    lost["remedies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["fact"] == fact)
+        .unwrap_or_else(|| panic!("no remedy for {fact}: {lost}"))
+}
+
+/// An indicator's points in `score --format json`, shown as its scores are (`2.00`).
+fn full_marks(report: &serde_json::Value, name: &str) -> String {
+    let node = crate::support::indicator_nodes(report)
+        .into_iter()
+        .find(|n| n["name"] == name)
+        .unwrap_or_else(|| panic!("no indicator {name}"));
+    let mut points: rust_decimal::Decimal = node["points"].as_str().unwrap().parse().unwrap();
+    let scale = node["score"]
+        .as_str()
+        .unwrap()
+        .parse::<rust_decimal::Decimal>()
+        .unwrap()
+        .scale();
+    points.rescale(scale);
+    points.to_string()
+}
+
 #[test]
 fn gaps_on_the_seed_names_what_lost_points_and_says_the_top_grade_is_reached() {
     let sb = Sandbox::new();
@@ -50,20 +87,24 @@ fn gaps_on_the_seed_names_what_lost_points_and_says_the_top_grade_is_reached() {
         let expected: rust_decimal::Decimal = points_lost.parse().unwrap();
         assert_eq!(points - score, expected, "{name}");
     }
-    assert!(lost.contains(&("预算执行率", "0.88")), "{lost:?}");
-    assert!(lost.contains(&("政府采购执行情况", "0.01")), "{lost:?}");
+    // The two indicators the issue names, each with the loss the engine gives it.
+    for name in ["预算执行率", "政府采购执行情况"] {
+        let points: rust_decimal::Decimal = full_marks(&report, name).parse().unwrap();
+        let score: rust_decimal::Decimal = score_of(&report, name).parse().unwrap();
+        let loss = (points - score).to_string();
+        assert!(lost.contains(&(name, loss.as_str())), "{name}: {lost:?}");
+    }
     // Ordered by points lost.
     let amounts: Vec<rust_decimal::Decimal> =
         lost.iter().map(|(_, l)| l.parse().unwrap()).collect();
     assert!(amounts.windows(2).all(|w| w[0] >= w[1]), "{amounts:?}");
     // The override is named, with the rule's own score.
-    let overridden = gaps["lost"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|l| l["name"] == "编外人员控制率")
+    let overridden = lost_of(&gaps, "编外人员控制率");
+    let leaf = crate::support::indicator_nodes(&report)
+        .into_iter()
+        .find(|n| n["name"] == "编外人员控制率")
         .unwrap();
-    assert_eq!(overridden["rule_score"], "0.00");
+    assert_eq!(overridden["rule_score"], leaf["leaf"]["rule_score"]);
 
     let text = sb.run(&["gaps", "seed.toml"]);
     assert_eq!(text.code, Some(0), "{}", text.stderr);
@@ -79,8 +120,15 @@ fn gaps_on_the_seed_names_what_lost_points_and_says_the_top_grade_is_reached() {
 fn below_a_grade_gaps_gives_the_distance_and_a_value_that_set_earns_full_marks() {
     let sb = Sandbox::new();
     example(&sb);
-    // The evaluator's score lowered so that the file stands at 89.50 without overrides.
-    let base = ["--strict", "--set", "effects.score=18.39"];
+    // The evaluator's score lowered so that the file stands at 89.50 without overrides
+    // (the case the issue names): by as much as the strict total stands above 89.50.
+    let strict = json(&sb, &["score", "seed.toml", "--format", "json", "--strict"]);
+    let total: rust_decimal::Decimal = strict["total"].as_str().unwrap().parse().unwrap();
+    let effects_name = "社会效益、经济效益、生态效益及可持续影响等";
+    let effects: rust_decimal::Decimal = score_of(&strict, effects_name).parse().unwrap();
+    let lowered = effects - (total - rust_decimal::Decimal::new(8950, 2));
+    let setting = format!("effects.score={}", lowered.normalize());
+    let base = ["--strict", "--set", setting.as_str()];
     let score = |extra: &[&str]| {
         let mut args = vec!["score", "seed.toml", "--format", "json"];
         args.extend(base);
@@ -117,11 +165,8 @@ fn below_a_grade_gaps_gives_the_distance_and_a_value_that_set_earns_full_marks()
                 remedy["full_marks_at"].as_str().unwrap()
             );
             let after = score(&["--set", &set]);
-            assert_eq!(
-                score_of(&after, lost["name"].as_str().unwrap()),
-                format!("{}.00", lost["points"].as_str().unwrap()),
-                "{set}"
-            );
+            let name = lost["name"].as_str().unwrap();
+            assert_eq!(score_of(&after, name), full_marks(&after, name), "{set}");
             assert_ne!(after["what_if"], serde_json::Value::Null);
             checked += 1;
         }
@@ -219,18 +264,7 @@ fn a_rule_that_rises_then_falls_is_not_jumped_over() {
     let mut args = vec!["gaps", "seed.toml", "--format", "json"];
     args.extend(base);
     let gaps = json(&sb, &args);
-    let procurement = gaps["lost"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|l| l["name"] == "政府采购执行情况")
-        .unwrap();
-    let actual = procurement["remedies"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["fact"] == "procurement.actual")
-        .unwrap();
+    let actual = remedy_of(lost_of(&gaps, "政府采购执行情况"), "procurement.actual");
     assert_eq!(actual["kind"], "value", "{actual}");
     // Set alone (without the first --set), the value gives full marks.
     let set = format!(
@@ -249,7 +283,10 @@ fn a_rule_that_rises_then_falls_is_not_jumped_over() {
             &set,
         ],
     );
-    assert_eq!(score_of(&after, "政府采购执行情况"), "2.00");
+    assert_eq!(
+        score_of(&after, "政府采购执行情况"),
+        full_marks(&after, "政府采购执行情况")
+    );
     // A check partly met: meeting it is named although it alone does not reach 2.
     let gaps = json(
         &sb,
@@ -264,18 +301,7 @@ fn a_rule_that_rises_then_falls_is_not_jumped_over() {
             "procurement.actual=100",
         ],
     );
-    let procurement = gaps["lost"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|l| l["name"] == "政府采购执行情况")
-        .unwrap();
-    let policy = procurement["remedies"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["fact"] == "procurement.policy")
-        .unwrap();
+    let policy = remedy_of(lost_of(&gaps, "政府采购执行情况"), "procurement.policy");
     assert_eq!(policy["kind"], "flip", "{policy}");
     assert_eq!(policy["to"], true);
 }
@@ -298,18 +324,7 @@ fn a_fact_two_rules_read_says_what_it_lowers() {
             "staff.on_payroll=20",
         ],
     );
-    let staff = gaps["lost"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|l| l["name"] == "财政供养人员控制率")
-        .unwrap();
-    let on_payroll = staff["remedies"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["fact"] == "staff.on_payroll")
-        .unwrap();
+    let on_payroll = remedy_of(lost_of(&gaps, "财政供养人员控制率"), "staff.on_payroll");
     assert_eq!(on_payroll["lowers"], serde_json::json!(["编外人员控制率"]));
     // The total it states is the engine's with that value.
     let set = format!(

@@ -136,6 +136,13 @@ pub fn indicator_score(edits: &[(&str, &str)], id: &str) -> Result<String, Strin
     Ok(report.scores[i].to_string())
 }
 
+/// The 得分 column of the seed report's 附件一 as published
+/// (`tests/fixtures/seed-appendix1.toml`): `total`, `grade` and `[scores]` by name.
+pub fn published_appendix() -> toml::Table {
+    let text = std::fs::read_to_string(repo().join("tests/fixtures/seed-appendix1.toml")).unwrap();
+    toml::from_str(&text).unwrap()
+}
+
 /// The total `perfeval score` gives an unedited shipped example: what a test that
 /// changes nothing that matters compares with, instead of a number written in the test.
 pub fn example_total(name: &str) -> serde_json::Value {
@@ -151,4 +158,78 @@ pub fn example_total(name: &str) -> serde_json::Value {
     );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     json["total"].clone()
+}
+
+/// Whether `program args…` runs. When it does not, the test is skipped, or fails under
+/// `CI=true`, where `.ci/run` has installed `package`.
+pub fn have(program: &str, args: &[&str], package: &str) -> bool {
+    let ok = Command::new(program)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        assert_ne!(
+            std::env::var("CI").as_deref(),
+            Ok("true"),
+            "`{program}` is missing: .ci/run installs {package}"
+        );
+        eprintln!("skipped: `{program}` is missing ({package}; run .ci/run once)");
+    }
+    ok
+}
+
+/// A file `.ci/run` puts in `target/ci-tools/` (a schema, a checker's jar). When it is not
+/// there, the test is skipped, or fails under `CI=true`.
+pub fn ci_tool(name: &str) -> Option<PathBuf> {
+    let path = repo().join("target/ci-tools").join(name);
+    if path.exists() {
+        return Some(path);
+    }
+    assert_ne!(
+        std::env::var("CI").as_deref(),
+        Ok("true"),
+        "{} is missing: .ci/run fetches it",
+        path.display()
+    );
+    eprintln!("skipped: {} is missing (run .ci/run once)", path.display());
+    None
+}
+
+pub fn libreoffice() -> bool {
+    have(
+        "soffice",
+        &["--version"],
+        "the Debian package libreoffice-calc-nogui",
+    )
+}
+
+pub fn openpyxl() -> bool {
+    have(
+        "python3",
+        &["-c", "import openpyxl"],
+        "Python's openpyxl (pip install openpyxl)",
+    )
+}
+
+/// Runs headless LibreOffice's `--convert-to` on `file` in the sandbox, into `outdir`, with
+/// a profile of the sandbox's own so that tests running at once do not share one.
+pub fn soffice(sb: &Sandbox, convert_to: &str, file: &str, outdir: &Path) {
+    let profile = sb.path().join("libreoffice-profile");
+    let out = Command::new("soffice")
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.display()
+        ))
+        .args(["--headless", "--convert-to", convert_to, "--outdir"])
+        .arg(outdir)
+        .arg(sb.path().join(file))
+        .stdin(Stdio::null())
+        .output()
+        .expect("soffice runs");
+    assert!(
+        out.status.success(),
+        "soffice --convert-to {convert_to} {file}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

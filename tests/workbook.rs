@@ -6,49 +6,13 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::support::{Sandbox, repo};
-
-/// Whether a program can run; under `CI=true` a missing one fails the test.
-fn have(program: &str, probe: &[&str]) -> bool {
-    let ok = Command::new(program)
-        .args(probe)
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        assert_ne!(
-            std::env::var("CI").as_deref(),
-            Ok("true"),
-            "`{program}` is missing: .ci/run installs it"
-        );
-        eprintln!("skipped: `{program}` is not installed (run .ci/run once)");
-    }
-    ok
-}
-
-fn have_libreoffice() -> bool {
-    have("soffice", &["--version"])
-}
-
-fn have_openpyxl() -> bool {
-    have("python3", &["-c", "import openpyxl"])
-}
+use crate::support::{Sandbox, libreoffice, openpyxl, repo, soffice};
 
 /// Opens `file` in headless LibreOffice and saves it again as xlsx, as a user who
 /// edited it in LibreOffice Calc would; returns the re-saved file.
 fn resave_with_libreoffice(sb: &Sandbox, file: &str) -> PathBuf {
     let out = sb.path().join("resaved");
-    let profile = sb.path().join("lo-profile");
-    let status = Command::new("soffice")
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            profile.display()
-        ))
-        .args(["--headless", "--convert-to", "xlsx", "--outdir"])
-        .arg(&out)
-        .arg(sb.path().join(file))
-        .output()
-        .unwrap();
-    assert!(status.status.success(), "{status:?}");
+    soffice(sb, "xlsx", file, &out);
     let path = out.join(Path::new(file).file_name().unwrap());
     assert!(path.exists(), "LibreOffice wrote no {}", path.display());
     path
@@ -119,7 +83,7 @@ fn copy_example(sb: &Sandbox, name: &str) {
 /// TOML → xlsx → LibreOffice → score: the same scores, findings and explanations as
 /// the TOML file, then xlsx → TOML gives them again.
 fn round_trip(example: &str, explained: &[&str]) {
-    if !have_libreoffice() {
+    if !libreoffice() {
         return;
     }
     let sb = Sandbox::new();
@@ -169,7 +133,7 @@ fn the_project_example_survives_a_workbook_and_libreoffice() {
 
 #[test]
 fn the_fill_in_workbook_locks_all_but_the_values_and_offers_drop_downs() {
-    if !have_openpyxl() {
+    if !openpyxl() {
         return;
     }
     let sb = Sandbox::new();
@@ -260,15 +224,10 @@ print(json.dumps(out, ensure_ascii=False))
 /// Converts the seed example to a workbook and changes one fact's value cell with
 /// openpyxl; returns the cell (`部门预算!B2`) it changed.
 fn seed_with_cell(sb: &Sandbox, key: &str, value: &str) -> String {
-    copy_example(sb, "luohu-2023.toml");
-    let run = sb.run(&["convert", "luohu-2023.toml", "-o", "seed.xlsx"]);
-    assert_eq!(run.code, Some(0), "{}", run.stderr);
-    python(
+    seed_edited(
         sb,
         &format!(
             r#"
-import openpyxl
-wb = openpyxl.load_workbook("seed.xlsx")
 for ws in wb.worksheets:
     head = [c.value for c in ws[1]]
     if "键" not in head or "值" not in head:
@@ -278,7 +237,6 @@ for ws in wb.worksheets:
             cell = row[head.index("值")]
             cell.value = {value}
             print(ws.title + "!" + cell.coordinate, end="")
-wb.save("edited.xlsx")
 "#
         ),
     )
@@ -286,7 +244,7 @@ wb.save("edited.xlsx")
 
 #[test]
 fn a_figure_typed_as_text_is_named_by_sheet_and_cell() {
-    if !have_openpyxl() {
+    if !openpyxl() {
         return;
     }
     let sb = Sandbox::new();
@@ -305,7 +263,7 @@ fn a_figure_typed_as_text_is_named_by_sheet_and_cell() {
 
 #[test]
 fn a_binary_fraction_is_refused_not_rounded() {
-    if !have_openpyxl() {
+    if !openpyxl() {
         return;
     }
     let sb = Sandbox::new();
@@ -332,7 +290,7 @@ with zipfile.ZipFile("float.xlsx", "w", zipfile.ZIP_DEFLATED) as out:
 
 #[test]
 fn a_formula_is_read_by_its_cached_value_and_explain_says_so() {
-    if !(have_openpyxl() && have_libreoffice()) {
+    if !(openpyxl() && libreoffice()) {
         return;
     }
     let sb = Sandbox::new();
@@ -457,8 +415,8 @@ fn convert_refuses_what_it_cannot_do_and_never_replaces_a_file() {
 }
 
 /// The seed converted, then edited by a Python snippet given `wb` (openpyxl), saved as
-/// `edited.xlsx`.
-fn seed_edited(sb: &Sandbox, edit: &str) {
+/// `edited.xlsx`; returns what the snippet printed.
+fn seed_edited(sb: &Sandbox, edit: &str) -> String {
     copy_example(sb, "luohu-2023.toml");
     let run = sb.run(&["convert", "luohu-2023.toml", "-o", "seed.xlsx"]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
@@ -467,12 +425,12 @@ fn seed_edited(sb: &Sandbox, edit: &str) {
         &format!(
             "import openpyxl\nwb = openpyxl.load_workbook('seed.xlsx')\n{edit}\nwb.save('edited.xlsx')\n"
         ),
-    );
+    )
 }
 
 #[test]
 fn a_stray_cell_far_out_costs_nothing() {
-    if !have_openpyxl() {
+    if !openpyxl() {
         return;
     }
     let sb = Sandbox::new();
@@ -482,7 +440,7 @@ fn a_stray_cell_far_out_costs_nothing() {
 
 #[test]
 fn digits_the_cell_does_not_show_are_refused() {
-    if !have_openpyxl() {
+    if !openpyxl() {
         return;
     }
     let sb = Sandbox::new();
@@ -500,7 +458,7 @@ fn digits_the_cell_does_not_show_are_refused() {
 
 #[test]
 fn a_formula_cut_at_15_digits_is_refused() {
-    if !(have_openpyxl() && have_libreoffice()) {
+    if !(openpyxl() && libreoffice()) {
         return;
     }
     let sb = Sandbox::new();
@@ -514,7 +472,7 @@ fn a_formula_cut_at_15_digits_is_refused() {
 
 #[test]
 fn hidden_sheets_missing_titles_and_second_rows_are_named() {
-    if !have_openpyxl() {
+    if !openpyxl() {
         return;
     }
     let sb = Sandbox::new();
