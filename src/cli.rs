@@ -18,6 +18,10 @@ pub struct Cli {
     /// leaves out its notes
     #[arg(long, short = 'q', global = true)]
     pub quiet: bool,
+    /// The language of messages, help and reports: zh (the default) or en; overrides
+    /// PERFEVAL_LANG
+    #[arg(long, global = true, value_name = "LANG")]
+    pub lang: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -316,4 +320,9 @@ pub enum DiffFormat {
     Json,
     /// One self-contained HTML page
     Html,
+}
+
+/// The arguments, parsed with help and errors in the language already chosen.
+pub fn parse(args: Vec<std::ffi::OsString>) -> Cli {
+    Cli::parse_from(args)
 }

@@ -10,6 +10,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use rust_i18n::t;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// The text of one input file, kept for the lifetime of everything that points into it.
@@ -83,7 +84,7 @@ impl Cell {
     /// `预算!B3`, or the sheet's name alone.
     pub fn reference(&self) -> String {
         if self.cell.is_empty() {
-            format!("sheet {}", self.sheet)
+            t!("diagnostic.sheet", sheet = self.sheet).into_owned()
         } else {
             format!("{}!{}", self.sheet, self.cell)
         }
@@ -218,9 +219,9 @@ impl SourceFile {
     pub fn spot(&self, offset: usize) -> String {
         let line = self.position(offset).line;
         match (self.is_workbook(), self.cell_of_line(line)) {
-            (true, Some(cell)) => format!("cell {}", cell.reference()),
-            (true, None) => "the workbook".to_string(),
-            (false, _) => format!("line {line}"),
+            (true, Some(cell)) => t!("diagnostic.spot_cell", cell = cell.reference()).into_owned(),
+            (true, None) => t!("diagnostic.spot_workbook").into_owned(),
+            (false, _) => t!("diagnostic.spot_line", line = line).into_owned(),
         }
     }
 
@@ -233,7 +234,12 @@ impl SourceFile {
         }
         let place = self.locus_of(pos);
         match self.cell_of_line(pos.line).and_then(|c| c.formula.as_ref()) {
-            Some(formula) => format!("{place} (the cached result of the formula ={formula})"),
+            Some(formula) => t!(
+                "diagnostic.cached_formula",
+                place = place,
+                formula = formula
+            )
+            .into_owned(),
             None => place,
         }
     }
@@ -379,7 +385,7 @@ impl fmt::Display for Diagnostic {
     ///    = help: ...
     /// ```
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "{}: {}", self.level, self.message)?;
+        writeln!(f, "{}{}", level_word(self.level), self.message)?;
         if let Some((src, span)) = &self.location
             && src.is_workbook()
         {
@@ -394,13 +400,17 @@ impl fmt::Display for Diagnostic {
                         cell.label
                     )?;
                     if !cell.cell.is_empty() {
-                        writeln!(f, "  = cell holds: {}", show_cell(&cell.shown))?;
+                        writeln!(
+                            f,
+                            "  = {}",
+                            t!("diagnostic.cell_holds", shown = show_cell(&cell.shown))
+                        )?;
                     }
                 }
                 None => writeln!(f, " --> {}", show_path(src.name()))?,
             }
             if let Some(help) = &self.help {
-                writeln!(f, "  = help: {help}")?;
+                writeln!(f, "  = {}", t!("diagnostic.help", help = help))?;
             }
             return Ok(());
         }
@@ -435,16 +445,31 @@ impl fmt::Display for Diagnostic {
                 .as_ref()
                 .map(|(src, span)| src.position(span.start).line.to_string().len())
                 .unwrap_or(0);
-            writeln!(f, "{} = help: {help}", " ".repeat(pad))?;
+            writeln!(
+                f,
+                "{} = {}",
+                " ".repeat(pad),
+                t!("diagnostic.help", help = help)
+            )?;
         }
         Ok(())
+    }
+}
+
+/// `error: ` or `错误：`, before a message. The level stays an identifier (`error`,
+/// `warning`) for the machine formats; only its word for people changes with the language.
+pub fn level_word(level: &str) -> std::borrow::Cow<'static, str> {
+    if level == "warning" {
+        t!("diagnostic.warning_prefix")
+    } else {
+        t!("diagnostic.error_prefix")
     }
 }
 
 /// A cell's content for a message: empty shown as such, long text cut.
 fn show_cell(shown: &str) -> String {
     if shown.is_empty() {
-        return "(empty)".to_string();
+        return t!("diagnostic.empty_cell").into_owned();
     }
     let mut out: String = shown.chars().take(60).collect();
     if shown.chars().count() > 60 {
@@ -537,20 +562,31 @@ impl fmt::Display for Diagnostics {
                 .iter()
                 .filter(|d| d.level == "error")
                 .count();
+            let warnings = rest - errors;
             write!(
                 f,
-                "\n… and {rest} more problem(s) not shown ({errors} error(s), {} warning(s)); fix the first ones and run again\n",
-                rest - errors
+                "\n{}\n",
+                t!(
+                    "diagnostic.more_not_shown",
+                    rest = rest,
+                    errors = errors,
+                    warnings = warnings
+                )
             )?;
         }
         // Several problems end with their count, so a long list is not taken for one.
         let errors = self.0.iter().filter(|d| d.level == "error").count();
         let warnings = self.0.len() - errors;
         if self.0.len() > 1 {
-            let mut count = format!("{errors} error(s)");
-            if warnings > 0 {
-                count.push_str(&format!(", {warnings} warning(s)"));
-            }
+            let count = if warnings > 0 {
+                t!(
+                    "diagnostic.count_with_warnings",
+                    errors = errors,
+                    warnings = warnings
+                )
+            } else {
+                t!("diagnostic.count", errors = errors)
+            };
             write!(f, "\n{count}\n")?;
         }
         Ok(())

@@ -10,7 +10,11 @@
 //!    the facts and intermediate values that produced it.
 //! 4. [`render`]: a report → bytes (a table shaped like 附件一, JSON, an explanation).
 //!
-//! The library never prints; the `perfeval` binary does the talking.
+//! The library never prints; the `perfeval` binary does the talking. Every sentence it
+//! builds for people comes from the message catalogues under `locales/` ([`lang`]).
+
+// The catalogues, compiled in; English where a message has no Chinese (none should).
+rust_i18n::i18n!("locales", fallback = "en");
 
 pub mod batch;
 pub mod check;
@@ -21,6 +25,7 @@ pub mod facts;
 pub mod formula;
 pub mod gaps;
 pub mod input;
+pub mod lang;
 pub mod number;
 pub mod output;
 pub mod plausible;

@@ -6,10 +6,11 @@ mod cli;
 mod commands;
 mod diff_run;
 
+// The binary's own messages (usage, notes, summaries) come from the same catalogues.
+rust_i18n::i18n!("locales", fallback = "en");
+
 use std::io::Write;
 use std::process::ExitCode;
-
-use clap::Parser;
 
 use cli::{Cli, Command, RubricCommand};
 use perfeval::input::InputError;
@@ -199,7 +200,19 @@ fn main() -> ExitCode {
         perfeval::output::remove_pending();
         std::process::exit(130);
     });
-    let cli = Cli::parse();
+    // The language is chosen before the arguments are parsed: help and argument errors
+    // are already in it.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let (lang, unknown) = perfeval::lang::choose(&args, std::env::var_os(perfeval::lang::ENV));
+    perfeval::lang::set(lang);
+    if let Some(value) = unknown {
+        report_error(&format!(
+            "{}\n",
+            rust_i18n::t!("cli.unknown_lang", value = value)
+        ));
+        return ExitCode::from(EXIT_INPUT);
+    }
+    let cli = cli::parse(args);
     QUIET.store(cli.quiet, std::sync::atomic::Ordering::Relaxed);
     match run(cli) {
         Ok(output) => {

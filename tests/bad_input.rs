@@ -42,6 +42,7 @@ fn every_bad_input_gives_its_pinned_message() {
             vec!["score", &file]
         };
         let out = Command::new(env!("CARGO_BIN_EXE_perfeval"))
+            .env("PERFEVAL_LANG", "en")
             .args(&args)
             .current_dir(&dir)
             .env("NO_COLOR", "1")

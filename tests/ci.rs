@@ -193,6 +193,7 @@ fn completions_load_in_bash_and_the_manual_page_renders() {
     let sb = Sandbox::new();
     let bin = env!("CARGO_BIN_EXE_perfeval");
     let out = Command::new("bash")
+        .env("PERFEVAL_LANG", "en")
         .arg("-c")
         .arg(format!(
             "source <('{bin}' completions bash) && complete -p perfeval"
@@ -344,6 +345,7 @@ fn the_ci_recipes_steps_run_against_a_sample_directory() {
         );
         let run = |script: &str| {
             Command::new("bash")
+                .env("PERFEVAL_LANG", "en")
                 .arg("-c")
                 .arg(script)
                 .current_dir(sb.path())

@@ -303,6 +303,7 @@ mod outputs {
         archive(&sb, 1);
         let bin = env!("CARGO_BIN_EXE_perfeval");
         let status = Command::new("sh")
+            .env("PERFEVAL_LANG", "en")
             .arg("-c")
             .arg(format!("umask {umask} && '{bin}' {args}"))
             .current_dir(sb.path())
@@ -473,6 +474,7 @@ mod terminal {
             std::fs::write(sb.path().join(name), &text).unwrap();
         }
         let out = Command::new(env!("CARGO_BIN_EXE_perfeval"))
+            .env("PERFEVAL_LANG", "en")
             .args(["batch", ".", "--format", "jsonl"])
             .current_dir(sb.path())
             .stdin(Stdio::null())
@@ -486,6 +488,7 @@ mod terminal {
         let bytes = [b'y', 0xff, b'.', b't', b'o', b'm', b'l'];
         std::fs::write(sb.path().join(std::ffi::OsStr::from_bytes(&bytes)), &text).unwrap();
         let out = Command::new(env!("CARGO_BIN_EXE_perfeval"))
+            .env("PERFEVAL_LANG", "en")
             .args(["batch", ".", "--format", "jsonl"])
             .current_dir(sb.path())
             .output()
@@ -564,6 +567,7 @@ fn an_output_through_a_symbolic_link_is_written_to_the_file_it_points_to() {
     // /dev/stdout redirected to a file: the rows reach the file.
     let bin = env!("CARGO_BIN_EXE_perfeval");
     let status = std::process::Command::new("sh")
+        .env("PERFEVAL_LANG", "en")
         .arg("-c")
         .arg(format!(
             "'{bin}' batch archive -o /dev/stdout --format jsonl > out.jsonl"
@@ -577,6 +581,7 @@ fn an_output_through_a_symbolic_link_is_written_to_the_file_it_points_to() {
     // Appended with `>>`, what the file held stays.
     sb.write("log.txt", "EARLIER LINE\n");
     let status = std::process::Command::new("sh")
+        .env("PERFEVAL_LANG", "en")
         .arg("-c")
         .arg(format!(
             "'{bin}' batch archive -o /dev/stdout --format jsonl >> log.txt"

@@ -12,6 +12,7 @@
 
 mod bad_input;
 mod batch;
+mod catalogue;
 mod check;
 mod ci;
 mod cli;
@@ -22,6 +23,7 @@ mod hardening;
 mod hints;
 mod html;
 mod init;
+mod lang;
 mod layers;
 mod plausibility;
 mod project;

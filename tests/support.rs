@@ -89,12 +89,27 @@ impl Sandbox {
 
     pub fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_perfeval"));
-        cmd.args(args)
+        // English, the language the tests were written in; tests of the Chinese
+        // default remove it.
+        cmd.env("PERFEVAL_LANG", "en")
+            .args(args)
             .current_dir(self.dir.path())
             .env_remove("COLUMNS")
             .env("NO_COLOR", "1")
             .stdin(Stdio::null());
         cmd
+    }
+
+    /// The command as a user runs it: no PERFEVAL_LANG, so in Chinese, the default.
+    pub fn command_zh(&self, args: &[&str]) -> Command {
+        let mut cmd = self.command(args);
+        cmd.env_remove("PERFEVAL_LANG");
+        cmd
+    }
+
+    /// Runs perfeval in its default language, Chinese.
+    pub fn run_zh(&self, args: &[&str]) -> Run {
+        Run::from(self.command_zh(args).output().unwrap())
     }
 
     pub fn run(&self, args: &[&str]) -> Run {
@@ -147,6 +162,7 @@ pub fn published_appendix() -> toml::Table {
 /// changes nothing that matters compares with, instead of a number written in the test.
 pub fn example_total(name: &str) -> serde_json::Value {
     let out = Command::new(env!("CARGO_BIN_EXE_perfeval"))
+        .env("PERFEVAL_LANG", "en")
         .args(["score", "--format", "json"])
         .arg(repo().join("examples").join(name))
         .output()

@@ -447,6 +447,7 @@ fn score_refuses_to_write_a_workbook_to_a_terminal() {
     let sb = Sandbox::new();
     sb.write("facts.toml", edited_example(&[]));
     let out = Command::new("script")
+        .env("PERFEVAL_LANG", "en")
         .args(["-qec"])
         .arg(format!(
             "{} score facts.toml --format xlsx",
