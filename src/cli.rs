@@ -1,328 +1,572 @@
-//! Command-line arguments (clap derive only; no logic).
+//! Command-line arguments: the clap derive types, and their help and errors in the
+//! language chosen (the texts live in `locales/cli.toml`, one id per command, argument and
+//! choice, built from the command tree below).
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use std::ffi::OsString;
+
+use clap::builder::PossibleValue;
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{Arg, ArgAction, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use rust_i18n::t;
 
 #[derive(Debug, Parser)]
-#[command(
-    name = "perfeval",
-    version,
-    about = "Scores budget-performance self-assessments (绩效自评) exactly, from rubrics written as data",
-    after_help = "Exit status: 0 success; 1 check found errors (or rubric check found lints); 2 unusable input (the message says which file, line and key)."
-)]
+#[command(name = "perfeval", version)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
-    /// Print no notes, progress or summaries (errors and warnings still print); `check`
-    /// leaves out its notes
     #[arg(long, short = 'q', global = true)]
     pub quiet: bool,
-    /// The language of messages, help and reports: zh (the default) or en; overrides
-    /// PERFEVAL_LANG
     #[arg(long, global = true, value_name = "LANG")]
     pub lang: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Score a facts file and print the breakdown, subtotals, total and grade
     Score {
-        /// The department's facts file (TOML, or an Excel workbook; `-` reads standard input)
         facts: PathBuf,
         #[command(flatten)]
         rubric: RubricArgs,
-        /// Output format
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
-        /// Table width in terminal columns (default: the terminal's width)
-        #[arg(long)]
+        #[arg(long, value_parser = columns)]
         width: Option<u16>,
-        /// Write to this file (atomically: a complete file or none) instead of stdout;
-        /// never one of the input files
         #[arg(short = 'o', long, value_name = "FILE")]
         output: Option<PathBuf>,
         #[command(flatten)]
         what_if: WhatIfArgs,
     },
-    /// Show how one indicator was scored: rule texts, formula, facts, values, points
     Explain {
-        /// The department's facts file (TOML, or an Excel workbook; `-` reads standard input)
         facts: PathBuf,
-        /// The indicator, by id or by its Chinese name (`perfeval rubric show` lists both)
         indicator: String,
         #[command(flatten)]
         rubric: RubricArgs,
         #[command(flatten)]
         what_if: WhatIfArgs,
     },
-    /// List the points lost, ordered by points lost, the distance to the next grade, and
-    /// for each rule the value of one fact that would earn its full marks
     Gaps {
-        /// The department's facts file (TOML, or an Excel workbook; `-` reads standard input)
         facts: PathBuf,
         #[command(flatten)]
         rubric: RubricArgs,
         #[command(flatten)]
         what_if: WhatIfArgs,
-        /// Output format
         #[arg(long, value_enum, default_value_t = GapsFormat::Text)]
         format: GapsFormat,
     },
-    /// Check a submitted self-assessment: claimed scores against computed ones, and the
-    /// consistency of its figures
     Check {
-        /// Submitted facts files (TOML or workbooks) with their claimed scores, or
-        /// directories searched recursively for `*.toml` and `*.xlsx`; all of them go into
-        /// one report
         #[arg(required = true)]
         paths: Vec<PathBuf>,
         #[command(flatten)]
         rubric: RubricArgs,
-        /// Output format
         #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
         format: CheckFormat,
-        /// A submission must claim the score of every indicator and the total; one that
-        /// claims fewer is an error
         #[arg(long)]
         require_claims: bool,
     },
-    /// Score many facts files (an archive) on every core: one row per file, in path order
     Batch(BatchArgs),
-    /// Compare two facts files (last year's and this year's, or two versions), or two
-    /// `perfeval batch` outputs (JSON Lines or JSON): scores, changes and the facts behind them
     Diff {
-        /// The earlier facts file (TOML or workbook) or batch output
         old: PathBuf,
-        /// The later one, of the same kind
         new: PathBuf,
         #[command(flatten)]
         rubric: RubricArgs,
-        /// Output format
         #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
         format: DiffFormat,
-        /// Table width in terminal columns (default: the terminal's width)
-        #[arg(long)]
+        #[arg(long, value_parser = columns)]
         width: Option<u16>,
-        /// Write to this file (atomically: a complete file or none) instead of stdout;
-        /// never one of the input files
         #[arg(short = 'o', long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
-    /// Write a facts file template for a rubric: every fact it reads, with its label,
-    /// unit and meaning, ready to fill in
     Init {
-        /// The rubric: a shipped id (see `perfeval rubric list`) or a rubric file
         #[arg(long, value_name = "ID")]
         rubric: String,
-        /// Write the template to this new file (it must not exist) instead of stdout
         #[arg(short = 'o', long, value_name = "FILE")]
         output: Option<PathBuf>,
-        /// A TOML template, or an Excel workbook to fill (default: xlsx when FILE ends in
-        /// .xlsx, else TOML)
         #[arg(long, value_enum)]
         format: Option<InitFormat>,
     },
-    /// Convert a facts file between TOML and an Excel workbook, keeping every value,
-    /// reason, note, listed indicator, override and claim (checked by reading it back)
     Convert {
-        /// The facts file: TOML or a workbook (told apart by content)
         facts: PathBuf,
-        /// The new file to write (it must not exist): FILE.xlsx or FILE.toml
         #[arg(short = 'o', long, value_name = "FILE")]
         output: PathBuf,
-        /// Read the facts with this rubric file instead of the shipped rubric they name
         #[arg(long, value_name = "PATH")]
         rubric: Option<PathBuf>,
     },
-    /// Work with rubrics
     Rubric {
         #[command(subcommand)]
         command: RubricCommand,
     },
-    /// Print a shell completion script: `source <(perfeval completions bash)`
     Completions {
-        /// The shell
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the manual page (roff): `perfeval man > perfeval.1 && man -l perfeval.1`
     Man,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum RubricCommand {
-    /// List the rubrics built into perfeval: id, version, year, title, issuing document
     List,
-    /// Validate a rubric file and lint it: tier gaps, overlaps and unreachable tiers,
-    /// unused facts, indicators without their texts
     Check {
-        /// The rubric file (TOML)
         file: PathBuf,
     },
-    /// Run rubric tests: `*.test.toml` files whose cases change an example's facts and
-    /// state the scores the rubric must give
     Test {
-        /// Test files, or directories searched for `*.test.toml`
         #[arg(required = true)]
         paths: Vec<PathBuf>,
-        /// Output format
         #[arg(long, value_enum, default_value_t = TestFormat::Text)]
         format: TestFormat,
     },
-    /// Show a rubric's indicator tree: points, the framework's texts and the rules
     Show {
-        /// A shipped rubric id, or a rubric file
         rubric: String,
-        /// Output format
         #[arg(long, value_enum, default_value_t = ShowFormat::Table)]
         format: ShowFormat,
-        /// Table width in terminal columns (default: the terminal's width)
-        #[arg(long)]
+        #[arg(long, value_parser = columns)]
         width: Option<u16>,
     },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ShowFormat {
-    /// A table like the framework's own
     Table,
-    /// Markdown, for documents
     Markdown,
 }
 
 #[derive(Debug, clap::Args)]
 pub struct BatchArgs {
-    /// Facts files, or directories searched recursively for `*.toml` and `*.xlsx`
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
-    /// A directory of rubric files, used beside (and before) the shipped rubrics
     #[arg(long, value_name = "DIR", conflicts_with = "rubric")]
     pub rubrics: Option<PathBuf>,
-    /// Score every file with this rubric file, whatever rubric it names (re-scoring
-    /// an archive under a newer framework); each row says when it differs
     #[arg(long, value_name = "PATH")]
     pub rubric: Option<PathBuf>,
-    /// Output format
     #[arg(long, value_enum, default_value_t = BatchFormatArg::Csv)]
     pub format: BatchFormatArg,
-    /// Write to this file (atomically: a complete file or none) instead of stdout;
-    /// required for xlsx
     #[arg(short = 'o', long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Worker threads, 1 to 1024 (default: one per core)
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    #[arg(long, value_name = "N", value_parser = jobs)]
     pub jobs: Option<u16>,
-    /// Ignore overrides in the facts files
     #[arg(long)]
     pub strict: bool,
-    /// CSV: leave out the UTF-8 byte-order mark (by default it is written, so that
-    /// Excel reads Chinese text correctly)
     #[arg(long)]
     pub no_bom: bool,
-    /// Only read and parse each file as TOML, and print nothing: the floor that
-    /// bench/batch.sh compares scoring with
     #[arg(long, hide = true)]
     pub parse_only: bool,
 }
 
 #[derive(Debug, clap::Args)]
 pub struct WhatIfArgs {
-    /// Change a fact for this run only (repeatable): its key as the facts file writes it
-    /// and a value read like the file's, e.g. --set projects.on_time=7 --set
-    /// stated.q4_rate=87.5%
     #[arg(long = "set", value_name = "FACT=VALUE")]
     pub settings: Vec<perfeval::whatif::Setting>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum GapsFormat {
-    /// Points lost, the next grade and what would earn full marks
     Text,
-    /// The same, with stable field names and decimals as strings
     Json,
 }
 
 #[derive(Debug, clap::Args)]
 pub struct RubricArgs {
-    /// Score with this rubric file instead of the shipped rubric the facts file names
     #[arg(long, value_name = "PATH")]
     pub rubric: Option<PathBuf>,
-    /// Ignore overrides in the facts file (score), or treat them and every other warning
-    /// as errors (check)
     #[arg(long)]
     pub strict: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
-    /// A table shaped like 附件一
     Table,
-    /// The full score tree with every intermediate value, decimals as strings
     Json,
-    /// An Excel workbook shaped like 附件一 (merged indicator cells, scores as numbers,
-    /// A4 landscape); binary, so with -o FILE or stdout redirected
     Xlsx,
-    /// One self-contained HTML page for the 自评报告: total, grade, a chart of the points
-    /// lost, 附件一 and each deduction explained; prints on A4 (use -o report.html)
     Html,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum CheckFormat {
-    /// Findings grouped by severity
     Text,
-    /// Findings with a receipt (versions and SHA-256 of the inputs)
     Json,
-    /// JUnit XML: one test case per indicator and per consistency check
     Junit,
-    /// SARIF 2.1.0, for GitHub code scanning: one result per finding, at its line
     Sarif,
-    /// GitLab Code Quality JSON: one issue per finding, at its line
     Gitlab,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum InitFormat {
-    /// A TOML file with every value to fill in as "TODO"
     Toml,
-    /// An Excel workbook: a sheet per group of facts, drop-downs, only input cells unlocked
     Xlsx,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum TestFormat {
-    /// One line per case, then the failures
     Text,
-    /// JUnit XML: a test suite per file, a test case per case
     Junit,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum BatchFormatArg {
-    /// CSV for Excel (UTF-8 with a BOM unless --no-bom; formula-like cells guarded)
     Csv,
-    /// One JSON object per line, streamed
     Jsonl,
-    /// One JSON array
     Json,
-    /// An Excel workbook (needs -o FILE): a sheet per rubric, errors on their own sheet.
-    /// A workbook cannot be streamed: every row is kept in memory until the last file
-    /// is scored
     Xlsx,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum DiffFormat {
-    /// Old score, new score and change per indicator, with the facts that changed
     Table,
-    /// The same, decimals as strings
     Json,
-    /// One self-contained HTML page
     Html,
 }
 
-/// The arguments, parsed with help and errors in the language already chosen.
-pub fn parse(args: Vec<std::ffi::OsString>) -> Cli {
-    Cli::parse_from(args)
+/// The arguments, parsed with help and errors in the language already chosen. Help and
+/// version go to stdout with status 0; an argument error goes to stderr with status 2.
+pub fn parse(args: Vec<OsString>) -> Cli {
+    let mut cmd = localized(Cli::command());
+    let parsed = cmd
+        .try_get_matches_from_mut(args)
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    match parsed {
+        Ok(cli) => cli,
+        Err(e) => {
+            let shows_help = matches!(
+                e.kind(),
+                ErrorKind::DisplayHelp
+                    | ErrorKind::DisplayVersion
+                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            );
+            if shows_help || perfeval::lang::current() == perfeval::lang::Lang::En {
+                e.exit()
+            }
+            crate::report_error(&usage_error(&e));
+            std::process::exit(i32::from(crate::EXIT_INPUT))
+        }
+    }
+}
+
+/// The command tree with every help text, heading and built-in flag from the catalogue.
+pub fn localized(cmd: clap::Command) -> clap::Command {
+    let mut cmd = localize_command(
+        cmd.after_help(text("cli.help.perfeval:after")),
+        "perfeval",
+        true,
+    );
+    // clap adds `help` (the subcommand, with a copy of the tree under it) while
+    // building; its texts are then ours to set.
+    cmd.build();
+    localize_help_commands(cmd)
+}
+
+/// Every `help` subcommand clap made, and the copies of the tree under it.
+fn localize_help_commands(mut cmd: clap::Command) -> clap::Command {
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    for name in names {
+        cmd = cmd.mut_subcommand(&name, |sub| {
+            let sub = if name == "help" {
+                localize_help_command(sub)
+            } else {
+                sub
+            };
+            localize_help_commands(sub)
+        });
+    }
+    cmd
+}
+
+fn localize_help_command(help: clap::Command) -> clap::Command {
+    let ids: Vec<String> = help
+        .get_positionals()
+        .map(|a| a.get_id().to_string())
+        .collect();
+    let mut help = help
+        .about(text("cli.help.help"))
+        .help_template(help_template())
+        .subcommand_help_heading(t!("cli.commands_heading").into_owned());
+    for id in ids {
+        help = help.mut_arg(&id, |a| {
+            a.help(text("cli.help.help:command"))
+                .help_heading(t!("cli.arguments_heading").into_owned())
+        });
+    }
+    help
+}
+
+fn localize_command(mut cmd: clap::Command, path: &str, root: bool) -> clap::Command {
+    cmd = cmd
+        .about(text(&format!("cli.help.{path}")))
+        .help_template(help_template())
+        .subcommand_help_heading(t!("cli.commands_heading").into_owned());
+    let ids: Vec<String> = cmd
+        .get_arguments()
+        .map(|a| a.get_id().to_string())
+        .collect();
+    for id in ids {
+        cmd = cmd.mut_arg(&id, |arg| localize_arg(arg, path));
+    }
+    cmd = cmd.disable_help_flag(true).arg(
+        Arg::new("help")
+            .short('h')
+            .long("help")
+            .action(ArgAction::Help)
+            .help(text("cli.help.*:help"))
+            .help_heading(t!("cli.options_heading").into_owned()),
+    );
+    if root {
+        cmd = cmd.disable_version_flag(true).arg(
+            Arg::new("version")
+                .short('V')
+                .long("version")
+                .action(ArgAction::Version)
+                .help(text("cli.help.*:version"))
+                .help_heading(t!("cli.options_heading").into_owned()),
+        );
+    }
+    let subcommands: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    for name in subcommands {
+        let child = if root {
+            name.clone()
+        } else {
+            format!("{path}.{name}")
+        };
+        cmd = cmd.mut_subcommand(&name, |sub| localize_command(sub, &child, false));
+    }
+    cmd
+}
+
+/// clap's default layout, with the usage heading in the language chosen.
+fn help_template() -> String {
+    format!(
+        "{{before-help}}{{about-with-newline}}\n{}{{usage}}\n\n{{all-args}}{{after-help}}",
+        t!("cli.usage_heading")
+    )
+}
+
+fn localize_arg(arg: Arg, path: &str) -> Arg {
+    let id = arg.get_id().to_string();
+    let mut help = lookup(&format!("cli.help.{path}:{id}"))
+        .unwrap_or_else(|| text(&format!("cli.help.*:{id}")));
+    let heading = if arg.is_positional() {
+        t!("cli.arguments_heading")
+    } else {
+        t!("cli.options_heading")
+    };
+    let takes_values = arg.get_action().takes_values();
+    let values: Vec<PossibleValue> = if takes_values {
+        arg.get_possible_values()
+            .into_iter()
+            .filter(|v| !v.is_hide_set())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let defaults: Vec<String> = arg
+        .get_default_values()
+        .iter()
+        .map(|v| v.to_string_lossy().into_owned())
+        .collect();
+    if takes_values && !defaults.is_empty() {
+        help.push(' ');
+        let defaults = defaults.join(&t!("cli.list_separator"));
+        help.push_str(&t!("cli.default_value", value = defaults));
+    }
+    let mut long = help.clone();
+    if !values.is_empty() {
+        let names: Vec<&str> = values.iter().map(|v| v.get_name()).collect();
+        help.push(' ');
+        let names = names.join(&t!("cli.list_separator"));
+        help.push_str(&t!("cli.possible_values", values = names));
+        for value in &values {
+            let name = value.get_name();
+            long.push_str("\n  ");
+            long.push_str(name);
+            if let Some(meaning) = lookup(&format!("cli.help.{path}:{id}={name}")) {
+                long.push_str(": ");
+                long.push_str(&meaning);
+            }
+        }
+    }
+    let arg = arg
+        .help(help)
+        .long_help(long)
+        .help_heading(heading.into_owned());
+    if takes_values {
+        arg.hide_possible_values(true).hide_default_value(true)
+    } else {
+        arg
+    }
+}
+
+/// The catalogue's text for an id built at run time, when it has one.
+fn lookup(id: &str) -> Option<String> {
+    // `t!` gives the id back when the catalogue lacks it; a computed id must be told
+    // apart from its text, which only the generated look-up can do.
+    crate::_rust_i18n_try_translate(&rust_i18n::locale(), id).map(|s| s.into_owned())
+}
+
+/// The catalogue's text for an id the unit test below guarantees.
+fn text(id: &str) -> String {
+    lookup(id).unwrap_or_else(|| id.to_string())
+}
+
+/// An argument error in the language chosen: what was wrong, a suggestion when clap has
+/// one, the usage line and where to read more.
+fn usage_error(e: &clap::Error) -> String {
+    let get = |kind: ContextKind| -> Option<String> {
+        match e.get(kind)? {
+            ContextValue::String(s) => Some(s.clone()),
+            ContextValue::Strings(v) => Some(v.join(&t!("cli.list_separator"))),
+            ContextValue::StyledStr(s) => Some(s.to_string()),
+            ContextValue::StyledStrs(v) => Some(
+                v.iter()
+                    .map(|s| s.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+            ContextValue::Number(n) => Some(n.to_string()),
+            _ => None,
+        }
+    };
+    let arg = get(ContextKind::InvalidArg).unwrap_or_default();
+    let value = get(ContextKind::InvalidValue).unwrap_or_default();
+    let message = match e.kind() {
+        ErrorKind::InvalidValue => match get(ContextKind::ValidValue) {
+            Some(valid) => t!(
+                "cli.error.invalid_choice",
+                arg = arg,
+                value = value,
+                valid = valid
+            ),
+            None => t!("cli.error.invalid_value", arg = arg, value = value),
+        },
+        ErrorKind::UnknownArgument => t!("cli.error.unknown_argument", arg = arg),
+        ErrorKind::InvalidSubcommand => t!(
+            "cli.error.unknown_command",
+            command = get(ContextKind::InvalidSubcommand).unwrap_or_default()
+        ),
+        ErrorKind::MissingRequiredArgument => t!("cli.error.missing_argument", arg = arg),
+        ErrorKind::MissingSubcommand => t!("cli.error.missing_command"),
+        ErrorKind::ArgumentConflict => t!(
+            "cli.error.conflict",
+            arg = arg,
+            other = get(ContextKind::PriorArg).unwrap_or_default()
+        ),
+        ErrorKind::TooManyValues => {
+            t!("cli.error.once", arg = arg)
+        }
+        ErrorKind::ValueValidation => {
+            let reason = std::error::Error::source(e)
+                .map(|s| s.to_string())
+                .unwrap_or_default();
+            t!(
+                "cli.error.value_refused",
+                arg = arg,
+                value = value,
+                reason = reason
+            )
+        }
+        _ => {
+            // Kinds a user hardly meets (an argument not UTF-8, a missing `=`): clap's
+            // own sentence, under our heading.
+            let rendered = e.to_string();
+            let first = rendered.lines().next().unwrap_or_default();
+            t!(
+                "cli.error.other",
+                message = first.trim_start_matches("error: ")
+            )
+        }
+    };
+    let mut out = format!("{}{message}\n", perfeval::diagnostic::level_word("error"));
+    let suggestion = get(ContextKind::SuggestedArg)
+        .or_else(|| get(ContextKind::SuggestedSubcommand))
+        .or_else(|| get(ContextKind::SuggestedValue));
+    if let Some(suggestion) = suggestion {
+        out.push_str(&format!(
+            "\n  {}\n",
+            t!("cli.error.did_you_mean", suggestion = suggestion)
+        ));
+    }
+    if let Some(usage) = get(ContextKind::Usage) {
+        let usage = usage.trim();
+        let usage = usage.split_once(' ').map_or(usage, |(_, rest)| rest).trim();
+        let command: Vec<&str> = usage
+            .split_whitespace()
+            .take_while(|w| !w.starts_with(['[', '<', '-']))
+            .collect();
+        out.push_str(&format!(
+            "\n{}{usage}\n\n{}\n",
+            t!("cli.usage_heading"),
+            t!("cli.error.more", command = command.join(" "))
+        ));
+    }
+    out
+}
+
+/// `--jobs`: worker threads, 1 to 1024.
+fn jobs(value: &str) -> Result<u16, String> {
+    value
+        .trim()
+        .parse::<u16>()
+        .ok()
+        .filter(|n| (1..=1024).contains(n))
+        .ok_or_else(|| t!("cli.error.jobs").into_owned())
+}
+
+/// `--width`: terminal columns.
+fn columns(value: &str) -> Result<u16, String> {
+    value
+        .trim()
+        .parse::<u16>()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(|| t!("cli.error.columns").into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every command and argument has its help text in the catalogue, in both languages
+    /// (the catalogue test checks that every id has both).
+    #[test]
+    fn every_command_and_argument_has_its_help() {
+        fn walk(cmd: &clap::Command, path: &str, root: bool, missing: &mut Vec<String>) {
+            if lookup(&format!("cli.help.{path}")).is_none() {
+                missing.push(format!("cli.help.{path}"));
+            }
+            for arg in cmd.get_arguments() {
+                let id = arg.get_id();
+                if lookup(&format!("cli.help.{path}:{id}")).is_none()
+                    && lookup(&format!("cli.help.*:{id}")).is_none()
+                    && !(arg.is_global_set()
+                        && lookup(&format!("cli.help.perfeval:{id}")).is_some())
+                {
+                    missing.push(format!("cli.help.{path}:{id}"));
+                }
+            }
+            // clap's `help` subcommands hold copies of the tree, under the texts of
+            // `cli.help.help`, checked below.
+            for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+                let name = sub.get_name();
+                let child = if root {
+                    name.to_string()
+                } else {
+                    format!("{path}.{name}")
+                };
+                walk(sub, &child, false, missing);
+            }
+        }
+        let mut missing = Vec::new();
+        let mut cmd = localized(Cli::command());
+        cmd.build();
+        walk(&cmd, "perfeval", true, &mut missing);
+        for id in ["cli.help.help", "cli.help.help:command"] {
+            if lookup(id).is_none() {
+                missing.push(id.to_string());
+            }
+        }
+        assert!(missing.is_empty(), "no help text for {missing:?}");
+    }
 }

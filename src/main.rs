@@ -224,7 +224,10 @@ fn main() -> ExitCode {
                 // `perfeval score … | head` closes the pipe early: not an error.
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::from(status),
                 Err(e) => {
-                    report_error(&format!("error: cannot write the output: {e}\n"));
+                    report_error(&format!(
+                        "{}\n",
+                        rust_i18n::t!("main.cannot_write_output", error = e)
+                    ));
                     ExitCode::from(EXIT_INPUT)
                 }
             }
@@ -263,9 +266,7 @@ pub(crate) fn write_output(
             .iter()
             .any(|i| std::fs::canonicalize(i).is_ok_and(|p| p == target))
     {
-        return Err(fail(
-            "it is one of the input files, and the output would replace it".into(),
-        ));
+        return Err(fail(rust_i18n::t!("main.output_is_an_input").into_owned()));
     }
     let mut file = OutputFile::create(path, Existing::Replace)?;
     batch_run::report_stale(&file);

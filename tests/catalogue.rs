@@ -154,7 +154,13 @@ fn ids_used(text: &str) -> Vec<String> {
     let mut rest = text;
     while let Some(i) = rest.find("t!(") {
         let after = rest[i + 3..].trim_start();
-        if let Some(quoted) = after.strip_prefix('"')
+        // `t!(`, not the end of `format!(` or `write!(`.
+        let whole_name = !rest[..i]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_');
+        if whole_name
+            && let Some(quoted) = after.strip_prefix('"')
             && let Some(end) = quoted.find('"')
         {
             out.push(quoted[..end].to_string());
@@ -269,9 +275,14 @@ fn literals(source: &str) -> Vec<Literal> {
             });
             i = j;
         } else if c == '"' {
-            let before: String = chars[..i].iter().rev().take(8).collect::<String>();
+            let before: String = chars[..i].iter().rev().take(12).collect::<String>();
             let before: String = before.chars().rev().collect();
-            let message_id = before.trim_end().ends_with("t!(");
+            let before = before.trim_end();
+            let message_id = before.ends_with("t!(")
+                && !before[..before.len() - 3]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| c.is_alphanumeric() || c == '_');
             let start_line = line;
             let mut text = String::new();
             let mut j = i + 1;
@@ -368,7 +379,7 @@ fn no_sentence_for_people_is_written_outside_the_catalogues() {
 
 #[test]
 fn the_literal_scanner_finds_prose_and_skips_ids_chars_and_comments() {
-    let source = "let a = t!(\"check.claim\");\n// \"in a comment\"\nlet c = '\"';\n\
+    let source = "let a = t!(\"check.claim\"); format!(\"not an id\");\n// \"in a comment\"\nlet c = '\"';\n\
                   let d = \"two words\";\nfn f<'a>(x: &'a str) {}\nlet e = r#\"raw \"text\" here\"#;\n\
                   let f = \"中文\";\nlet g = \"{file}:{line}\";\n";
     let found: Vec<(usize, String)> = literals(source)
@@ -379,6 +390,7 @@ fn the_literal_scanner_finds_prose_and_skips_ids_chars_and_comments() {
     assert_eq!(
         found,
         vec![
+            (1, "not an id".to_string()),
             (4, "two words".to_string()),
             (6, "raw \"text\" here".to_string()),
             (7, "中文".to_string()),

@@ -63,3 +63,95 @@ fn an_unknown_language_is_an_error_that_names_the_choices() {
         run.stderr
     );
 }
+
+#[test]
+fn help_is_chinese_by_default_and_english_on_request() {
+    let sb = Sandbox::new();
+    let zh = sb.run_zh(&["--help"]);
+    assert_eq!(zh.code, Some(0));
+    assert!(
+        zh.stdout.contains("用法：perfeval [OPTIONS] <COMMAND>"),
+        "{}",
+        zh.stdout
+    );
+    assert!(
+        zh.stdout
+            .contains("对数据文件评分，输出各项得分、小计、总分和等级")
+    );
+    assert!(zh.stdout.contains("显示帮助"), "{}", zh.stdout);
+    assert!(!zh.stdout.contains("Print help"), "{}", zh.stdout);
+    insta::assert_snapshot!("help_zh", zh.stdout);
+    let en = sb.run_zh(&["--lang", "en", "--help"]);
+    assert!(
+        en.stdout.contains("Usage: perfeval [OPTIONS] <COMMAND>"),
+        "{}",
+        en.stdout
+    );
+    assert!(
+        en.stdout
+            .contains("Score a facts file and print the breakdown")
+    );
+    insta::assert_snapshot!("help_en", en.stdout);
+}
+
+#[test]
+fn a_command_s_help_lists_its_choices_and_default_in_the_language() {
+    let sb = Sandbox::new();
+    let zh = sb.run_zh(&["score", "--help"]);
+    assert!(
+        zh.stdout.contains("输出格式 （默认：table）"),
+        "{}",
+        zh.stdout
+    );
+    assert!(
+        zh.stdout.contains("table: 附件一样式的表格"),
+        "{}",
+        zh.stdout
+    );
+    assert!(zh.stdout.contains("参数"), "{}", zh.stdout);
+    insta::assert_snapshot!("score_help_zh", zh.stdout);
+    let en = sb.run(&["score", "--help"]);
+    assert!(
+        en.stdout.contains("Output format [default: table]"),
+        "{}",
+        en.stdout
+    );
+    insta::assert_snapshot!("score_help_en", en.stdout);
+    // `help score` is the same page.
+    assert_eq!(sb.run_zh(&["help", "score"]).stdout, zh.stdout);
+}
+
+#[test]
+fn an_argument_error_is_chinese_with_its_suggestion() {
+    let sb = bad_facts();
+    let run = sb.run_zh(&["score", "--fromat", "json", "bad.toml"]);
+    assert_eq!(run.code, Some(2));
+    assert!(
+        run.stderr.starts_with("错误：无法识别的参数 `--fromat`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("提示：是否应为 `--format`？"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("详细说明请运行 `perfeval score --help`。")
+    );
+    let choice = sb.run_zh(&["score", "bad.toml", "--format", "xml"]);
+    assert!(
+        choice
+            .stderr
+            .contains("`--format <FORMAT>` 的值 `xml` 无效，可选值为：table、json、xlsx、html"),
+        "{}",
+        choice.stderr
+    );
+    let en = sb.run(&["score", "--fromat", "json", "bad.toml"]);
+    assert!(
+        en.stderr.contains("unexpected argument '--fromat'"),
+        "{}",
+        en.stderr
+    );
+}
