@@ -57,6 +57,93 @@ fn every_bad_input_gives_its_pinned_message() {
     }
 }
 
+/// Lines of a message that are the writer's own words: not the quoted source line, its
+/// caret, the file position, or what is quoted in backticks (keys and values as typed).
+fn own_words(message: &str) -> String {
+    message
+        .lines()
+        .filter(|l| {
+            let t = l.trim_start();
+            !(t.starts_with("-->")
+                || t.starts_with('|')
+                || t.split_once(" | ")
+                    .is_some_and(|(n, _)| n.trim().chars().all(|c| c.is_ascii_digit())))
+        })
+        .map(|l| {
+            let mut out = String::new();
+            for (i, part) in l.split('`').enumerate() {
+                if i % 2 == 0 {
+                    out.push_str(part);
+                }
+            }
+            out
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Three English words in a row: a sentence left untranslated.
+fn english_sentence(text: &str) -> Option<String> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    words
+        .windows(3)
+        .find(|w| {
+            w.iter().all(|word| {
+                let letters = word.trim_matches(|c: char| !c.is_ascii_alphabetic());
+                letters.len() >= 2 && letters.chars().all(|c| c.is_ascii_alphabetic())
+            })
+        })
+        .map(|w| w.join(" "))
+}
+
+#[test]
+fn every_bad_input_gives_its_pinned_message_in_chinese_by_default() {
+    let dir: PathBuf = repo().join("tests/fixtures/invalid");
+    for (file, case) in corpus() {
+        let args: Vec<&str> = if file.ends_with(".rubric.toml") {
+            vec!["rubric", "check", &file]
+        } else {
+            vec!["score", &file]
+        };
+        let out = Command::new(env!("CARGO_BIN_EXE_perfeval"))
+            .env_remove("PERFEVAL_LANG")
+            .args(&args)
+            .current_dir(&dir)
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(out.status.code(), Some(2), "{file}: {stderr}");
+        assert!(stderr.starts_with("错误："), "{file}: {stderr}");
+        assert!(
+            !stderr.contains("error:") && !stderr.contains("help:"),
+            "{file}: {stderr}"
+        );
+        let own = own_words(&stderr);
+        assert_eq!(
+            english_sentence(&own),
+            None,
+            "{file}: English left in\n{stderr}"
+        );
+        insta::assert_snapshot!(format!("zh__{case}"), stderr);
+    }
+}
+
+#[test]
+fn a_file_that_does_not_exist_in_chinese() {
+    let run = Sandbox::new().run_zh(&["score", "missing.toml"]);
+    assert_eq!(run.code, Some(2));
+    assert!(run.stderr.starts_with("错误："), "{}", run.stderr);
+    assert!(run.stderr.contains("`missing.toml`"), "{}", run.stderr);
+    assert_eq!(
+        english_sentence(&own_words(&run.stderr)),
+        None,
+        "{}",
+        run.stderr
+    );
+}
+
 #[test]
 fn a_file_that_does_not_exist() {
     let run = Sandbox::new().run(&["score", "missing.toml"]);
