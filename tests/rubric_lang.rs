@@ -512,3 +512,41 @@ fn a_rubric_test_case_without_expectation_in_chinese() {
         en.stderr
     );
 }
+
+#[test]
+fn the_table_a_problem_is_in_is_named_in_chinese() {
+    let rubric = edited(
+        seed_rubric_text(),
+        &[
+            (
+                "  { at_least = \"90%\", points = 1 },\n",
+                "  { at_least = \"90%\", points = 1, pointz = 1 },\n",
+            ),
+            (
+                "[[grade]]\nname = \"良\"",
+                "[[grade]]\nnaem = \"x\"\nname = \"良\"",
+            ),
+        ],
+    );
+    let sb = Sandbox::new();
+    sb.write("rubric.toml", rubric);
+    let zh = sb.run_zh(&["rubric", "check", "rubric.toml"]);
+    assert_eq!(zh.code, Some(2));
+    // The second `[[grade]]`, the first tier of its list, however `Table` words "#2".
+    assert!(zh.stderr.contains("第 2 个 [[grade]]"), "{}", zh.stderr);
+    assert!(zh.stderr.contains("第 1 个档次"), "{}", zh.stderr);
+    assert!(!zh.stderr.contains("#"), "{}", zh.stderr);
+    let en = sb.run(&["rubric", "check", "rubric.toml"]);
+    assert!(
+        en.stderr
+            .contains("error: unknown key `naem` in [[grade]] #2\n"),
+        "{}",
+        en.stderr
+    );
+    assert!(
+        en.stderr
+            .contains("error: unknown key `pointz` in tier #1\n"),
+        "{}",
+        en.stderr
+    );
+}

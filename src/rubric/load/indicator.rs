@@ -19,11 +19,7 @@ pub(super) fn read_indicator(
             );
         }
     } else {
-        t.context = t!(
-            "rubric.indicator_context",
-            n = t.context.trim_start_matches("`indicator` ")
-        )
-        .into_owned();
+        t.context = t!("rubric.indicator_context", n = ordinal(&t.context)).into_owned();
     }
     let parent = t.string("parent", None, diags);
     let name = t.string("name", Some(&t!("rubric.need_indicator_name")), diags);

@@ -217,11 +217,7 @@ pub(super) fn read_grade(
     mut t: Table<'_, '_>,
     diags: &mut Diagnostics,
 ) -> Option<(Grade, Range<usize>)> {
-    t.context = t!(
-        "rubric.grade_context",
-        n = t.context.trim_start_matches("`grade` ")
-    )
-    .into_owned();
+    t.context = t!("rubric.grade_context", n = ordinal(&t.context)).into_owned();
     let name = t.string("name", Some(&t!("rubric.need_grade_name")), diags);
     let min = t.decimal("min", Some(&t!("rubric.need_grade_min")), diags);
     let span = t.span.clone();

@@ -490,6 +490,12 @@ pub(super) fn check_id(
     }
 }
 
+/// The position of a table in its array, from the context `Table::tables` gave it
+/// (`\`tiers\` #2`, or however the language words it): the one number in it.
+pub(super) fn ordinal(context: &str) -> String {
+    context.chars().filter(char::is_ascii_digit).collect()
+}
+
 pub(super) fn is_identifier(s: &str, allow_dash: bool) -> bool {
     let mut chars = s.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')

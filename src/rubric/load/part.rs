@@ -246,17 +246,9 @@ pub(super) fn read_tier_bounds(
     let source = t.source;
     let is_tier = label_key == "label";
     t.context = if is_tier {
-        t!(
-            "rubric.tier_context",
-            n = t.context.trim_start_matches("`tiers` ")
-        )
-        .into_owned()
+        t!("rubric.tier_context", n = ordinal(&t.context)).into_owned()
     } else {
-        t!(
-            "rubric.band_context",
-            n = t.context.trim_start_matches("`qualitative` ")
-        )
-        .into_owned()
+        t!("rubric.band_context", n = ordinal(&t.context)).into_owned()
     };
     let points = if is_tier {
         t.decimal("points", Some(&t!("rubric.need_tier_points")), diags)
