@@ -22,6 +22,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use rust_decimal::Decimal;
+use rust_i18n::t;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
@@ -54,17 +55,14 @@ pub fn run_file(path: &Path) -> Result<Vec<CaseResult>, InputError> {
     let doc = parse_document(&source).map_err(|d| Diagnostics(vec![d]))?;
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut diags = Diagnostics::default();
-    let mut top = Table::new(&source, doc.get_ref(), doc.span(), "the rubric test file");
-    let rubric_path = top.string(
-        "rubric",
-        Some("the rubric file, relative to this file"),
-        &mut diags,
+    let mut top = Table::new(
+        &source,
+        doc.get_ref(),
+        doc.span(),
+        t!("rubric_test.context_file"),
     );
-    let example = top.string(
-        "example",
-        Some("the example facts file, relative to this file"),
-        &mut diags,
-    );
+    let rubric_path = top.string("rubric", Some(&t!("rubric_test.need_rubric")), &mut diags);
+    let example = top.string("example", Some(&t!("rubric_test.need_example")), &mut diags);
     let cases = top.tables("case", &mut diags);
     top.finish(&mut diags);
     let (Some(rubric_path), Some(example)) = (rubric_path, example) else {
@@ -80,7 +78,7 @@ pub fn run_file(path: &Path) -> Result<Vec<CaseResult>, InputError> {
     for mut case in cases {
         let line = source.position(case.span.start).line;
         let case_span = case.span.clone();
-        let name = case.string("name", Some("what the case shows"), &mut diags);
+        let name = case.string("name", Some(&t!("rubric_test.need_case_name")), &mut diags);
         let set = case.get("set");
         let unset = case.get("unset");
         let expect = case.get("expect");
@@ -89,16 +87,14 @@ pub fn run_file(path: &Path) -> Result<Vec<CaseResult>, InputError> {
             None => false,
             Some((DeValue::Boolean(b), _)) => *b,
             Some((_, at)) => {
-                diags.push(Diagnostic::new("`strict` must be true or false").at(&source, at));
+                diags.push(Diagnostic::new(t!("rubric_test.strict_not_bool")).at(&source, at));
                 false
             }
         };
         if expect.is_none() && refused.is_none() {
             diags.push(
-                Diagnostic::new(
-                    "a case must say what it expects: `expect = { … }` or `refused = \"…\"`",
-                )
-                .at(&source, case.span.clone()),
+                Diagnostic::new(t!("rubric_test.case_without_expectation"))
+                    .at(&source, case.span.clone()),
             );
         }
         case.finish(&mut diags);
@@ -149,26 +145,25 @@ fn apply(
     example: &SourceFile,
 ) -> Result<String, Diagnostic> {
     let doc = parse_document(example).map_err(|d| {
-        Diagnostic::new(format!("the example cannot be read: {}", d.message)).at(test, case.clone())
+        Diagnostic::new(t!("rubric_test.example_unreadable", message = d.message))
+            .at(test, case.clone())
     })?;
     let mut text = example.text().to_string();
     // Replacements from the end, so that earlier spans stay valid.
     let mut edits: Vec<(Range<usize>, String)> = Vec::new();
     if let Some(unset) = unset {
         let DeValue::Array(keys) = unset.get_ref() else {
-            return Err(
-                Diagnostic::new("`unset` must be a list of fact paths").at(test, unset.span())
-            );
+            return Err(Diagnostic::new(t!("rubric_test.unset_not_a_list")).at(test, unset.span()));
         };
         for key in keys {
             let DeValue::String(key) = key.get_ref() else {
                 return Err(
-                    Diagnostic::new("`unset` must be a list of fact paths").at(test, key.span())
+                    Diagnostic::new(t!("rubric_test.unset_not_a_list")).at(test, key.span())
                 );
             };
             let path: Vec<&str> = key.split('.').collect();
             let Some(span) = find_entry(doc.get_ref(), &path) else {
-                return Err(Diagnostic::new(format!("`{key}` is not in the example"))
+                return Err(Diagnostic::new(t!("rubric_test.not_in_example", key = key))
                     .at(test, unset.span()));
             };
             // The whole line the fact is written on.
@@ -184,19 +179,16 @@ fn apply(
         None => &empty,
         Some((DeValue::Table(t), _)) => t,
         Some((_, at)) => {
-            return Err(
-                Diagnostic::new("`set` must be a table of fact paths and values").at(test, at),
-            );
+            return Err(Diagnostic::new(t!("rubric_test.set_not_a_table")).at(test, at));
         }
     };
     let mut added: Vec<(&str, Vec<String>)> = Vec::new();
     for (key, value) in set.iter() {
         if matches!(value.get_ref(), DeValue::Table(_)) {
-            return Err(Diagnostic::new(format!(
-                "`set` takes fact paths in quotes: write `\"{}.…\" = value`, not a table",
-                key.get_ref()
-            ))
-            .at(test, value.span()));
+            return Err(
+                Diagnostic::new(t!("rubric_test.set_nested_table", key = key.get_ref()))
+                    .at(test, value.span()),
+            );
         }
         let literal = test
             .text()
@@ -251,10 +243,7 @@ fn apply(
         .windows(2)
         .any(|w| w[1].0.end > w[0].0.start || w[1].0 == w[0].0)
     {
-        return Err(Diagnostic::new(
-            "a case changes one fact twice (set and unset, or two keys of one entry)",
-        )
-        .at(test, case));
+        return Err(Diagnostic::new(t!("rubric_test.changes_one_fact_twice")).at(test, case));
     }
     for (span, literal) in edits {
         text.replace_range(span, &literal);
@@ -304,10 +293,10 @@ fn check_case(
     strict: bool,
 ) -> Result<Vec<String>, Diagnostic> {
     let registry = input::Registry::single(rubric_path).map_err(|e| {
-        Diagnostic::new(format!(
-            "the rubric `{}` cannot be loaded: {}",
-            show_path(rubric_path),
-            e.to_string().lines().next().unwrap_or("")
+        Diagnostic::new(t!(
+            "rubric_test.rubric_unloadable",
+            path = show_path(rubric_path),
+            message = e.to_string().lines().next().unwrap_or("")
         ))
         .at(test, 0..0)
     })?;
@@ -329,26 +318,37 @@ fn check_case(
     let mut failures = Vec::new();
     match (report_or_error, refused) {
         (Err(message), Some(want)) if message.contains(want.get_ref().as_str()) => {}
-        (Err(message), Some(want)) => failures.push(format!(
-            "refused, but not with `{}`: {}",
-            want.get_ref(),
-            message.lines().next().unwrap_or("")
-        )),
-        (Err(message), None) => failures.push(format!(
-            "the facts were refused: {}",
-            message.lines().next().unwrap_or("")
-        )),
-        (Ok(report), Some(want)) => failures.push(format!(
-            "expected the facts to be refused with `{}`, but they scored {}",
-            want.get_ref(),
-            report.total
-        )),
+        (Err(message), Some(want)) => failures.push(
+            t!(
+                "rubric_test.refused_otherwise",
+                want = want.get_ref(),
+                message = message.lines().next().unwrap_or("")
+            )
+            .into_owned(),
+        ),
+        (Err(message), None) => failures.push(
+            t!(
+                "rubric_test.refused",
+                message = message.lines().next().unwrap_or("")
+            )
+            .into_owned(),
+        ),
+        (Ok(report), Some(want)) => failures.push(
+            t!(
+                "rubric_test.not_refused",
+                want = want.get_ref(),
+                total = report.total
+            )
+            .into_owned(),
+        ),
         (Ok(report), None) => {
             let Some(expect) = expect else {
                 return Ok(failures);
             };
             let DeValue::Table(expect) = expect.get_ref() else {
-                return Err(Diagnostic::new("`expect` must be a table").at(test, expect.span()));
+                return Err(
+                    Diagnostic::new(t!("rubric_test.expect_not_a_table")).at(test, expect.span())
+                );
             };
             for (key, value) in expect.iter() {
                 let key = key.get_ref();
@@ -356,31 +356,44 @@ fn check_case(
                     let want = match value.get_ref() {
                         DeValue::String(s) => s.to_string(),
                         _ => {
-                            return Err(
-                                Diagnostic::new("`grade` must be a string").at(test, value.span())
-                            );
+                            return Err(Diagnostic::new(t!("rubric_test.grade_not_a_string"))
+                                .at(test, value.span()));
                         }
                     };
                     if report.grade != want {
-                        failures.push(format!("grade: expected {want}, got {}", report.grade));
+                        failures.push(
+                            t!("rubric_test.grade_differs", want = want, got = report.grade)
+                                .into_owned(),
+                        );
                     }
                     continue;
                 }
-                let want: Decimal = decimal_of(test, value, || format!("the expected `{key}`"))?;
+                let want: Decimal = decimal_of(test, value, || {
+                    t!("rubric_test.expected_value", key = key).into_owned()
+                })?;
                 let (what, got) = if key == "total" {
-                    ("total".to_string(), report.total)
+                    (t!("rubric_test.total").into_owned(), report.total)
                 } else {
                     let Some(i) = report.rubric.find_indicator(key) else {
-                        return Err(Diagnostic::new(format!(
-                            "rubric `{}` has no indicator `{key}`",
-                            report.rubric.meta.id
+                        return Err(Diagnostic::new(t!(
+                            "rubric_test.no_such_indicator",
+                            id = report.rubric.meta.id,
+                            key = key
                         ))
                         .at(test, value.span()));
                     };
                     (report.rubric.indicators[i].name.clone(), report.scores[i])
                 };
                 if got != want {
-                    failures.push(format!("{what}: expected {}, got {got}", want.normalize()));
+                    failures.push(
+                        t!(
+                            "rubric_test.score_differs",
+                            what = what,
+                            want = want.normalize(),
+                            got = got
+                        )
+                        .into_owned(),
+                    );
                 }
             }
         }

@@ -28,6 +28,7 @@ mod layers;
 mod plausibility;
 mod project;
 mod properties;
+mod rubric_lang;
 mod rules;
 mod support;
 mod variants;

@@ -5,6 +5,7 @@ use std::fmt::Write;
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Cell, CellAlignment, ContentArrangement};
+use rust_i18n::t;
 
 use super::Render;
 use crate::number::plain;
@@ -29,75 +30,90 @@ fn rule_lines(rubric: &Rubric, ind: &Indicator) -> Vec<String> {
                 .unwrap_or(b.value);
             format!("{sym}{}%", plain(pct))
         };
-        out.push(format!(
-            "listed by each facts file as [[{}]]{}",
-            list.key,
+        out.push(
             if list.grouped {
-                ", grouped by level2"
+                t!("rubric_show.listed_by_grouped", key = list.key)
             } else {
-                ""
+                t!("rubric_show.listed_by", key = list.key)
             }
-        ));
-        out.push(format!("≥: {}", list.higher.text));
-        out.push(format!("≤: {}", list.lower.text));
-        out.push(format!("=: {}", list.equal.text));
-        for b in &list.bands {
-            out.push(format!(
-                "{}: {} {} of the weight",
-                b.outcome,
-                bound(b.lower, true),
-                bound(b.upper, false)
-            ));
+            .into_owned(),
+        );
+        for (symbol, formula) in [("≥", &list.higher), ("≤", &list.lower), ("=", &list.equal)] {
+            out.push(t!("rubric_show.labelled", label = symbol, text = formula.text).into_owned());
         }
-        out.push(format!("“/”: {}", list.not_applicable.name()));
+        for b in &list.bands {
+            out.push(
+                t!(
+                    "rubric_show.band",
+                    outcome = b.outcome,
+                    lower = bound(b.lower, true),
+                    upper = bound(b.upper, false)
+                )
+                .into_owned(),
+            );
+        }
+        out.push(
+            t!(
+                "rubric_show.labelled",
+                label = "“/”",
+                text = list.not_applicable.name()
+            )
+            .into_owned(),
+        );
     }
     let Some(rule) = &ind.rule else { return out };
     for v in &rule.vetoes {
-        out.push(format!("veto when {}", v.formula.text));
+        out.push(t!("rubric_show.veto_when", formula = v.formula.text).into_owned());
     }
     for e in &rule.exemptions {
-        out.push(format!("full points when {}", e.formula.text));
+        out.push(t!("rubric_show.full_points_when", formula = e.formula.text).into_owned());
     }
     for l in &rule.lets {
         out.push(format!("{} = {}", l.name, l.formula.text));
     }
     for p in &rule.parts {
         let how = match &p.kind {
-            PartKind::Formula { score } => format!("formula {}", score.text),
-            PartKind::Tiers { value, tiers, .. } => format!(
-                "tiers on {}: {}",
-                value.text,
-                tiers
+            PartKind::Formula { score } => t!("rubric_show.formula", formula = score.text),
+            PartKind::Tiers { value, tiers, .. } => t!(
+                "rubric_show.tiers_on",
+                value = value.text,
+                tiers = tiers
                     .iter()
                     .map(|t| format!("{} → {}", t.label, plain(t.points)))
                     .collect::<Vec<_>>()
                     .join("; ")
             ),
-            PartKind::Check { fact } => format!("check `{}`", rubric.facts[*fact].path),
+            PartKind::Check { fact } => t!("rubric_show.check", path = rubric.facts[*fact].path),
             PartKind::Judgment { fact } => {
-                format!("evaluator's score `{}`", rubric.facts[*fact].path)
+                t!("rubric_show.judgment", path = rubric.facts[*fact].path)
             }
-            PartKind::Deduction { count, per, floor } => {
-                format!(
-                    "{} − {} × ({}), at least {}",
-                    plain(p.points),
-                    plain(*per),
-                    count.text,
-                    plain(*floor)
-                )
-            }
-            PartKind::Category { fact, points } => format!(
-                "`{}`: {}",
-                rubric.facts[*fact].path,
-                points
+            PartKind::Deduction { count, per, floor } => t!(
+                "rubric_show.deduction",
+                points = plain(p.points),
+                per = plain(*per),
+                count = count.text,
+                floor = plain(*floor)
+            ),
+            PartKind::Category { fact, points } => t!(
+                "rubric_show.labelled",
+                label = format!("`{}`", rubric.facts[*fact].path),
+                text = points
                     .iter()
                     .map(|(c, x)| format!("{c} → {}", plain(*x)))
                     .collect::<Vec<_>>()
                     .join("; ")
             ),
-            PartKind::Item { .. } => "listed item".into(),
+            PartKind::Item { .. } => t!("rubric_show.listed_item"),
         };
-        out.push(format!("{} ({} 分): {how}", p.name, plain(p.points)));
+        out.push(
+            t!(
+                "rubric_show.part",
+                name = p.name,
+                points = plain(p.points),
+                how = how
+            )
+            .into_owned(),
+        );
     }
     out
 }
@@ -109,7 +125,11 @@ fn grades_line(rubric: &Rubric) -> String {
         .iter()
         .map(|g| format!("{} ≥ {}", g.name, plain(g.min)))
         .collect();
-    format!("等级：{}", grades.join("，"))
+    t!(
+        "rubric_show.grades",
+        grades = grades.join(&t!("rubric_show.grade_separator"))
+    )
+    .into_owned()
 }
 
 impl Render<Rubric> for RubricShow {
@@ -121,12 +141,15 @@ impl Render<Rubric> for RubricShow {
                 let _ = writeln!(out, "{}（{} v{}）", m.title, m.id, m.version);
                 let _ = writeln!(
                     out,
-                    "{}，{}；总分 {}；得分保留 {} 位小数（{}）",
-                    m.issuer,
-                    m.document,
-                    plain(m.total),
-                    rubric.rounding.scale,
-                    rubric.rounding.mode
+                    "{}",
+                    t!(
+                        "rubric_show.table_subtitle",
+                        issuer = m.issuer,
+                        document = m.document,
+                        total = plain(m.total),
+                        scale = rubric.rounding.scale,
+                        mode = rubric.rounding.mode
+                    )
                 );
                 let mut table = comfy_table::Table::new();
                 table.load_style(UTF8_FULL_CONDENSED);
@@ -135,7 +158,14 @@ impl Render<Rubric> for RubricShow {
                     table.set_width(*w);
                 }
                 let mut header: Vec<Cell> = m.levels.iter().map(Cell::new).collect();
-                header.extend(["分值", "参考评分标准", "规则"].map(Cell::new));
+                header.extend(
+                    [
+                        t!("rubric_show.column_points"),
+                        t!("rubric_show.column_criteria"),
+                        t!("rubric_show.column_rule"),
+                    ]
+                    .map(Cell::new),
+                );
                 table.set_header(header);
                 for i in rubric.preorder() {
                     let ind = &rubric.indicators[i];
@@ -161,28 +191,41 @@ impl Render<Rubric> for RubricShow {
                 let _ = writeln!(out, "# {}（{} v{}）\n", m.title, m.id, m.version);
                 let _ = writeln!(
                     out,
-                    "{}，{}。总分 {}，得分保留 {} 位小数（{}）。\n",
-                    m.issuer,
-                    m.document,
-                    plain(m.total),
-                    rubric.rounding.scale,
-                    rubric.rounding.mode
+                    "{}\n",
+                    t!(
+                        "rubric_show.markdown_subtitle",
+                        issuer = m.issuer,
+                        document = m.document,
+                        total = plain(m.total),
+                        scale = rubric.rounding.scale,
+                        mode = rubric.rounding.mode
+                    )
                 );
                 for i in rubric.preorder() {
                     let ind = &rubric.indicators[i];
                     let hashes = "#".repeat((ind.level + 1).min(6));
                     let _ = writeln!(
                         out,
-                        "{hashes} {}（{} 分，`{}`）\n",
-                        ind.name,
-                        plain(ind.points),
-                        ind.id
+                        "{hashes} {}\n",
+                        t!(
+                            "rubric_show.markdown_indicator",
+                            name = ind.name,
+                            points = plain(ind.points),
+                            id = ind.id
+                        )
                     );
                     if !ind.description.is_empty() {
-                        let _ = writeln!(out, "指标说明：{}\n", ind.description.trim());
+                        let _ = writeln!(
+                            out,
+                            "{}\n",
+                            t!(
+                                "rubric_show.markdown_description",
+                                text = ind.description.trim()
+                            )
+                        );
                     }
                     if !ind.criteria.is_empty() {
-                        let _ = writeln!(out, "参考评分标准：\n");
+                        let _ = writeln!(out, "{}\n", t!("rubric_show.markdown_criteria"));
                         for line in ind.criteria.trim().lines() {
                             let _ = writeln!(out, "> {}", line.trim());
                         }
@@ -190,7 +233,7 @@ impl Render<Rubric> for RubricShow {
                     }
                     let rules = rule_lines(rubric, ind);
                     if !rules.is_empty() {
-                        let _ = writeln!(out, "规则：\n");
+                        let _ = writeln!(out, "{}\n", t!("rubric_show.markdown_rules"));
                         for r in rules {
                             let _ = writeln!(out, "- `{}`", r.replace('`', "'"));
                         }

@@ -3,6 +3,7 @@
 //! the framework's texts. Each is a warning with the file and line.
 
 use rust_decimal::Decimal;
+use rust_i18n::t;
 
 use super::{ConsistencyKind, FactKind, PartKind, Rubric, Tier};
 use crate::diagnostic::{Diagnostic, SourceFile};
@@ -20,22 +21,23 @@ pub fn lint(rubric: &Rubric) -> Vec<Diagnostic> {
             .iter()
             .all(|p| matches!(p.kind, PartKind::Item { .. }));
         if !listed && (ind.description.trim().is_empty() || ind.criteria.trim().is_empty()) {
-            let missing: Vec<&str> = [
-                ("description (指标说明)", ind.description.trim().is_empty()),
-                ("criteria (参考评分标准)", ind.criteria.trim().is_empty()),
-            ]
-            .into_iter()
-            .filter_map(|(k, m)| m.then_some(k))
-            .collect();
+            let (id, name) = (&ind.id, &ind.name);
+            let message = match (
+                ind.description.trim().is_empty(),
+                ind.criteria.trim().is_empty(),
+            ) {
+                (true, true) => t!(
+                    "lint.missing_description_and_criteria",
+                    id = id,
+                    name = name
+                ),
+                (true, false) => t!("lint.missing_description", id = id, name = name),
+                _ => t!("lint.missing_criteria", id = id, name = name),
+            };
             out.push(
-                Diagnostic::warning(format!(
-                    "indicator `{}` ({}) has no {}",
-                    ind.id,
-                    ind.name,
-                    missing.join(" and ")
-                ))
-                .at(&ind.origin, ind.span.clone())
-                .with_help("copy the framework's own text, so that `explain` can show it"),
+                Diagnostic::warning(message)
+                    .at(&ind.origin, ind.span.clone())
+                    .with_help(t!("lint.missing_texts_help")),
             );
         }
         for part in &rule.parts {
@@ -68,15 +70,9 @@ fn unbounded_rates(rubric: &Rubric) -> Vec<Diagnostic> {
         .zip(bounded)
         .filter(|(f, b)| f.kind == FactKind::Rate && !f.unbounded && !b)
         .map(|(f, _)| {
-            Diagnostic::warning(format!(
-                "rate fact `{}` ({}) has no upper bound: a figure such as 932% would be scored",
-                f.path, f.label
-            ))
-            .at(&f.origin, f.span.clone())
-            .with_help(format!(
-                "add a [[plausibility]] rule such as `holds = \"{} <= 100%\"`, or write `unbounded = true` in its declaration if it may exceed 100%",
-                f.path
-            ))
+            Diagnostic::warning(t!("lint.unbounded_rate", path = f.path, label = f.label))
+                .at(&f.origin, f.span.clone())
+                .with_help(t!("lint.unbounded_rate_help", path = f.path))
         })
         .collect()
 }
@@ -170,12 +166,9 @@ fn unused_facts(rubric: &Rubric) -> Vec<Diagnostic> {
         .zip(used)
         .filter(|(_, u)| !u)
         .map(|(f, _)| {
-            Diagnostic::warning(format!(
-                "fact `{}` ({}) is declared but no rule or check reads it",
-                f.path, f.label
-            ))
-            .at(&rubric.source, f.span.clone())
-            .with_help("remove it, or use it in a rule")
+            Diagnostic::warning(t!("lint.unused_fact", path = f.path, label = f.label))
+                .at(&rubric.source, f.span.clone())
+                .with_help(t!("lint.unused_fact_help"))
         })
         .collect()
 }
@@ -288,23 +281,30 @@ fn tier_lints(
             k += 1;
         }
         let from = match probes[start].0 {
-            Probe::At(x) => format!("from {} (inclusive)", show(x, percent)),
-            Probe::Between(a, _) | Probe::Above(a) => format!("above {}", show(a, percent)),
-            Probe::Below(_) => "below".to_string(),
+            Probe::At(x) => t!("lint.gap_from_inclusive", value = show(x, percent)),
+            Probe::Between(a, _) | Probe::Above(a) => {
+                t!("lint.gap_above", value = show(a, percent))
+            }
+            Probe::Below(_) => t!("lint.gap_below"),
         };
         let to = match probes[k - 1].0 {
-            Probe::At(x) => format!(" up to {} (inclusive)", show(x, percent)),
-            Probe::Between(_, b) => format!(" up to {} (exclusive)", show(b, percent)),
+            Probe::At(x) => t!("lint.gap_to_inclusive", value = show(x, percent)).into_owned(),
+            Probe::Between(_, b) => {
+                t!("lint.gap_to_exclusive", value = show(b, percent)).into_owned()
+            }
             Probe::Above(_) => String::new(),
             Probe::Below(b) => format!(" {}", show(b, percent)),
         };
         let span = tiers.first().map(|t| t.span.clone()).unwrap_or(0..0);
         out.push(
-            Diagnostic::warning(format!(
-                "the tiers of `{indicator}` leave a gap: values {from}{to} fall in no tier"
+            Diagnostic::warning(t!(
+                "lint.tier_gap",
+                indicator = indicator,
+                from = from,
+                to = to
             ))
             .at(source, span)
-            .with_help("such a value stops scoring with an error; extend a neighbouring tier"),
+            .with_help(t!("lint.tier_gap_help")),
         );
     }
 
@@ -322,30 +322,33 @@ fn tier_lints(
             if let Some(&p) = shadowed.first() {
                 let earlier = containing[p][0];
                 out.push(
-                    Diagnostic::warning(format!(
-                        "tiers `{}` and `{}` of `{indicator}` overlap (both hold {}); the first wins",
-                        tiers[earlier].label,
-                        tier.label,
-                        show(probes[p].1, percent)
+                    Diagnostic::warning(t!(
+                        "lint.tier_overlap",
+                        first = tiers[earlier].label,
+                        second = tier.label,
+                        indicator = indicator,
+                        value = show(probes[p].1, percent)
                     ))
                     .at(source, tier.span.clone())
-                    .with_help("make one bound exclusive (`below`/`above`) where the other is inclusive"),
+                    .with_help(t!("lint.tier_overlap_help")),
                 );
             }
             continue;
         }
         let reason = if mine.is_empty() {
-            "it holds no value the others leave open".to_string()
+            t!("lint.unreachable_empty")
         } else {
-            format!(
-                "every value it holds falls in `{}` first",
-                tiers[containing[mine[0]][0]].label
+            t!(
+                "lint.unreachable_shadowed",
+                tier = tiers[containing[mine[0]][0]].label
             )
         };
         out.push(
-            Diagnostic::warning(format!(
-                "tier `{}` of `{indicator}` can never be reached: {reason}",
-                tier.label
+            Diagnostic::warning(t!(
+                "lint.tier_unreachable",
+                tier = tier.label,
+                indicator = indicator,
+                reason = reason
             ))
             .at(source, tier.span.clone()),
         );

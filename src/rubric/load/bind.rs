@@ -65,8 +65,8 @@ impl<'f> Names<'f> {
             lets: Vec::new(),
             percent_lets: Vec::new(),
             context: match id {
-                Some(id) => format!("{what} `{}`", id.get_ref()),
-                None => format!("a {what}"),
+                Some(id) => t!("rubric.named_what", what = what, id = id.get_ref()).into_owned(),
+                None => t!("rubric.unnamed_what", what = what).into_owned(),
             },
         }
     }
@@ -81,10 +81,14 @@ impl<'f> Names<'f> {
 
     pub(super) fn help(&self, name: &str) -> Option<String> {
         if let Some(f) = self.facts.iter().find(|f| f.path == name) {
-            return Some(format!(
-                "`{name}` is a `{}` fact; formulas read only amount, count, rate and bool facts",
-                f.kind.name()
-            ));
+            return Some(
+                t!(
+                    "rubric.fact_not_in_formulas",
+                    name = name,
+                    kind = f.kind.name()
+                )
+                .into_owned(),
+            );
         }
         let candidates = self
             .lets
@@ -92,10 +96,8 @@ impl<'f> Names<'f> {
             .map(|(n, _)| n.as_str())
             .chain(self.facts.iter().map(|f| f.path.as_str()));
         match suggest(name, candidates) {
-            Some(s) => Some(format!("did you mean `{s}`?")),
-            None => {
-                Some("declare the fact under [facts] or define it with [[indicator.let]]".into())
-            }
+            Some(s) => Some(t!("rubric.did_you_mean", name = s).into_owned()),
+            None => Some(t!("rubric.declare_or_let").into_owned()),
         }
     }
 }
@@ -111,8 +113,12 @@ pub(super) fn compile(
         Ok(f) => f,
         Err(e) => {
             diags.push(
-                Diagnostic::new(format!("formula of {}: {}", names.context, e.message))
-                    .at(source, formula_location(source, text, &e.span)),
+                Diagnostic::new(t!(
+                    "rubric.formula_error",
+                    context = names.context,
+                    message = e.message
+                ))
+                .at(source, formula_location(source, text, &e.span)),
             );
             return None;
         }
@@ -123,9 +129,11 @@ pub(super) fn compile(
                 && ty != want
             {
                 diags.push(
-                    Diagnostic::new(format!(
-                        "this formula of {} gives {ty}; {want} is expected here",
-                        names.context
+                    Diagnostic::new(t!(
+                        "rubric.formula_type",
+                        context = names.context,
+                        got = ty,
+                        want = want
                     ))
                     .at(source, text.span()),
                 );
@@ -135,8 +143,12 @@ pub(super) fn compile(
         }
         Err(errors) => {
             for e in errors {
-                let mut d = Diagnostic::new(format!("formula of {}: {}", names.context, e.message))
-                    .at(source, formula_location(source, text, &e.span));
+                let mut d = Diagnostic::new(t!(
+                    "rubric.formula_error",
+                    context = names.context,
+                    message = e.message
+                ))
+                .at(source, formula_location(source, text, &e.span));
                 if let Some(h) = e.help {
                     d = d.with_help(h);
                 }
@@ -155,22 +167,23 @@ pub(super) fn fact_of_kind(
     diags: &mut Diagnostics,
 ) -> Option<usize> {
     let Some(i) = facts.iter().position(|f| &f.path == path.get_ref()) else {
-        let mut d =
-            Diagnostic::new(format!("unknown fact `{}`", path.get_ref())).at(source, path.span());
+        let mut d = Diagnostic::new(t!("rubric.unknown_fact", path = path.get_ref()))
+            .at(source, path.span());
         if let Some(s) = suggest(path.get_ref(), facts.iter().map(|f| f.path.as_str())) {
-            d = d.with_help(format!("did you mean `{s}`?"));
+            d = d.with_help(t!("rubric.did_you_mean", name = s));
         } else {
-            d = d.with_help("declare it under [facts]");
+            d = d.with_help(t!("rubric.declare_under_facts"));
         }
         diags.push(d);
         return None;
     };
     if facts[i].kind.name() != want {
         diags.push(
-            Diagnostic::new(format!(
-                "fact `{}` is of type `{}`; this part needs a `{want}` fact",
-                path.get_ref(),
-                facts[i].kind.name()
+            Diagnostic::new(t!(
+                "rubric.fact_wrong_kind",
+                path = path.get_ref(),
+                kind = facts[i].kind.name(),
+                want = want
             ))
             .at(source, path.span()),
         );

@@ -13,19 +13,16 @@ pub(super) fn read_plausibility(
         "[[plausibility]] {}",
         t.context.trim_start_matches("`plausibility` ")
     );
-    let id = t.string("id", Some("a unique ASCII id"), diags);
-    let name = t.string("name", Some("what must hold, in words"), diags);
-    let holds = t.string(
-        "holds",
-        Some("the condition, e.g. \"fixed_assets.in_use <= fixed_assets.total\""),
-        diags,
-    );
+    let id = t.string("id", Some(&t!("rubric.need_ascii_id")), diags);
+    let name = t.string("name", Some(&t!("rubric.need_plausibility_name")), diags);
+    let holds = t.string("holds", Some(&t!("rubric.need_holds")), diags);
     let span = t.span.clone();
     t.finish(diags);
-    let names = Names::of_facts(facts, &id, "plausibility rule");
+    let what = t!("rubric.what_plausibility");
+    let names = Names::of_facts(facts, &id, &what);
     let (condition, _) = compile(source, &holds?, &names, Some(Type::Bool), diags)?;
     let id = id?;
-    check_id(source, &id, "plausibility rule", diags);
+    check_id(source, &id, &what, diags);
     Some(PlausibilityRule {
         id: id.into_inner(),
         name: name?.into_inner(),
@@ -44,9 +41,9 @@ pub(super) fn read_consistency(
         "[[consistency]] {}",
         t.context.trim_start_matches("`consistency` ")
     );
-    let id = t.string("id", Some("a unique ASCII id"), diags);
-    let name = t.string("name", Some("what is checked, in words"), diags);
-    let severity = t.string("severity", Some("\"error\" or \"warning\""), diags);
+    let id = t.string("id", Some(&t!("rubric.need_ascii_id")), diags);
+    let name = t.string("name", Some(&t!("rubric.need_consistency_name")), diags);
+    let severity = t.string("severity", Some(&t!("rubric.need_severity")), diags);
     let left = t.string("left", None, diags);
     let right = t.string("right", None, diags);
     let tolerance = t.decimal("tolerance", None, diags);
@@ -55,16 +52,17 @@ pub(super) fn read_consistency(
     let holds = t.string("holds", None, diags);
     let span = t.span.clone();
     t.finish(diags);
-    let names = Names::of_facts(facts, &id, "consistency check");
+    let what = t!("rubric.what_consistency");
+    let names = Names::of_facts(facts, &id, &what);
     let severity = match severity.as_ref().map(|s| s.get_ref().as_str()) {
         Some("error") => Severity::Error,
         Some("warning") => Severity::Warning,
         Some(other) => {
             if let Some(s) = &severity {
                 diags.push(
-                    Diagnostic::new(format!("unknown severity `{other}`"))
+                    Diagnostic::new(t!("rubric.unknown_severity", severity = other))
                         .at(source, s.span())
-                        .with_help("use \"error\" or \"warning\""),
+                        .with_help(t!("rubric.unknown_severity_help")),
                 );
             }
             return None;
@@ -82,7 +80,7 @@ pub(super) fn read_consistency(
             let tolerance = tolerance.map(Spanned::into_inner).unwrap_or_default();
             if tolerance < Decimal::ZERO {
                 diags.push(
-                    Diagnostic::new("`tolerance` cannot be negative").at(source, span.clone()),
+                    Diagnostic::new(t!("rubric.negative_tolerance")).at(source, span.clone()),
                 );
             }
             ConsistencyKind::Equal {
@@ -96,18 +94,14 @@ pub(super) fn read_consistency(
             let Some(i) = i.filter(|&i| matches!(facts[i].kind, FactKind::Rate | FactKind::Amount))
             else {
                 diags.push(
-                    Diagnostic::new(format!(
-                        "`stated` must name a declared `rate` or `amount` fact, found `{}`",
-                        st.get_ref()
-                    ))
-                    .at(source, st.span()),
+                    Diagnostic::new(t!("rubric.stated_not_a_figure", path = st.get_ref()))
+                        .at(source, st.span()),
                 );
                 return None;
             };
             if let Some(t) = &tolerance {
                 diags.push(
-                    Diagnostic::new("a `stated` check compares at the precision the figure was written with; it takes no `tolerance`")
-                        .at(source, t.span()),
+                    Diagnostic::new(t!("rubric.stated_takes_no_tolerance")).at(source, t.span()),
                 );
             }
             let (computed, _) = compile(source, &c, &names, Some(Type::Number), diags)?;
@@ -117,15 +111,12 @@ pub(super) fn read_consistency(
             }
         }
         _ => {
-            diags.push(
-                Diagnostic::new("a consistency check has `left` and `right`, or `stated` and `computed`, or `holds`")
-                    .at(source, span),
-            );
+            diags.push(Diagnostic::new(t!("rubric.consistency_shape")).at(source, span));
             return None;
         }
     };
     let id = id?;
-    check_id(source, &id, "consistency check", diags);
+    check_id(source, &id, &what, diags);
     Some(ConsistencyCheck {
         id: id.into_inner(),
         name: name?.into_inner(),

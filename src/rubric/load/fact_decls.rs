@@ -16,9 +16,9 @@ pub(super) fn read_fact_group(
             match value.get_ref() {
                 DeValue::String(s) => groups.push((prefix.to_string(), s.to_string())),
                 other => diags.push(
-                    Diagnostic::new(format!(
-                        "a group's `label` must be a string, found {}",
-                        type_name(other)
+                    Diagnostic::new(t!(
+                        "rubric.group_label_not_string",
+                        found = type_name(other)
                     ))
                     .at(source, value.span()),
                 ),
@@ -32,32 +32,36 @@ pub(super) fn read_fact_group(
         };
         if !is_identifier(name, false) || FORMULA_KEYWORDS.contains(&name) {
             diags.push(
-                Diagnostic::new(format!("fact name `{name}` is not usable in formulas"))
+                Diagnostic::new(t!("rubric.fact_name_unusable", name = name))
                     .at(source, key.span())
-                    .with_help("use ASCII letters, digits and `_`, starting with a letter, and none of: if then else and or not true false"),
+                    .with_help(t!("rubric.fact_name_unusable_help")),
             );
             continue;
         }
         if prefix.is_empty() && RESERVED_FACT_ROOTS.contains(&name) {
             diags.push(
-                Diagnostic::new(format!(
-                    "`{name}` is a reserved key of facts files and cannot name a fact"
-                ))
-                .at(source, key.span()),
+                Diagnostic::new(t!("rubric.fact_name_reserved", name = name))
+                    .at(source, key.span()),
             );
             continue;
         }
         let DeValue::Table(inner) = value.get_ref() else {
             diags.push(
-                Diagnostic::new(format!(
-                    "`facts.{path}` must be a table (a fact with `type`, or a group of facts), found {}",
-                    type_name(value.get_ref())
+                Diagnostic::new(t!(
+                    "rubric.fact_not_a_table",
+                    path = path,
+                    found = type_name(value.get_ref())
                 ))
                 .at(source, value.span()),
             );
             continue;
         };
-        let sub = Table::new(source, inner, value.span(), format!("fact `{path}`"));
+        let sub = Table::new(
+            source,
+            inner,
+            value.span(),
+            t!("rubric.fact_named", path = path),
+        );
         if inner.contains_key("type") {
             if let Some(decl) = read_fact(sub, path, diags) {
                 facts.push(decl);
@@ -74,13 +78,9 @@ pub(super) fn read_fact(
     diags: &mut Diagnostics,
 ) -> Option<FactDecl> {
     let source = t.source;
-    let ty = t.string("type", Some("the fact's type"), diags);
-    let label = t.string("label", Some("the fact's Chinese label"), diags);
-    let meaning = t.string(
-        "meaning",
-        Some("what the fact means and where to find it"),
-        diags,
-    );
+    let ty = t.string("type", Some(&t!("rubric.need_fact_type")), diags);
+    let label = t.string("label", Some(&t!("rubric.need_fact_label")), diags);
+    let meaning = t.string("meaning", Some(&t!("rubric.need_fact_meaning")), diags);
     let unit = t.string("unit", None, diags);
     let choices = t.get("choices");
     let default = t.get("default");
@@ -99,34 +99,34 @@ pub(super) fn read_fact(
         "choice" => {
             let Some(c) = choices else {
                 diags.push(
-                    Diagnostic::new(format!("choice fact `{path}` is missing `choices`"))
+                    Diagnostic::new(t!("rubric.choices_missing", path = path))
                         .at(source, span)
-                        .with_help("list the answers, e.g. choices = [\"甲\", \"乙\", \"丙\"]"),
+                        .with_help(t!("rubric.choices_missing_help")),
                 );
                 return None;
             };
             let list = string_list(source, c, "`choices`", diags)?;
             if list.is_empty() {
-                diags.push(Diagnostic::new("`choices` must not be empty").at(source, c.span()));
+                diags.push(Diagnostic::new(t!("rubric.choices_empty")).at(source, c.span()));
             }
             FactKind::Choice(list)
         }
         other => {
             let mut d =
-                Diagnostic::new(format!("unknown fact type `{other}`")).at(source, ty.span());
+                Diagnostic::new(t!("rubric.unknown_fact_type", kind = other)).at(source, ty.span());
             d = match suggest(other, FactKind::NAMES) {
-                Some(s) => d.with_help(format!("did you mean `{s}`?")),
-                None => d.with_help(format!("the types are: {}", FactKind::NAMES.join(", "))),
+                Some(s) => d.with_help(t!("rubric.did_you_mean", name = s)),
+                None => d.with_help(t!(
+                    "rubric.fact_types",
+                    list = FactKind::NAMES.join(&t!("rubric.list_separator"))
+                )),
             };
             diags.push(d);
             return None;
         }
     };
     if let (Some(c), false) = (choices, matches!(kind, FactKind::Choice(_))) {
-        diags.push(
-            Diagnostic::new("`choices` applies only to facts of type `choice`")
-                .at(source, c.span()),
-        );
+        diags.push(Diagnostic::new(t!("rubric.choices_only_for_choice")).at(source, c.span()));
     }
     let default = match default {
         None => None,
@@ -141,11 +141,8 @@ pub(super) fn read_fact(
             },
             _ => {
                 diags.push(
-                    Diagnostic::new(format!(
-                        "a `{}` fact cannot have this `default`",
-                        kind.name()
-                    ))
-                    .at(source, v.span()),
+                    Diagnostic::new(t!("rubric.default_not_allowed", kind = kind.name()))
+                        .at(source, v.span()),
                 );
                 None
             }
@@ -155,18 +152,13 @@ pub(super) fn read_fact(
         None => false,
         Some((DeValue::Boolean(b), _)) if kind == FactKind::Rate => *b,
         Some((DeValue::Boolean(_), at)) => {
-            diags.push(
-                Diagnostic::new("`unbounded` applies only to facts of type `rate`").at(source, at),
-            );
+            diags.push(Diagnostic::new(t!("rubric.unbounded_only_for_rate")).at(source, at));
             false
         }
         Some((other, at)) => {
             diags.push(
-                Diagnostic::new(format!(
-                    "`unbounded` must be true or false, found {}",
-                    type_name(other)
-                ))
-                .at(source, at),
+                Diagnostic::new(t!("rubric.unbounded_not_bool", found = type_name(other)))
+                    .at(source, at),
             );
             false
         }

@@ -9,27 +9,21 @@ pub(super) fn read_indicator(
     diags: &mut Diagnostics,
 ) -> Option<RawIndicator> {
     let source = t.source;
-    let id = t.string("id", Some("a unique ASCII id"), diags);
+    let id = t.string("id", Some(&t!("rubric.need_ascii_id")), diags);
     if let Some(id) = &id {
-        t.context = format!("indicator `{}`", id.get_ref());
+        t.context = t!("rubric.indicator_named", id = id.get_ref()).into_owned();
         if !is_identifier(id.get_ref(), true) {
             diags.push(
-                Diagnostic::new(format!(
-                    "indicator id `{}` may only use ASCII letters, digits, `-` and `_`",
-                    id.get_ref()
-                ))
-                .at(source, id.span()),
+                Diagnostic::new(t!("rubric.indicator_id_not_ascii", id = id.get_ref()))
+                    .at(source, id.span()),
             );
         }
     } else {
-        t.context = format!(
-            "[[indicator]] {}",
-            t.context.trim_start_matches("`indicator` ")
-        );
+        t.context = t!("rubric.indicator_context", n = ordinal(&t.context)).into_owned();
     }
     let parent = t.string("parent", None, diags);
-    let name = t.string("name", Some("the indicator's Chinese name"), diags);
-    let points = t.decimal("points", Some("the indicator's points (分值)"), diags);
+    let name = t.string("name", Some(&t!("rubric.need_indicator_name")), diags);
+    let points = t.decimal("points", Some(&t!("rubric.need_indicator_points")), diags);
     let description = t.string("description", None, diags);
     let criteria = t.string("criteria", None, diags);
     let lets = t.tables("let", diags);
@@ -46,20 +40,16 @@ pub(super) fn read_indicator(
     });
     if let (Some((_, at)), false) = (&list, parts.is_empty()) {
         diags.push(
-            Diagnostic::new(format!(
-                "{context} takes its children from the facts file (`list`), so it cannot have parts"
-            ))
-            .at(source, at.clone()),
+            Diagnostic::new(t!("rubric.listed_has_parts", context = context))
+                .at(source, at.clone()),
         );
     }
 
     let rule = if parts.is_empty() {
         for extra in lets.iter().chain(&vetoes).chain(&exemptions) {
             diags.push(
-                Diagnostic::new(format!(
-                    "{context} has rule settings but no [[indicator.part]]"
-                ))
-                .at(source, extra.span.clone()),
+                Diagnostic::new(t!("rubric.settings_without_part", context = context))
+                    .at(source, extra.span.clone()),
             );
         }
         None
@@ -78,10 +68,10 @@ pub(super) fn read_indicator(
         // Evaluation depth of each named value (see MAX_VALUE_DEPTH), by index in `names.lets`.
         let mut let_depths: Vec<usize> = Vec::new();
         for mut l in lets {
-            l.context = format!("a [[indicator.let]] of {context}");
-            let let_name = l.string("name", Some("the value's name in formulas"), diags);
+            l.context = t!("rubric.let_of", context = context).into_owned();
+            let let_name = l.string("name", Some(&t!("rubric.need_let_name")), diags);
             let label = l.string("label", None, diags);
-            let expr = l.string("expr", Some("the formula"), diags);
+            let expr = l.string("expr", Some(&t!("rubric.need_let_expr")), diags);
             let show = l.string("show", None, diags);
             l.finish(diags);
             let display = match show.as_ref().map(|s| s.get_ref().as_str()) {
@@ -90,9 +80,9 @@ pub(super) fn read_indicator(
                 Some(other) => {
                     if let Some(s) = &show {
                         diags.push(
-                            Diagnostic::new(format!("unknown `show` value `{other}`"))
+                            Diagnostic::new(t!("rubric.unknown_show", value = other))
                                 .at(source, s.span())
-                                .with_help("use \"percent\" or \"number\""),
+                                .with_help(t!("rubric.unknown_show_help")),
                         );
                     }
                     crate::number::Display::Number
@@ -105,9 +95,9 @@ pub(super) fn read_indicator(
                 || FORMULA_KEYWORDS.contains(&let_name.get_ref().as_str())
             {
                 diags.push(
-                    Diagnostic::new(format!("`{}` cannot name a value", let_name.get_ref()))
+                    Diagnostic::new(t!("rubric.bad_value_name", name = let_name.get_ref()))
                         .at(source, let_name.span())
-                        .with_help("use ASCII letters, digits and `_`, without dots"),
+                        .with_help(t!("rubric.bad_value_name_help")),
                 );
                 continue;
             }
@@ -115,11 +105,8 @@ pub(super) fn read_indicator(
                 || facts.iter().any(|f| &f.path == let_name.get_ref())
             {
                 diags.push(
-                    Diagnostic::new(format!(
-                        "`{}` is already a fact or a value of this rule",
-                        let_name.get_ref()
-                    ))
-                    .at(source, let_name.span()),
+                    Diagnostic::new(t!("rubric.value_name_taken", name = let_name.get_ref()))
+                        .at(source, let_name.span()),
                 );
                 continue;
             }
@@ -145,12 +132,14 @@ pub(super) fn read_indicator(
             // built on it.
             if depth > MAX_VALUE_DEPTH && deepest_read <= MAX_VALUE_DEPTH {
                 diags.push(
-                    Diagnostic::new(format!(
-                        "the value `{}` is computed through a chain of values {depth} levels deep; at most {MAX_VALUE_DEPTH} are accepted",
-                        let_name.get_ref()
+                    Diagnostic::new(t!(
+                        "rubric.value_too_deep",
+                        name = let_name.get_ref(),
+                        depth = depth,
+                        max = MAX_VALUE_DEPTH
                     ))
                     .at(source, let_name.span())
-                    .with_help("compute it from fewer intermediate values"),
+                    .with_help(t!("rubric.value_too_deep_help")),
                 );
                 names.lets.push((let_name.get_ref().clone(), ty));
                 names.percent_lets.push(false);
@@ -184,13 +173,9 @@ pub(super) fn read_indicator(
         let mut conditions = |tables: Vec<Table<'_, '_>>, what: &str| {
             let mut out = Vec::new();
             for mut c in tables {
-                c.context = format!("a [[indicator.{what}]] of {context}");
-                let when = c.string("when", Some("a true/false formula"), diags);
-                let reason = c.string(
-                    "reason",
-                    Some("the framework's words for this condition"),
-                    diags,
-                );
+                c.context = t!("rubric.condition_of", what = what, context = context).into_owned();
+                let when = c.string("when", Some(&t!("rubric.need_when")), diags);
+                let reason = c.string("reason", Some(&t!("rubric.need_reason")), diags);
                 c.finish(diags);
                 if let (Some(when), Some(reason)) = (when, reason)
                     && let Some((formula, _)) =
@@ -212,10 +197,11 @@ pub(super) fn read_indicator(
             && sum != *points.get_ref()
         {
             diags.push(
-                Diagnostic::new(format!(
-                    "the parts of {context} add up to {}, but the indicator has {} points",
-                    sum.normalize(),
-                    points.get_ref().normalize()
+                Diagnostic::new(t!(
+                    "rubric.parts_do_not_add_up",
+                    context = context,
+                    sum = sum.normalize(),
+                    points = points.get_ref().normalize()
                 ))
                 .at(source, points.span()),
             );
@@ -253,38 +239,27 @@ pub(super) fn read_list(
     diags: &mut Diagnostics,
 ) -> Option<ListSpec> {
     let source = t.source;
-    t.context = format!("the list of {context}");
-    let key = t.string(
-        "key",
-        Some("the facts file's array of tables, e.g. \"output\""),
-        diags,
-    );
+    t.context = t!("rubric.list_of", context = context).into_owned();
+    let key = t.string("key", Some(&t!("rubric.need_list_key")), diags);
     let grouped = match t.get("grouped") {
         Some(v) => match v.get_ref() {
             DeValue::Boolean(b) => *b,
             other => {
                 diags.push(
-                    Diagnostic::new(format!(
-                        "`grouped` must be true or false, found {}",
-                        type_name(other)
-                    ))
-                    .at(source, v.span()),
+                    Diagnostic::new(t!("rubric.grouped_not_bool", found = type_name(other)))
+                        .at(source, v.span()),
                 );
                 false
             }
         },
         None => false,
     };
-    let higher = t.string(
-        "higher",
-        Some("the score of a `>=` item, over target, actual and weight"),
-        diags,
-    );
-    let lower = t.string("lower", Some("the score of a `<=` item"), diags);
-    let equal = t.string("equal", Some("the score of a `=` item"), diags);
+    let higher = t.string("higher", Some(&t!("rubric.need_higher")), diags);
+    let lower = t.string("lower", Some(&t!("rubric.need_lower")), diags);
+    let equal = t.string("equal", Some(&t!("rubric.need_equal")), diags);
     let not_applicable = t.string(
         "not_applicable",
-        Some("\"rescale\", \"full\" or \"zero\""),
+        Some(&t!("rubric.need_not_applicable")),
         diags,
     );
     let band_tables = t.tables("qualitative", diags);
@@ -297,7 +272,7 @@ pub(super) fn read_list(
             .map(|n| (n.to_string(), Type::Number))
             .collect(),
         percent_lets: vec![false; ITEM_NAMES.len()],
-        context: format!("the list of {context}"),
+        context: t!("rubric.list_of", context = context).into_owned(),
     };
     let _ = facts;
     let mut formula = |text: Option<Spanned<String>>| {
@@ -308,13 +283,13 @@ pub(super) fn read_list(
     let not_applicable = not_applicable.and_then(|n| match NotApplicable::from_name(n.get_ref()) {
         Some(x) => Some(x),
         None => {
-            let mut d = Diagnostic::new(format!("unknown `not_applicable` rule `{}`", n.get_ref()))
+            let mut d = Diagnostic::new(t!("rubric.unknown_not_applicable", name = n.get_ref()))
                 .at(source, n.span());
             d = match suggest(n.get_ref(), NotApplicable::NAMES) {
-                Some(s) => d.with_help(format!("did you mean `{s}`?")),
-                None => d.with_help(format!(
-                    "the rules are: {}",
-                    NotApplicable::NAMES.join(", ")
+                Some(s) => d.with_help(t!("rubric.did_you_mean", name = s)),
+                None => d.with_help(t!(
+                    "rubric.not_applicable_rules",
+                    list = NotApplicable::NAMES.join(&t!("rubric.list_separator"))
                 )),
             };
             diags.push(d);
@@ -331,10 +306,7 @@ pub(super) fn read_list(
                     lower,
                     upper,
                 }),
-                _ => diags.push(
-                    Diagnostic::new("a qualitative band needs a lower and an upper bound (shares of the weight)")
-                        .at(source, span),
-                ),
+                _ => diags.push(Diagnostic::new(t!("rubric.band_needs_bounds")).at(source, span)),
             }
         }
     }
@@ -343,14 +315,9 @@ pub(super) fn read_list(
             || RESERVED_FACT_ROOTS.contains(&k.get_ref().as_str()))
     {
         diags.push(
-            Diagnostic::new(format!(
-                "`{}` cannot name a list in facts files",
-                k.get_ref()
-            ))
-            .at(source, k.span())
-            .with_help(
-                "use ASCII letters, digits and `_`, and none of the reserved top-level keys",
-            ),
+            Diagnostic::new(t!("rubric.bad_list_key", key = k.get_ref()))
+                .at(source, k.span())
+                .with_help(t!("rubric.bad_list_key_help")),
         );
     }
     Some(ListSpec {

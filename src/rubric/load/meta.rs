@@ -4,27 +4,24 @@
 use super::*;
 
 pub(super) fn read_meta(mut t: Table<'_, '_>, diags: &mut Diagnostics) -> Option<Meta> {
-    let id = t.string("id", Some("a short unique name used by facts files"), diags);
-    let version = t.string("version", Some("the rubric's version, e.g. \"1\""), diags);
-    let title = t.string("title", Some("the framework's title"), diags);
-    let issuer = t.string("issuer", Some("who issued the framework"), diags);
-    let document = t.string("document", Some("the issuing document"), diags);
-    let year = t.integer("year", Some("the year the framework applies to"), diags);
+    let id = t.string("id", Some(&t!("rubric.need_id")), diags);
+    let version = t.string("version", Some(&t!("rubric.need_version")), diags);
+    let title = t.string("title", Some(&t!("rubric.need_title")), diags);
+    let issuer = t.string("issuer", Some(&t!("rubric.need_issuer")), diags);
+    let document = t.string("document", Some(&t!("rubric.need_document")), diags);
+    let year = t.integer("year", Some(&t!("rubric.need_year")), diags);
     if let Some(d) = year
         .as_ref()
         .and_then(|y| crate::toml_read::check_year(t.source, y))
     {
         diags.push(d);
     }
-    let unit = t.string("unit", Some("the unit of amounts, e.g. \"万元\""), diags);
-    let total = t.decimal("total", Some("the total points"), diags);
+    let unit = t.string("unit", Some(&t!("rubric.need_unit")), diags);
+    let total = t.decimal("total", Some(&t!("rubric.need_total")), diags);
     let levels = match t.get("levels") {
         Some(v) => string_list(t.source, v, "`levels`", diags),
         None => {
-            diags.push(
-                Diagnostic::new("[rubric] is missing `levels` (the names of the indicator levels)")
-                    .at(t.source, t.span.clone()),
-            );
+            diags.push(Diagnostic::new(t!("rubric.missing_levels")).at(t.source, t.span.clone()));
             None
         }
     };
@@ -32,19 +29,14 @@ pub(super) fn read_meta(mut t: Table<'_, '_>, diags: &mut Diagnostics) -> Option
         && !is_identifier(id.get_ref(), true)
     {
         diags.push(
-            Diagnostic::new(format!(
-                "rubric id `{}` may only use ASCII letters, digits, `-` and `_`",
-                id.get_ref()
-            ))
-            .at(t.source, id.span()),
+            Diagnostic::new(t!("rubric.rubric_id_not_ascii", id = id.get_ref()))
+                .at(t.source, id.span()),
         );
     }
     if let Some(levels) = &levels
         && levels.is_empty()
     {
-        diags.push(
-            Diagnostic::new("`levels` must name at least one level").at(t.source, t.span.clone()),
-        );
+        diags.push(Diagnostic::new(t!("rubric.levels_empty")).at(t.source, t.span.clone()));
     }
     // Read by `chain`, which follows it before anything else is read.
     let _ = t.get("extends");
@@ -71,9 +63,10 @@ pub(super) fn string_list(
 ) -> Option<Vec<String>> {
     let DeValue::Array(items) = v.get_ref() else {
         diags.push(
-            Diagnostic::new(format!(
-                "{what} must be an array of strings, found {}",
-                type_name(v.get_ref())
+            Diagnostic::new(t!(
+                "rubric.not_string_array",
+                what = what,
+                found = type_name(v.get_ref())
             ))
             .at(source, v.span()),
         );
@@ -85,9 +78,10 @@ pub(super) fn string_list(
             DeValue::String(s) => out.push(s.to_string()),
             other => {
                 diags.push(
-                    Diagnostic::new(format!(
-                        "{what} must hold strings, found {}",
-                        type_name(other)
+                    Diagnostic::new(t!(
+                        "rubric.not_strings",
+                        what = what,
+                        found = type_name(other)
                     ))
                     .at(source, item.span()),
                 );
@@ -101,14 +95,11 @@ pub(super) fn string_list(
 /// A variant's `[rubric]`: its own `id` and whatever else it changes.
 pub(super) fn read_meta_over(mut t: Table<'_, '_>, mut m: Meta, diags: &mut Diagnostics) -> Meta {
     t.context = "[rubric]".into();
-    if let Some(id) = t.string("id", Some("the variant's own id"), diags) {
+    if let Some(id) = t.string("id", Some(&t!("rubric.need_variant_id")), diags) {
         if !is_identifier(id.get_ref(), true) {
             diags.push(
-                Diagnostic::new(format!(
-                    "rubric id `{}` may only use ASCII letters, digits, `-` and `_`",
-                    id.get_ref()
-                ))
-                .at(t.source, id.span()),
+                Diagnostic::new(t!("rubric.rubric_id_not_ascii", id = id.get_ref()))
+                    .at(t.source, id.span()),
             );
         }
         m.id = id.into_inner();
@@ -178,14 +169,16 @@ pub(super) fn read_rounding_keys(
         "scale",
         scale_default
             .is_none()
-            .then_some("decimal places of each leaf score"),
+            .then(|| t!("rubric.need_scale"))
+            .as_deref(),
         diags,
     );
     let mode = t.string(
         "mode",
         mode_default
             .is_none()
-            .then_some("the rounding mode, e.g. \"half_away_from_zero\" (四舍五入)"),
+            .then(|| t!("rubric.need_mode"))
+            .as_deref(),
         diags,
     );
     let source = t.source;
@@ -195,8 +188,7 @@ pub(super) fn read_rounding_keys(
         Some(s @ 0..=10) => u32::try_from(s).ok(),
         Some(_) => {
             if let Some(s) = &scale {
-                diags
-                    .push(Diagnostic::new("`scale` must be between 0 and 10").at(source, s.span()));
+                diags.push(Diagnostic::new(t!("rubric.scale_out_of_range")).at(source, s.span()));
             }
             None
         }
@@ -205,11 +197,14 @@ pub(super) fn read_rounding_keys(
     let mode = mode.and_then(|m| match RoundingMode::from_name(m.get_ref()) {
         Some(mode) => Some(mode),
         None => {
-            let mut d = Diagnostic::new(format!("unknown rounding mode `{}`", m.get_ref()))
+            let mut d = Diagnostic::new(t!("rubric.unknown_rounding_mode", mode = m.get_ref()))
                 .at(source, m.span());
             d = match suggest(m.get_ref(), RoundingMode::NAMES) {
-                Some(s) => d.with_help(format!("did you mean `{s}`?")),
-                None => d.with_help(format!("the modes are: {}", RoundingMode::NAMES.join(", "))),
+                Some(s) => d.with_help(t!("rubric.did_you_mean", name = s)),
+                None => d.with_help(t!(
+                    "rubric.rounding_modes",
+                    list = RoundingMode::NAMES.join(&t!("rubric.list_separator"))
+                )),
             };
             diags.push(d);
             None
@@ -222,9 +217,9 @@ pub(super) fn read_grade(
     mut t: Table<'_, '_>,
     diags: &mut Diagnostics,
 ) -> Option<(Grade, Range<usize>)> {
-    t.context = format!("[[grade]] {}", t.context.trim_start_matches("`grade` "));
-    let name = t.string("name", Some("the grade's name, e.g. \"优\""), diags);
-    let min = t.decimal("min", Some("the lowest total in this grade"), diags);
+    t.context = t!("rubric.grade_context", n = ordinal(&t.context)).into_owned();
+    let name = t.string("name", Some(&t!("rubric.need_grade_name")), diags);
+    let min = t.decimal("min", Some(&t!("rubric.need_grade_min")), diags);
     let span = t.span.clone();
     t.finish(diags);
     Some((
@@ -245,9 +240,9 @@ pub(super) fn check_grades(
 ) {
     if grades.is_empty() {
         diags.push(
-            Diagnostic::new("the rubric has no [[grade]] bands")
+            Diagnostic::new(t!("rubric.no_grades"))
                 .at(source, doc_span.start..doc_span.start)
-                .with_help("add bands such as `[[grade]] name = \"优\" min = 90`"),
+                .with_help(t!("rubric.no_grades_help")),
         );
         return;
     }
@@ -255,15 +250,16 @@ pub(super) fn check_grades(
     for (g, span) in grades {
         if !seen.insert(g.min) {
             diags.push(
-                Diagnostic::new(format!("two grade bands start at {}", g.min))
-                    .at(source, span.clone()),
+                Diagnostic::new(t!("rubric.grade_min_twice", min = g.min)).at(source, span.clone()),
             );
         }
         if g.min < Decimal::ZERO || g.min > meta.total {
             diags.push(
-                Diagnostic::new(format!(
-                    "grade `{}` starts at {}, outside 0..{}",
-                    g.name, g.min, meta.total
+                Diagnostic::new(t!(
+                    "rubric.grade_out_of_range",
+                    name = g.name,
+                    min = g.min,
+                    total = meta.total
                 ))
                 .at(source, span.clone()),
             );
@@ -271,12 +267,12 @@ pub(super) fn check_grades(
     }
     if !grades.iter().any(|(g, _)| g.min.is_zero()) {
         diags.push(
-            Diagnostic::new(format!(
-                "the grade bands leave totals from 0 up to {} without a grade",
-                grades.iter().map(|(g, _)| g.min).min().unwrap_or_default()
+            Diagnostic::new(t!(
+                "rubric.grades_leave_gap",
+                min = grades.iter().map(|(g, _)| g.min).min().unwrap_or_default()
             ))
             .at(source, grades[0].1.clone())
-            .with_help("give the lowest band `min = 0`"),
+            .with_help(t!("rubric.grades_leave_gap_help")),
         );
     }
 }

@@ -14,6 +14,7 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use rust_decimal::Decimal;
+use rust_i18n::t;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
@@ -81,12 +82,9 @@ pub(super) fn header(
             DeValue::String(s) => Some(Spanned::new(v.span(), s.to_string())),
             other => {
                 return Err(Diagnostics(vec![
-                    Diagnostic::new(format!(
-                        "`extends` must be a string, the id of the rubric this one extends; found {}",
-                        type_name(other)
-                    ))
-                    .at(source, v.span())
-                    .with_help("write `extends = \"mof-project-2020\"`; a rubric extends one other"),
+                    Diagnostic::new(t!("rubric.extends_not_string", found = type_name(other)))
+                        .at(source, v.span())
+                        .with_help(t!("rubric.extends_not_string_help")),
                 ]));
             }
         },
@@ -118,20 +116,18 @@ pub(super) fn chain(
         };
         if ids.contains(base.get_ref()) {
             return Err(fail(
-                format!(
-                    "`extends` makes a cycle: {} → {}",
-                    ids.join(" → "),
-                    base.get_ref()
-                ),
+                t!(
+                    "rubric.extends_cycle",
+                    chain = ids.join(" → "),
+                    back = base.get_ref()
+                )
+                .into_owned(),
                 None,
             ));
         }
         if out.len() >= MAX_EXTENDS {
             return Err(fail(
-                format!(
-                    "a rubric may extend at most {} others in a chain",
-                    MAX_EXTENDS - 1
-                ),
+                t!("rubric.extends_too_long", max = MAX_EXTENDS - 1).into_owned(),
                 None,
             ));
         }
@@ -139,8 +135,8 @@ pub(super) fn chain(
             Some(s) => out.push(s),
             None => {
                 return Err(fail(
-                    format!("`extends` names unknown rubric `{}`", base.get_ref()),
-                    Some("`perfeval rubric list` shows the shipped rubrics; a rubric in the same directory (or --rubrics) can be extended too".into()),
+                    t!("rubric.extends_unknown", id = base.get_ref()).into_owned(),
+                    Some(t!("rubric.extends_unknown_help").into_owned()),
                 ));
             }
         }
@@ -167,7 +163,7 @@ pub fn load_with(source: &SourceFile, resolve: &Resolve<'_>) -> Result<Rubric, D
     let mut roots: Vec<Table<'_, '_>> = layers
         .iter()
         .zip(&docs)
-        .map(|(l, d)| Table::new(l, d.get_ref(), d.span(), "the rubric file"))
+        .map(|(l, d)| Table::new(l, d.get_ref(), d.span(), t!("rubric.context_file")))
         .collect();
 
     let mut meta: Option<Meta> = None;
@@ -183,7 +179,7 @@ pub fn load_with(source: &SourceFile, resolve: &Resolve<'_>) -> Result<Rubric, D
         let base = k == 0;
         if let Some(t) = root.table(
             "rubric",
-            base.then_some("the rubric's id, title and total"),
+            base.then(|| t!("rubric.need_rubric_table")).as_deref(),
             &mut diags,
         ) {
             meta = match (base, meta.take()) {
@@ -191,7 +187,11 @@ pub fn load_with(source: &SourceFile, resolve: &Resolve<'_>) -> Result<Rubric, D
                 (false, Some(m)) => Some(read_meta_over(t, m, &mut diags)),
             };
         }
-        if let Some(t) = root.table("rounding", base.then_some("scale and mode"), &mut diags) {
+        if let Some(t) = root.table(
+            "rounding",
+            base.then(|| t!("rubric.need_rounding_table")).as_deref(),
+            &mut diags,
+        ) {
             rounding = match (base, rounding.take()) {
                 (true, _) | (false, None) => read_rounding(t, &mut diags),
                 (false, Some(r)) => Some(read_rounding_over(t, r, &mut diags)),
@@ -207,7 +207,7 @@ pub fn load_with(source: &SourceFile, resolve: &Resolve<'_>) -> Result<Rubric, D
         }
         if let Some(t) = root.table(
             "facts",
-            base.then_some("the facts the rules read"),
+            base.then(|| t!("rubric.need_facts_table")).as_deref(),
             &mut diags,
         ) {
             let (mut layer_facts, mut layer_groups) = (Vec::new(), Vec::new());
@@ -239,10 +239,8 @@ pub fn load_with(source: &SourceFile, resolve: &Resolve<'_>) -> Result<Rubric, D
                 .any(|x| id_of(x).as_deref() == Some(id.as_str()))
             {
                 diags.push(
-                    Diagnostic::new(format!(
-                        "`remove` names `{id}`, which no rubric it extends has"
-                    ))
-                    .at(t.source, t.span.clone()),
+                    Diagnostic::new(t!("rubric.remove_unknown_indicator", id = id))
+                        .at(t.source, t.span.clone()),
                 );
                 continue;
             }
@@ -268,7 +266,7 @@ pub fn load_with(source: &SourceFile, resolve: &Resolve<'_>) -> Result<Rubric, D
             layer,
             &mut consistency_tables,
             base,
-            "consistency check",
+            &t!("rubric.what_consistency"),
             &mut diags,
         );
         let layer = root.tables("plausibility", &mut diags);
@@ -276,7 +274,7 @@ pub fn load_with(source: &SourceFile, resolve: &Resolve<'_>) -> Result<Rubric, D
             layer,
             &mut plausibility_tables,
             base,
-            "plausibility rule",
+            &t!("rubric.what_plausibility"),
             &mut diags,
         );
     }
@@ -285,18 +283,20 @@ pub fn load_with(source: &SourceFile, resolve: &Resolve<'_>) -> Result<Rubric, D
     }
     if facts.len() > MAX_FACTS {
         diags.push(
-            Diagnostic::new(format!(
-                "the rubric declares {} facts; at most {MAX_FACTS} are accepted",
-                facts.len()
+            Diagnostic::new(t!(
+                "rubric.too_many_facts",
+                count = facts.len(),
+                max = MAX_FACTS
             ))
             .at(source, 0..0),
         );
     }
     if indicator_tables.len() > MAX_INDICATORS {
         diags.push(
-            Diagnostic::new(format!(
-                "the rubric has {} indicators; at most {MAX_INDICATORS} are accepted",
-                indicator_tables.len()
+            Diagnostic::new(t!(
+                "rubric.too_many_indicators",
+                count = indicator_tables.len(),
+                max = MAX_INDICATORS
             ))
             .at(source, 0..0),
         );
@@ -316,21 +316,18 @@ pub fn load_with(source: &SourceFile, resolve: &Resolve<'_>) -> Result<Rubric, D
         let clash = raw[..k]
             .iter()
             .find(|o| o.list.as_ref().is_some_and(|(l, _)| l.key == spec.key))
-            .map(|o| format!("the list of indicator `{}`", o.id.get_ref()))
+            .map(|o| t!("rubric.list_of_indicator", id = o.id.get_ref()))
             .or_else(|| {
                 facts
                     .iter()
                     .find(|f| f.path.split('.').next() == Some(spec.key.as_str()))
-                    .map(|f| format!("fact `{}`", f.path))
+                    .map(|f| t!("rubric.fact_named", path = f.path))
             });
         if let Some(other) = clash {
             diags.push(
-                Diagnostic::new(format!(
-                    "list key `{}` is already used by {other}",
-                    spec.key
-                ))
-                .at(&r.source, at.clone())
-                .with_help("give each list a key of its own, unlike any fact group"),
+                Diagnostic::new(t!("rubric.list_key_taken", key = spec.key, other = other))
+                    .at(&r.source, at.clone())
+                    .with_help(t!("rubric.list_key_taken_help")),
             );
         }
     }
@@ -338,12 +335,9 @@ pub fn load_with(source: &SourceFile, resolve: &Resolve<'_>) -> Result<Rubric, D
         if users.len() > 1 {
             for (_, span, at) in &users[1..] {
                 diags.push(
-                    Diagnostic::new(format!(
-                        "tier fact `{}` is already `judged_by` of another tiers part",
-                        facts[fact].path
-                    ))
-                    .at(at, span.clone())
-                    .with_help("declare one `tier` fact for each tiers part"),
+                    Diagnostic::new(t!("rubric.tier_fact_shared", path = facts[fact].path))
+                        .at(at, span.clone())
+                        .with_help(t!("rubric.tier_fact_shared_help")),
                 );
             }
         }
@@ -359,7 +353,7 @@ pub fn load_with(source: &SourceFile, resolve: &Resolve<'_>) -> Result<Rubric, D
         if let Some(c) = read_consistency(t, &facts, &mut diags) {
             if !consistency_ids.insert(c.id.clone()) {
                 diags.push(
-                    Diagnostic::new(format!("consistency check id `{}` is used twice", c.id))
+                    Diagnostic::new(t!("rubric.consistency_id_twice", id = c.id))
                         .at(&at, c.span.clone()),
                 );
             }
@@ -373,7 +367,7 @@ pub fn load_with(source: &SourceFile, resolve: &Resolve<'_>) -> Result<Rubric, D
         if let Some(p) = read_plausibility(t, &facts, &mut diags) {
             if plausibility.iter().any(|x: &PlausibilityRule| x.id == p.id) {
                 diags.push(
-                    Diagnostic::new(format!("plausibility rule id `{}` is used twice", p.id))
+                    Diagnostic::new(t!("rubric.plausibility_id_twice", id = p.id))
                         .at(&at, p.span.clone()),
                 );
             }
@@ -473,10 +467,8 @@ pub(super) fn merge_by_id<'a, 'i>(
         tables.retain(|x| id_of(x).as_deref() != Some(id.as_str()));
         if tables.len() == before {
             diags.push(
-                Diagnostic::new(format!(
-                    "`remove` names {what} `{id}`, which no rubric it extends has"
-                ))
-                .at(t.source, t.span.clone()),
+                Diagnostic::new(t!("rubric.remove_unknown", what = what, id = id))
+                    .at(t.source, t.span.clone()),
             );
         }
     }
@@ -492,13 +484,16 @@ pub(super) fn check_id(
 ) {
     if !is_identifier(id.get_ref(), true) {
         diags.push(
-            Diagnostic::new(format!(
-                "{what} id `{}` may only use ASCII letters, digits, `-` and `_`",
-                id.get_ref()
-            ))
-            .at(source, id.span()),
+            Diagnostic::new(t!("rubric.id_not_ascii", what = what, id = id.get_ref()))
+                .at(source, id.span()),
         );
     }
+}
+
+/// The position of a table in its array, from the context `Table::tables` gave it
+/// (`\`tiers\` #2`, or however the language words it): the one number in it.
+pub(super) fn ordinal(context: &str) -> String {
+    context.chars().filter(char::is_ascii_digit).collect()
 }
 
 pub(super) fn is_identifier(s: &str, allow_dash: bool) -> bool {

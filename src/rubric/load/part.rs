@@ -23,13 +23,9 @@ pub(super) fn read_part(
     diags: &mut Diagnostics,
 ) -> Option<Part> {
     let source = p.source;
-    p.context = format!("a part of `{indicator_name}`");
-    let kind = p.string(
-        "kind",
-        Some("formula, tiers, check, deduction, category or judgment"),
-        diags,
-    );
-    let points = p.decimal("points", Some("the part's points"), diags);
+    p.context = t!("rubric.part_of", name = indicator_name).into_owned();
+    let kind = p.string("kind", Some(&t!("rubric.need_part_kind")), diags);
+    let points = p.decimal("points", Some(&t!("rubric.need_part_points")), diags);
     let name = p.string("name", None, diags);
     let span = p.span.clone();
     let kind = kind?;
@@ -37,7 +33,7 @@ pub(super) fn read_part(
         && *pts.get_ref() <= Decimal::ZERO
     {
         diags.push(
-            Diagnostic::new(format!("the `points` of {} must be more than 0", p.context))
+            Diagnostic::new(t!("rubric.part_points_not_positive", context = p.context))
                 .at(source, pts.span()),
         );
     }
@@ -45,10 +41,10 @@ pub(super) fn read_part(
     let in_range = |value: Decimal, at: Range<usize>, diags: &mut Diagnostics| {
         if value < Decimal::ZERO || value > part_points {
             diags.push(
-                Diagnostic::new(format!(
-                    "{} lies outside the part's 0..{} points",
-                    value.normalize(),
-                    part_points.normalize()
+                Diagnostic::new(t!(
+                    "rubric.outside_part_points",
+                    value = value.normalize(),
+                    points = part_points.normalize()
                 ))
                 .at(source, at),
             );
@@ -57,16 +53,12 @@ pub(super) fn read_part(
     let mut fact_label = None;
     let kind = match kind.get_ref().as_str() {
         "formula" => {
-            let score = p.string("score", Some("the formula giving the points"), diags);
+            let score = p.string("score", Some(&t!("rubric.need_score")), diags);
             let (formula, _) = compile(source, &score?, names, Some(Type::Number), diags)?;
             PartKind::Formula { score: formula }
         }
         "tiers" => {
-            let value = p.string(
-                "value",
-                Some("the formula of the value the tiers apply to"),
-                diags,
-            );
+            let value = p.string("value", Some(&t!("rubric.need_tier_value")), diags);
             let tier_tables = p.tables("tiers", diags);
             let judged_by = p.string("judged_by", None, diags);
             let (formula, _) = compile(source, &value?, names, Some(Type::Number), diags)?;
@@ -79,13 +71,16 @@ pub(super) fn read_part(
                     for (value, span) in bare {
                         if rate && value > Decimal::ONE {
                             diags.push(
-                                Diagnostic::new(format!(
-                                    "tier bound {} on the rate `{}` is ambiguous: a rate written as a plain number must lie between 0 and 1",
-                                    value.normalize(),
-                                    formula.text
+                                Diagnostic::new(t!(
+                                    "rubric.bare_rate_bound",
+                                    value = value.normalize(),
+                                    formula = formula.text
                                 ))
                                 .at(source, span)
-                                .with_help(format!("write \"{}%\" for a percentage", value.normalize())),
+                                .with_help(t!(
+                                    "rubric.bare_rate_bound_help",
+                                    value = value.normalize()
+                                )),
                             );
                         }
                     }
@@ -93,16 +88,13 @@ pub(super) fn read_part(
                 }
             }
             if tiers.is_empty() {
-                diags.push(
-                    Diagnostic::new("a tiers part needs at least one entry in `tiers`")
-                        .at(source, span.clone()),
-                );
+                diags.push(Diagnostic::new(t!("rubric.tiers_empty")).at(source, span.clone()));
             }
             let mut labels = HashSet::new();
             for t in &tiers {
                 if !labels.insert(t.label.clone()) {
                     diags.push(
-                        Diagnostic::new(format!("two tiers are labelled `{}`", t.label))
+                        Diagnostic::new(t!("rubric.tier_label_twice", label = t.label))
                             .at(source, t.span.clone()),
                     );
                 }
@@ -126,30 +118,26 @@ pub(super) fn read_part(
             }
         }
         "check" => {
-            let fact = p.string("fact", Some("the `check` fact this item reads"), diags);
+            let fact = p.string("fact", Some(&t!("rubric.need_check_fact")), diags);
             let i = fact_of_kind(source, facts, &fact?, "check", diags)?;
             fact_label = Some(facts[i].label.clone());
             PartKind::Check { fact: i }
         }
         "judgment" => {
-            let fact = p.string(
-                "fact",
-                Some("the `judgment` fact holding the evaluator's score"),
-                diags,
-            );
+            let fact = p.string("fact", Some(&t!("rubric.need_judgment_fact")), diags);
             let i = fact_of_kind(source, facts, &fact?, "judgment", diags)?;
             fact_label = Some(facts[i].label.clone());
             PartKind::Judgment { fact: i }
         }
         "deduction" => {
-            let count = p.string("count", Some("the formula counting occurrences"), diags);
-            let per = p.decimal("per", Some("the points deducted per occurrence"), diags);
+            let count = p.string("count", Some(&t!("rubric.need_count")), diags);
+            let per = p.decimal("per", Some(&t!("rubric.need_per")), diags);
             let floor = p.decimal("floor", None, diags);
             let (formula, _) = compile(source, &count?, names, Some(Type::Number), diags)?;
             let per = per?;
             if *per.get_ref() <= Decimal::ZERO {
                 diags.push(
-                    Diagnostic::new(format!("`per` of {} must be more than 0", p.context))
+                    Diagnostic::new(t!("rubric.per_not_positive", context = p.context))
                         .at(source, per.span()),
                 );
             }
@@ -164,10 +152,10 @@ pub(super) fn read_part(
             }
         }
         "category" => {
-            let fact = p.string("fact", Some("the `choice` fact this part reads"), diags);
+            let fact = p.string("fact", Some(&t!("rubric.need_choice_fact")), diags);
             let map = p.table(
                 "points_by_choice",
-                Some("the points for each answer"),
+                Some(&t!("rubric.need_points_by_choice")),
                 diags,
             );
             let i = fact_of_kind(source, facts, &fact?, "choice", diags)?;
@@ -179,28 +167,28 @@ pub(super) fn read_part(
             let mut points_by = Vec::new();
             for choice in choices {
                 match map.table.get(choice.as_str()) {
-                    Some(v) => match decimal(source, v, &format!("points for `{choice}`")) {
-                        Ok(d) => {
-                            in_range(d, v.span(), diags);
-                            points_by.push((choice.clone(), d));
+                    Some(v) => {
+                        match decimal(source, v, &t!("rubric.points_for_choice", choice = choice)) {
+                            Ok(d) => {
+                                in_range(d, v.span(), diags);
+                                points_by.push((choice.clone(), d));
+                            }
+                            Err(e) => diags.push(e),
                         }
-                        Err(e) => diags.push(e),
-                    },
+                    }
                     None => diags.push(
-                        Diagnostic::new(format!(
-                            "`points_by_choice` gives no points for `{choice}`"
-                        ))
-                        .at(source, map.span.clone()),
+                        Diagnostic::new(t!("rubric.choice_without_points", choice = choice))
+                            .at(source, map.span.clone()),
                     ),
                 }
             }
             for (key, _) in map.table.iter() {
                 let k: &str = key.get_ref();
                 if !choices.iter().any(|c| c == k) {
-                    let mut d = Diagnostic::new(format!("`{k}` is not one of the fact's choices"))
-                        .at(source, key.span());
+                    let mut d =
+                        Diagnostic::new(t!("rubric.not_a_choice", key = k)).at(source, key.span());
                     if let Some(s) = suggest(k, choices.iter().map(String::as_str)) {
-                        d = d.with_help(format!("did you mean `{s}`?"));
+                        d = d.with_help(t!("rubric.did_you_mean", name = s));
                     }
                     diags.push(d);
                 }
@@ -211,11 +199,14 @@ pub(super) fn read_part(
             }
         }
         other => {
-            let mut d =
-                Diagnostic::new(format!("unknown part kind `{other}`")).at(source, kind.span());
+            let mut d = Diagnostic::new(t!("rubric.unknown_part_kind", kind = other))
+                .at(source, kind.span());
             d = match suggest(other, PART_KINDS) {
-                Some(s) => d.with_help(format!("did you mean `{s}`?")),
-                None => d.with_help(format!("the kinds are: {}", PART_KINDS.join(", "))),
+                Some(s) => d.with_help(t!("rubric.did_you_mean", name = s)),
+                None => d.with_help(t!(
+                    "rubric.part_kinds",
+                    list = PART_KINDS.join(&t!("rubric.list_separator"))
+                )),
             };
             diags.push(d);
             p.finish(&mut Diagnostics::default());
@@ -255,18 +246,20 @@ pub(super) fn read_tier_bounds(
     let source = t.source;
     let is_tier = label_key == "label";
     t.context = if is_tier {
-        format!("tier {}", t.context.trim_start_matches("`tiers` "))
+        t!("rubric.tier_context", n = ordinal(&t.context)).into_owned()
     } else {
-        format!("band {}", t.context.trim_start_matches("`qualitative` "))
+        t!("rubric.band_context", n = ordinal(&t.context)).into_owned()
     };
     let points = if is_tier {
-        t.decimal("points", Some("the points of this tier"), diags)
+        t.decimal("points", Some(&t!("rubric.need_tier_points")), diags)
     } else {
         Some(Spanned::new(0..0, Decimal::ZERO))
     };
     let label = t.string(
         label_key,
-        (!is_tier).then_some("the outcome, e.g. \"达成\""),
+        (!is_tier)
+            .then(|| t!("rubric.need_band_outcome"))
+            .as_deref(),
         diags,
     );
     if !is_tier && label.is_none() {
@@ -300,14 +293,10 @@ pub(super) fn read_tier_bounds(
     let context = t.context.clone();
     t.finish(diags);
     if let (Some(_), Some((_, _, s))) = (&at_least, &above) {
-        diags.push(
-            Diagnostic::new("a tier takes `at_least` or `above`, not both").at(source, s.clone()),
-        );
+        diags.push(Diagnostic::new(t!("rubric.tier_two_lower_bounds")).at(source, s.clone()));
     }
     if let (Some(_), Some((_, _, s))) = (&at_most, &below) {
-        diags.push(
-            Diagnostic::new("a tier takes `at_most` or `below`, not both").at(source, s.clone()),
-        );
+        diags.push(Diagnostic::new(t!("rubric.tier_two_upper_bounds")).at(source, s.clone()));
     }
     let lower = at_least
         .as_ref()
@@ -357,14 +346,16 @@ pub(super) fn read_tier_bounds(
         && (lo.value > hi.value || (lo.value == hi.value && !(lo.inclusive && hi.inclusive)))
     {
         diags.push(
-            Diagnostic::new(format!("the bounds of {context} admit no value"))
+            Diagnostic::new(t!("rubric.tier_admits_nothing", context = context))
                 .at(source, span.clone()),
         );
     }
     let auto_label = match (&lower, &upper) {
+        // i18n-exempt: a tier label, data read back from facts files in any language
         (Some((_, l)), Some((_, u))) => format!("{l} 且 {u}"),
         (Some((_, l)), None) => l.clone(),
         (None, Some((_, u))) => u.clone(),
+        // i18n-exempt: a tier label, data read back from facts files in any language
         (None, None) => "其他".to_string(),
     };
     let written = [&at_least, &above, &at_most, &below];

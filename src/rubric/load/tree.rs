@@ -23,10 +23,10 @@ pub(super) fn build_tree(
     for (i, r) in raw.iter().enumerate() {
         if let Some(&first) = by_id.get(r.id.get_ref().as_str()) {
             diags.push(
-                Diagnostic::new(format!(
-                    "indicator id `{}` is used twice (first on line {})",
-                    r.id.get_ref(),
-                    raw[first].source.position(raw[first].id.span().start).line
+                Diagnostic::new(t!(
+                    "rubric.indicator_id_twice",
+                    id = r.id.get_ref(),
+                    line = raw[first].source.position(raw[first].id.span().start).line
                 ))
                 .at(&r.source, r.id.span()),
             );
@@ -35,10 +35,10 @@ pub(super) fn build_tree(
         }
         if let Some(&first) = by_name.get(r.name.get_ref().as_str()) {
             diags.push(
-                Diagnostic::new(format!(
-                    "indicator name `{}` is used twice (first on line {})",
-                    r.name.get_ref(),
-                    raw[first]
+                Diagnostic::new(t!(
+                    "rubric.indicator_name_twice",
+                    name = r.name.get_ref(),
+                    line = raw[first]
                         .source
                         .position(raw[first].name.span().start)
                         .line
@@ -58,14 +58,13 @@ pub(super) fn build_tree(
             match by_id.get(p.get_ref().as_str()) {
                 Some(&pi) => parent_of[i] = Some(pi),
                 None => {
-                    let mut d =
-                        Diagnostic::new(format!("parent `{}` is not an indicator id", p.get_ref()))
-                            .at(&r.source, p.span());
+                    let mut d = Diagnostic::new(t!("rubric.unknown_parent", parent = p.get_ref()))
+                        .at(&r.source, p.span());
                     let s = *suggested
                         .entry(p.get_ref().as_str())
                         .or_insert_with(|| suggest(p.get_ref(), by_id.keys().copied()));
                     if let Some(s) = s {
-                        d = d.with_help(format!("did you mean `{s}`?"));
+                        d = d.with_help(t!("rubric.did_you_mean", name = s));
                     }
                     diags.push(d);
                 }
@@ -88,10 +87,10 @@ pub(super) fn build_tree(
                         .collect();
                     let culprit = path[pos..].iter().copied().min().unwrap_or(p);
                     diags.push(
-                        Diagnostic::new(format!(
-                            "the `parent` links form a cycle: {} → {}",
-                            members.join(" → "),
-                            members[0]
+                        Diagnostic::new(t!(
+                            "rubric.parent_cycle",
+                            chain = members.join(" → "),
+                            back = members[0]
                         ))
                         .at(
                             &raw[culprit].source,
@@ -129,10 +128,11 @@ pub(super) fn build_tree(
         let is_leaf = children[i].is_empty();
         if level[i] > depth {
             diags.push(
-                Diagnostic::new(format!(
-                    "indicator `{}` is at level {}, but the rubric has {depth} levels",
-                    r.id.get_ref(),
-                    level[i]
+                Diagnostic::new(t!(
+                    "rubric.level_too_deep",
+                    id = r.id.get_ref(),
+                    level = level[i],
+                    depth = depth
                 ))
                 .at(&r.source, r.id.span()),
             );
@@ -142,25 +142,23 @@ pub(super) fn build_tree(
             let needed = if spec.grouped { 2 } else { 1 };
             if !is_leaf {
                 diags.push(
-                    Diagnostic::new(format!(
-                        "indicator `{}` takes its children from the facts file (`list`), so it cannot have children in the rubric",
-                        r.id.get_ref()
-                    ))
-                    .at(&r.source, at.clone()),
+                    Diagnostic::new(t!("rubric.listed_has_children", id = r.id.get_ref()))
+                        .at(&r.source, at.clone()),
                 );
             } else if level[i] + needed != depth {
                 diags.push(
-                    Diagnostic::new(format!(
-                        "indicator `{}` is at level {} of {depth}: its listed items would sit at level {}",
-                        r.id.get_ref(),
-                        level[i],
-                        level[i] + needed
+                    Diagnostic::new(t!(
+                        "rubric.listed_at_wrong_level",
+                        id = r.id.get_ref(),
+                        level = level[i],
+                        depth = depth,
+                        items = level[i] + needed
                     ))
                     .at(&r.source, at.clone())
                     .with_help(if spec.grouped {
-                        "listed items sit two levels down (a `level2` group, then the item)"
+                        t!("rubric.listed_at_wrong_level_grouped_help")
                     } else {
-                        "set `grouped = true` to put items under `level2` groups, or move the indicator"
+                        t!("rubric.listed_at_wrong_level_help")
                     }),
                 );
             }
@@ -168,53 +166,47 @@ pub(super) fn build_tree(
         }
         if is_leaf && level[i] < depth {
             diags.push(
-                Diagnostic::new(format!(
-                    "indicator `{}` has no children but is at level {} of {depth}",
-                    r.id.get_ref(),
-                    level[i]
+                Diagnostic::new(t!(
+                    "rubric.leaf_above_last_level",
+                    id = r.id.get_ref(),
+                    level = level[i],
+                    depth = depth
                 ))
                 .at(&r.source, r.id.span())
-                .with_help(format!(
-                    "every {} must sit at the last level ({})",
-                    "leaf",
-                    meta.levels.last().cloned().unwrap_or_default()
+                .with_help(t!(
+                    "rubric.leaf_above_last_level_help",
+                    last = meta.levels.last().cloned().unwrap_or_default()
                 )),
             );
         }
         if is_leaf && r.rule.is_none() {
             diags.push(
-                Diagnostic::new(format!(
-                    "leaf indicator `{}` has no [[indicator.part]] to score it",
-                    r.id.get_ref()
-                ))
-                .at(&r.source, r.id.span()),
+                Diagnostic::new(t!("rubric.leaf_without_part", id = r.id.get_ref()))
+                    .at(&r.source, r.id.span()),
             );
         }
         if let (false, Some((_, span))) = (is_leaf, &r.rule) {
             diags.push(
-                Diagnostic::new(format!("indicator `{}` has children, so its score is their sum and it cannot have parts", r.id.get_ref()))
+                Diagnostic::new(t!("rubric.parent_with_parts", id = r.id.get_ref()))
                     .at(&r.source, span.clone()),
             );
         }
         if *r.points.get_ref() < Decimal::ZERO {
             diags.push(
-                Diagnostic::new(format!(
-                    "the points of indicator `{}` cannot be negative",
-                    r.id.get_ref()
-                ))
-                .at(&r.source, r.points.span()),
+                Diagnostic::new(t!("rubric.negative_points", id = r.id.get_ref()))
+                    .at(&r.source, r.points.span()),
             );
         }
         if !is_leaf {
             let sum = points_sum(children[i].iter().map(|&c| *raw[c].points.get_ref()));
             if sum != *r.points.get_ref() {
                 diags.push(
-                    Diagnostic::new(format!(
-                        "the children of `{}` ({}) add up to {}, but it has {} points",
-                        r.id.get_ref(),
-                        r.name.get_ref(),
-                        sum.normalize(),
-                        r.points.get_ref().normalize()
+                    Diagnostic::new(t!(
+                        "rubric.children_do_not_add_up",
+                        id = r.id.get_ref(),
+                        name = r.name.get_ref(),
+                        sum = sum.normalize(),
+                        points = r.points.get_ref().normalize()
                     ))
                     .at(&r.source, r.points.span()),
                 );
@@ -224,10 +216,10 @@ pub(super) fn build_tree(
     let root_sum = points_sum(roots.iter().map(|&i| *raw[i].points.get_ref()));
     if root_sum != meta.total {
         diags.push(
-            Diagnostic::new(format!(
-                "the first-level indicators add up to {}, but the rubric's total is {}",
-                root_sum.normalize(),
-                meta.total.normalize()
+            Diagnostic::new(t!(
+                "rubric.roots_do_not_add_up",
+                sum = root_sum.normalize(),
+                total = meta.total.normalize()
             ))
             .at(
                 roots.first().map_or(&meta_source, |&i| &raw[i].source),
