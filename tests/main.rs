@@ -32,4 +32,5 @@ mod rules;
 mod support;
 mod variants;
 mod workbook;
+mod workbook_lang;
 mod xlsx_out;
