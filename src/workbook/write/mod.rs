@@ -58,7 +58,11 @@ pub fn facts_workbook(rubric: &Rubric, facts: Option<&Facts>) -> Result<Vec<u8>,
         if rubric.indicators[i].list.is_none() {
             continue;
         }
-        let name = sheet_name(&rubric.indicators[i].name, "list", &taken);
+        let name = sheet_name(
+            &rubric.indicators[i].name,
+            &t!("workbook.list_sheet"),
+            &taken,
+        );
         taken.push(name.clone());
         let sheet = book.add_worksheet();
         sheet.set_name(&name)?;
