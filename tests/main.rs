@@ -33,4 +33,5 @@ mod rules;
 mod support;
 mod variants;
 mod workbook;
+mod workbook_lang;
 mod xlsx_out;

@@ -4,6 +4,7 @@
 //! stored as numbers (`0.00`), so a reviewer can add them up in Excel or WPS; printable
 //! on A4 landscape, one page wide, the header row on every page.
 
+use rust_i18n::t;
 use rust_xlsxwriter::{
     DocProperties, Format, FormatAlign, FormatBorder, Note, Workbook, Worksheet, XlsxError,
 };
@@ -89,14 +90,16 @@ impl AppendixXlsx {
         let rubric = report.rubric;
         workbook.set_properties(
             &DocProperties::new()
-                .set_title(text(&format!(
-                    "{} · {} · {} 年度",
-                    rubric.meta.title, report.facts.department, report.facts.year
+                .set_title(text(&t!(
+                    "appendix_xlsx.document_title",
+                    title = rubric.meta.title,
+                    department = report.facts.department,
+                    year = report.facts.year
                 )))
                 .set_author("perfeval"),
         );
         let sheet = workbook.add_worksheet();
-        sheet.set_name("附件一")?;
+        sheet.set_name(t!("appendix_xlsx.sheet"))?;
         write_sheet(sheet, report)?;
         workbook.save_to_buffer()
     }
@@ -149,7 +152,12 @@ fn write_sheet(sheet: &mut Worksheet, report: &Report<'_>) -> Result<(), XlsxErr
 
     // Column widths from the text they hold.
     let mut level_width: Vec<u32> = (0..depth)
-        .map(|l| levels.get(l).map_or(0, |n| width(n)).max(width("小计")))
+        .map(|l| {
+            levels
+                .get(l)
+                .map_or(0, |n| width(n))
+                .max(width(&t!("appendix_xlsx.subtotal")))
+        })
         .collect();
     for &i in &order {
         let ind = &rubric.indicators[i];
@@ -189,9 +197,10 @@ fn write_sheet(sheet: &mut Worksheet, report: &Report<'_>) -> Result<(), XlsxErr
         sheet,
         (row, 0),
         (row, basis_col),
-        &text(&format!(
-            "{} · {} 年度",
-            report.facts.department, report.facts.year
+        &text(&t!(
+            "appendix_xlsx.subtitle",
+            department = report.facts.department,
+            year = report.facts.year
         )),
         &f.subtitle,
     )?;
@@ -211,9 +220,13 @@ fn write_sheet(sheet: &mut Worksheet, report: &Report<'_>) -> Result<(), XlsxErr
     for (l, name) in levels.iter().enumerate() {
         sheet.write_string_with_format(header, to_col(l)?, text(name), &f.header)?;
     }
-    sheet.write_string_with_format(header, points_col, "分值", &f.header)?;
-    sheet.write_string_with_format(header, score_col, "得分", &f.header)?;
-    sheet.write_string_with_format(header, basis_col, "依据", &f.header)?;
+    for (col, title) in [
+        (points_col, t!("appendix_xlsx.points")),
+        (score_col, t!("appendix_xlsx.score")),
+        (basis_col, t!("appendix_xlsx.basis")),
+    ] {
+        sheet.write_string_with_format(header, col, title, &f.header)?;
+    }
     row += 1;
 
     let last_level = to_col(depth - 1)?;
@@ -231,7 +244,7 @@ fn write_sheet(sheet: &mut Worksheet, report: &Report<'_>) -> Result<(), XlsxErr
                     sheet,
                     (row, col + 1),
                     (row, last_level),
-                    "小计",
+                    &t!("appendix_xlsx.subtotal"),
                     &f.subtotal_label,
                 )?;
             }
@@ -245,7 +258,12 @@ fn write_sheet(sheet: &mut Worksheet, report: &Report<'_>) -> Result<(), XlsxErr
         if report.not_applicable(i) {
             // As the published tables show it, not as a 0 that looks like a loss.
             sheet.write_string_with_format(row, points_col, "/", &f.text_right)?;
-            sheet.write_string_with_format(row, score_col, "不适用", &f.text_right)?;
+            sheet.write_string_with_format(
+                row,
+                score_col,
+                t!("appendix_xlsx.not_applicable"),
+                &f.text_right,
+            )?;
         } else {
             let (points_format, score_format) = match (is_parent, overridden) {
                 (true, _) => (&f.subtotal_points, &f.subtotal_score),
@@ -289,7 +307,7 @@ fn write_sheet(sheet: &mut Worksheet, report: &Report<'_>) -> Result<(), XlsxErr
         sheet,
         (row, 0),
         (row, last_level),
-        "总分",
+        &t!("appendix_xlsx.total"),
         &f.subtotal_label,
     )?;
     sheet.write_number_with_format(
@@ -302,7 +320,7 @@ fn write_sheet(sheet: &mut Worksheet, report: &Report<'_>) -> Result<(), XlsxErr
     sheet.write_string_with_format(
         row,
         basis_col,
-        text(&format!("等级：{}", report.grade)),
+        text(&t!("appendix_xlsx.grade", grade = report.grade)),
         &f.basis,
     )?;
     let last_table_row = row;

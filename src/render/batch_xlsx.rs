@@ -2,16 +2,12 @@
 //! columns (numbers stored as numbers, a filter on the header row, the header and the
 //! path frozen), and the files that could not be scored again on a sheet of their own.
 
+use rust_i18n::t;
 use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet, XlsxError};
 
 use super::batch::{Cell, CsvPlan};
 use super::xlsx_cells::{column_width, number, sheet_name, text, width};
 use crate::batch::Row;
-
-/// The sheet of the files that could not be scored.
-const ERRORS: &str = "错误";
-/// The sheet of the rows when no rubric was found to plan columns for.
-const NO_RUBRIC: &str = "结果";
 
 /// The workbook of `rows` (in order), one sheet per plan: a row goes to the sheet of its
 /// rubric, or to the first sheet if it has none (a file that could not be read).
@@ -31,8 +27,12 @@ pub(super) fn workbook(plans: &[CsvPlan], rows: &[Row]) -> Result<Vec<u8>, XlsxE
     let integer = Format::new().set_num_format("0");
     let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
 
+    // The sheet of the files that could not be scored, and the sheet of the rows when no
+    // rubric was found to plan columns for.
+    let errors_sheet = t!("batch_xlsx.errors_sheet");
+    let no_rubric = t!("batch_xlsx.results_sheet");
     let mut workbook = Workbook::new();
-    let mut names: Vec<String> = vec![ERRORS.to_string()];
+    let mut names: Vec<String> = vec![errors_sheet.to_string()];
     for (k, plan) in plans.iter().enumerate() {
         let mine: Vec<&Row> = rows
             .iter()
@@ -43,7 +43,7 @@ pub(super) fn workbook(plans: &[CsvPlan], rows: &[Row]) -> Result<Vec<u8>, XlsxE
                     .map_or(k == 0, |at| at == k)
             })
             .collect();
-        let name = sheet_name(plan.rubric().unwrap_or(NO_RUBRIC), &names);
+        let name = sheet_name(plan.rubric().unwrap_or(&no_rubric), &names);
         names.push(name.clone());
         let sheet = workbook.add_worksheet();
         sheet.set_name(name)?;
@@ -95,7 +95,7 @@ pub(super) fn workbook(plans: &[CsvPlan], rows: &[Row]) -> Result<Vec<u8>, XlsxE
 
     // The files that could not be scored, also on their own sheet.
     let sheet = workbook.add_worksheet();
-    sheet.set_name(ERRORS)?;
+    sheet.set_name(errors_sheet)?;
     sheet.write_string_with_format(0, 0, "path", &header)?;
     sheet.write_string_with_format(0, 1, "error", &header)?;
     let mut failed = 0usize;

@@ -5,9 +5,12 @@
 
 use std::fmt::Write;
 
+use rust_i18n::t;
+
 use super::Render;
 use crate::number::plain;
 use crate::rubric::{DefaultValue, FactKind, Rubric, users};
+use crate::workbook::layout::LIST_COLUMNS;
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Template;
@@ -20,20 +23,43 @@ fn placeholder(kind: &FactKind) -> String {
     }
 }
 
+/// The values of a choice or tier as TOML strings, for the note that offers them.
+fn quoted(values: &[String]) -> String {
+    values
+        .iter()
+        .map(|x| format!("\"{x}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn how(rubric: &Rubric, kind: &FactKind, unit: &str) -> String {
     match kind {
-        FactKind::Amount => format!("a number in {}", if unit.is_empty() { &rubric.meta.unit } else { unit }),
-        FactKind::Count => format!("a whole number{}", if unit.is_empty() { String::new() } else { format!(" ({unit})") }),
-        FactKind::Rate => "a rate: \"96.5%\" or 0.965".into(),
-        FactKind::Bool => "true or false".into(),
-        FactKind::Choice(c) => format!("one of: {}", c.iter().map(|x| format!("\"{x}\"")).collect::<Vec<_>>().join(", ")),
-        FactKind::Check => "true (met), false (not met), or { value = <points>, reason = \"…\" } for partial credit".into(),
-        FactKind::Judgment => "the evaluator's score, with a reason".into(),
-        FactKind::Tier(labels) => format!(
-            "the evaluator's tier, with a reason: {}",
-            labels.iter().map(|x| format!("\"{x}\"")).collect::<Vec<_>>().join(", ")
+        FactKind::Amount => t!(
+            "template.how_amount",
+            unit = if unit.is_empty() {
+                &rubric.meta.unit
+            } else {
+                unit
+            }
         ),
+        FactKind::Count if unit.is_empty() => t!("template.how_count"),
+        FactKind::Count => t!("template.how_count_in", unit = unit),
+        FactKind::Rate => t!("template.how_rate"),
+        FactKind::Bool => t!("template.how_bool"),
+        FactKind::Choice(c) => t!("template.how_choice", choices = quoted(c)),
+        FactKind::Check => t!("template.how_check"),
+        FactKind::Judgment => t!("template.how_judgment"),
+        FactKind::Tier(labels) => t!("template.how_tier", tiers = quoted(labels)),
     }
+    .into_owned()
+}
+
+/// The workbook's column title of a listed indicator's key, the name people know it by.
+fn list_title(key: &str) -> &'static str {
+    LIST_COLUMNS
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map_or("", |(_, title)| title)
 }
 
 impl Render<Rubric> for Template {
@@ -43,28 +69,33 @@ impl Render<Rubric> for Template {
         let m = &rubric.meta;
         let _ = writeln!(
             out,
-            "# Facts file for {} ({} v{})",
-            m.title, m.id, m.version
+            "{}",
+            t!(
+                "template.header",
+                title = m.title,
+                id = m.id,
+                version = m.version
+            )
         );
-        let _ = writeln!(out, "# {}，{}。", m.issuer, m.document);
+        let _ = writeln!(
+            out,
+            "{}",
+            t!("template.issuer", issuer = m.issuer, document = m.document)
+        );
         let _ = writeln!(out, "#");
-        let _ = writeln!(
-            out,
-            "# Replace every \"TODO\" with the figure from the department's 决算 and report;"
-        );
-        let _ = writeln!(
-            out,
-            "# amounts in {}. Lines starting with `# key =` are optional: remove the `# ` to",
-            m.unit
-        );
-        let _ = writeln!(
-            out,
-            "# use them. `perfeval score THIS_FILE` lists whatever is still missing, with its line."
-        );
+        let _ = writeln!(out, "{}", t!("template.intro", unit = m.unit));
         let _ = writeln!(out);
         let _ = writeln!(out, "rubric = \"{}\"", m.id);
-        let _ = writeln!(out, "department = \"TODO\"   # 单位名称");
-        let _ = writeln!(out, "year = \"TODO\"        # 评价年度, e.g. {}", m.year);
+        let _ = writeln!(
+            out,
+            "department = \"TODO\"   # {}",
+            t!("template.department_comment")
+        );
+        let _ = writeln!(
+            out,
+            "year = \"TODO\"        # {}",
+            t!("template.year_comment", year = m.year)
+        );
         // Facts group by group, top-level ones first, groups in order of first appearance,
         // so that no table header repeats.
         let group_of = |i: usize| rubric.facts[i].path.rsplit_once('.').map_or("", |(g, _)| g);
@@ -95,32 +126,30 @@ impl Render<Rubric> for Template {
             let _ = writeln!(out, "# {}：{}", f.label, f.meaning);
             let _ = writeln!(out, "#   {}", how(rubric, &f.kind, &f.unit));
             if !by[i].is_empty() {
-                let _ = writeln!(out, "#   scores: {}", by[i].join("、"));
+                // i18n-exempt: joins indicator names, Chinese as the rubric spells them
+                let names = by[i].join("、");
+                let _ = writeln!(out, "{}", t!("template.used_by", indicators = names));
             }
             let optional = match (&f.default, by[i].is_empty(), checked[i]) {
                 (Some(d), _, _) => Some(match d {
-                    DefaultValue::Bool(b) => format!("optional, default {b}"),
-                    DefaultValue::Number(n) => format!("optional, default {}", plain(*n)),
+                    DefaultValue::Bool(b) => t!("template.optional_default", value = b),
+                    DefaultValue::Number(n) => {
+                        t!("template.optional_default", value = plain(*n))
+                    }
                 }),
-                (None, true, true) => Some(
-                    "optional: used by `perfeval check` to compare the report's figures"
-                        .to_string(),
-                ),
-                (None, true, false) => Some("optional: no rule reads it".to_string()),
+                (None, true, true) => Some(t!("template.optional_for_check")),
+                (None, true, false) => Some(t!("template.optional_unread")),
                 _ => None,
             };
             let value = placeholder(&f.kind);
             match (optional, &f.kind, alternative[i]) {
                 (_, FactKind::Tier(_), Some(v)) => {
                     let other = rubric.facts[v].path.rsplit('.').next().unwrap_or("");
-                    let _ = writeln!(
-                        out,
-                        "#   instead of `{other}`, when there is no figure: remove `{other}` and the `# ` below"
-                    );
+                    let _ = writeln!(out, "{}", t!("template.instead_of", other = other));
                     let _ = writeln!(out, "# {key} = {value}");
                 }
                 (Some(why), _, _) => {
-                    let _ = writeln!(out, "#   ({why})");
+                    let _ = writeln!(out, "{why}");
                     let _ = writeln!(out, "# {key} = {value}");
                 }
                 (None, _, _) => {
@@ -132,29 +161,23 @@ impl Render<Rubric> for Template {
             let Some(list) = &ind.list else { continue };
             let _ = writeln!(
                 out,
-                "\n# ---- {} ({} 分): the project's own indicators, one [[{}]] each ----",
-                ind.name,
-                plain(ind.points),
-                list.key
-            );
-            let _ = writeln!(
-                out,
-                "# Their weights must add up to {}. A quantitative indicator has direction",
-                plain(ind.points)
-            );
-            let _ = writeln!(
-                out,
-                "# \">=\", \"<=\" or \"=\", target and actual (numbers, or percentages such as \"95%\");"
+                "{}",
+                t!(
+                    "template.list_heading",
+                    name = ind.name,
+                    points = plain(ind.points),
+                    key = list.key
+                )
             );
             let outcomes: Vec<&str> = list.bands.iter().map(|b| b.outcome.as_str()).collect();
             let _ = writeln!(
                 out,
-                "# a qualitative one has outcome ({}), score and reason instead; one that does",
-                outcomes.join(" / ")
-            );
-            let _ = writeln!(
-                out,
-                "# not apply has actual = \"/\" and a reason. A missed target needs deviation."
+                "{}",
+                t!(
+                    "template.list_rules",
+                    points = plain(ind.points),
+                    outcomes = outcomes.join(" / ")
+                )
             );
             let _ = writeln!(out, "[[{}]]", list.key);
             // The levels' own names: the item's group one level down, the item the last.
@@ -167,12 +190,13 @@ impl Render<Rubric> for Template {
                 "name = \"TODO\"       # {}",
                 level_name(m.levels.len() - 1)
             );
-            let _ = writeln!(out, "weight = \"TODO\"     # 分值");
+            // Each key's comment is its column title in the workbook.
+            let _ = writeln!(out, "weight = \"TODO\"     # {}", list_title("weight"));
             let _ = writeln!(out, "direction = \">=\"");
-            let _ = writeln!(out, "target = \"TODO\"     # 年度指标值");
-            let _ = writeln!(out, "actual = \"TODO\"     # 实际完成值");
+            let _ = writeln!(out, "target = \"TODO\"     # {}", list_title("target"));
+            let _ = writeln!(out, "actual = \"TODO\"     # {}", list_title("actual"));
             let _ = writeln!(out, "# unit = \"\"");
-            let _ = writeln!(out, "# deviation = \"\"    # 偏差原因分析及改进措施");
+            let _ = writeln!(out, "# deviation = \"\"    # {}", list_title("deviation"));
         }
         claims_and_overrides(&mut out, rubric);
         out.into_bytes()
@@ -188,29 +212,13 @@ fn claims_and_overrides(out: &mut String, rubric: &Rubric) {
         .filter(|i| i.rule.is_some())
         .map(|i| i.name.as_str())
         .collect();
-    let example = leaves.first().copied().unwrap_or("指标名称");
-    let _ = writeln!(
-        out,
-        "\n# ---- optional: scores set by hand, with the reason ----"
-    );
-    let _ = writeln!(
-        out,
-        "# An override replaces a rule's score; `check` reports it, `score --strict` ignores it."
-    );
+    let example = leaves.first().copied().unwrap_or(list_title("name"));
+    let _ = writeln!(out, "{}", t!("template.overrides_heading"));
+    let _ = writeln!(out, "{}", t!("template.overrides_note"));
     let _ = writeln!(out, "# [overrides]");
-    let _ = writeln!(
-        out,
-        "# \"{example}\" = {{ score = 0, reason = \"why the rule's result is not used\" }}"
-    );
-    let _ = writeln!(
-        out,
-        "\n# ---- optional: the scores the self-assessment claims ----"
-    );
-    let _ = writeln!(
-        out,
-        "# `perfeval check` compares them with the computed ones (with --require-claims, all"
-    );
-    let _ = writeln!(out, "# of them and the total are required).");
+    let _ = writeln!(out, "{}", t!("template.override_example", name = example));
+    let _ = writeln!(out, "{}", t!("template.claims_heading"));
+    let _ = writeln!(out, "{}", t!("template.claims_note"));
     let _ = writeln!(out, "# [claimed]");
     let _ = writeln!(out, "# total = 0");
     let _ = writeln!(out, "# grade = \"\"");

@@ -2,6 +2,7 @@
 //! as cells, column widths for Chinese text, sheet names.
 
 use rust_decimal::Decimal;
+use rust_i18n::t;
 use rust_xlsxwriter::XlsxError;
 use unicode_width::UnicodeWidthStr;
 
@@ -26,9 +27,11 @@ pub(super) fn text(s: &str) -> String {
 /// else: no arithmetic is done on it. A score has two decimals, which an `f64` written
 /// as its shortest round-trip form keeps exactly as shown.
 pub(super) fn number(d: Decimal) -> Result<f64, XlsxError> {
-    d.to_string()
-        .parse::<f64>()
-        .map_err(|e| XlsxError::ParameterError(format!("{d} cannot be written as a number: {e}")))
+    d.to_string().parse::<f64>().map_err(|e| {
+        XlsxError::ParameterError(
+            t!("appendix_xlsx.not_a_number", value = d, error = e).into_owned(),
+        )
+    })
 }
 
 /// The width of text in Excel's column units, where a CJK character counts 2 (as in a

@@ -17,6 +17,8 @@ pub mod write;
 pub use read::{is_workbook, read_workbook, rubric_id};
 pub use write::facts_workbook;
 
+use rust_i18n::t;
+
 use crate::facts::Facts;
 use crate::rubric::Rubric;
 
@@ -25,13 +27,17 @@ use crate::rubric::Rubric;
 /// (`93.00%` is not `93%`), claims by the indicator they name.
 pub fn difference(rubric: &Rubric, a: &Facts, b: &Facts) -> Option<String> {
     if a.rubric_id != b.rubric_id {
-        return Some(format!(
-            "the rubric `{}` became `{}`",
-            a.rubric_id, b.rubric_id
-        ));
+        return Some(
+            t!(
+                "workbook.changed_rubric",
+                old = a.rubric_id,
+                new = b.rubric_id
+            )
+            .into_owned(),
+        );
     }
     if a.department != b.department || a.year != b.year {
-        return Some("the department or the year changed".into());
+        return Some(t!("workbook.changed_department_or_year").into_owned());
     }
     for (i, (x, y)) in a.values.iter().zip(&b.values).enumerate() {
         let shown = |e: &Option<crate::facts::FactEntry>| {
@@ -39,13 +45,17 @@ pub fn difference(rubric: &Rubric, a: &Facts, b: &Facts) -> Option<String> {
                 .map(|e| format!("{:?} {:?} {:?}", e.value, e.reason, e.note))
         };
         if shown(x) != shown(y) {
-            return Some(format!(
-                "fact `{}` ({}) was {} and became {}",
-                rubric.facts[i].path,
-                rubric.facts[i].label,
-                shown(x).unwrap_or_else(|| "absent".into()),
-                shown(y).unwrap_or_else(|| "absent".into())
-            ));
+            let absent = || t!("workbook.absent").into_owned();
+            return Some(
+                t!(
+                    "workbook.changed_fact",
+                    path = rubric.facts[i].path,
+                    label = rubric.facts[i].label,
+                    old = shown(x).unwrap_or_else(absent),
+                    new = shown(y).unwrap_or_else(absent)
+                )
+                .into_owned(),
+            );
         }
     }
     let items = |f: &Facts| -> Vec<String> {
@@ -60,7 +70,7 @@ pub fn difference(rubric: &Rubric, a: &Facts, b: &Facts) -> Option<String> {
             .collect()
     };
     if items(a) != items(b) {
-        return Some("the listed indicators changed".into());
+        return Some(t!("workbook.changed_lists").into_owned());
     }
     let overrides = |f: &Facts| -> Vec<String> {
         f.overrides
@@ -69,7 +79,7 @@ pub fn difference(rubric: &Rubric, a: &Facts, b: &Facts) -> Option<String> {
             .collect()
     };
     if overrides(a) != overrides(b) {
-        return Some("the overrides changed".into());
+        return Some(t!("workbook.changed_overrides").into_owned());
     }
     let claims = |f: &Facts| -> Vec<String> {
         let mut v: Vec<String> = f
@@ -90,7 +100,7 @@ pub fn difference(rubric: &Rubric, a: &Facts, b: &Facts) -> Option<String> {
         v
     };
     if claims(a) != claims(b) {
-        return Some("the claimed scores changed".into());
+        return Some(t!("workbook.changed_claims").into_owned());
     }
     None
 }

@@ -2,6 +2,7 @@
 
 use calamine::Data;
 use rust_decimal::Decimal;
+use rust_i18n::t;
 
 use super::grid::{Grid, NumberShape};
 use super::toml_text::{Problem, Value, is_decimal_literal, quote};
@@ -41,6 +42,7 @@ pub(super) fn typed_figure(text: &str) -> Option<String> {
     // 元 or 亿元 changes the number itself: the facts reader, which knows the row's
     // unit, says what it is in that unit.
     crate::number::typed_figure(text)
+        // i18n-exempt: the units a typed figure may end with, as people type them
         .filter(|f| !matches!(f.unit, Some("元" | "亿元")))
         .map(|f| f.figure)
 }
@@ -75,10 +77,8 @@ pub(super) fn hidden_digits(
         && held.scale() > 0
     {
         return Some((
-            format!(
-                "the formula ={f} gives {text}, a result cut at 15 digits, not a figure of the report"
-            ),
-            format!("round it where the report does: =ROUND({f}, 2)"),
+            t!("workbook.formula_cut", formula = f, value = text).into_owned(),
+            t!("workbook.round_formula", formula = f, decimals = 2).into_owned(),
         ));
     }
     if !shape.fixed || held.scale() <= shape.decimals {
@@ -88,14 +88,22 @@ pub(super) fn hidden_digits(
     seen.rescale(shape.decimals);
     let unit = if percent { "%" } else { "" };
     let fix = match formula {
-        Some(f) => format!("round it where the report does: =ROUND({f}, {})", shape.decimals + if percent { 2 } else { 0 }),
-        None => "type the figure as the report prints it, or show more decimals (设置单元格格式 → 数值 → 小数位数)".to_string(),
+        Some(f) => t!(
+            "workbook.round_formula",
+            formula = f,
+            decimals = shape.decimals + if percent { 2 } else { 0 }
+        ),
+        None => t!("workbook.type_as_printed"),
     };
     Some((
-        format!(
-            "the cell shows {seen}{unit} but holds {held}{unit}: perfeval scores the figure shown, so it must be the figure held"
-        ),
-        fix,
+        t!(
+            "workbook.shown_not_held",
+            seen = seen,
+            held = held,
+            unit = unit
+        )
+        .into_owned(),
+        fix.into_owned(),
     ))
 }
 
@@ -138,25 +146,26 @@ pub(super) fn convert(
         (Data::Empty, _) => {
             if let Some(f) = &formula {
                 return fail(
-                    format!("the cell holds the formula ={f} but no computed value"),
-                    Some("open the workbook in Excel or WPS and save it, so the formula's result is stored".into()),
+                    t!("workbook.formula_no_value", formula = f).into_owned(),
+                    Some(t!("workbook.formula_no_value_help").into_owned()),
                 );
             }
             return Ok(None);
         }
         (Data::Float(f), _) => {
             let Some(text) = float_text(*f) else {
+                let value = format!("{f:?}");
                 let why = match &formula {
-                    Some(fx) => format!(
-                        "the formula ={fx} gives {f:?}, a binary fraction that is not a figure of the report"
+                    Some(fx) => t!(
+                        "workbook.formula_binary_fraction",
+                        formula = fx,
+                        value = value
                     ),
-                    None => format!(
-                        "the cell holds {f:?}, a binary fraction that is not a figure of the report"
-                    ),
+                    None => t!("workbook.binary_fraction", value = value),
                 };
                 return fail(
-                    why,
-                    Some("type the figure itself, or round the formula with ROUND(…, 2)".into()),
+                    why.into_owned(),
+                    Some(t!("workbook.binary_fraction_help").into_owned()),
                 );
             };
             if let Some((message, help)) =
@@ -171,7 +180,10 @@ pub(super) fn convert(
                 _ => match number(text.clone()) {
                     Ok(t) => t,
                     Err(()) => {
-                        return fail(format!("{text} cannot be held as an exact decimal"), None);
+                        return fail(
+                            t!("workbook.not_exact_decimal", value = text).into_owned(),
+                            None,
+                        );
                     }
                 },
             }
@@ -187,9 +199,11 @@ pub(super) fn convert(
         (Data::String(s), _) => {
             let t = s.trim();
             match meant {
+                // i18n-exempt: read back, whatever the language the workbook was written in
                 Meant::YesNo | Meant::Check if [YES, "TRUE", "true", "符合"].contains(&t) => {
                     "true".into()
                 }
+                // i18n-exempt: read back, whatever the language the workbook was written in
                 Meant::YesNo | Meant::Check if [NO, "FALSE", "false", "不符合"].contains(&t) => {
                     "false".into()
                 }
@@ -203,8 +217,8 @@ pub(super) fn convert(
                 Meant::Number | Meant::Rate | Meant::Figure | Meant::Year => {
                     if let Some(fixed) = typed_figure(t).filter(|f| f != t) {
                         return fail(
-                            format!("the cell holds the text `{t}`, not a figure"),
-                            Some(format!("type {fixed}")),
+                            t!("workbook.text_not_figure", text = t).into_owned(),
+                            Some(t!("workbook.type_figure", figure = fixed).into_owned()),
                         );
                     }
                     quote(t)
@@ -214,16 +228,14 @@ pub(super) fn convert(
         }
         (Data::DateTime(_) | Data::DateTimeIso(_) | Data::DurationIso(_), _) => {
             return fail(
-                "the cell holds a date or a time, not a figure".into(),
-                Some("format the cell as a number (常规 or 数值) and type the figure again".into()),
+                t!("workbook.date_not_figure").into_owned(),
+                Some(t!("workbook.date_help").into_owned()),
             );
         }
         (Data::Error(e), _) => {
             return fail(
-                format!("the cell holds the error {e}"),
-                formula.map(|f| {
-                    format!("the formula ={f} does not compute; correct it or type the figure")
-                }),
+                t!("workbook.cell_error", error = e).into_owned(),
+                formula.map(|f| t!("workbook.formula_error_help", formula = f).into_owned()),
             );
         }
     };

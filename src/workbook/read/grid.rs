@@ -3,6 +3,7 @@
 use std::io::Cursor;
 
 use calamine::{Data, Xlsx};
+use rust_i18n::t;
 
 use crate::diagnostic::Cell;
 use crate::workbook::layout::cell_name;
@@ -124,7 +125,9 @@ pub(super) fn read_grid(
     name: &str,
     read: &mut usize,
 ) -> Result<Grid, String> {
-    let cannot = |e: calamine::XlsxError| format!("sheet {name} cannot be read: {e}");
+    let cannot = |e: calamine::XlsxError| {
+        t!("workbook.sheet_unreadable", sheet = name, error = e).into_owned()
+    };
     let mut cells = std::collections::HashMap::new();
     let mut rows = std::collections::BTreeSet::new();
     {
@@ -136,9 +139,7 @@ pub(super) fn read_grid(
             }
             *read += 1;
             if *read > MAX_CELLS {
-                return Err(format!(
-                    "it holds more than {MAX_CELLS} cells, which no facts workbook does"
-                ));
+                return Err(t!("workbook.too_many_cells", max = MAX_CELLS).into_owned());
             }
             rows.insert(cell.pos.0);
             cells.insert(cell.pos, (value, cell.formula));

@@ -20,6 +20,7 @@ use std::io::Cursor;
 use std::path::Path;
 
 use calamine::{Reader, Xlsx};
+use rust_i18n::t;
 
 use super::layout::*;
 use crate::diagnostic::{Cell, Diagnostic, Diagnostics, SourceFile, sha256_hex};
@@ -53,17 +54,18 @@ pub fn read_workbook(path: &Path, bytes: Vec<u8>) -> Result<SourceFile, InputErr
         path: path.to_path_buf(),
         message,
     };
-    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| {
-        unreadable(format!(
-            "it is a zip archive but not an Excel workbook perfeval can read ({e}); a Word document or an .et/.xls file saved under another name?"
-        ))
-    })?;
+    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
+        .map_err(|e| unreadable(t!("workbook.not_excel", error = e).into_owned()))?;
     let names = book.sheet_names();
     if !names.iter().any(|n| n == INFO_SHEET) {
-        return Err(unreadable(format!(
-            "it is a workbook without the sheet {INFO_SHEET}, so not a perfeval facts workbook (its sheets: {})",
-            names.join(", ")
-        )));
+        return Err(unreadable(
+            t!(
+                "workbook.no_info_sheet",
+                sheet = INFO_SHEET,
+                sheets = names.join(&t!("workbook.sheet_separator"))
+            )
+            .into_owned(),
+        ));
     }
     let hidden: Vec<String> = book
         .sheets_metadata()
@@ -80,18 +82,18 @@ pub fn read_workbook(path: &Path, bytes: Vec<u8>) -> Result<SourceFile, InputErr
         let grid = read_grid(&mut book, name, &mut read).map_err(&unreadable)?;
         // A hidden sheet would feed figures nobody sees; only the drop-down lists may hide.
         if hidden.contains(name) && !grid.cells.is_empty() {
-            return Err(unreadable(format!(
-                "sheet {name} is hidden; perfeval does not read figures nobody can see (unhide it, or delete it)"
-            )));
+            return Err(unreadable(
+                t!("workbook.hidden_sheet", sheet = name).into_owned(),
+            ));
         }
         grids.push(grid);
     }
     let mut out = Emitter::default();
     let info_cell = Cell::whole_sheet(INFO_SHEET);
     out.line(
-        &format!(
-            "# Facts read by perfeval from the workbook {}; each value's comment names its cell.",
-            comment_safe(&crate::diagnostic::show_path(path))
+        &t!(
+            "workbook.toml_header",
+            path = comment_safe(&crate::diagnostic::show_path(path))
         ),
         Some(info_cell),
     );

@@ -1,6 +1,8 @@
 //! Each kind of sheet (基本信息, facts, 理由与出处, listed indicators, 人工调整, 申报得分)
 //! written out as TOML lines.
 
+use rust_i18n::t;
+
 use super::cell_value::{Meant, convert};
 use super::grid::Grid;
 use super::toml_text::{Emitter, Value, dotted, key, problem, quote};
@@ -82,13 +84,13 @@ pub(super) fn facts(grids: &[Grid], out: &mut Emitter) {
         let Some(value_col) = grid.column(FACT_VALUE) else {
             out.problem(
                 sheet_cell(grid),
-                format!(
-                    "sheet {} has no column titled {FACT_VALUE}, so none of its facts can be read",
-                    grid.name
-                ),
-                Some(format!(
-                    "put the title {FACT_VALUE} back above the column of values"
-                )),
+                t!(
+                    "workbook.no_value_column",
+                    sheet = grid.name,
+                    title = FACT_VALUE
+                )
+                .into_owned(),
+                Some(t!("workbook.no_value_column_help", title = FACT_VALUE).into_owned()),
             );
             continue;
         };
@@ -104,16 +106,16 @@ pub(super) fn facts(grids: &[Grid], out: &mut Emitter) {
             if NOT_FACTS.contains(&path.split('.').next().unwrap_or_default()) {
                 out.problem(
                     key_cell,
-                    format!("`{path}` is not the key of a fact"),
-                    Some("restore the row's key as perfeval wrote it, or delete the row".into()),
+                    t!("workbook.not_a_fact_key", key = path).into_owned(),
+                    Some(t!("workbook.restore_key").into_owned()),
                 );
                 continue;
             }
             if let Some(first) = first_at(&mut seen, &path, format!("{}!{at}", grid.name)) {
                 out.problem(
                     key_cell,
-                    format!("the fact `{path}` has a second row (the first is at {first})"),
-                    Some("keep one row per fact".into()),
+                    t!("workbook.fact_twice", path = path, first = first).into_owned(),
+                    Some(t!("workbook.one_row_per_fact").into_owned()),
                 );
                 continue;
             }
@@ -148,8 +150,8 @@ pub(super) fn facts(grids: &[Grid], out: &mut Emitter) {
             if let Some(first) = first_at(&mut seen, &path, format!("{}!{at}", grid.name)) {
                 out.problem(
                     grid.cell_at(row, key_col, &label, &path),
-                    format!("the reasons of `{path}` have a second row (the first is at {first})"),
-                    Some("keep one row per fact".into()),
+                    t!("workbook.reasons_twice", path = path, first = first).into_owned(),
+                    Some(t!("workbook.one_row_per_fact").into_owned()),
                 );
                 continue;
             }
@@ -260,7 +262,7 @@ pub(super) fn lists(grids: &[Grid], out: &mut Emitter) {
             let label = {
                 let name = grid.text(row, grid.column(name_title));
                 if name.is_empty() {
-                    format!("{} 第 {} 行", grid.name, row + 1)
+                    t!("workbook.list_row", sheet = grid.name, row = row + 1).into_owned()
                 } else {
                     name
                 }
@@ -339,13 +341,19 @@ pub(super) fn overrides(grids: &[Grid], out: &mut Emitter) {
             if let Some(v) = score.or(reason) {
                 out.problem(
                     v.cell,
-                    format!(
-                        "an override on row {} of {OVERRIDES_SHEET} names no indicator",
-                        row + 1
+                    t!(
+                        "workbook.override_no_indicator",
+                        row = row + 1,
+                        sheet = OVERRIDES_SHEET
+                    )
+                    .into_owned(),
+                    Some(
+                        t!(
+                            "workbook.override_no_indicator_help",
+                            column = OVERRIDE_INDICATOR
+                        )
+                        .into_owned(),
                     ),
-                    Some(format!(
-                        "choose the indicator in column {OVERRIDE_INDICATOR}, or clear the row"
-                    )),
                 );
             }
             continue;
@@ -359,8 +367,8 @@ pub(super) fn overrides(grids: &[Grid], out: &mut Emitter) {
         if let Some(first) = first_at(&mut seen, &name, name_cell.reference()) {
             out.problem(
                 name_cell,
-                format!("`{name}` is overridden twice (the first is at {first})"),
-                Some("keep one override per indicator".into()),
+                t!("workbook.override_twice", name = name, first = first).into_owned(),
+                Some(t!("workbook.one_override").into_owned()),
             );
             continue;
         }
@@ -399,19 +407,19 @@ pub(super) fn claims(grids: &[Grid], out: &mut Emitter) {
             Ok(Some(v)) if k == CLAIM_TOTAL_KEY || k == CLAIM_GRADE_KEY => head.push((k, v)),
             Ok(Some(v)) if name.is_empty() => out.problem(
                 v.cell,
-                format!(
-                    "a claimed score on row {} of {CLAIMS_SHEET} names no indicator",
-                    row + 1
-                ),
-                Some(format!(
-                    "write the indicator's name in column {CLAIM_INDICATOR}, or clear the row"
-                )),
+                t!(
+                    "workbook.claim_no_indicator",
+                    row = row + 1,
+                    sheet = CLAIMS_SHEET
+                )
+                .into_owned(),
+                Some(t!("workbook.claim_no_indicator_help", column = CLAIM_INDICATOR).into_owned()),
             ),
             Ok(Some(v)) => match first_at(&mut seen, &name, v.cell.reference()) {
                 Some(first) => out.problem(
                     v.cell,
-                    format!("`{name}` is claimed twice (the first is at {first})"),
-                    Some("keep one claimed score per indicator".into()),
+                    t!("workbook.claimed_twice", name = name, first = first).into_owned(),
+                    Some(t!("workbook.one_claim").into_owned()),
                 ),
                 None => scores.push((name, v)),
             },

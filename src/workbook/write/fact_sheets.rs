@@ -1,5 +1,6 @@
 //! 基本信息, the sheets of facts and 理由与出处: a row per fact.
 
+use rust_i18n::t;
 use rust_xlsxwriter::{DataValidation, DataValidationRule, Worksheet, XlsxError};
 
 use super::*;
@@ -17,15 +18,21 @@ pub(super) fn info_sheet(
     sheet.set_name(INFO_SHEET)?;
     header(sheet, &INFO_COLUMNS, styles)?;
     let m = &rubric.meta;
+    let department = t!("workbook.info_department");
     let rows: [(&str, &str, &str); 3] = [
-        ("评价体系", m.id.as_str(), "rubric"),
-        ("被评价单位", "", "department"),
-        ("评价年度", "", "year"),
+        (&t!("workbook.info_rubric"), m.id.as_str(), "rubric"),
+        (&department, "", "department"),
+        (&t!("workbook.info_year"), "", "year"),
     ];
     let notes = [
-        format!("{}（v{}），由 perfeval 填写，请勿修改", m.title, m.version),
-        "单位全称，与绩效自评报告一致".to_string(),
-        format!("四位数年份，如 {}", m.year),
+        t!(
+            "workbook.info_rubric_note",
+            title = m.title,
+            version = m.version
+        )
+        .into_owned(),
+        t!("workbook.info_department_note").into_owned(),
+        t!("workbook.info_year_note", year = m.year).into_owned(),
     ];
     let facts_id = facts.map(|f| f.rubric_id.clone());
     for (i, ((label, value, key), note)) in rows.iter().zip(&notes).enumerate() {
@@ -66,30 +73,30 @@ pub(super) fn info_sheet(
                     1,
                     &DataValidation::new()
                         .allow_whole_number(DataValidationRule::Between(1900, 2100))
-                        .set_error_message("评价年度应为四位数年份")?,
+                        .set_error_message(t!("workbook.year_invalid"))?,
                 )?;
             }
         }
     }
-    let units = format!(
-        "2. 金额单位为{}；比率按百分数填写（如 96.5%）；是否类选“是”或“否”。",
-        m.unit
-    );
     let guide = [
-        "填写说明：",
-        "1. 只在浅黄色单元格中填写；其余单元格已锁定（审阅 → 撤销工作表保护 可解除）。",
-        units.as_str(),
-        "3. 评分类、档次类事实须在“理由与出处”中写明理由；部分符合的检查项填所得分值并写明理由。",
-        "4. 人工调整得分在“人工调整”中填写，须写明理由；申报得分在“申报得分”中填写，供 perfeval check 核对。",
-        "5. 填好后运行 perfeval score 本文件.xlsx；出错时提示工作表和单元格（如 预算!B3）。",
+        t!("workbook.guide_title"),
+        t!("workbook.guide_cells"),
+        t!("workbook.guide_units", unit = m.unit, yes = YES, no = NO),
+        t!("workbook.guide_reasons", reasons = REASONS_SHEET),
+        t!(
+            "workbook.guide_overrides",
+            overrides = OVERRIDES_SHEET,
+            claims = CLAIMS_SHEET
+        ),
+        t!("workbook.guide_run"),
     ];
     for (i, line) in guide.iter().enumerate() {
-        sheet.write_string(row(i + 6), 0, *line)?;
+        sheet.write_string(row(i + 6), 0, line.as_ref())?;
     }
     widths(
         sheet,
         &[
-            vec!["被评价单位".into()],
+            vec![department.to_string()],
             vec![
                 facts.map(|f| f.department.clone()).unwrap_or_default(),
                 m.id.clone(),
@@ -108,20 +115,24 @@ pub(super) fn info_sheet(
 /// How to fill a fact, for its 说明 column.
 pub(super) fn how(rubric: &Rubric, kind: &FactKind, default: Option<&DefaultValue>) -> String {
     let mut s = match kind {
-        FactKind::Amount => format!("金额（{}）", rubric.meta.unit),
-        FactKind::Count => "整数".to_string(),
-        FactKind::Rate => "百分比，如 96.5%".to_string(),
-        FactKind::Bool => format!("{YES}/{NO}"),
-        FactKind::Choice(_) => "从下拉列表中选择".to_string(),
-        FactKind::Check => format!("{YES}（符合）/{NO}（不符合），部分符合填所得分值并写明理由"),
-        FactKind::Judgment => "评价得分，须写明理由".to_string(),
-        FactKind::Tier(_) => "从下拉列表中选择档次，须写明理由".to_string(),
-    };
+        FactKind::Amount => t!("workbook.how_amount", unit = rubric.meta.unit),
+        FactKind::Count => t!("workbook.how_count"),
+        FactKind::Rate => t!("workbook.how_rate"),
+        FactKind::Bool => format!("{YES}/{NO}").into(),
+        FactKind::Choice(_) => t!("workbook.how_choice"),
+        FactKind::Check => t!("workbook.how_check", yes = YES, no = NO),
+        FactKind::Judgment => t!("workbook.how_judgment"),
+        FactKind::Tier(_) => t!("workbook.how_tier"),
+    }
+    .into_owned();
     match default {
-        Some(DefaultValue::Bool(b)) => {
-            s.push_str(&format!("；可不填，默认{}", if *b { YES } else { NO }))
+        Some(DefaultValue::Bool(b)) => s.push_str(&t!(
+            "workbook.how_default_yes_no",
+            value = if *b { YES } else { NO }
+        )),
+        Some(DefaultValue::Number(n)) => {
+            s.push_str(&t!("workbook.how_default_number", value = plain(*n)))
         }
-        Some(DefaultValue::Number(n)) => s.push_str(&format!("；可不填，默认 {}", plain(*n))),
         None => {}
     }
     s
@@ -131,7 +142,7 @@ pub(super) fn unit_of(rubric: &Rubric, kind: &FactKind, unit: &str) -> String {
     match kind {
         FactKind::Amount if unit.is_empty() => rubric.meta.unit.clone(),
         FactKind::Rate => "%".to_string(),
-        FactKind::Judgment => "分".to_string(),
+        FactKind::Judgment => t!("workbook.unit_points").into_owned(),
         _ => unit.to_string(),
     }
 }
@@ -174,9 +185,10 @@ pub(super) fn fact_sheet(
             meaning.push_str(&how);
         }
         if users[i].is_empty() && checked[i] && decl.default.is_none() {
-            meaning.push_str("；可不填，供 perfeval check 核对报告数字");
+            meaning.push_str(&t!("workbook.how_for_check_only"));
         }
         let unit = unit_of(rubric, &decl.kind, &decl.unit);
+        // i18n-exempt: joins indicator names, Chinese as the rubric spells them
         let used = users[i].join("、");
         sheet.write_string(r, 0, &label)?;
         sheet.write_string(r, 2, &unit)?;
@@ -188,12 +200,12 @@ pub(super) fn fact_sheet(
         write_fact_value(sheet, r, 1, &decl.kind, entry, styles)?;
         let validation = match &decl.kind {
             FactKind::Amount | FactKind::Rate | FactKind::Judgment => {
-                Some(non_negative("请填写不小于 0 的数字")?)
+                Some(non_negative(&t!("workbook.non_negative_number"))?)
             }
             FactKind::Count => Some(
                 DataValidation::new()
                     .allow_whole_number(DataValidationRule::GreaterThanOrEqualTo(0))
-                    .set_error_message("请填写不小于 0 的整数")?,
+                    .set_error_message(t!("workbook.non_negative_whole"))?,
             ),
             FactKind::Bool => Some(lists.validation(&[YES.into(), NO.into()], true)),
             FactKind::Check => Some(lists.validation(&[YES.into(), NO.into()], false)),
@@ -266,9 +278,9 @@ pub(super) fn reasons_sheet(
         let r = row(k + 1);
         let label = row_label(rubric, &decl.path, &decl.label);
         let need = match decl.kind {
-            FactKind::Judgment | FactKind::Tier(_) => "必填",
-            FactKind::Check => "部分符合时必填",
-            _ => "",
+            FactKind::Judgment | FactKind::Tier(_) => t!("workbook.reason_required"),
+            FactKind::Check => t!("workbook.reason_required_if_partly_met"),
+            _ => "".into(),
         };
         sheet.write_string(r, 0, &label)?;
         let entry = facts.and_then(|f| f.values[k].as_ref());
@@ -281,7 +293,7 @@ pub(super) fn reasons_sheet(
                 None => sheet.write_blank(r, c, &styles.input_text)?,
             };
         }
-        sheet.write_string(r, 3, need)?;
+        sheet.write_string(r, 3, need.as_ref())?;
         sheet.write_string_with_format(r, 4, &decl.path, &styles.key)?;
         labels.push(label);
     }

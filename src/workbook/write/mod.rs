@@ -4,6 +4,7 @@ mod fact_sheets;
 mod row_sheets;
 
 use rust_decimal::Decimal;
+use rust_i18n::t;
 use rust_xlsxwriter::{
     Color, DataValidation, DataValidationErrorStyle, DataValidationRule, Format, FormatAlign,
     FormatBorder, Formula, ProtectionOptions, Workbook, Worksheet, XlsxError,
@@ -42,9 +43,10 @@ pub fn facts_workbook(rubric: &Rubric, facts: Option<&Facts>) -> Result<Vec<u8>,
             .iter()
             .find(|(g, _)| *g == group)
             .map_or(group.as_str(), |(_, l)| l.as_str());
+        let other = t!("workbook.other_sheet");
         let name = sheet_name(
             label,
-            if group.is_empty() { "其他" } else { &group },
+            if group.is_empty() { &other } else { &group },
             &taken,
         );
         taken.push(name.clone());
@@ -56,7 +58,11 @@ pub fn facts_workbook(rubric: &Rubric, facts: Option<&Facts>) -> Result<Vec<u8>,
         if rubric.indicators[i].list.is_none() {
             continue;
         }
-        let name = sheet_name(&rubric.indicators[i].name, "list", &taken);
+        let name = sheet_name(
+            &rubric.indicators[i].name,
+            &t!("workbook.list_sheet"),
+            &taken,
+        );
         taken.push(name.clone());
         let sheet = book.add_worksheet();
         sheet.set_name(&name)?;

@@ -1,5 +1,6 @@
 //! Sheets of rows to fill: listed indicators, 人工调整, 申报得分.
 
+use rust_i18n::t;
 use rust_xlsxwriter::{Format, Worksheet, XlsxError};
 use unicode_width::UnicodeWidthStr;
 
@@ -92,7 +93,7 @@ pub(super) fn list_sheet(
     let outcomes: Vec<String> = spec.bands.iter().map(|b| b.outcome.clone()).collect();
     let outcome = lists.validation(&outcomes, true);
     sheet.add_data_validation(1, at("outcome"), rows, at("outcome"), &outcome)?;
-    let weight = non_negative("分值应为不小于 0 的数字")?;
+    let weight = non_negative(&t!("workbook.points_non_negative"))?;
     sheet.add_data_validation(1, at("weight"), rows, at("weight"), &weight)?;
     for (c, (key, title)) in columns.iter().enumerate() {
         let w: u16 = match *key {
@@ -139,7 +140,7 @@ pub(super) fn overrides_sheet(
         .collect();
     let names = lists.validation(&leaves, true);
     sheet.add_data_validation(1, 0, rows, 0, &names)?;
-    let score = non_negative("得分应为不小于 0 的数字")?;
+    let score = non_negative(&t!("workbook.score_non_negative"))?;
     sheet.add_data_validation(1, 1, rows, 1, &score)?;
     sheet.set_column_width(0, 30)?;
     sheet.set_column_width(1, 12)?;
@@ -159,7 +160,7 @@ pub(super) fn claims_sheet(
     header(sheet, &CLAIM_COLUMNS, styles)?;
     let claimed = facts.map(|f| &f.claimed);
     let mut r = 1u32;
-    sheet.write_string(r, 0, "总分")?;
+    sheet.write_string(r, 0, t!("workbook.claim_total"))?;
     sheet.write_string_with_format(r, 2, CLAIM_TOTAL_KEY, &styles.key)?;
     match claimed.and_then(|c| c.total.as_ref()) {
         Some((t, _)) => write_decimal(sheet, r, 1, *t, false, styles)?,
@@ -168,7 +169,7 @@ pub(super) fn claims_sheet(
         }
     }
     r += 1;
-    sheet.write_string(r, 0, "等级")?;
+    sheet.write_string(r, 0, t!("workbook.claim_grade"))?;
     sheet.write_string_with_format(r, 2, CLAIM_GRADE_KEY, &styles.key)?;
     match claimed.and_then(|c| c.grade.as_ref()) {
         Some((g, _)) => {
@@ -181,7 +182,7 @@ pub(super) fn claims_sheet(
     let grades: Vec<String> = rubric.grades.iter().map(|g| g.name.clone()).collect();
     sheet.add_data_validation(r, 1, r, 1, &lists.validation(&grades, false))?;
     let first_score = r + 1;
-    let mut names = vec!["指标".to_string()];
+    let mut names = vec![CLAIM_INDICATOR.to_string()];
     for ind in rubric.preorder() {
         r += 1;
         let indent = "  ".repeat(rubric.indicators[ind].level.saturating_sub(1));
@@ -222,7 +223,7 @@ pub(super) fn claims_sheet(
         sheet.write_blank(r, 0, &styles.input)?;
         sheet.write_blank(r, 1, &styles.input)?;
     }
-    let score = non_negative("得分应为不小于 0 的数字")?;
+    let score = non_negative(&t!("workbook.score_non_negative"))?;
     sheet.add_data_validation(first_score, 1, r, 1, &score)?;
     widths(sheet, &[names], 8, &[40]);
     sheet.set_column_width(1, 12)?;
