@@ -5,7 +5,7 @@
 
 use rust_decimal::Decimal;
 
-use crate::support::{Sandbox, edited_example, example_text, indicator_nodes};
+use crate::support::{Sandbox, ci_tool, edited_example, example_text, have, indicator_nodes};
 
 /// The seed example in a sandbox, and its JSON score report.
 fn seed() -> (Sandbox, serde_json::Value) {
@@ -315,4 +315,58 @@ fn the_batch_comparison_page_is_chinese_by_default_and_english_with_the_flag() {
     for chinese in ["批量评分结果对比", "<th>原总分</th>", "<p>新结果无法评分"] {
         assert!(!en.contains(chinese), "Chinese `{chinese}` in:\n{en}");
     }
+}
+
+/// The pages people get by default, Chinese, are valid HTML5 too (tests/html.rs checks
+/// the English ones): the Nu Html Checker that `.ci/run` puts in `target/ci-tools/`.
+#[test]
+fn the_chinese_pages_validate_as_html5() {
+    if !have(
+        "java",
+        &["-version"],
+        "a Java runtime (default-jre-headless)",
+    ) {
+        return;
+    }
+    let Some(jar) = ci_tool("vnu.jar") else {
+        return;
+    };
+    let (sb, _) = seed();
+    sb.write(
+        "new.toml",
+        edited_example(&[("actual = 157.46", "actual = 150")]),
+    );
+    let pages = [
+        (
+            "report.html",
+            &["score", "luohu-2023.toml", "--format", "html"][..],
+        ),
+        (
+            "strict.html",
+            &["score", "luohu-2023.toml", "--format", "html", "--strict"][..],
+        ),
+        (
+            "diff.html",
+            &["diff", "luohu-2023.toml", "new.toml", "--format", "html"][..],
+        ),
+    ];
+    for (name, args) in pages {
+        let html = page(&sb, None, args);
+        assert!(html.contains("<html lang=\"zh-CN\">"), "{name}");
+        sb.write(name, html);
+    }
+    let out = std::process::Command::new("java")
+        .arg("-jar")
+        .arg(&jar)
+        .arg("--errors-only")
+        .args(pages.map(|(name, _)| name))
+        .current_dir(sb.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "not valid HTML5:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
