@@ -22,6 +22,7 @@ mod gaps;
 mod hardening;
 mod hints;
 mod html;
+mod html_lang;
 mod init;
 mod lang;
 mod layers;

@@ -3,6 +3,7 @@
 //! `maud`, which escapes every value.
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
+use rust_i18n::t;
 
 use super::Render;
 use super::diff::{
@@ -15,6 +16,7 @@ use crate::diff::{Diff, Presence};
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DiffHtml;
 
+// i18n-exempt: CSS rules (a font stack), not prose
 const STYLE: &str = "body{font-family:\"Noto Sans CJK SC\",\"Source Han Sans SC\",\"Microsoft YaHei\",\"PingFang SC\",sans-serif;margin:2em;color:#111}\
 table{border-collapse:collapse;margin:1em 0}\
 th,td{border:1px solid #888;padding:.25em .5em;vertical-align:top}\
@@ -30,7 +32,7 @@ thead{display:table-header-group}\
 fn page(title: &str, body: Markup) -> Vec<u8> {
     html! {
         (DOCTYPE)
-        html lang="zh-CN" {
+        html lang=(crate::lang::current().locale()) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
@@ -52,17 +54,28 @@ fn indent(level: usize) -> String {
 impl Render<Diff> for DiffHtml {
     fn render(&self, d: &Diff) -> Vec<u8> {
         let body = html! {
-            h1 { "绩效评价对比" }
-            p { "原：" (side_line(&d.old)) br; "新：" (side_line(&d.new)) }
+            h1 { (t!("diff_html.title")) }
+            p {
+                (t!("diff_html.old_side", side = side_line(&d.old))) br;
+                (t!("diff_html.new_side", side = side_line(&d.new)))
+            }
             @if let Some(note) = rubric_note(d) { p { strong { (note) } } }
             table {
-                thead { tr { th { "指标" } th { "原得分" } th { "新得分" } th { "变化" } th { "变化的事实（原值 → 新值）" } } }
+                thead {
+                    tr {
+                        th { (t!("diff_html.col_indicator")) }
+                        th { (t!("diff_html.col_old_score")) }
+                        th { (t!("diff_html.col_new_score")) }
+                        th { (t!("diff_html.col_change")) }
+                        th { (t!("diff_html.col_facts_changed")) }
+                    }
+                }
                 tbody {
                     @for i in &d.indicators {
                         tr class=[(i.changed() || i.presence != Presence::Both).then_some("changed")] {
                             td style=(indent(i.level)) {
                                 (i.name)
-                                @if let Some(old) = &i.old_name { "（原：" (old) "）" }
+                                @if let Some(old) = &i.old_name { (t!("diff_html.renamed_from", old = old)) }
                             }
                             td.n { (score_text(i.old.map(|s| s.score))) }
                             td.n { (score_text(i.new.map(|s| s.score))) }
@@ -75,34 +88,47 @@ impl Render<Diff> for DiffHtml {
                         }
                     }
                     tr.total {
-                        td { "总分" }
+                        td { (t!("diff_html.total")) }
                         td.n { (d.total.old) }
                         td.n { (d.total.new) }
                         td.n { (change_text(Presence::Both, Some(d.total.change))) }
-                        td { "等级：" (d.old.grade) " → " (d.new.grade) }
+                        td { (t!("diff_html.grade_change", old = d.old.grade, new = d.new.grade)) }
                     }
                 }
             }
             @for line in summary_lines(d) { p { (line) } }
             @if !d.other_facts.is_empty() {
-                h2 { "未影响得分的事实变化" }
+                h2 { (t!("diff_html.other_facts_heading")) }
                 ul {
                     @for c in &d.other_facts {
-                        li { (fact_line(c)) " " span.where { "（" (fact_places(c)) "）" } }
+                        li {
+                            (fact_line(c)) " "
+                            span.where { (t!("diff_html.places", places = fact_places(c))) }
+                        }
                     }
                 }
             }
         };
-        page("绩效评价对比", body)
+        page(&t!("diff_html.title"), body)
     }
 }
 
 impl Render<BatchDiff> for DiffHtml {
     fn render(&self, d: &BatchDiff) -> Vec<u8> {
         let body = html! {
-            h1 { "批量评分结果对比" }
+            h1 { (t!("diff_html.batch_title")) }
             table {
-                thead { tr { th { "文件" } th { "单位" } th { "年度" } th { "原总分" } th { "新总分" } th { "变化" } th { "等级" } } }
+                thead {
+                    tr {
+                        th { (t!("diff_html.col_file")) }
+                        th { (t!("diff_html.col_department")) }
+                        th { (t!("diff_html.col_year")) }
+                        th { (t!("diff_html.col_old_total")) }
+                        th { (t!("diff_html.col_new_total")) }
+                        th { (t!("diff_html.col_change")) }
+                        th { (t!("diff_html.col_grade")) }
+                    }
+                }
                 tbody {
                     @for f in &d.files {
                         @let row = f.row();
@@ -120,14 +146,22 @@ impl Render<BatchDiff> for DiffHtml {
             }
             @for f in d.files.iter().filter(|f| !f.indicators.is_empty() || f.old.as_ref().is_some_and(|r| r.error.is_some()) || f.new.as_ref().is_some_and(|r| r.error.is_some())) {
                 h2 { (file_name(f)) }
-                @for (side, r) in [("原", &f.old), ("新", &f.new)] {
-                    @if let Some(e) = r.as_ref().and_then(|r| r.error.as_ref()) {
-                        p { (side) "结果无法评分：" (e) }
-                    }
+                @if let Some(e) = f.old.as_ref().and_then(|r| r.error.as_ref()) {
+                    p { (t!("diff_html.old_unscorable", error = e)) }
+                }
+                @if let Some(e) = f.new.as_ref().and_then(|r| r.error.as_ref()) {
+                    p { (t!("diff_html.new_unscorable", error = e)) }
                 }
                 @if !f.indicators.is_empty() {
                     table {
-                        thead { tr { th { "指标" } th { "原得分" } th { "新得分" } th { "变化" } } }
+                        thead {
+                            tr {
+                                th { (t!("diff_html.col_indicator")) }
+                                th { (t!("diff_html.col_old_score")) }
+                                th { (t!("diff_html.col_new_score")) }
+                                th { (t!("diff_html.col_change")) }
+                            }
+                        }
                         tbody {
                             @for i in &f.indicators {
                                 tr {
@@ -143,6 +177,6 @@ impl Render<BatchDiff> for DiffHtml {
             }
             p { (batch_summary(d)) }
         };
-        page("批量评分结果对比", body)
+        page(&t!("diff_html.batch_title"), body)
     }
 }

@@ -3,6 +3,7 @@
 
 use maud::{Markup, html};
 use rust_decimal::Decimal;
+use rust_i18n::t;
 use unicode_width::UnicodeWidthStr;
 
 use super::OVERRIDE_MARK;
@@ -44,8 +45,19 @@ const PAD_PX: u32 = 8;
 fn bar_number(bar: &LostBar) -> String {
     match bar.rule_lost {
         None => bar.lost.to_string(),
-        Some(Some(r)) => format!("{} {OVERRIDE_MARK}（按规则扣 {r}）", bar.lost),
-        Some(None) => format!("{} {OVERRIDE_MARK}（规则无法计算）", bar.lost),
+        Some(Some(r)) => t!(
+            "html.bar_rule_lost",
+            lost = bar.lost,
+            mark = OVERRIDE_MARK,
+            rule = r
+        )
+        .into_owned(),
+        Some(None) => t!(
+            "html.bar_rule_failed",
+            lost = bar.lost,
+            mark = OVERRIDE_MARK
+        )
+        .into_owned(),
     }
 }
 
@@ -113,7 +125,7 @@ pub fn lost_chart(bars: &[LostBar]) -> Markup {
         .collect();
     html! {
         svg viewBox=(format!("0 0 {width} {height}")) width=(width) height=(height)
-            role="img" aria-label=(format!("各指标扣分：{}", summary.join("；")))
+            role="img" aria-label=(t!("html.chart_aria", bars = summary.join(&t!("html.list_separator"))))
             font-size=(FONT_SIZE) {
             defs {
                 pattern id="hatch" patternUnits="userSpaceOnUse" width="6" height="6"
@@ -200,7 +212,8 @@ mod tests {
         bar.rule_lost = Some(Some(d("1.00")));
         let svg = lost_chart(&[bar, LostBar::new("乙项指标", d("0.88"))]).into_string();
         assert_eq!(texts(&svg, "name"), ["乙项指标", "丁项指标 *"]);
-        assert_eq!(texts(&svg, "number"), ["0.88", "0.00 *（按规则扣 1.00）"]);
+        // In-process tests see English, the catalogues' fallback.
+        assert_eq!(texts(&svg, "number"), ["0.88", "0.00 * (1.00 by the rule)"]);
         assert_eq!(svg.matches("<rect class=\"rule\"").count(), 1);
         assert!(svg.contains("fill=\"url(#hatch)\""));
     }

@@ -13,6 +13,7 @@
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use rust_decimal::Decimal;
+use rust_i18n::t;
 
 use super::explain::{exact_with_fraction, part_line, show_value};
 use super::{Render, basis};
@@ -73,36 +74,62 @@ fn leaves_to_explain<'r>(report: &'r Report<'_>) -> Vec<(usize, &'r LeafTrace)> 
     out
 }
 
-fn rounding_name(mode: RoundingMode) -> &'static str {
+fn rounding_name(mode: RoundingMode) -> std::borrow::Cow<'static, str> {
     match mode {
-        RoundingMode::HalfAwayFromZero => "四舍五入",
-        RoundingMode::HalfEven => "四舍六入五成双",
-        RoundingMode::Truncate => "截尾",
+        RoundingMode::HalfAwayFromZero => t!("html.rounding_half_away"),
+        RoundingMode::HalfEven => t!("html.rounding_half_even"),
+        RoundingMode::Truncate => t!("html.rounding_truncate"),
     }
 }
 
-fn part_kind_name(kind: &PartKind) -> &'static str {
+fn part_kind_name(kind: &PartKind) -> std::borrow::Cow<'static, str> {
     match kind {
-        PartKind::Formula { .. } => "公式",
-        PartKind::Tiers { .. } => "分档",
-        PartKind::Check { .. } => "核查项",
-        PartKind::Deduction { .. } => "扣分",
-        PartKind::Category { .. } => "按情形",
-        PartKind::Judgment { .. } => "评价人评分",
-        PartKind::Item { .. } => "列示指标",
+        PartKind::Formula { .. } => t!("html.kind_formula"),
+        PartKind::Tiers { .. } => t!("html.kind_tiers"),
+        PartKind::Check { .. } => t!("html.kind_check"),
+        PartKind::Deduction { .. } => t!("html.kind_deduction"),
+        PartKind::Category { .. } => t!("html.kind_category"),
+        PartKind::Judgment { .. } => t!("html.kind_judgment"),
+        PartKind::Item { .. } => t!("html.kind_item"),
     }
+}
+
+/// A catalogue message whose placeholders hold markup (a `<strong>` figure, a `<code>`
+/// formula): its own text escaped, each `%{name}` replaced by the markup given for it.
+/// A placeholder with no markup given is left as it is written.
+fn rich(template: &str, parts: &[(&str, Markup)]) -> Markup {
+    let mut out = String::with_capacity(template.len() + 64);
+    let mut rest = template;
+    while let Some(at) = rest.find("%{") {
+        let (text, after) = rest.split_at(at);
+        out.push_str(&html! { (text) }.into_string());
+        let Some(end) = after.find('}') else {
+            rest = after;
+            break;
+        };
+        let name = &after[2..end];
+        match parts.iter().find(|(n, _)| *n == name) {
+            Some((_, markup)) => out.push_str(&markup.0),
+            None => out.push_str(&html! { (&after[..=end]) }.into_string()),
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(&html! { (rest) }.into_string());
+    PreEscaped(out)
 }
 
 fn page(report: &Report<'_>) -> Markup {
     let rubric = report.rubric;
     let facts = report.facts;
-    let title = format!(
-        "{} · {} 年度 · {}",
-        facts.department, facts.year, rubric.meta.title
+    let title = t!(
+        "html.title",
+        department = facts.department,
+        year = facts.year,
+        rubric = rubric.meta.title
     );
     html! {
         (DOCTYPE)
-        html lang="zh-CN" {
+        html lang=(crate::lang::current().locale()) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
@@ -122,11 +149,8 @@ fn page(report: &Report<'_>) -> Markup {
                 @let leaves = leaves_to_explain(report);
                 @if !leaves.is_empty() {
                     section.page.explanations {
-                        h2 { "扣分及人工调整说明" }
-                        p {
-                            "以下逐项列出扣分或经人工调整的指标：框架的指标说明和参考评分标准、"
-                            "各部分的计分规则、所读取的数据及其出处、计算的中间值、取整和人工调整。"
-                        }
+                        h2 { (t!("html.explanations_heading")) }
+                        p { (t!("html.explanations_intro")) }
                         @for (i, trace) in leaves {
                             (leaf_explanation(report, i, trace))
                         }
@@ -145,11 +169,16 @@ fn header(report: &Report<'_>) -> Markup {
         header {
             h1 { (facts.department) }
             p.subtitle {
-                (facts.year) " 年度 · " (rubric.meta.title)
-                "（" (rubric.meta.id) " v" (rubric.meta.version) "）"
+                (t!(
+                    "html.subtitle",
+                    year = facts.year,
+                    rubric = rubric.meta.title,
+                    id = rubric.meta.id,
+                    version = rubric.meta.version
+                ))
             }
             @if !rubric.meta.document.is_empty() {
-                p { "依据文件：" (rubric.meta.document) }
+                p { (t!("html.document", document = rubric.meta.document)) }
             }
             @if let Some(notice) = super::rescored_notice(report) {
                 p.notice { (notice) }
@@ -170,21 +199,34 @@ fn header(report: &Report<'_>) -> Markup {
             }
             div.receipt {
                 dl {
-                    dt { "perfeval 版本" } dd { (r.perfeval_version) }
-                    dt { "评分体系" }
-                    dd { (r.rubric_id) " v" (r.rubric_version) "（" (r.rubric_source) "）" }
-                    dt { "评分体系 SHA-256" } dd.hash { (r.rubric_sha256) }
+                    dt { (t!("html.receipt_version")) } dd { (r.perfeval_version) }
+                    dt { (t!("html.receipt_rubric")) }
+                    dd {
+                        (t!(
+                            "html.receipt_rubric_value",
+                            id = r.rubric_id,
+                            version = r.rubric_version,
+                            source = r.rubric_source
+                        ))
+                    }
+                    dt { (t!("html.receipt_rubric_sha256")) } dd.hash { (r.rubric_sha256) }
                     @if r.rubric_chain.len() > 1 {
                         @for layer in &r.rubric_chain {
-                            dt { "所依据的评分体系" }
+                            dt { (t!("html.receipt_layer")) }
                             dd {
-                                (layer.id) " v" (layer.version) "（" (layer.source) "） "
+                                (t!(
+                                    "html.receipt_rubric_value",
+                                    id = layer.id,
+                                    version = layer.version,
+                                    source = layer.source
+                                ))
+                                " "
                                 span.hash { (layer.sha256) }
                             }
                         }
                     }
-                    dt { "数据文件" } dd { (r.facts_file) }
-                    dt { "数据文件 SHA-256" } dd.hash { (r.facts_sha256) }
+                    dt { (t!("html.receipt_facts")) } dd { (r.facts_file) }
+                    dt { (t!("html.receipt_facts_sha256")) } dd.hash { (r.facts_sha256) }
                 }
             }
         }
@@ -200,33 +242,41 @@ fn strict_note(report: &Report<'_>) -> Option<String> {
         .iter()
         .filter(|l| l.as_ref().is_some_and(|l| l.override_.is_some()))
         .count();
-    (ignored > 0).then(|| {
-        format!("--strict：未采用数据文件中的 {ignored} 项人工调整，各项得分均为规则本身的结果")
-    })
+    (ignored > 0).then(|| t!("html.strict_note", count = ignored).into_owned())
 }
 
 fn summary(report: &Report<'_>) -> Markup {
     let rubric = report.rubric;
     let levels = &rubric.meta.levels;
-    let first = levels.first().map_or("指标", String::as_str);
+    let first = match levels.first() {
+        Some(name) => std::borrow::Cow::Borrowed(name.as_str()),
+        None => t!("html.col_indicator"),
+    };
     html! {
         div.summary {
             div.headline {
-                div { "总分" }
+                div { (t!("html.total")) }
                 div.total { (report.total) }
-                div { "满分 " (plain(rubric.meta.total)) }
-                div.grade { "等级：" strong { (report.grade) } }
+                div { (t!("html.full_marks", total = plain(rubric.meta.total))) }
+                div.grade {
+                    (rich(&t!("html.grade"), &[("grade", html! { strong { (report.grade) } })]))
+                }
             }
             table.subtotals {
                 thead {
-                    tr { th { (first) } th { "分值" } th { "得分" } th { "扣分" } }
+                    tr {
+                        th { (first) }
+                        th { (t!("html.col_points")) }
+                        th { (t!("html.col_score")) }
+                        th { (t!("html.col_lost")) }
+                    }
                 }
                 tbody {
                     @for &r in &rubric.roots {
                         tr {
                             td { (rubric.indicators[r].name) }
                             @if report.not_applicable(r) {
-                                td.num { "/" } td.num { "不适用" } td.num { "" }
+                                td.num { "/" } td.num { (t!("html.not_applicable")) } td.num { "" }
                             } @else {
                                 td.num { (plain(rubric.indicators[r].points)) }
                                 td.num { (report.scores[r]) }
@@ -235,7 +285,7 @@ fn summary(report: &Report<'_>) -> Markup {
                         }
                     }
                     tr.total-row {
-                        td { "总分" }
+                        td { (t!("html.total")) }
                         td.num { (plain(rubric.meta.total)) }
                         td.num { (report.total) }
                         td.num {
@@ -267,16 +317,16 @@ fn chart_section(report: &Report<'_>) -> Markup {
         .collect();
     html! {
         section.chart {
-            h2 { "各指标扣分" }
+            h2 { (t!("html.chart_heading")) }
             @if bars.is_empty() {
-                p { "所有指标均得满分，没有扣分。" }
+                p { (t!("html.chart_none")) }
             } @else {
                 figure {
                     (lost_chart(&bars))
                     figcaption.legend {
-                        "实心条：扣分（分值 − 得分），按扣分从多到少排列；条后为扣分数。"
+                        (t!("html.chart_legend"))
                         @if bars.iter().any(|b| b.rule_lost.is_some()) {
-                            " 标 * 的指标得分经人工调整，斜线条为按规则计算应扣的分数。"
+                            " " (t!("html.chart_legend_override", mark = OVERRIDE_MARK))
                         }
                     }
                 }
@@ -295,17 +345,23 @@ fn appendix(report: &Report<'_>) -> Markup {
     let order = rubric.preorder();
     let span = rubric.row_spans();
     html! {
-        h2 { "附件一　" (rubric.meta.title) "评分表" }
-        p { (report.facts.department) " · " (report.facts.year) " 年度" }
+        h2 { (t!("html.appendix_heading", rubric = rubric.meta.title)) }
+        p {
+            (t!(
+                "html.appendix_unit",
+                department = report.facts.department,
+                year = report.facts.year
+            ))
+        }
         table.appendix {
             thead {
                 tr {
                     @for (l, name) in levels.iter().enumerate() {
                         th.lvl.last-level[l + 1 == depth] scope="col" { (name) }
                     }
-                    th.pts scope="col" { "分值" }
-                    th.score scope="col" { "得分" }
-                    th scope="col" { "依据" }
+                    th.pts scope="col" { (t!("html.col_points")) }
+                    th.score scope="col" { (t!("html.col_score")) }
+                    th scope="col" { (t!("html.col_basis")) }
                 }
             }
             tbody {
@@ -318,14 +374,14 @@ fn appendix(report: &Report<'_>) -> Markup {
                         @if is_parent {
                             td.level rowspan=(span[i]) { (ind.name) }
                             @if level < depth {
-                                td colspan=(depth - level) { "小计" }
+                                td colspan=(depth - level) { (t!("html.subtotal")) }
                             }
                         } @else {
                             td colspan=(depth - level + 1) { (ind.name) }
                         }
                         @if report.not_applicable(i) {
                             td.num { "/" }
-                            td.num { "不适用" }
+                            td.num { (t!("html.not_applicable")) }
                         } @else {
                             td.num { (plain(ind.points)) }
                             td.num {
@@ -337,18 +393,32 @@ fn appendix(report: &Report<'_>) -> Markup {
                     }
                 }
                 tr.total-row {
-                    td colspan=(depth) { "总分" }
+                    td colspan=(depth) { (t!("html.total")) }
                     td.num { (plain(rubric.meta.total)) }
                     td.num { (report.total) }
-                    td { "等级：" (report.grade) }
+                    td { (t!("html.grade", grade = report.grade)) }
                 }
             }
         }
         div.notes {
-            p { "总分 " (report.total) " / " (plain(rubric.meta.total)) "，等级：" (report.grade) }
+            p {
+                (t!(
+                    "html.total_line",
+                    total = report.total,
+                    full = plain(rubric.meta.total),
+                    grade = report.grade
+                ))
+            }
             @for (i, leaf) in report.overridden() {
                 @if let Some(note) = super::basis::override_note(leaf) {
-                    p { (OVERRIDE_MARK) " " (rubric.indicators[i].name) "：" (note) }
+                    p {
+                        (t!(
+                            "html.override_note",
+                            mark = OVERRIDE_MARK,
+                            name = rubric.indicators[i].name,
+                            note = note
+                        ))
+                    }
                 }
             }
         }
@@ -368,48 +438,70 @@ fn leaf_explanation(report: &Report<'_>, i: usize, trace: &LeafTrace) -> Markup 
                 @if trace.override_applied() { " " (OVERRIDE_MARK) }
             }
             p.path { (path.join(" › ")) " · " code { (ind.id) } }
+            @let figures = [
+                ("points", html! { strong { (plain(ind.points)) } }),
+                ("score", html! { strong { (trace.score) } }),
+                ("lost", html! { strong { (lost(report, i)) } }),
+                ("rule", html! { (super::basis::rule_result(trace)) }),
+                ("override", html! { (trace.score) }),
+            ];
             p {
-                "分值 " strong { (plain(ind.points)) }
-                "，得分 " strong { (trace.score) }
-                "，扣分 " strong { (lost(report, i)) }
                 @if trace.override_applied() {
-                    "（" (super::basis::rule_result(trace)) "，人工调整为 " (trace.score) "）"
+                    (rich(&t!("html.leaf_points_overridden"), &figures))
+                } @else {
+                    (rich(&t!("html.leaf_points"), &figures))
                 }
             }
             dl {
                 @if !ind.description.is_empty() {
-                    dt { "指标说明" } dd.text { (ind.description.trim()) }
+                    dt { (t!("html.description")) } dd.text { (ind.description.trim()) }
                 }
                 @if !ind.criteria.is_empty() {
-                    dt { "参考评分标准" } dd.text { (ind.criteria.trim()) }
+                    dt { (t!("html.criteria")) } dd.text { (ind.criteria.trim()) }
                 }
                 @if !b.is_empty() {
-                    dt { "依据" } dd { (b) }
+                    dt { (t!("html.basis")) } dd { (b) }
                 }
             }
             @if let Some(rule) = ind.rule.as_ref() {
-                h4 { "计分规则" }
+                h4 { (t!("html.rule_heading")) }
                 ol {
                     @for v in &rule.vetoes {
-                        li { "否决：当 " code { (v.formula.text) } " 时得 0 分（" (v.reason) "）" }
+                        li {
+                            (rich(&t!("html.rule_veto"), &[
+                                ("formula", html! { code { (v.formula.text) } }),
+                                ("reason", html! { (v.reason) }),
+                            ]))
+                        }
                     }
                     @for e in &rule.exemptions {
-                        li { "免评：当 " code { (e.formula.text) } " 时得满分（" (e.reason) "）" }
+                        li {
+                            (rich(&t!("html.rule_exemption"), &[
+                                ("formula", html! { code { (e.formula.text) } }),
+                                ("reason", html! { (e.reason) }),
+                            ]))
+                        }
                     }
                     @for (k, part) in rule.parts.iter().enumerate() {
                         @let pt = trace.parts.get(k);
                         li {
-                            strong { (part.name) }
-                            "（" (part_kind_name(&part.kind)) "，" (plain(part.points)) " 分）"
+                            (rich(&t!("html.part_heading"), &[
+                                ("name", html! { strong { (part.name) } }),
+                                ("kind", html! { (part_kind_name(&part.kind)) }),
+                                ("points", html! { (plain(part.points)) }),
+                            ]))
                             pre { (part_line(report, &part.kind, pt.map(|p| &p.detail))) }
                             @if let Some(p) = pt {
                                 @if p.raw == p.score {
-                                    p { "本部分得分 " (exact_with_fraction(&p.score)) }
+                                    p { (t!("html.part_score", score = exact_with_fraction(&p.score))) }
                                 } @else {
                                     p {
-                                        "本部分计算结果 " (exact_with_fraction(&p.raw))
-                                        "，限定在 0–" (plain(part.points)) " 分之间 → "
-                                        (exact_with_fraction(&p.score))
+                                        (t!(
+                                            "html.part_clamped",
+                                            raw = exact_with_fraction(&p.raw),
+                                            points = plain(part.points),
+                                            score = exact_with_fraction(&p.score)
+                                        ))
                                     }
                                 }
                             }
@@ -417,10 +509,14 @@ fn leaf_explanation(report: &Report<'_>, i: usize, trace: &LeafTrace) -> Markup 
                     }
                 }
                 @if !trace.facts_used.is_empty() {
-                    h4 { "所用数据" }
+                    h4 { (t!("html.facts_heading")) }
                     table.facts {
                         thead {
-                            tr { th { "数据项" } th { "数值" } th { "出处" } }
+                            tr {
+                                th { (t!("html.col_fact")) }
+                                th { (t!("html.col_value")) }
+                                th { (t!("html.col_source")) }
+                            }
                         }
                         tbody {
                             @for &f in &trace.facts_used {
@@ -431,17 +527,17 @@ fn leaf_explanation(report: &Report<'_>, i: usize, trace: &LeafTrace) -> Markup 
                                     td {
                                         (show_value(rubric, f, report))
                                         @if let Some(r) = entry.and_then(|e| e.reason.as_ref()) {
-                                            br; "理由：" (r)
+                                            br; (t!("html.fact_reason", reason = r))
                                         }
                                         @if let Some(n) = entry.and_then(|e| e.note.as_ref()) {
-                                            br; "说明：" (n)
+                                            br; (t!("html.fact_note", note = n))
                                         }
                                     }
                                     td {
                                         @match (report.facts.changes.iter().find(|c| c.fact == f), entry) {
-                                            (Some(c), _) => { "--set " (c.given) "（假设情形）" }
+                                            (Some(c), _) => (t!("html.fact_set", given = c.given)),
                                             (None, Some(e)) => (report.facts.source.at(e.span.start)),
-                                            (None, None) => "未填写，取默认值",
+                                            (None, None) => (t!("html.fact_default")),
                                         }
                                     }
                                 }
@@ -450,10 +546,14 @@ fn leaf_explanation(report: &Report<'_>, i: usize, trace: &LeafTrace) -> Markup 
                     }
                 }
                 @if !trace.lets.is_empty() {
-                    h4 { "中间值" }
+                    h4 { (t!("html.values_heading")) }
                     table.values {
                         thead {
-                            tr { th { "名称" } th { "公式" } th { "值" } }
+                            tr {
+                                th { (t!("html.col_name")) }
+                                th { (t!("html.col_formula")) }
+                                th { (t!("html.col_let_value")) }
+                            }
                         }
                         tbody {
                             @for (k, v) in &trace.lets {
@@ -467,11 +567,15 @@ fn leaf_explanation(report: &Report<'_>, i: usize, trace: &LeafTrace) -> Markup 
                                     td {
                                         @match v {
                                             Value::Number(n) if l.display == Display::Percent => {
-                                                (exact_with_fraction(n)) "（" (n.show_percent()) "）"
+                                                (t!(
+                                                    "html.percent_value",
+                                                    exact = exact_with_fraction(n),
+                                                    percent = n.show_percent()
+                                                ))
                                             }
                                             Value::Number(n) => (exact_with_fraction(n)),
-                                            Value::Bool(true) => "是",
-                                            Value::Bool(false) => "否",
+                                            Value::Bool(true) => (t!("html.yes")),
+                                            Value::Bool(false) => (t!("html.no")),
                                         }
                                     }
                                 }
@@ -479,41 +583,62 @@ fn leaf_explanation(report: &Report<'_>, i: usize, trace: &LeafTrace) -> Markup 
                         }
                     }
                 }
-                h4 { "结果" }
+                h4 { (t!("html.result_heading")) }
                 ul.result {
                     @match &trace.outcome {
                         Outcome::Vetoed(k) => {
-                            li { "否决：" (rule.vetoes.get(*k).map_or("", |v| v.reason.as_str())) " → 0" }
+                            li {
+                                (t!(
+                                    "html.result_vetoed",
+                                    reason = rule.vetoes.get(*k).map_or("", |v| v.reason.as_str())
+                                ))
+                            }
                         }
                         Outcome::Exempt(k) => {
                             li {
-                                "免评：" (rule.exemptions.get(*k).map_or("", |e| e.reason.as_str()))
-                                " → " (plain(ind.points))
+                                (t!(
+                                    "html.result_exempt",
+                                    reason = rule.exemptions.get(*k).map_or("", |e| e.reason.as_str()),
+                                    points = plain(ind.points)
+                                ))
                             }
                         }
                         Outcome::RuleFailed(why) => {
-                            li { "规则无法计算：" (why) }
+                            li { (t!("html.result_failed", why = why)) }
                         }
                         Outcome::Scored => {
-                            li { "各部分合计 " (exact_with_fraction(&trace.raw)) }
+                            li { (t!("html.result_sum", raw = exact_with_fraction(&trace.raw))) }
                         }
                     }
                     @if !matches!(trace.outcome, Outcome::RuleFailed(_)) {
                         li {
-                            "限定在 0–" (plain(ind.points)) " 分之间，按"
-                            (rounding_name(rubric.rounding.mode)) "保留 "
-                            (rubric.rounding.scale) " 位小数 → 规则得分 "
-                            (trace.rule_score.map(|s| s.to_string()).unwrap_or_default())
+                            (t!(
+                                "html.result_rule_score",
+                                points = plain(ind.points),
+                                rounding = rounding_name(rubric.rounding.mode),
+                                scale = rubric.rounding.scale,
+                                score = trace.rule_score.map(|s| s.to_string()).unwrap_or_default()
+                            ))
                         }
                     }
                     @if let Some(o) = &trace.override_ {
                         @if trace.override_applied() {
-                            li { "数据文件中人工调整为 " strong { (trace.score) } "。理由：" (o.reason) }
+                            li {
+                                (rich(&t!("html.result_override"), &[
+                                    ("score", html! { strong { (trace.score) } }),
+                                    ("reason", html! { (o.reason) }),
+                                ]))
+                            }
                         } @else {
-                            li { "数据文件中的人工调整（" (o.score) "）未采用（--strict）" }
+                            li { (t!("html.result_override_ignored", score = o.score)) }
                         }
                     }
-                    li { "得分 " strong { (trace.score) } " / " (plain(ind.points)) }
+                    li {
+                        (rich(&t!("html.result_score"), &[
+                            ("score", html! { strong { (trace.score) } }),
+                            ("points", html! { (plain(ind.points)) }),
+                        ]))
+                    }
                 }
             }
         }
