@@ -29,6 +29,7 @@ mod plausibility;
 mod project;
 mod properties;
 mod rules;
+mod score_lang;
 mod support;
 mod variants;
 mod workbook;
