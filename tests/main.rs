@@ -31,6 +31,7 @@ mod project;
 mod properties;
 mod rubric_lang;
 mod rules;
+mod score_lang;
 mod support;
 mod variants;
 mod workbook;

@@ -24,11 +24,13 @@ pub fn check<'a>(
     };
 
     if facts.rescored(rubric) {
+        let (message, message_en) = said(|l| rescored_message(&report, l));
         findings.push(Finding {
             severity: Severity::Note,
             kind: FindingKind::Rescored,
             subject: Subject::File,
-            message: rescored_message(&report),
+            message,
+            message_en,
             details: Vec::new(),
             lines: facts
                 .set_aside
@@ -38,15 +40,19 @@ pub fn check<'a>(
         });
     }
     if claimed.is_empty() {
+        let (message, message_en) = said(|l| {
+            if options.require_claims {
+                t!("check.no_claims_required", locale = l).into_owned()
+            } else {
+                t!("check.no_claims", locale = l).into_owned()
+            }
+        });
         findings.push(Finding {
             severity: missing_claim,
             kind: FindingKind::NotClaimed,
             subject: Subject::File,
-            message: if options.require_claims {
-                "the submission claims no scores, and --require-claims wants the score of every indicator and the total in a [claimed] table".into()
-            } else {
-                "the facts file claims no scores: add a [claimed] table to compare them".into()
-            },
+            message,
+            message_en,
             details: Vec::new(),
             lines: Vec::new(),
         });
@@ -66,25 +72,59 @@ pub fn check<'a>(
         });
         if let Some(l) = overridden {
             let o = l.override_.as_ref();
-            let rule = match &l.outcome {
-                Outcome::RuleFailed(why) => format!("the rule cannot be computed ({why})"),
-                _ => format!(
-                    "the rule gives {}",
-                    l.rule_score.map(|s| s.to_string()).unwrap_or_default()
-                ),
-            };
-            let what = match claim {
-                Some(c) if c.score == computed => format!("claimed {} is an override", c.score),
-                _ => format!("scored {} by an override", l.score),
-            };
+            let rule_score = l.rule_score.map(|s| s.to_string()).unwrap_or_default();
+            let claimed_score = claim.filter(|c| c.score == computed).map(|c| c.score);
+            let (message, message_en) = said(|locale| {
+                let name = &ind.name;
+                match (&l.outcome, claimed_score) {
+                    (Outcome::RuleFailed(why), Some(c)) => t!(
+                        "check.override_claimed_rule_failed",
+                        locale = locale,
+                        indicator = name,
+                        claimed = c,
+                        why = why
+                    ),
+                    (Outcome::RuleFailed(why), None) => t!(
+                        "check.override_scored_rule_failed",
+                        locale = locale,
+                        indicator = name,
+                        score = l.score,
+                        why = why
+                    ),
+                    (_, Some(c)) => t!(
+                        "check.override_claimed",
+                        locale = locale,
+                        indicator = name,
+                        claimed = c,
+                        rule = rule_score
+                    ),
+                    (_, None) => t!(
+                        "check.override_scored",
+                        locale = locale,
+                        indicator = name,
+                        score = l.score,
+                        rule = rule_score
+                    ),
+                }
+                .into_owned()
+            });
             let f = Finding {
                 severity: Severity::Warning,
                 kind: FindingKind::Overridden,
                 subject: Subject::Indicator(i),
-                message: format!("{}: {what}; {rule}", ind.name),
+                message,
+                message_en,
                 details: vec![
-                    format!("basis: {}", crate::score::basis::basis(&report, i)),
-                    format!("reason: {}", o.map(|o| o.reason.as_str()).unwrap_or("")),
+                    t!(
+                        "check.detail_basis",
+                        basis = crate::score::basis::basis(&report, i)
+                    )
+                    .into_owned(),
+                    t!(
+                        "check.detail_reason",
+                        reason = o.map(|o| o.reason.as_str()).unwrap_or("")
+                    )
+                    .into_owned(),
                 ],
                 lines: o
                     .map(|o| line(facts, o.span.start))
@@ -96,11 +136,21 @@ pub fn check<'a>(
         }
         let Some(c) = claim else {
             if leaf.is_some() && !claimed.is_empty() {
+                let (message, message_en) = said(|l| {
+                    t!(
+                        "check.not_claimed",
+                        locale = l,
+                        indicator = ind.name,
+                        computed = computed
+                    )
+                    .into_owned()
+                });
                 let f = Finding {
                     severity: missing_claim,
                     kind: FindingKind::NotClaimed,
                     subject: Subject::Indicator(i),
-                    message: format!("{}: computed {computed}, not claimed", ind.name),
+                    message,
+                    message_en,
                     details: Vec::new(),
                     lines: Vec::new(),
                 };
@@ -113,42 +163,62 @@ pub fn check<'a>(
             continue;
         }
         let difference = c.score.checked_sub(computed).unwrap_or_default();
-        let mut details = vec![format!(
-            "claimed {}, computed {computed}, difference {difference:+}",
-            c.score
-        )];
+        let mut details = vec![
+            t!(
+                "check.detail_claimed_computed",
+                claimed = c.score,
+                computed = computed,
+                difference = format!("{difference:+}")
+            )
+            .into_owned(),
+        ];
         let basis = crate::score::basis::basis(&report, i);
         if !basis.is_empty() {
-            details.push(format!("basis: {basis}"));
+            details.push(t!("check.detail_basis", basis = basis).into_owned());
         }
         if let Some(l) = leaf {
             for &fact in &l.facts_used {
-                details.push(format!("fact {}", show_fact(rubric, facts, fact)));
+                details.push(show_fact(rubric, facts, fact));
             }
             if l.override_applied() {
-                details.push(match (&l.outcome, l.rule_score) {
-                    (Outcome::RuleFailed(why), _) => format!(
-                        "the computed score is the override; the rule cannot be computed ({why})"
-                    ),
-                    (_, Some(s)) => {
-                        format!("the computed score is the override; the rule gives {s}")
+                details.push(
+                    match (&l.outcome, l.rule_score) {
+                        (Outcome::RuleFailed(why), _) => {
+                            t!("check.detail_override_rule_failed", why = why)
+                        }
+                        (_, Some(s)) => t!("check.detail_override_rule_gives", rule = s),
+                        (_, None) => t!("check.detail_override"),
                     }
-                    (_, None) => "the computed score is the override".to_string(),
-                });
+                    .into_owned(),
+                );
             }
         } else {
-            details.push(format!(
-                "the sum of {} computed third-level scores; `perfeval explain {} {}` shows them",
-                ind.children.len(),
-                crate::diagnostic::show_path(facts.source.name()),
-                ind.id
-            ));
+            details.push(
+                t!(
+                    "check.detail_sum_of_children",
+                    count = ind.children.len(),
+                    file = crate::diagnostic::show_path(facts.source.name()),
+                    id = ind.id
+                )
+                .into_owned(),
+            );
         }
+        let (message, message_en) = said(|l| {
+            t!(
+                "check.differs",
+                locale = l,
+                indicator = ind.name,
+                claimed = c.score,
+                computed = computed
+            )
+            .into_owned()
+        });
         let f = Finding {
             severity: Severity::Error,
             kind: FindingKind::Differs,
             subject: Subject::Indicator(i),
-            message: format!("{}: claimed {}, computed {computed}", ind.name, c.score),
+            message,
+            message_en,
             details,
             lines: at,
         };
@@ -162,7 +232,7 @@ pub fn check<'a>(
             .flat_map(|i| [i.id.as_str(), i.name.as_str()]);
         let mut details = Vec::new();
         if let Some(s) = suggest(&c.key, candidates) {
-            details.push(format!("did you mean `{s}`?"));
+            details.push(t!("check.did_you_mean", name = s).into_owned());
         }
         let case = open_case(
             &mut cases,
@@ -173,10 +243,19 @@ pub fn check<'a>(
             severity: Severity::Error,
             kind: FindingKind::UnknownIndicator,
             subject: Subject::UnknownIndicator(c.key.clone()),
-            message: format!(
-                "claimed score for `{}`, which rubric `{}` does not have",
-                c.key, rubric.meta.id
-            ),
+            message: t!(
+                "check.unknown_indicator",
+                key = c.key,
+                rubric = rubric.meta.id
+            )
+            .into_owned(),
+            message_en: t!(
+                "check.unknown_indicator",
+                locale = "en",
+                key = c.key,
+                rubric = rubric.meta.id
+            )
+            .into_owned(),
             details,
             lines: vec![line(facts, c.span.start)],
         };
@@ -204,10 +283,21 @@ pub fn check<'a>(
                 severity: Severity::Error,
                 kind: FindingKind::ClaimSum,
                 subject: Subject::Indicator(i),
-                message: format!(
-                    "{}: claimed {} is not the sum of the scores claimed under it ({sum})",
-                    ind.name, c.score
-                ),
+                message: t!(
+                    "check.claim_not_sum",
+                    indicator = ind.name,
+                    claimed = c.score,
+                    sum = sum
+                )
+                .into_owned(),
+                message_en: t!(
+                    "check.claim_not_sum",
+                    locale = "en",
+                    indicator = ind.name,
+                    claimed = c.score,
+                    sum = sum
+                )
+                .into_owned(),
                 details: Vec::new(),
                 lines: vec![line(facts, c.span.start)],
             };
@@ -216,14 +306,21 @@ pub fn check<'a>(
         derived[i] = claimed.score_of(i).map(|c| c.score).or(from_children);
     }
 
+    // i18n-exempt: a JUnit case's name, which CI dashboards track across runs and languages
     let total_case = open_case(&mut cases, Subject::Total, "总分".into());
     if claimed.total.is_none() && options.require_claims && !claimed.is_empty() {
         let f = Finding {
             severity: Severity::Error,
             kind: FindingKind::NotClaimed,
             subject: Subject::Total,
-            message: format!("总分: computed {}, not claimed", report.total),
-            details: vec!["add `total = …` under [claimed]".into()],
+            message: t!("check.total_not_claimed", total = report.total).into_owned(),
+            message_en: t!(
+                "check.total_not_claimed",
+                locale = "en",
+                total = report.total
+            )
+            .into_owned(),
+            details: vec![t!("check.detail_add_total").into_owned()],
             lines: Vec::new(),
         };
         push(&mut cases, &mut findings, total_case, f);
@@ -235,11 +332,27 @@ pub fn check<'a>(
                 severity: Severity::Error,
                 kind: FindingKind::Differs,
                 subject: Subject::Total,
-                message: format!("总分: claimed {total}, computed {}", report.total),
-                details: vec![format!(
-                    "difference {:+}",
-                    total.checked_sub(report.total).unwrap_or_default()
-                )],
+                message: t!(
+                    "check.total_differs",
+                    claimed = total,
+                    computed = report.total
+                )
+                .into_owned(),
+                message_en: t!(
+                    "check.total_differs",
+                    locale = "en",
+                    claimed = total,
+                    computed = report.total
+                )
+                .into_owned(),
+                details: vec![
+                    t!(
+                        "check.detail_difference",
+                        difference =
+                            format!("{:+}", total.checked_sub(report.total).unwrap_or_default())
+                    )
+                    .into_owned(),
+                ],
                 lines: at.clone(),
             };
             push(&mut cases, &mut findings, total_case, f);
@@ -252,9 +365,14 @@ pub fn check<'a>(
                 severity: Severity::Error,
                 kind: FindingKind::ClaimSum,
                 subject: Subject::Total,
-                message: format!(
-                    "总分: claimed {total} is not the sum of the claimed scores ({sum})"
-                ),
+                message: t!("check.total_not_sum", claimed = total, sum = sum).into_owned(),
+                message_en: t!(
+                    "check.total_not_sum",
+                    locale = "en",
+                    claimed = total,
+                    sum = sum
+                )
+                .into_owned(),
                 details: Vec::new(),
                 lines: at,
             };
@@ -262,6 +380,7 @@ pub fn check<'a>(
         }
     }
 
+    // i18n-exempt: a JUnit case's name, which CI dashboards track across runs and languages
     let grade_case = open_case(&mut cases, Subject::Grade, "等级".into());
     if let Some((grade, span)) = &claimed.grade {
         let at = vec![line(facts, span.start)];
@@ -272,9 +391,21 @@ pub fn check<'a>(
                     severity: Severity::Error,
                     kind: FindingKind::Grade,
                     subject: Subject::Grade,
-                    message: format!(
-                        "等级: claimed {grade}, but the claimed total {total} is {expected}"
-                    ),
+                    message: t!(
+                        "check.grade_of_claimed_total",
+                        claimed = grade,
+                        total = total,
+                        expected = expected
+                    )
+                    .into_owned(),
+                    message_en: t!(
+                        "check.grade_of_claimed_total",
+                        locale = "en",
+                        claimed = grade,
+                        total = total,
+                        expected = expected
+                    )
+                    .into_owned(),
                     details: grade_bands(rubric),
                     lines: at.clone(),
                 };
@@ -286,10 +417,21 @@ pub fn check<'a>(
                 severity: Severity::Error,
                 kind: FindingKind::Grade,
                 subject: Subject::Grade,
-                message: format!(
-                    "等级: claimed {grade}, computed {} (total {})",
-                    report.grade, report.total
-                ),
+                message: t!(
+                    "check.grade_differs",
+                    claimed = grade,
+                    computed = report.grade,
+                    total = report.total
+                )
+                .into_owned(),
+                message_en: t!(
+                    "check.grade_differs",
+                    locale = "en",
+                    claimed = grade,
+                    computed = report.grade,
+                    total = report.total
+                )
+                .into_owned(),
                 details: grade_bands(rubric),
                 lines: at,
             };
@@ -312,6 +454,7 @@ pub fn check<'a>(
         open_case(
             &mut cases,
             Subject::Rubric,
+            // i18n-exempt: a JUnit case's name, which CI dashboards track across runs and languages
             format!("rubric {} lints", rubric.meta.id),
         )
     });
@@ -323,7 +466,8 @@ pub fn check<'a>(
             severity: Severity::Warning,
             kind: FindingKind::RubricLint,
             subject: Subject::Rubric,
-            message: format!("rubric: {}", l.message),
+            message: t!("check.rubric_lint", message = l.message).into_owned(),
+            message_en: t!("check.rubric_lint", locale = "en", message = l.message).into_owned(),
             details: l.help.iter().cloned().collect(),
             lines: Vec::new(),
         });
@@ -364,13 +508,11 @@ pub(super) fn checked_sum(terms: impl Iterator<Item = Option<Decimal>>) -> Optio
 }
 
 pub(super) fn grade_bands(rubric: &Rubric) -> Vec<String> {
-    vec![format!(
-        "bands: {}",
-        rubric
-            .grades
-            .iter()
-            .map(|g| format!("{} ≥ {}", g.name, g.min.normalize()))
-            .collect::<Vec<_>>()
-            .join(", ")
-    )]
+    let bands = rubric
+        .grades
+        .iter()
+        .map(|g| format!("{} ≥ {}", g.name, g.min.normalize()))
+        .collect::<Vec<_>>()
+        .join(&t!("check.list_separator"));
+    vec![t!("check.detail_grade_bands", bands = bands).into_owned()]
 }

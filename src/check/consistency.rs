@@ -4,13 +4,26 @@ use super::*;
 
 pub(super) fn not_checked(rubric: &Rubric, k: usize, e: &FactsEvalError) -> Finding {
     let check = &rubric.consistency[k];
-    let message = match e.missing {
-        Some(f) => format!(
-            "{} ({}): not checked, the file does not give `{}` ({})",
-            check.name, check.id, rubric.facts[f].path, rubric.facts[f].label
-        ),
-        None => format!("{} ({}): not checked: {}", check.name, check.id, e.message),
-    };
+    let (message, message_en) = said(|l| {
+        match e.missing {
+            Some(f) => t!(
+                "check.not_checked_missing",
+                locale = l,
+                check = check.name,
+                id = check.id,
+                path = rubric.facts[f].path,
+                label = rubric.facts[f].label
+            ),
+            None => t!(
+                "check.not_checked",
+                locale = l,
+                check = check.name,
+                id = check.id,
+                message = e.message
+            ),
+        }
+        .into_owned()
+    });
     Finding {
         severity: if e.missing.is_some() {
             Severity::Note
@@ -20,6 +33,7 @@ pub(super) fn not_checked(rubric: &Rubric, k: usize, e: &FactsEvalError) -> Find
         kind: FindingKind::NotChecked,
         subject: Subject::Consistency(k),
         message,
+        message_en,
         details: Vec::new(),
         lines: Vec::new(),
     }
@@ -33,31 +47,30 @@ pub(super) fn number(
     match eval_facts_formula(rubric, facts, f)? {
         (Value::Number(n), used) => Ok((n, used)),
         (Value::Bool(_), _) => Err(FactsEvalError {
-            message: format!("`{}` gives true/false, not a number", f.text),
+            message: t!("check.bool_not_number", formula = f.text).into_owned(),
             missing: None,
         }),
     }
 }
 
-/// A finding of consistency check `k`: its message, the figures behind it, and each fact
-/// it read with its value and line.
+/// A finding of consistency check `k`: its message (written in the locale it is given),
+/// the figures behind it, and each fact it read with its value and line.
 pub(super) fn finding(
     report: &Report<'_>,
     k: usize,
-    message: String,
+    message: impl Fn(&str) -> String,
     mut details: Vec<String>,
     used: &[usize],
 ) -> Finding {
     let (rubric, facts) = (report.rubric, report.facts);
-    details.extend(
-        used.iter()
-            .map(|&f| format!("fact {}", show_fact(rubric, facts, f))),
-    );
+    details.extend(used.iter().map(|&f| show_fact(rubric, facts, f)));
+    let (message, message_en) = said(message);
     Finding {
         severity: rubric.consistency[k].severity,
         kind: FindingKind::Consistency,
         subject: Subject::Consistency(k),
         message,
+        message_en,
         details,
         lines: fact_lines(facts, used),
     }
@@ -79,8 +92,16 @@ pub(super) fn consistency(report: &Report<'_>, k: usize) -> Option<Finding> {
             Some(finding(
                 report,
                 k,
-                format!("{} ({}): does not hold", check.name, check.id),
-                vec![format!("{} is false", condition.text)],
+                |l| {
+                    t!(
+                        "check.does_not_hold",
+                        locale = l,
+                        check = check.name,
+                        id = check.id
+                    )
+                    .into_owned()
+                },
+                vec![t!("check.detail_is_false", formula = condition.text).into_owned()],
                 &used,
             ))
         }
@@ -102,7 +123,7 @@ pub(super) fn consistency(report: &Report<'_>, k: usize) -> Option<Finding> {
                     rubric,
                     k,
                     &FactsEvalError {
-                        message: "the difference of the two sides cannot be held exactly".into(),
+                        message: t!("check.difference_overflows").into_owned(),
                         missing: None,
                     },
                 ));
@@ -114,20 +135,30 @@ pub(super) fn consistency(report: &Report<'_>, k: usize) -> Option<Finding> {
             let details = vec![
                 format!("{} = {l}", left.text),
                 format!("{} = {r}", right.text),
-                format!(
-                    "difference {difference} (tolerance {})",
-                    tolerance.normalize()
-                ),
+                t!(
+                    "check.detail_difference_tolerance",
+                    difference = difference,
+                    tolerance = tolerance.normalize()
+                )
+                .into_owned(),
             ];
             let mut used = lf.clone();
             used.extend(rf.iter().filter(|f| !lf.contains(f)));
             Some(finding(
                 report,
                 k,
-                format!(
-                    "{} ({}): {l} ≠ {r}, difference {difference}",
-                    check.name, check.id
-                ),
+                |locale| {
+                    t!(
+                        "check.not_equal",
+                        locale = locale,
+                        check = check.name,
+                        id = check.id,
+                        left = l,
+                        right = r,
+                        difference = difference
+                    )
+                    .into_owned()
+                },
                 details,
                 &used,
             ))
@@ -156,11 +187,12 @@ pub(super) fn consistency(report: &Report<'_>, k: usize) -> Option<Finding> {
                     rubric,
                     k,
                     &FactsEvalError {
-                        message: format!(
-                            "{} = {} cannot be rounded to a decimal",
-                            computed.text,
-                            value.fraction()
-                        ),
+                        message: t!(
+                            "check.cannot_round",
+                            formula = computed.text,
+                            value = value.fraction()
+                        )
+                        .into_owned(),
                         missing: None,
                     },
                 ));
@@ -185,22 +217,30 @@ pub(super) fn consistency(report: &Report<'_>, k: usize) -> Option<Finding> {
             };
             let mut all = vec![*stated];
             all.extend(used.iter().filter(|&&f| f != *stated));
-            let details = vec![format!(
-                "stated {}; computed {} = {value} → {}",
-                show(stated_value),
-                computed.text,
-                show(rounded)
-            )];
+            let details = vec![
+                t!(
+                    "check.detail_stated_computed",
+                    stated = show(stated_value),
+                    formula = computed.text,
+                    value = value,
+                    rounded = show(rounded)
+                )
+                .into_owned(),
+            ];
             Some(finding(
                 report,
                 k,
-                format!(
-                    "{} ({}): stated {}, but the figures give {}",
-                    check.name,
-                    check.id,
-                    show(stated_value),
-                    show(rounded)
-                ),
+                |l| {
+                    t!(
+                        "check.stated_differs",
+                        locale = l,
+                        check = check.name,
+                        id = check.id,
+                        stated = show(stated_value),
+                        computed = show(rounded)
+                    )
+                    .into_owned()
+                },
                 details,
                 &all,
             ))

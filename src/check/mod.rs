@@ -9,6 +9,7 @@ mod claims;
 mod consistency;
 
 use rust_decimal::Decimal;
+use rust_i18n::t;
 
 use crate::diagnostic::{Diagnostic, Position, suggest};
 use crate::exact::Exact;
@@ -77,7 +78,12 @@ pub struct Finding {
     pub severity: Severity,
     pub kind: FindingKind,
     pub subject: Subject,
+    /// In the language of the run.
     pub message: String,
+    /// The same message in English, whatever the language of the run: a GitLab
+    /// fingerprint is computed from it, so that a finding keeps its fingerprint when the
+    /// language changes.
+    pub message_en: String,
     /// Supporting lines: figures, formulas, facts with their values.
     pub details: Vec<String>,
     /// Where in the facts file the finding is (line and column of each place).
@@ -114,22 +120,36 @@ impl CheckReport<'_> {
     }
 }
 
-/// What re-scoring under another rubric did: which rubric, which the file names, and the
-/// facts it set aside.
-pub fn rescored_message(report: &Report<'_>) -> String {
+/// A message in the language of the run and in English (for the fingerprint), from a
+/// function that writes it in the locale it is given.
+fn said(message: impl Fn(&str) -> String) -> (String, String) {
+    (message(&rust_i18n::locale()), message("en"))
+}
+
+/// What re-scoring under another rubric did, in `locale`: which rubric, which the file
+/// names, and the facts it set aside.
+pub fn rescored_message(report: &Report<'_>, locale: &str) -> String {
     let (rubric, facts) = (report.rubric, report.facts);
-    let mut message = format!(
-        "scored under rubric `{}` v{}, not `{}` that the file names",
-        rubric.meta.id, rubric.meta.version, facts.rubric_id
-    );
-    if !facts.set_aside.is_empty() {
-        let names: Vec<&str> = facts.set_aside.iter().map(|(p, _)| p.as_str()).collect();
-        message.push_str(&format!(
-            "; facts it does not read, set aside: {}",
-            names.join(", ")
-        ));
+    if facts.set_aside.is_empty() {
+        return t!(
+            "check.rescored",
+            locale = locale,
+            rubric = rubric.meta.id,
+            version = rubric.meta.version,
+            named = facts.rubric_id
+        )
+        .into_owned();
     }
-    message
+    let names: Vec<&str> = facts.set_aside.iter().map(|(p, _)| p.as_str()).collect();
+    t!(
+        "check.rescored_set_aside",
+        locale = locale,
+        rubric = rubric.meta.id,
+        version = rubric.meta.version,
+        named = facts.rubric_id,
+        facts = names.join(&t!("check.list_separator", locale = locale))
+    )
+    .into_owned()
 }
 
 /// Line and column of a byte offset in the facts file.
@@ -143,6 +163,7 @@ fn fact_lines(facts: &Facts, used: &[usize]) -> Vec<Position> {
         .collect()
 }
 
+/// `fact budget.basic (基本支出全年预算数) = 1137.34 (facts.toml:16)`: a detail line.
 fn show_fact(rubric: &Rubric, facts: &Facts, f: usize) -> String {
     let decl = &rubric.facts[f];
     let value = match facts.values[f].as_ref().map(|e| &e.value) {
@@ -150,20 +171,33 @@ fn show_fact(rubric: &Rubric, facts: &Facts, f: usize) -> String {
         Some(crate::facts::FactValue::Bool(b)) => b.to_string(),
         Some(crate::facts::FactValue::Text(t)) => format!("\"{t}\""),
         Some(crate::facts::FactValue::Check(c)) => match c {
-            crate::facts::CheckValue::Met => "met".to_string(),
-            crate::facts::CheckValue::NotMet => "not met".to_string(),
-            crate::facts::CheckValue::Partial(p) => format!("partly met, {} points", p.normalize()),
+            crate::facts::CheckValue::Met => t!("check.value_met").into_owned(),
+            crate::facts::CheckValue::NotMet => t!("check.value_not_met").into_owned(),
+            crate::facts::CheckValue::Partial(p) => {
+                t!("check.value_partial", points = p.normalize()).into_owned()
+            }
         },
         Some(crate::facts::FactValue::Judgment(n)) => {
-            format!("{} points (evaluator's score)", n.normalize())
+            t!("check.value_judgment", points = n.normalize()).into_owned()
         }
-        None => "(default)".to_string(),
+        None => t!("check.value_default").into_owned(),
     };
-    let at = facts.values[f]
-        .as_ref()
-        .map(|e| format!(" ({})", facts.source.at(e.span.start)))
-        .unwrap_or_default();
-    format!("{} ({}) = {value}{at}", decl.path, decl.label)
+    match facts.values[f].as_ref() {
+        Some(e) => t!(
+            "check.detail_fact_at",
+            path = decl.path,
+            label = decl.label,
+            value = value,
+            place = facts.source.at(e.span.start)
+        ),
+        None => t!(
+            "check.detail_fact",
+            path = decl.path,
+            label = decl.label,
+            value = value
+        ),
+    }
+    .into_owned()
 }
 
 /// Runs every check. `report` must be scored with overrides applied (not strict): an

@@ -3,6 +3,8 @@
 
 use std::fmt::Write;
 
+use rust_i18n::t;
+
 use super::basis::{fact_unit, with_unit};
 use super::{Render, basis};
 use crate::facts::{CheckValue, FactValue};
@@ -45,36 +47,47 @@ fn tier_text(t: &Tier) -> String {
         .into_iter()
         .filter(|s| !s.is_empty())
         .collect();
-    let bounds = if bounds.is_empty() {
-        "any value".to_string()
-    } else {
-        bounds.join(" and ")
+    let bounds = match bounds.as_slice() {
+        [] => t!("explain.tier_any_value").into_owned(),
+        [one] => one.clone(),
+        [lower, upper, ..] => t!("explain.tier_between", lower = lower, upper = upper).into_owned(),
     };
-    format!("{} → {} ({bounds})", t.label, plain(t.points))
+    t!(
+        "explain.tier",
+        tier = t.label,
+        points = plain(t.points),
+        bounds = bounds
+    )
+    .into_owned()
 }
 
 pub(super) fn show_value(rubric: &Rubric, f: usize, report: &Report<'_>) -> String {
     let decl = &rubric.facts[f];
     let unit = fact_unit(rubric, f);
     match report.facts.values[f].as_ref().map(|e| &e.value) {
-        Some(FactValue::Number(n)) if decl.kind == crate::rubric::FactKind::Rate => {
-            format!("{} ({})", plain(*n), Display::Percent.show(*n))
-        }
+        Some(FactValue::Number(n)) if decl.kind == crate::rubric::FactKind::Rate => t!(
+            "explain.rate_value",
+            value = plain(*n),
+            percent = Display::Percent.show(*n)
+        )
+        .into_owned(),
         Some(FactValue::Number(n)) => with_unit(n.to_string(), unit),
         Some(FactValue::Bool(b)) => b.to_string(),
         Some(FactValue::Text(t)) => format!("\"{t}\""),
-        Some(FactValue::Check(CheckValue::Met)) => "true (met)".into(),
-        Some(FactValue::Check(CheckValue::NotMet)) => "false (not met)".into(),
+        Some(FactValue::Check(CheckValue::Met)) => t!("explain.check_met").into_owned(),
+        Some(FactValue::Check(CheckValue::NotMet)) => t!("explain.check_not_met").into_owned(),
         Some(FactValue::Check(CheckValue::Partial(p))) => {
-            format!("{} points (partly met)", plain(*p))
+            t!("explain.check_partial", points = plain(*p)).into_owned()
         }
-        Some(FactValue::Judgment(j)) => format!("{} points", plain(*j)),
+        Some(FactValue::Judgment(j)) => {
+            t!("explain.judgment_points", points = plain(*j)).into_owned()
+        }
         None => match &decl.default {
             Some(DefaultValue::Number(n)) => {
-                format!("{} (default: not in the file)", with_unit(plain(*n), unit))
+                t!("explain.default_value", value = with_unit(plain(*n), unit)).into_owned()
             }
-            Some(DefaultValue::Bool(b)) => format!("{b} (default: not in the file)"),
-            None => "(not given)".into(),
+            Some(DefaultValue::Bool(b)) => t!("explain.default_value", value = b).into_owned(),
+            None => t!("explain.not_given").into_owned(),
         },
     }
 }
@@ -96,20 +109,20 @@ pub(super) fn part_line(
                         crate::facts::Direction::AtMost => &l.lower,
                         crate::facts::Direction::Exactly => &l.equal,
                     };
-                    format!("score = {}", f.text)
+                    t!("explain.score_formula", formula = f.text).into_owned()
                 }
                 (crate::facts::ItemValue::Qualitative { reason, .. }, _) => {
-                    format!("the evaluator's score; reason: {reason}")
+                    t!("explain.item_judged", reason = reason).into_owned()
                 }
-                (crate::facts::ItemValue::NotApplicable { reason }, Some(l)) => {
-                    format!(
-                        "not applicable (rule `{}`); reason: {reason}",
-                        l.not_applicable.name()
-                    )
-                }
+                (crate::facts::ItemValue::NotApplicable { reason }, Some(l)) => t!(
+                    "explain.item_not_applicable",
+                    rule = l.not_applicable.name(),
+                    reason = reason
+                )
+                .into_owned(),
                 _ => String::new(),
             };
-            let mut s = format!("listed indicator `{}`: {rule}", it.name);
+            let mut s = t!("explain.listed_item", item = it.name, rule = rule).into_owned();
             if let Some(PartDetail::Item { item, weight }) = trace_detail {
                 let _ = write!(
                     s,
@@ -118,26 +131,32 @@ pub(super) fn part_line(
                 );
             }
             if let Some(d) = &it.deviation {
-                let _ = write!(s, "\n      偏差原因: {d}");
+                let _ = write!(s, "\n      {}", t!("explain.deviation", reason = d));
             }
-            let _ = write!(s, "\n      at {}", report.facts.source.at(it.span.start));
+            let _ = write!(
+                s,
+                "\n      {}",
+                t!("explain.at", place = report.facts.source.at(it.span.start))
+            );
             s
         }
-        PartKind::Formula { score } => format!("score = {}", score.text),
+        PartKind::Formula { score } => {
+            t!("explain.score_formula", formula = score.text).into_owned()
+        }
         PartKind::Tiers {
             value,
             tiers,
             judged_by,
         } => {
-            let mut s = format!("tiers on {}:", value.text);
+            let mut s = t!("explain.tiers_on", value = value.text).into_owned();
             for t in tiers {
                 let _ = write!(s, "\n        {}", tier_text(t));
             }
             if let Some(j) = judged_by {
                 let _ = write!(
                     s,
-                    "\n        or an evaluator's tier in `{}`",
-                    rubric.facts[*j].path
+                    "\n        {}",
+                    t!("explain.or_judged_tier", fact = rubric.facts[*j].path)
                 );
             }
             if let Some(PartDetail::Tier {
@@ -150,15 +169,23 @@ pub(super) fn part_line(
                     (Some(v), _) => {
                         let _ = write!(
                             s,
-                            "\n      value {} falls in tier `{}`",
-                            v, tiers[*tier].label
+                            "\n      {}",
+                            t!(
+                                "explain.value_in_tier",
+                                value = v,
+                                tier = tiers[*tier].label
+                            )
                         );
                     }
                     (None, Some(j)) => {
                         let _ = write!(
                             s,
-                            "\n      the evaluator chose tier `{}` (`{}`)",
-                            tiers[*tier].label, rubric.facts[*j].path
+                            "\n      {}",
+                            t!(
+                                "explain.judged_tier",
+                                tier = tiers[*tier].label,
+                                fact = rubric.facts[*j].path
+                            )
                         );
                     }
                     (None, None) => {}
@@ -166,17 +193,26 @@ pub(super) fn part_line(
             }
             s
         }
-        PartKind::Check { fact } => format!("checklist item `{}`", rubric.facts[*fact].path),
-        PartKind::Judgment { fact } => format!("evaluator's score `{}`", rubric.facts[*fact].path),
+        PartKind::Check { fact } => {
+            t!("explain.checklist_item", fact = rubric.facts[*fact].path).into_owned()
+        }
+        PartKind::Judgment { fact } => {
+            t!("explain.judgment_part", fact = rubric.facts[*fact].path).into_owned()
+        }
         PartKind::Deduction { count, per, floor } => {
-            let mut s = format!(
-                "points − {} × ({}), at least {}",
-                plain(*per),
-                count.text,
-                plain(*floor)
-            );
+            let mut s = t!(
+                "explain.deduction",
+                per = plain(*per),
+                count = count.text,
+                floor = plain(*floor)
+            )
+            .into_owned();
             if let Some(PartDetail::Deduction { count }) = trace_detail {
-                let _ = write!(s, "\n      count = {}", count.show());
+                let _ = write!(
+                    s,
+                    "\n      {}",
+                    t!("explain.deduction_count", count = count.show())
+                );
             }
             s
         }
@@ -185,13 +221,14 @@ pub(super) fn part_line(
                 .iter()
                 .map(|(c, p)| format!("{c} → {}", plain(*p)))
                 .collect();
-            let mut s = format!(
-                "by the answer of `{}`: {}",
-                rubric.facts[*fact].path,
-                table.join(", ")
-            );
+            let mut s = t!(
+                "explain.by_answer",
+                fact = rubric.facts[*fact].path,
+                table = table.join(&t!("explain.list_separator"))
+            )
+            .into_owned();
             if let Some(PartDetail::Category { answer, .. }) = trace_detail {
-                let _ = write!(s, "\n      answer: {answer}");
+                let _ = write!(s, "\n      {}", t!("explain.answer", answer = answer));
             }
             s
         }
@@ -204,27 +241,38 @@ fn explain_leaf(out: &mut String, report: &Report<'_>, index: usize, trace: &Lea
     let Some(rule) = ind.rule.as_ref() else {
         return;
     };
-    out.push_str("Rule:\n");
+    let _ = writeln!(out, "{}", t!("explain.rule_heading"));
     for v in &rule.vetoes {
-        let _ = writeln!(out, "  veto: when {} → 0 ({})", v.formula.text, v.reason);
+        let _ = writeln!(
+            out,
+            "  {}",
+            t!("explain.veto", formula = v.formula.text, reason = v.reason)
+        );
     }
     for e in &rule.exemptions {
         let _ = writeln!(
             out,
-            "  exempt: when {} → full points ({})",
-            e.formula.text, e.reason
+            "  {}",
+            t!(
+                "explain.exemption",
+                formula = e.formula.text,
+                reason = e.reason
+            )
         );
     }
     for (k, part) in rule.parts.iter().enumerate() {
         let detail = trace.parts.get(k).map(|p| &p.detail);
         let _ = writeln!(
             out,
-            "  part {} {} ({}, {} 分): {}",
-            k + 1,
-            part.name,
-            part.kind.name(),
-            plain(part.points),
-            part_line(report, &part.kind, detail)
+            "  {}",
+            t!(
+                "explain.part",
+                number = k + 1,
+                name = part.name,
+                kind = kind_name(&part.kind),
+                points = plain(part.points),
+                rule = part_line(report, &part.kind, detail)
+            )
         );
         if let Some(p) = trace.parts.get(k) {
             if p.raw == p.score {
@@ -232,108 +280,128 @@ fn explain_leaf(out: &mut String, report: &Report<'_>, index: usize, trace: &Lea
             } else {
                 let _ = writeln!(
                     out,
-                    "      → {}, clamped to 0..{} → {}",
-                    exact_with_fraction(&p.raw),
-                    plain(part.points),
-                    exact_with_fraction(&p.score)
+                    "      {}",
+                    t!(
+                        "explain.part_clamped",
+                        raw = exact_with_fraction(&p.raw),
+                        points = plain(part.points),
+                        score = exact_with_fraction(&p.score)
+                    )
                 );
             }
         }
     }
     if !trace.facts_used.is_empty() {
-        out.push_str("Facts:\n");
+        let _ = writeln!(out, "{}", t!("explain.facts_heading"));
         for &f in &trace.facts_used {
             let decl = &rubric.facts[f];
             let _ = writeln!(
                 out,
-                "  {} ({}) = {}",
-                decl.path,
-                decl.label,
-                show_value(rubric, f, report)
+                "  {}",
+                t!(
+                    "explain.fact",
+                    path = decl.path,
+                    label = decl.label,
+                    value = show_value(rubric, f, report)
+                )
             );
             if let Some(e) = report.facts.values[f].as_ref() {
                 if let Some(r) = &e.reason {
-                    let _ = writeln!(out, "      reason: {r}");
+                    let _ = writeln!(out, "      {}", t!("explain.reason", reason = r));
                 }
                 if let Some(n) = &e.note {
-                    let _ = writeln!(out, "      note: {n}");
+                    let _ = writeln!(out, "      {}", t!("explain.note", note = n));
                 }
                 match report.facts.changes.iter().find(|c| c.fact == f) {
                     Some(c) => {
-                        let _ = writeln!(out, "      set by --set {}", c.given);
+                        let _ = writeln!(out, "      {}", t!("explain.set_by", given = c.given));
                     }
                     None => {
-                        let _ = writeln!(out, "      at {}", report.facts.source.at(e.span.start));
+                        let _ = writeln!(
+                            out,
+                            "      {}",
+                            t!("explain.at", place = report.facts.source.at(e.span.start))
+                        );
                     }
                 }
             }
         }
     }
     if !trace.lets.is_empty() {
-        out.push_str("Values:\n");
+        let _ = writeln!(out, "{}", t!("explain.values_heading"));
         for (k, v) in &trace.lets {
             let l = &rule.lets[*k];
-            let label = l
-                .label
-                .as_deref()
-                .map(|s| format!(" ({s})"))
-                .unwrap_or_default();
             let shown = match v {
-                Value::Number(n) if l.display == Display::Percent => {
-                    format!("{} ({})", exact_with_fraction(n), n.show_percent())
-                }
+                Value::Number(n) if l.display == Display::Percent => t!(
+                    "explain.percent_value",
+                    value = exact_with_fraction(n),
+                    percent = n.show_percent()
+                )
+                .into_owned(),
                 Value::Number(n) => exact_with_fraction(n),
                 Value::Bool(b) => b.to_string(),
             };
-            let _ = writeln!(
-                out,
-                "  {}{label} = {}\n      = {shown}",
-                l.name, l.formula.text
-            );
+            let named = match l.label.as_deref() {
+                Some(label) => t!(
+                    "explain.value_labelled",
+                    name = l.name,
+                    label = label,
+                    formula = l.formula.text
+                ),
+                None => t!("explain.value", name = l.name, formula = l.formula.text),
+            };
+            let _ = writeln!(out, "  {named}\n      = {shown}");
         }
     }
-    out.push_str("Result:\n");
-    match &trace.outcome {
-        Outcome::Vetoed(k) => {
-            let _ = writeln!(out, "  vetoed: {} → 0", rule.vetoes[*k].reason);
-        }
-        Outcome::Exempt(k) => {
-            let _ = writeln!(
-                out,
-                "  exempt: {} → {}",
-                rule.exemptions[*k].reason,
-                plain(ind.points)
-            );
-        }
-        Outcome::RuleFailed(why) => {
-            let _ = writeln!(out, "  the rule cannot be computed: {why}");
-        }
-        Outcome::Scored => {
-            let _ = writeln!(out, "  sum of parts = {}", exact_with_fraction(&trace.raw));
-        }
-    }
+    let _ = writeln!(out, "{}", t!("explain.result_heading"));
+    let result = match &trace.outcome {
+        Outcome::Vetoed(k) => t!("explain.vetoed", reason = rule.vetoes[*k].reason),
+        Outcome::Exempt(k) => t!(
+            "explain.exempt",
+            reason = rule.exemptions[*k].reason,
+            points = plain(ind.points)
+        ),
+        Outcome::RuleFailed(why) => t!("explain.rule_failed", why = why),
+        Outcome::Scored => t!(
+            "explain.sum_of_parts",
+            sum = exact_with_fraction(&trace.raw)
+        ),
+    };
+    let _ = writeln!(out, "  {result}");
     if !matches!(trace.outcome, Outcome::RuleFailed(_)) {
         let _ = writeln!(
             out,
-            "  clamped to 0..{} and rounded ({}, {} places) → {}",
-            plain(ind.points),
-            rubric.rounding.mode,
-            rubric.rounding.scale,
-            trace.rule_score.map(|s| s.to_string()).unwrap_or_default()
+            "  {}",
+            t!(
+                "explain.clamped_and_rounded",
+                points = plain(ind.points),
+                mode = rounding_name(rubric.rounding.mode),
+                scale = rubric.rounding.scale,
+                score = trace.rule_score.map(|s| s.to_string()).unwrap_or_default()
+            )
         );
     }
     if let Some(o) = &trace.override_ {
         if trace.override_applied() {
             let _ = writeln!(
                 out,
-                "  overridden in the facts file → {}\n      reason: {}",
-                trace.score, o.reason
+                "  {}\n      {}",
+                t!("explain.overridden", score = trace.score),
+                t!("explain.reason", reason = o.reason)
             );
         } else {
-            let _ = writeln!(out, "  override to {} ignored (--strict)", o.score);
+            let _ = writeln!(out, "  {}", t!("explain.override_ignored", score = o.score));
         }
     }
-    let _ = writeln!(out, "Score: {} / {}", trace.score, plain(ind.points));
+    let _ = writeln!(
+        out,
+        "{}",
+        t!(
+            "explain.score",
+            score = trace.score,
+            points = plain(ind.points)
+        )
+    );
 }
 
 impl Render<Report<'_>> for Explain {
@@ -347,7 +415,7 @@ impl Render<Report<'_>> for Explain {
             out.push_str(&line);
             out.push('\n');
         }
-        let _ = writeln!(out, "{} ({})", ind.name, ind.id);
+        let _ = writeln!(out, "{}", t!("explain.title", name = ind.name, id = ind.id));
         let _ = writeln!(out, "{}", path.join(" › "));
         let level = rubric
             .meta
@@ -356,47 +424,87 @@ impl Render<Report<'_>> for Explain {
             .map(String::as_str)
             .unwrap_or("");
         if report.not_applicable(i) {
-            let _ = writeln!(out, "{level}，不适用（/）：不计分值");
+            let _ = writeln!(out, "{}", t!("explain.level_not_applicable", level = level));
         } else {
             let _ = writeln!(
                 out,
-                "{level}，分值 {}，得分 {}",
-                plain(ind.points),
-                report.scores[i]
+                "{}",
+                t!(
+                    "explain.level_points_score",
+                    level = level,
+                    points = plain(ind.points),
+                    score = report.scores[i]
+                )
             );
         }
         if !ind.description.is_empty() {
-            let _ = write!(out, "\n指标说明:\n{}", indent(&ind.description, "  "));
+            let _ = write!(
+                out,
+                "\n{}\n{}",
+                t!("explain.description_heading"),
+                indent(&ind.description, "  ")
+            );
         }
         if !ind.criteria.is_empty() {
-            let _ = write!(out, "\n参考评分标准:\n{}", indent(&ind.criteria, "  "));
+            let _ = write!(
+                out,
+                "\n{}\n{}",
+                t!("explain.criteria_heading"),
+                indent(&ind.criteria, "  ")
+            );
         }
         out.push('\n');
         match report.leaf(i) {
             Some(trace) => {
                 let b = basis(report, i);
                 if !b.is_empty() {
-                    let _ = writeln!(out, "依据: {b}\n");
+                    let _ = writeln!(out, "{}\n", t!("explain.basis", basis = b));
                 }
                 explain_leaf(&mut out, report, i, trace);
             }
             None => {
-                out.push_str("Score: the sum of\n");
+                let _ = writeln!(out, "{}", t!("explain.sum_of_heading"));
                 for &c in &ind.children {
                     let child = &rubric.indicators[c];
                     let _ = writeln!(
                         out,
-                        "  {} ({}) {} / {}",
-                        child.name,
-                        child.id,
-                        report.scores[c],
-                        plain(child.points)
+                        "  {}",
+                        t!(
+                            "explain.child",
+                            name = child.name,
+                            id = child.id,
+                            score = report.scores[c],
+                            points = plain(child.points)
+                        )
                     );
                 }
                 let _ = writeln!(out, "  = {} / {}", report.scores[i], plain(ind.points));
             }
         }
         out.into_bytes()
+    }
+}
+
+/// A part's kind for people: `formula` in English, 公式 in Chinese.
+fn kind_name(kind: &PartKind) -> std::borrow::Cow<'static, str> {
+    match kind {
+        PartKind::Formula { .. } => t!("explain.kind_formula"),
+        PartKind::Tiers { .. } => t!("explain.kind_tiers"),
+        PartKind::Check { .. } => t!("explain.kind_check"),
+        PartKind::Deduction { .. } => t!("explain.kind_deduction"),
+        PartKind::Category { .. } => t!("explain.kind_category"),
+        PartKind::Judgment { .. } => t!("explain.kind_judgment"),
+        PartKind::Item { .. } => t!("explain.kind_item"),
+    }
+}
+
+/// The rubric's rounding for people: its key in English, 四舍五入 in Chinese.
+fn rounding_name(mode: crate::number::RoundingMode) -> std::borrow::Cow<'static, str> {
+    use crate::number::RoundingMode;
+    match mode {
+        RoundingMode::HalfAwayFromZero => t!("explain.rounding_half_away_from_zero"),
+        RoundingMode::HalfEven => t!("explain.rounding_half_even"),
+        RoundingMode::Truncate => t!("explain.rounding_truncate"),
     }
 }
 

@@ -77,15 +77,26 @@ pub(crate) fn rescored_notice(report: &crate::score::Report<'_>) -> Option<Strin
     if !facts.rescored(rubric) {
         return None;
     }
-    let mut notice = format!(
-        "注意：按 {} 评分，本文件原注明的是 {}",
-        rubric.meta.id, facts.rubric_id
-    );
-    if !facts.set_aside.is_empty() {
-        let names: Vec<&str> = facts.set_aside.iter().map(|(p, _)| p.as_str()).collect();
-        notice.push_str(&format!("；该评分体系不读取的事实：{}", names.join("、")));
+    if facts.set_aside.is_empty() {
+        return Some(
+            rust_i18n::t!(
+                "report.rescored",
+                rubric = rubric.meta.id,
+                named = facts.rubric_id
+            )
+            .into_owned(),
+        );
     }
-    Some(notice)
+    let names: Vec<&str> = facts.set_aside.iter().map(|(p, _)| p.as_str()).collect();
+    Some(
+        rust_i18n::t!(
+            "report.rescored_set_aside",
+            rubric = rubric.meta.id,
+            named = facts.rubric_id,
+            facts = names.join(&rust_i18n::t!("report.name_separator"))
+        )
+        .into_owned(),
+    )
 }
 
 /// One output format of a model (a score `Report`, a `CheckReport`).

@@ -4,6 +4,7 @@
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Cell, CellAlignment, ContentArrangement};
+use rust_i18n::t;
 
 use super::{Render, basis};
 use crate::number::plain;
@@ -30,7 +31,7 @@ impl Render<Report<'_>> for Table {
             table.set_width(w);
         }
         let mut header: Vec<Cell> = levels.iter().map(Cell::new).collect();
-        header.extend(["分值", "得分", "依据"].map(Cell::new));
+        header.extend([t!("table.points"), t!("table.score"), t!("table.basis")].map(Cell::new));
         table.set_header(header);
         for i in rubric.preorder() {
             let ind = &rubric.indicators[i];
@@ -49,7 +50,7 @@ impl Render<Report<'_>> for Table {
             }
             // Shown as the published tables show it, not as a 0 that looks like a loss.
             let points = if report.not_applicable(i) {
-                score = "不适用".to_string();
+                score = t!("table.not_applicable").into_owned();
                 "/".to_string()
             } else {
                 plain(ind.points)
@@ -59,22 +60,27 @@ impl Render<Report<'_>> for Table {
             row.push(Cell::new(basis(report, i)));
             table.add_row(row);
         }
-        let mut total_row: Vec<Cell> = vec![Cell::new("总分")];
+        let mut total_row: Vec<Cell> = vec![Cell::new(t!("table.total"))];
         total_row.extend((1..levels.len()).map(|_| Cell::new("")));
         total_row.push(Cell::new(plain(rubric.meta.total)).set_alignment(CellAlignment::Right));
         total_row.push(Cell::new(report.total.to_string()).set_alignment(CellAlignment::Right));
-        total_row.push(Cell::new(format!("等级：{}", report.grade)));
+        total_row.push(Cell::new(t!("table.grade", grade = report.grade)));
         table.add_row(total_row);
 
         let mut out = String::new();
-        out.push_str(&format!(
-            "{}（{} v{}）\n{} · {} 年度\n",
-            rubric.meta.title,
-            rubric.meta.id,
-            rubric.meta.version,
-            report.facts.department,
-            report.facts.year
+        out.push_str(&t!(
+            "table.title",
+            title = rubric.meta.title,
+            id = rubric.meta.id,
+            version = rubric.meta.version
         ));
+        out.push('\n');
+        out.push_str(&t!(
+            "table.subtitle",
+            department = report.facts.department,
+            year = report.facts.year
+        ));
+        out.push('\n');
         if let Some(notice) = super::rescored_notice(report) {
             out.push_str(&notice);
             out.push('\n');
@@ -97,18 +103,26 @@ impl Render<Report<'_>> for Table {
 /// note per overridden score, and how many overrides `--strict` ignored.
 pub(super) fn notes_below(report: &Report<'_>) -> Vec<String> {
     let rubric = report.rubric;
-    let mut notes = vec![format!(
-        "总分 {} / {}，等级：{}",
-        report.total,
-        plain(rubric.meta.total),
-        report.grade
-    )];
+    let mut notes = vec![
+        t!(
+            "table.total_line",
+            total = report.total,
+            points = plain(rubric.meta.total),
+            grade = report.grade
+        )
+        .into_owned(),
+    ];
     for (i, leaf) in report.overridden() {
         if let Some(note) = super::basis::override_note(leaf) {
-            notes.push(format!(
-                "{OVERRIDE_MARK} {}：{note}",
-                rubric.indicators[i].name
-            ));
+            notes.push(
+                t!(
+                    "table.override_note",
+                    mark = OVERRIDE_MARK,
+                    indicator = rubric.indicators[i].name,
+                    note = note
+                )
+                .into_owned(),
+            );
         }
     }
     if report.options.strict {
@@ -118,9 +132,7 @@ pub(super) fn notes_below(report: &Report<'_>) -> Vec<String> {
             .filter(|l| l.as_ref().is_some_and(|l| l.override_.is_some()))
             .count();
         if ignored > 0 {
-            notes.push(format!(
-                "--strict: {ignored} override(s) in the facts file ignored; every score is the rule's own"
-            ));
+            notes.push(t!("table.strict_note", ignored = ignored).into_owned());
         }
     }
     notes

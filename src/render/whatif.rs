@@ -1,6 +1,8 @@
 //! What `--set` changed, said the same way by every output: which facts, from what to
 //! what, and how far the total moved.
 
+use rust_i18n::t;
+
 use crate::score::Report;
 use crate::whatif::shown;
 
@@ -10,28 +12,34 @@ pub fn lines(report: &Report<'_>) -> Vec<String> {
     if changes.is_empty() {
         return Vec::new();
     }
-    let mut out = vec!["假设情形（--set，仅本次计算，不改动文件）：".to_string()];
+    let mut out = vec![t!("whatif_report.header").into_owned()];
     for c in changes {
         let decl = &report.rubric.facts[c.fact];
-        out.push(format!(
-            "  {}（{}）：{} → {}",
-            decl.path,
-            decl.label,
-            shown(report.rubric, c.fact, c.before.as_ref()),
-            shown(report.rubric, c.fact, Some(&c.after))
-        ));
+        out.push(
+            t!(
+                "whatif_report.change",
+                fact = decl.path,
+                label = decl.label,
+                before = shown(report.rubric, c.fact, c.before.as_ref()),
+                after = shown(report.rubric, c.fact, Some(&c.after))
+            )
+            .into_owned(),
+        );
     }
-    match &report.baseline {
-        Some(b) => out.push(format!(
-            "  总分 {} → {}（{}），等级 {} → {}",
-            b.total,
-            report.total,
-            signed(report.total - b.total),
-            b.grade,
-            report.grade
-        )),
-        None => out.push("  原文件不能计分，无法比较总分".to_string()),
-    }
+    out.push(
+        match &report.baseline {
+            Some(b) => t!(
+                "whatif_report.total_change",
+                before = b.total,
+                after = report.total,
+                change = signed(report.total - b.total),
+                grade_before = b.grade,
+                grade_after = report.grade
+            ),
+            None => t!("whatif_report.no_baseline"),
+        }
+        .into_owned(),
+    );
     out
 }
 

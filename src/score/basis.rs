@@ -2,6 +2,8 @@
 //! every output, and the basis `check` and `diff` cite. It summarises the trace, so it
 //! belongs to scoring, below everything that shows it.
 
+use rust_i18n::t;
+
 use crate::facts::CheckValue;
 use crate::formula::{Target, Value};
 use crate::number::plain;
@@ -38,9 +40,15 @@ pub fn basis(report: &Report<'_>, index: usize) -> String {
     };
     let mut items = Vec::new();
     match &trace.outcome {
-        Outcome::Vetoed(k) => items.push(format!("否决：{}", rule.vetoes[*k].reason)),
-        Outcome::Exempt(k) => items.push(format!("直接得分：{}", rule.exemptions[*k].reason)),
-        Outcome::RuleFailed(why) => items.push(format!("规则无法计算：{why}")),
+        Outcome::Vetoed(k) => {
+            items.push(t!("score.basis_vetoed", reason = rule.vetoes[*k].reason).into_owned())
+        }
+        Outcome::Exempt(k) => {
+            items.push(t!("score.basis_exempt", reason = rule.exemptions[*k].reason).into_owned())
+        }
+        Outcome::RuleFailed(why) => {
+            items.push(t!("score.basis_rule_failed", why = why).into_owned())
+        }
         Outcome::Scored => {}
     }
     for (i, value) in &trace.lets {
@@ -60,16 +68,27 @@ pub fn basis(report: &Report<'_>, index: usize) -> String {
                 }
             }
             PartDetail::Category { fact, answer } => {
-                items.push(format!("{}：{answer}", rubric.facts[*fact].label));
+                items.push(
+                    t!(
+                        "score.basis_answer",
+                        fact = rubric.facts[*fact].label,
+                        answer = answer
+                    )
+                    .into_owned(),
+                );
             }
-            PartDetail::Judgment { .. } => items.push(format!("评价人评分 {}", pt.raw.show())),
+            PartDetail::Judgment { .. } => {
+                items.push(t!("score.basis_judgment", score = pt.raw.show()).into_owned())
+            }
             PartDetail::Tier {
                 tier,
                 judged_by: Some(_),
                 ..
             } => {
                 if let PartKind::Tiers { tiers, .. } = &part.kind {
-                    items.push(format!("评价人定档：{}", tiers[*tier].label));
+                    items.push(
+                        t!("score.basis_judged_tier", tier = tiers[*tier].label).into_owned(),
+                    );
                 }
             }
             PartDetail::Deduction { count } => {
@@ -80,20 +99,28 @@ pub fn basis(report: &Report<'_>, index: usize) -> String {
         }
     }
     if checks > 0 {
-        let mut s = format!("符合 {met}/{checks} 项");
-        if partial > 0 {
-            s.push_str(&format!("，部分符合 {partial} 项"));
-        }
-        items.push(s);
+        items.push(if partial > 0 {
+            t!(
+                "score.basis_checks_partial",
+                met = met,
+                checks = checks,
+                partial = partial
+            )
+            .into_owned()
+        } else {
+            t!("score.basis_checks", met = met, checks = checks).into_owned()
+        });
     }
     if trace.override_applied() {
         // A failed rule already said so at the start of the basis.
         items.push(match trace.outcome {
-            Outcome::RuleFailed(_) => format!("人工调整为 {}", trace.score),
-            _ => format!("{}，人工调整为 {}", rule_result(trace), trace.score),
+            Outcome::RuleFailed(_) => {
+                t!("score.basis_overridden", score = trace.score).into_owned()
+            }
+            _ => rule_then_override(trace),
         });
     }
-    items.join("；")
+    items.join(&t!("score.basis_separator"))
 }
 
 fn deduction_basis(
@@ -111,7 +138,7 @@ fn deduction_basis(
             with_unit(count.show(), fact_unit(rubric, *i))
         );
     }
-    format!("扣分 {} 次", count.show())
+    t!("score.basis_deductions", count = count.show()).into_owned()
 }
 
 /// A listed item's figures: `目标 ≥1000 人次，实际 1100 人次`, an outcome and its score, or
@@ -131,25 +158,31 @@ pub(crate) fn item_basis(
             with_unit(plain(x), &it.unit)
         }
     };
-    let mut s = match &it.value {
+    let s = match &it.value {
         ItemValue::Quantitative {
             direction,
             target,
             actual,
             percent,
-        } => format!(
-            "目标 {}{}，实际 {}",
-            direction.symbol(),
-            show(*target, *percent),
-            show(*actual, *percent)
-        ),
+        } => t!(
+            "score.item_target_actual",
+            direction = direction.symbol(),
+            target = show(*target, *percent),
+            actual = show(*actual, *percent)
+        )
+        .into_owned(),
         ItemValue::Qualitative { band, score, .. } => {
             let outcome = rubric.indicators[it.group]
                 .list
                 .as_ref()
                 .and_then(|l| l.bands.get(*band))
                 .map_or("", |b| b.outcome.as_str());
-            format!("定性：{outcome}，评分 {}", plain(*score))
+            t!(
+                "score.item_qualitative",
+                outcome = outcome,
+                score = plain(*score)
+            )
+            .into_owned()
         }
         ItemValue::NotApplicable { .. } => {
             let rule = rubric.indicators[it.group]
@@ -157,20 +190,21 @@ pub(crate) fn item_basis(
                 .as_ref()
                 .map_or(crate::rubric::NotApplicable::Zero, |l| l.not_applicable);
             match rule {
-                crate::rubric::NotApplicable::Rescale => {
-                    "不适用（/），权重由同组指标按比例分摊".to_string()
-                }
-                crate::rubric::NotApplicable::Full => "不适用（/），按满分计".to_string(),
-                crate::rubric::NotApplicable::Zero => "不适用（/），不得分".to_string(),
+                crate::rubric::NotApplicable::Rescale => t!("score.item_na_rescale"),
+                crate::rubric::NotApplicable::Full => t!("score.item_na_full"),
+                crate::rubric::NotApplicable::Zero => t!("score.item_na_zero"),
             }
+            .into_owned()
         }
     };
     if weight != it.weight && !matches!(it.value, ItemValue::NotApplicable { .. }) {
-        s.push_str(&format!(
-            "；权重 {} 按比例调整为 {}",
-            plain(it.weight),
-            plain(weight)
-        ));
+        return t!(
+            "score.item_weight_rescaled",
+            basis = s,
+            weight = plain(it.weight),
+            scaled = plain(weight)
+        )
+        .into_owned();
     }
     s
 }
@@ -182,17 +216,26 @@ pub fn override_note(trace: &LeafTrace) -> Option<String> {
         .override_
         .as_ref()
         .filter(|_| trace.override_applied())?;
-    let failed = match &trace.outcome {
-        Outcome::RuleFailed(why) => format!("（{why}）"),
-        _ => String::new(),
-    };
-    Some(format!(
-        "{}{failed}，人工调整为 {}。理由：{}",
-        rule_result(trace),
-        trace.score,
-        // One note, one line: a reason's own line breaks cannot start new ones.
-        o.reason.replace(['\n', '\r'], " ")
-    ))
+    // One note, one line: a reason's own line breaks cannot start new ones.
+    let reason = o.reason.replace(['\n', '\r'], " ");
+    Some(
+        match &trace.outcome {
+            Outcome::RuleFailed(why) => t!(
+                "score.override_note_rule_failed",
+                rule = rule_result(trace),
+                why = why,
+                score = trace.score,
+                reason = reason
+            ),
+            _ => t!(
+                "score.override_note",
+                rule = rule_result(trace),
+                score = trace.score,
+                reason = reason
+            ),
+        }
+        .into_owned(),
+    )
 }
 
 /// The 依据 cell of 附件一 (the workbook and the HTML report): the basis, and for an
@@ -206,18 +249,33 @@ pub fn basis_with_override(report: &Report<'_>, index: usize) -> String {
         return why;
     };
     let why = if why.is_empty() {
-        format!("{}，人工调整为 {}", rule_result(trace), trace.score)
+        rule_then_override(trace)
     } else {
         why
     };
-    format!("* {why}。理由：{}", o.reason.replace(['\n', '\r'], " "))
+    t!(
+        "score.basis_with_override",
+        basis = why,
+        reason = o.reason.replace(['\n', '\r'], " ")
+    )
+    .into_owned()
 }
 
 /// What the rule itself gave, for a note beside an override: its score, or that it could
 /// not be computed (never a 0 the rule did not compute).
 pub fn rule_result(trace: &LeafTrace) -> String {
     match (&trace.outcome, trace.rule_score) {
-        (Outcome::RuleFailed(_), _) | (_, None) => "规则无法计算".to_string(),
-        (_, Some(s)) => format!("规则得分 {s}"),
+        (Outcome::RuleFailed(_), _) | (_, None) => t!("score.rule_failed").into_owned(),
+        (_, Some(s)) => t!("score.rule_score", score = s).into_owned(),
     }
+}
+
+/// `规则得分 0.00，人工调整为 1.00`: what the rule gave and what the override made of it.
+fn rule_then_override(trace: &LeafTrace) -> String {
+    t!(
+        "score.rule_then_override",
+        rule = rule_result(trace),
+        score = trace.score
+    )
+    .into_owned()
 }

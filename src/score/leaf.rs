@@ -1,6 +1,7 @@
 //! One leaf: vetoes, exemptions, parts, clamping, rounding and the override.
 
 use super::*;
+use rust_i18n::t;
 
 pub(super) fn clamp(x: &Exact, hi: Decimal) -> Exact {
     if x.is_negative() {
@@ -27,6 +28,7 @@ pub(super) fn score_leaf(
         facts_used: Vec::new(),
         lets_done: Vec::new(),
         missing_fact: None,
+        division_by_zero: false,
         in_progress: Vec::new(),
     };
     let message = match score_rule(&mut scope, options) {
@@ -57,7 +59,7 @@ pub(super) fn score_leaf(
     // A listed item's problem is on its own lines of the facts file.
     let item_line =
         rule_item(rubric, index).map(|k| facts.source.position(facts.items[k].span.start).line);
-    let culprit = if message.starts_with("division by zero") {
+    let culprit = if scope.division_by_zero {
         scope.facts_used.iter().rev().copied().find(|&f| {
             matches!(facts.values[f].as_ref().map(|e| &e.value), Some(FactValue::Number(n)) if n.is_zero())
         })
@@ -68,30 +70,44 @@ pub(super) fn score_leaf(
         Some(f) => {
             let decl = &rubric.facts[f];
             let (group, key) = decl.path.rsplit_once('.').unwrap_or(("", &decl.path));
-            let place = if group.is_empty() {
-                String::new()
+            Some(if group.is_empty() {
+                t!("score.help_add_fact", key = key, meaning = decl.meaning).into_owned()
             } else {
-                format!(" under [{group}]")
-            };
-            Some(format!("add `{key} = ...`{place}: {}", decl.meaning))
+                t!(
+                    "score.help_add_fact_under",
+                    key = key,
+                    group = group,
+                    meaning = decl.meaning
+                )
+                .into_owned()
+            })
         }
-        None if !scope.facts_used.is_empty() => Some(format!(
-            "facts read: {}",
-            scope
-                .facts_used
-                .iter()
-                .map(|&f| {
-                    let decl = &rubric.facts[f];
-                    let value = match facts.values[f].as_ref().map(|e| &e.value) {
-                        Some(FactValue::Number(n)) => n.to_string(),
-                        Some(FactValue::Bool(b)) => b.to_string(),
-                        _ => "…".to_string(),
-                    };
-                    format!("{} ({}) = {value}", decl.path, decl.label)
-                })
-                .collect::<Vec<_>>()
-                .join(", ")
-        )),
+        None if !scope.facts_used.is_empty() => Some(
+            t!(
+                "score.help_facts_read",
+                facts = scope
+                    .facts_used
+                    .iter()
+                    .map(|&f| {
+                        let decl = &rubric.facts[f];
+                        let value = match facts.values[f].as_ref().map(|e| &e.value) {
+                            Some(FactValue::Number(n)) => n.to_string(),
+                            Some(FactValue::Bool(b)) => b.to_string(),
+                            _ => "…".to_string(),
+                        };
+                        t!(
+                            "score.fact_read",
+                            path = decl.path,
+                            label = decl.label,
+                            value = value
+                        )
+                        .into_owned()
+                    })
+                    .collect::<Vec<_>>()
+                    .join(&t!("score.fact_read_separator"))
+            )
+            .into_owned(),
+        ),
         None => None,
     };
     // A missing fact points at the table it belongs in, when the file has one.
@@ -124,7 +140,7 @@ pub(super) fn score_rule(scope: &mut LeafScope<'_>, options: Options) -> Result<
     let (rubric, facts, index) = (scope.rubric, scope.facts, scope.indicator);
     let ind = &rubric.indicators[index];
     let Some(rule) = ind.rule.as_ref() else {
-        return Err("internal error: not a leaf".into());
+        return Err(t!("score.internal_not_a_leaf").into_owned());
     };
     let mut outcome = Outcome::Scored;
     for (k, veto) in rule.vetoes.iter().enumerate() {
@@ -150,9 +166,9 @@ pub(super) fn score_rule(scope: &mut LeafScope<'_>, options: Options) -> Result<
             for part in &rule.parts {
                 let (raw, detail) = score_part(&part.kind, part.points, scope)?;
                 let score = clamp(&raw, part.points);
-                total = total.checked_add(&score).ok_or_else(|| {
-                    "the sum of the parts cannot be held exactly (beyond 128 bits)".to_string()
-                })?;
+                total = total
+                    .checked_add(&score)
+                    .ok_or_else(|| t!("score.parts_sum_overflows").into_owned())?;
                 if !options.lean {
                     parts.push(PartTrace { raw, score, detail });
                 }
@@ -164,12 +180,7 @@ pub(super) fn score_rule(scope: &mut LeafScope<'_>, options: Options) -> Result<
     // written to the rubric's scale; the second clamp guards points written finer.
     let mut rule_score = clamp(&raw, ind.points)
         .round(rubric.rounding.scale, rubric.rounding.mode)
-        .ok_or_else(|| {
-            format!(
-                "the score {} cannot be rounded to a decimal",
-                raw.fraction()
-            )
-        })?;
+        .ok_or_else(|| t!("score.cannot_round", value = raw.fraction()).into_owned())?;
     if rule_score > ind.points {
         rule_score = ind.points;
         rule_score.rescale(rubric.rounding.scale);

@@ -17,6 +17,7 @@ mod trace;
 use std::fmt;
 
 use rust_decimal::Decimal;
+use rust_i18n::t;
 
 use crate::exact::Exact;
 use crate::facts::{CheckValue, Direction, FactValue, Facts, ItemValue};
@@ -80,14 +81,23 @@ impl fmt::Display for ScoreErrors {
             if i > 0 {
                 writeln!(f)?;
             }
-            writeln!(f, "error: cannot score `{}`: {}", e.indicator, e.message)?;
+            writeln!(
+                f,
+                "{}{}",
+                crate::diagnostic::level_word("error"),
+                t!(
+                    "score.cannot_score",
+                    indicator = e.indicator,
+                    message = e.message
+                )
+            )?;
             match (&e.cell, e.line) {
                 (Some(cell), _) => writeln!(f, "  --> {} {cell}", e.file)?,
                 (None, Some(line)) => writeln!(f, "  --> {}:{line}", e.file)?,
                 (None, None) => writeln!(f, "  --> {}", e.file)?,
             }
             if let Some(h) = &e.help {
-                writeln!(f, "   = help: {h}")?;
+                writeln!(f, "   = {}", t!("diagnostic.help", help = h))?;
             }
         }
         Ok(())
@@ -201,8 +211,8 @@ fn sum(values: impl Iterator<Item = Decimal>, scale: u32) -> Result<Decimal, Sco
         acc = acc.checked_add(v).ok_or_else(|| {
             ScoreErrors(vec![ScoreError {
                 index: None,
-                indicator: "total".into(),
-                message: "the sum of scores overflows".into(),
+                indicator: t!("score.total").into_owned(),
+                message: t!("score.sum_overflows").into_owned(),
                 file: String::new(),
                 line: None,
                 cell: None,

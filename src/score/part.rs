@@ -1,6 +1,7 @@
 //! One part of a rule: a formula, tiers, a deduction, a check, a judgment.
 
 use super::*;
+use rust_i18n::t;
 
 pub(super) fn score_part(
     kind: &PartKind,
@@ -29,15 +30,16 @@ pub(super) fn score_part(
                         .iter()
                         .any(|t| matches!(t, Target::Fact(f) if scope.facts.values[*f].is_some()));
                     if figure_given {
-                        return Err(format!(
-                            "both the figure and the evaluator's tier `{}` are given; give one",
-                            scope.rubric.facts[j].path
-                        ));
+                        return Err(t!(
+                            "score.figure_and_tier_given",
+                            fact = scope.rubric.facts[j].path
+                        )
+                        .into_owned());
                     }
                     let k = tiers
                         .iter()
                         .position(|t| t.label == label)
-                        .ok_or_else(|| format!("`{label}` is not a tier"))?;
+                        .ok_or_else(|| t!("score.not_a_tier", label = label).into_owned())?;
                     (
                         Exact::from(tiers[k].points),
                         PartDetail::Tier {
@@ -48,11 +50,14 @@ pub(super) fn score_part(
                     )
                 }
                 None => {
+                    scope.missing_fact = None;
                     let x = eval_number(value, scope).map_err(|e| match judged_by {
-                        Some(j) if e.starts_with("missing fact") => format!(
-                            "{e}; or give the evaluator's tier in `{}` with a reason",
-                            scope.rubric.facts[*j].path
-                        ),
+                        Some(j) if scope.missing_fact.is_some() => t!(
+                            "score.missing_or_tier",
+                            message = e,
+                            fact = scope.rubric.facts[*j].path
+                        )
+                        .into_owned(),
                         _ => e,
                     })?;
                     let k = find_tier(tiers, &x).ok_or_else(|| {
@@ -61,10 +66,7 @@ pub(super) fn score_part(
                         } else {
                             x.show()
                         };
-                        format!(
-                            "`{}` = {shown} falls in none of the rubric's tiers (a gap in the rubric: `perfeval rubric check` lists its gaps)",
-                            value.text
-                        )
+                        t!("score.in_no_tier", formula = value.text, value = shown).into_owned()
                     })?;
                     (
                         Exact::from(tiers[k].points),
@@ -80,7 +82,7 @@ pub(super) fn score_part(
         PartKind::Check { fact } => {
             let v = match scope.fact(*fact)? {
                 Some(FactValue::Check(c)) => *c,
-                Some(_) => return Err("internal error: check fact of the wrong type".into()),
+                Some(_) => return Err(t!("score.internal_wrong_type", what = "check").into_owned()),
                 None => return Err(scope.missing(*fact)),
             };
             let raw = match v {
@@ -88,12 +90,13 @@ pub(super) fn score_part(
                 CheckValue::NotMet => Decimal::ZERO,
                 CheckValue::Partial(p) if p <= points => p,
                 CheckValue::Partial(p) => {
-                    return Err(format!(
-                        "`{}` awards {} points, more than the item's {}",
-                        scope.rubric.facts[*fact].path,
-                        p.normalize(),
-                        points.normalize()
-                    ));
+                    return Err(t!(
+                        "score.partial_above_points",
+                        fact = scope.rubric.facts[*fact].path,
+                        awarded = p.normalize(),
+                        points = points.normalize()
+                    )
+                    .into_owned());
                 }
             };
             (
@@ -107,22 +110,25 @@ pub(super) fn score_part(
         PartKind::Judgment { fact } => {
             let v = match scope.fact(*fact)? {
                 Some(FactValue::Judgment(d)) => *d,
-                Some(_) => return Err("internal error: judgment fact of the wrong type".into()),
+                Some(_) => {
+                    return Err(t!("score.internal_wrong_type", what = "judgment").into_owned());
+                }
                 None => return Err(scope.missing(*fact)),
             };
             if v > points {
-                return Err(format!(
-                    "the evaluator's score {} in `{}` exceeds the part's {} points",
-                    v.normalize(),
-                    scope.rubric.facts[*fact].path,
-                    points.normalize()
-                ));
+                return Err(t!(
+                    "score.judgment_above_points",
+                    score = v.normalize(),
+                    fact = scope.rubric.facts[*fact].path,
+                    points = points.normalize()
+                )
+                .into_owned());
             }
             (Exact::from(v), PartDetail::Judgment { fact: *fact })
         }
         PartKind::Deduction { count, per, floor } => {
             let n = eval_number(count, scope)?;
-            let overflow = || "the deduction cannot be held exactly (beyond 128 bits)".to_string();
+            let overflow = || t!("score.deduction_overflows").into_owned();
             let deducted = n.checked_mul(&Exact::from(*per)).ok_or_else(overflow)?;
             let raw = Exact::from(points)
                 .checked_sub(&deducted)
@@ -134,7 +140,7 @@ pub(super) fn score_part(
             let it = &scope.facts.items[*item];
             let rubric = scope.rubric;
             let Some(spec) = rubric.indicators[*group].list.as_ref() else {
-                return Err("internal error: item without a list".into());
+                return Err(t!("score.internal_item_without_list").into_owned());
             };
             let raw = match &it.value {
                 ItemValue::Quantitative {
@@ -153,26 +159,28 @@ pub(super) fn score_part(
                         Exact::from(*actual),
                         Exact::from(points),
                     ]);
-                    let raw = match formula
-                        .eval(&mut item_scope)
-                        .map_err(|e| format!("`{}`: {e}", it.name))?
-                    {
+                    let raw = match formula.eval(&mut item_scope).map_err(|e| {
+                        t!("score.item_formula_failed", item = it.name, message = e).into_owned()
+                    })? {
                         Value::Number(n) => n,
                         Value::Bool(_) => {
-                            return Err(format!("`{}` gave true/false", formula.text));
+                            return Err(
+                                t!("score.item_formula_bool", formula = formula.text).into_owned()
+                            );
                         }
                     };
                     // Whatever a rubric's formula says, a missed target is not full marks.
                     if !it.value.met() && raw >= Exact::from(points) {
-                        return Err(format!(
-                            "`{}` misses its target (target {} {}, actual {}), but the rubric's formula `{}` gives it the full {} points; the rubric must score a missed target below its weight",
-                            it.name,
-                            direction.symbol(),
-                            target.normalize(),
-                            actual.normalize(),
-                            formula.text,
-                            points.normalize()
-                        ));
+                        return Err(t!(
+                            "score.missed_target_full_points",
+                            item = it.name,
+                            direction = direction.symbol(),
+                            target = target.normalize(),
+                            actual = actual.normalize(),
+                            formula = formula.text,
+                            points = points.normalize()
+                        )
+                        .into_owned());
                     }
                     raw
                 }
@@ -181,7 +189,7 @@ pub(super) fn score_part(
                 ItemValue::Qualitative { score, .. } => Exact::from(*score)
                     .checked_mul(&Exact::from(points))
                     .and_then(|x| x.checked_div(&Exact::from(it.weight)))
-                    .ok_or_else(|| format!("the score of `{}` cannot be held exactly", it.name))?,
+                    .ok_or_else(|| t!("score.item_score_overflows", item = it.name).into_owned())?,
                 ItemValue::NotApplicable { .. } => match spec.not_applicable {
                     NotApplicable::Full => Exact::from(points),
                     NotApplicable::Zero | NotApplicable::Rescale => Exact::ZERO,
@@ -201,14 +209,16 @@ pub(super) fn score_part(
         } => {
             let answer = match scope.fact(*fact)? {
                 Some(FactValue::Text(t)) => t.clone(),
-                Some(_) => return Err("internal error: choice fact of the wrong type".into()),
+                Some(_) => {
+                    return Err(t!("score.internal_wrong_type", what = "choice").into_owned());
+                }
                 None => return Err(scope.missing(*fact)),
             };
             let p = by_choice
                 .iter()
                 .find(|(c, _)| *c == answer)
                 .map(|(_, p)| *p)
-                .ok_or_else(|| format!("`{answer}` has no points"))?;
+                .ok_or_else(|| t!("score.answer_without_points", answer = answer).into_owned())?;
             (
                 Exact::from(p),
                 PartDetail::Category {

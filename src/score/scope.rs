@@ -1,6 +1,7 @@
 //! What a rule's formulas see: facts, the rule's values, a listed item's figures.
 
 use super::*;
+use rust_i18n::t;
 
 /// The names of a list's scoring formulas: `target`, `actual`, `weight`, in that order.
 pub(super) struct ItemScope(pub(super) [Exact; 3]);
@@ -27,6 +28,9 @@ pub(super) struct LeafScope<'a> {
     pub(super) lets_done: Vec<usize>,
     /// The last fact found missing, for the help line of the error.
     pub(super) missing_fact: Option<usize>,
+    /// Whether the last formula failed on a zero divisor: the error then points at the
+    /// fact that is 0. Kept beside the message, which is in the reader's language.
+    pub(super) division_by_zero: bool,
     /// Guards against a named value reading itself through another (rejected at load; kept
     /// so that a bug shows as an error, not a stack overflow).
     pub(super) in_progress: Vec<usize>,
@@ -43,7 +47,7 @@ impl LeafScope<'_> {
     pub(super) fn missing(&mut self, i: usize) -> String {
         self.missing_fact = Some(i);
         let decl = &self.rubric.facts[i];
-        format!("missing fact `{}` ({})", decl.path, decl.label)
+        t!("score.missing_fact", path = decl.path, label = decl.label).into_owned()
     }
 }
 
@@ -70,7 +74,9 @@ impl Scope for LeafScope<'_> {
                     None => return Err(EvalError::Unresolved(format!("value #{i}"))),
                 }
                 if self.in_progress.contains(&i) {
-                    return Err(EvalError::Unresolved(format!("value #{i} reads itself")));
+                    return Err(EvalError::Unresolved(
+                        t!("score.value_reads_itself", index = i).into_owned(),
+                    ));
                 }
                 self.in_progress.push(i);
                 let rubric = self.rubric;
@@ -125,6 +131,7 @@ pub fn eval_facts_formula(
         facts_used: Vec::new(),
         lets_done: Vec::new(),
         missing_fact: None,
+        division_by_zero: false,
         in_progress: Vec::new(),
     };
     match formula.eval(&mut scope) {
@@ -140,22 +147,24 @@ pub fn eval_facts_formula(
     }
 }
 
+/// A formula's value, or its error as a message (noting a zero divisor).
+fn eval(f: &Formula, scope: &mut LeafScope<'_>) -> Result<Value, String> {
+    f.eval(scope).map_err(|e| {
+        scope.division_by_zero = matches!(e, EvalError::DivisionByZero { .. });
+        e.to_string()
+    })
+}
+
 pub(super) fn eval_number(f: &Formula, scope: &mut LeafScope<'_>) -> Result<Exact, String> {
-    match f.eval(scope).map_err(|e| e.to_string())? {
+    match eval(f, scope)? {
         Value::Number(n) => Ok(n),
-        Value::Bool(_) => Err(format!(
-            "`{}` gave true/false where a number was expected",
-            f.text
-        )),
+        Value::Bool(_) => Err(t!("score.bool_for_number", formula = f.text).into_owned()),
     }
 }
 
 pub(super) fn eval_bool(f: &Formula, scope: &mut LeafScope<'_>) -> Result<bool, String> {
-    match f.eval(scope).map_err(|e| e.to_string())? {
+    match eval(f, scope)? {
         Value::Bool(b) => Ok(b),
-        Value::Number(_) => Err(format!(
-            "`{}` gave a number where true/false was expected",
-            f.text
-        )),
+        Value::Number(_) => Err(t!("score.number_for_bool", formula = f.text).into_owned()),
     }
 }

@@ -18,15 +18,25 @@ pub fn gitlab_issues(check: &CheckReport<'_>) -> Vec<serde_json::Value> {
                 // A workbook has no lines: line 1, the cells in the description, and so
                 // in the fingerprint, which then survives edits elsewhere in the file.
                 let cells = cells_of(source, &f.lines);
-                let description = if cells.is_empty() {
-                    f.message.clone()
-                } else {
-                    format!("{} ({})", f.message, cells.join(", "))
+                let with_cells = |message: &str| {
+                    if cells.is_empty() {
+                        message.to_string()
+                    } else {
+                        format!("{message} ({})", cells.join(", "))
+                    }
                 };
-                return gitlab_issue(&file, f.kind.name(), &description, severity, 1);
+                let description = Described {
+                    text: &with_cells(&f.message),
+                    fingerprinted: &with_cells(&f.message_en),
+                };
+                return gitlab_issue(&file, f.kind.name(), description, severity, 1);
             }
             let line = f.lines.first().map_or(1, |l| l.line);
-            gitlab_issue(&file, f.kind.name(), &f.message, severity, line)
+            let description = Described {
+                text: &f.message,
+                fingerprinted: &f.message_en,
+            };
+            gitlab_issue(&file, f.kind.name(), description, severity, line)
         })
         .collect()
 }
@@ -39,23 +49,39 @@ pub fn gitlab_unusable(file: &str, message: &str, cell: Option<&str>) -> serde_j
         Some(cell) => format!("{first} ({file} {cell})"),
         None => first.to_string(),
     };
-    gitlab_issue(file, "unusable_input", &description, "blocker", 1)
+    let description = Described {
+        text: &description,
+        fingerprinted: &description,
+    };
+    gitlab_issue(file, "unusable_input", description, "blocker", 1)
+}
+
+/// An issue's description, and the text its fingerprint is computed from: the same
+/// description in English, so that the fingerprint does not change with the language.
+#[derive(Clone, Copy)]
+pub(super) struct Described<'a> {
+    text: &'a str,
+    fingerprinted: &'a str,
 }
 
 pub(super) fn gitlab_issue(
     file: &str,
     check_name: &str,
-    description: &str,
+    description: Described<'_>,
     severity: &str,
     line: usize,
 ) -> serde_json::Value {
     // Stable across runs for the same finding at the same place, as GitLab requires to
-    // tell new findings from fixed ones.
+    // tell new findings from fixed ones, and in any language.
     let fingerprint = crate::diagnostic::sha256_hex(
-        format!("{file}\0{check_name}\0{line}\0{description}").as_bytes(),
+        format!(
+            "{file}\0{check_name}\0{line}\0{}",
+            description.fingerprinted
+        )
+        .as_bytes(),
     );
     serde_json::json!({
-        "description": description,
+        "description": description.text,
         "check_name": check_name,
         "fingerprint": fingerprint,
         "severity": severity,

@@ -103,6 +103,7 @@ pub(super) fn write_suite(w: &mut Writer<Vec<u8>>, check: &CheckReport<'_>) -> s
     // failure that lists them all, and the count is of failing cases.
     let (tests, failures) = junit_counts(check);
     let (tests, failures) = (tests.to_string(), failures.to_string());
+    // i18n-exempt: the suite's name, the command as typed, which CI dashboards track
     let suite = format!("perfeval check {file}");
     w.create_element("testsuite")
         .with_attribute(("name", suite.as_str()))
@@ -140,7 +141,12 @@ pub(super) fn write_suite(w: &mut Writer<Vec<u8>>, check: &CheckReport<'_>) -> s
                     if let Some(first) = errors.first() {
                         let message = match errors.len() {
                             1 => first.message.clone(),
-                            n => format!("{} (and {} more)", first.message, n - 1),
+                            n => t!(
+                                "check.junit_and_more",
+                                message = first.message,
+                                more = n - 1
+                            )
+                            .into_owned(),
                         };
                         let body = errors
                             .iter()
@@ -164,8 +170,8 @@ pub(super) fn write_suite(w: &mut Writer<Vec<u8>>, check: &CheckReport<'_>) -> s
                         .map(|&k| {
                             let f = &check.findings[k];
                             format!(
-                                "{}: {}\n",
-                                f.severity.name(),
+                                "{}{}\n",
+                                super::severity_prefix(f.severity),
                                 finding_body(f, &facts.source)
                             )
                         })
@@ -194,6 +200,7 @@ pub fn junit_unusable_suite(file: &str, message: &str) -> JunitSuite {
     let file = xml_text(file);
     let message = xml_text(message);
     let first = message.lines().next().unwrap_or("").to_string();
+    // i18n-exempt: the suite's name, the command as typed, which CI dashboards track
     let suite = format!("perfeval check {file}");
     let _ = w
         .create_element("testsuite")
@@ -204,6 +211,7 @@ pub fn junit_unusable_suite(file: &str, message: &str) -> JunitSuite {
         .write_inner_content(|w| {
             w.create_element("testcase")
                 .with_attribute(("classname", "perfeval.input"))
+                // i18n-exempt: a JUnit case's name, which CI dashboards track across runs
                 .with_attribute(("name", "the facts file can be read [input]"))
                 .with_attribute(("file", file.as_str()))
                 .write_inner_content(|w| {

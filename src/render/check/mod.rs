@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
+use rust_i18n::t;
 use serde::Serialize;
 
 use super::Render;
@@ -59,11 +60,21 @@ fn subject_kind(s: &Subject) -> &'static str {
     }
 }
 
-fn verdict(check: &CheckReport<'_>) -> &'static str {
+fn verdict(check: &CheckReport<'_>) -> std::borrow::Cow<'static, str> {
     match (check.passed(), check.count(Severity::Warning)) {
-        (false, _) => "FAIL",
-        (true, 0) => "PASS",
-        (true, _) => "PASS with warnings",
+        (false, _) => t!("check.verdict_fail"),
+        (true, 0) => t!("check.verdict_pass"),
+        (true, _) => t!("check.verdict_pass_with_warnings"),
+    }
+}
+
+/// `error: ` or `错误：` before a finding's message. The severity stays an identifier
+/// (`error`, `warning`, `note`) in JSON, SARIF and GitLab; this is its word for people.
+pub(super) fn severity_prefix(severity: Severity) -> std::borrow::Cow<'static, str> {
+    match severity {
+        Severity::Error => t!("check.prefix_error"),
+        Severity::Warning => t!("check.prefix_warning"),
+        Severity::Note => t!("check.prefix_note"),
     }
 }
 
@@ -75,19 +86,27 @@ impl Render<CheckReport<'_>> for CheckText {
         let mut out = String::new();
         let _ = writeln!(
             out,
-            "perfeval check {file}: {} · {} 年度 · {} v{}{}",
-            facts.department,
-            facts.year,
-            report.rubric.meta.id,
-            report.rubric.meta.version,
-            if check.strict { " · --strict" } else { "" }
+            "{}",
+            t!(
+                "check.text_header",
+                file = file,
+                department = facts.department,
+                year = facts.year,
+                rubric = report.rubric.meta.id,
+                version = report.rubric.meta.version,
+                strict = if check.strict { " · --strict" } else { "" }
+            )
         );
-        let _ = writeln!(out, "computed total {} ({})", report.total, report.grade);
-        for (severity, title) in [
-            (Severity::Error, "errors"),
-            (Severity::Warning, "warnings"),
-            (Severity::Note, "notes"),
-        ] {
+        let _ = writeln!(
+            out,
+            "{}",
+            t!(
+                "check.computed_total",
+                total = report.total,
+                grade = report.grade
+            )
+        );
+        for severity in [Severity::Error, Severity::Warning, Severity::Note] {
             let group: Vec<&Finding> = check
                 .findings
                 .iter()
@@ -96,9 +115,14 @@ impl Render<CheckReport<'_>> for CheckText {
             if group.is_empty() || (self.quiet && severity == Severity::Note) {
                 continue;
             }
-            let _ = writeln!(out, "\n{title} ({}):", group.len());
+            let title = match severity {
+                Severity::Error => t!("check.group_errors", count = group.len()),
+                Severity::Warning => t!("check.group_warnings", count = group.len()),
+                Severity::Note => t!("check.group_notes", count = group.len()),
+            };
+            let _ = writeln!(out, "\n{title}");
             for f in group {
-                let _ = writeln!(out, "  {}: {}", severity.name(), f.message);
+                let _ = writeln!(out, "  {}{}", severity_prefix(severity), f.message);
                 if !f.lines.is_empty() {
                     // One `file:line:col` per place, the form editors and CI tools read.
                     let places: Vec<String> =
@@ -117,12 +141,16 @@ impl Render<CheckReport<'_>> for CheckText {
             .count();
         let _ = writeln!(
             out,
-            "\n{}: {} errors, {} warnings, {} notes; {agree} of {} indicators without findings",
-            verdict(check),
-            check.count(Severity::Error),
-            check.count(Severity::Warning),
-            check.count(Severity::Note),
-            report.rubric.indicators.len(),
+            "\n{}",
+            t!(
+                "check.summary",
+                verdict = verdict(check),
+                errors = check.count(Severity::Error),
+                warnings = check.count(Severity::Warning),
+                notes = check.count(Severity::Note),
+                agree = agree,
+                indicators = report.rubric.indicators.len()
+            )
         );
         out.into_bytes()
     }

@@ -3,37 +3,36 @@
 use super::*;
 
 /// Each kind of finding as a SARIF rule (one rule id per kind), plus the unusable file.
-pub(super) const SARIF_RULES: [(&str, &str); 11] = [
-    (
-        "rescored",
-        "The file is scored under a rubric other than the one it names",
-    ),
-    ("differs", "A claimed score differs from the computed one"),
-    (
-        "overridden",
-        "A score comes from an override in the facts file",
-    ),
-    (
-        "unknown_indicator",
-        "A claimed score names no indicator of the rubric",
-    ),
-    ("not_claimed", "A score the submission does not claim"),
-    (
-        "claim_sum",
-        "A claimed subtotal or total is not the sum of the claims under it",
-    ),
-    ("grade", "The claimed grade does not match the total"),
-    (
-        "consistency",
-        "Figures of the submission disagree with each other",
-    ),
-    (
-        "not_checked",
-        "A consistency check could not be run on these figures",
-    ),
-    ("rubric_lint", "The rubric in use has a lint"),
-    ("unusable_input", "The facts file cannot be read or scored"),
+pub(super) const SARIF_RULES: [&str; 11] = [
+    "rescored",
+    "differs",
+    "overridden",
+    "unknown_indicator",
+    "not_claimed",
+    "claim_sum",
+    "grade",
+    "consistency",
+    "not_checked",
+    "rubric_lint",
+    "unusable_input",
 ];
+
+/// A SARIF rule's short description, in the language of the run.
+fn rule_description(id: &str) -> std::borrow::Cow<'static, str> {
+    match id {
+        "rescored" => t!("check.rule_rescored"),
+        "differs" => t!("check.rule_differs"),
+        "overridden" => t!("check.rule_overridden"),
+        "unknown_indicator" => t!("check.rule_unknown_indicator"),
+        "not_claimed" => t!("check.rule_not_claimed"),
+        "claim_sum" => t!("check.rule_claim_sum"),
+        "grade" => t!("check.rule_grade"),
+        "consistency" => t!("check.rule_consistency"),
+        "not_checked" => t!("check.rule_not_checked"),
+        "rubric_lint" => t!("check.rule_rubric_lint"),
+        _ => t!("check.rule_unusable_input"),
+    }
+}
 
 pub(super) fn sarif_level(s: Severity) -> &'static str {
     match s {
@@ -132,7 +131,12 @@ pub fn sarif_unusable(file: &std::path::Path, message: &str) -> serde_json::Valu
 pub fn sarif_document(results: Vec<serde_json::Value>) -> Vec<u8> {
     let rules: Vec<serde_json::Value> = SARIF_RULES
         .iter()
-        .map(|(id, text)| serde_json::json!({ "id": id, "shortDescription": { "text": text } }))
+        .map(|id| {
+            serde_json::json!({
+                "id": id,
+                "shortDescription": { "text": rule_description(id) },
+            })
+        })
         .collect();
     let doc = serde_json::json!({
         "version": "2.1.0",
