@@ -343,7 +343,7 @@ fn notes_and_usage_errors_of_the_commands_are_in_chinese() {
     assert_eq!(init.code, Some(0), "{}", init.stderr);
     assert_eq!(
         init.stderr,
-        "已写出 t.toml：请把每一处 \"TODO\" 填好，然后运行 `perfeval score t.toml`\n"
+        "已写出 t.toml：请把所有 `TODO` 处填写完整，然后运行 `perfeval score t.toml`\n"
     );
     let unknown = sb.run_zh(&["init", "--rubric", "luohu-dept-overal"]);
     assert_eq!(
