@@ -12,6 +12,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, mpsc};
 
 use rust_decimal::Decimal;
+use rust_i18n::t;
 
 use crate::input::{InputError, Registry, load_facts, read_facts_source};
 use crate::score::{self, Options};
@@ -125,7 +126,7 @@ pub fn collect(paths: &[PathBuf]) -> Result<Collected, InputError> {
         let meta = std::fs::metadata(p).map_err(|e| InputError::Io {
             path: p.clone(),
             message: match e.kind() {
-                std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+                std::io::ErrorKind::NotFound => t!("batch.no_such_path").into_owned(),
                 _ => e.to_string(),
             },
         })?;
@@ -154,10 +155,8 @@ pub fn collect(paths: &[PathBuf]) -> Result<Collected, InputError> {
                 Err(e) => out.push(Entry {
                     path: e.path().map(Path::to_path_buf).unwrap_or_else(|| p.clone()),
                     error: Some(match e.loop_ancestor() {
-                        Some(a) => format!(
-                            "a symbolic link loops back to `{}`",
-                            crate::diagnostic::show_path(a)
-                        ),
+                        Some(a) => t!("batch.link_loop", path = crate::diagnostic::show_path(a))
+                            .into_owned(),
                         None => e
                             .io_error()
                             .map_or_else(|| e.to_string(), ToString::to_string),
@@ -216,7 +215,8 @@ pub fn one_line(e: &InputError) -> String {
                         (0, _) => src.locus_of(pos),
                         (_, Some(cell)) => cell.reference(),
                         (_, None) if src.is_workbook() => String::new(),
-                        (_, None) => format!("line {}:{}", pos.line, pos.char_column),
+                        (_, None) => t!("batch.at_line", line = pos.line, column = pos.char_column)
+                            .into_owned(),
                     }
                 });
                 let at = match at {
@@ -226,22 +226,27 @@ pub fn one_line(e: &InputError) -> String {
                 parts.push(format!("{at}{}", diag.message));
             }
             let mut s = if parts.is_empty() {
-                "invalid input".to_string()
+                t!("batch.invalid_input").into_owned()
             } else {
                 parts.join(" | ")
             };
             if d.0.len() > IN_ONE_ROW {
-                s.push_str(&format!(" (and {} more)", d.0.len() - IN_ONE_ROW));
+                s.push_str(&t!("batch.and_more", count = d.0.len() - IN_ONE_ROW));
             }
             s
         }
-        other => other
-            .to_string()
-            .lines()
-            .next()
-            .unwrap_or("")
-            .trim_start_matches("error: ")
-            .to_string(),
+        other => {
+            let text = other.to_string();
+            let first = text.lines().next().unwrap_or("");
+            // The level word of either language: the row's cell says what went wrong,
+            // its status column that it is an error.
+            let level = crate::diagnostic::level_word("error");
+            first
+                .strip_prefix(&*level)
+                .or_else(|| first.strip_prefix("error: "))
+                .unwrap_or(first)
+                .to_string()
+        }
     }
 }
 
@@ -312,12 +317,19 @@ pub fn score_file(entry: &Entry, registry: &Registry, strict: bool, receipt: boo
                         (None, Some(l)) => format!("{}:{l}: ", e.file),
                         (None, None) => format!("{}: ", e.file),
                     };
-                    format!("{at}cannot score `{}`: {}", e.indicator, e.message)
+                    format!(
+                        "{at}{}",
+                        t!(
+                            "batch.cannot_score",
+                            indicator = e.indicator,
+                            message = e.message
+                        )
+                    )
                 }
-                None => "cannot be scored".to_string(),
+                None => t!("batch.cannot_be_scored").into_owned(),
             };
             if errors.0.len() > 1 {
-                message.push_str(&format!(" (and {} more)", errors.0.len() - 1));
+                message.push_str(&t!("batch.and_more", count = errors.0.len() - 1));
             }
             row.error = Some(message);
         }
@@ -345,7 +357,7 @@ pub fn run_ordered<T: Send>(
                 .downcast_ref::<&str>()
                 .map(|s| s.to_string())
                 .or_else(|| p.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".to_string());
+                .unwrap_or_else(|| t!("batch.unknown_panic").into_owned());
             recover(i, message)
         })
     };

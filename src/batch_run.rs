@@ -5,6 +5,7 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rust_i18n::t;
 
 use perfeval::batch::{self, Brief, Entry, Row, Summary};
 use perfeval::input::{InputError, Registry, read_facts_source};
@@ -82,8 +83,11 @@ impl Sink {
 pub fn report_stale(file: &OutputFile) {
     for path in &file.stale {
         crate::report_note(&format!(
-            "note: `{}` was left by an interrupted perfeval run (that process has ended); it can be deleted\n",
-            perfeval::diagnostic::show_path(path)
+            "{}\n",
+            t!(
+                "batch.stale_temp_file",
+                path = perfeval::diagnostic::show_path(path)
+            )
         ));
     }
 }
@@ -103,9 +107,7 @@ fn progress(n: usize) -> ProgressBar {
         ProgressDrawTarget::stderr()
     };
     let bar = ProgressBar::with_draw_target(Some(n as u64), target);
-    if let Ok(style) =
-        ProgressStyle::with_template("{bar:40} {pos}/{len} files  {per_sec}  ETA {eta}")
-    {
+    if let Ok(style) = ProgressStyle::with_template(&t!("batch.progress")) {
         bar.set_style(style);
     }
     bar
@@ -120,7 +122,7 @@ pub fn run(args: Args) -> Result<u8, InputError> {
     if files.is_empty() {
         return Err(InputError::Io {
             path: args.paths.first().cloned().unwrap_or_default(),
-            message: "no `.toml` files found".into(),
+            message: t!("batch.no_facts_files").into_owned(),
         });
     }
     let jobs = args
@@ -139,9 +141,13 @@ pub fn run(args: Args) -> Result<u8, InputError> {
     };
     for (path, e) in registry.skipped() {
         report_error(&format!(
-            "warning: `{}` in the rubrics directory is not used: {}\n",
-            perfeval::diagnostic::show_path(path),
-            batch::one_line(e)
+            "{}{}\n",
+            perfeval::diagnostic::level_word("warning"),
+            t!(
+                "batch.rubric_not_used",
+                path = perfeval::diagnostic::show_path(path),
+                message = batch::one_line(e)
+            )
         ));
     }
     let mut format = args.format;
@@ -191,13 +197,21 @@ pub fn run(args: Args) -> Result<u8, InputError> {
             },
             |i, panic| {
                 let path = perfeval::diagnostic::show_path(&files[i].path);
-                let row = Row::failed(&files[i].path, format!("{path}: internal error: {panic}"));
+                let row = Row::failed(
+                    &files[i].path,
+                    t!("batch.internal_error", path = path, panic = panic).into_owned(),
+                );
                 finished(row, i)
             },
             |_, (row, done): (Brief, Done)| {
                 summary.add(&row);
                 if let Some(e) = &row.error {
-                    bar.suspend(|| report_error(&format!("error: {e}\n")));
+                    bar.suspend(|| {
+                        report_error(&format!(
+                            "{}{e}\n",
+                            perfeval::diagnostic::level_word("error")
+                        ));
+                    });
                 }
                 bar.inc(1);
                 match done {
@@ -213,9 +227,9 @@ pub fn run(args: Args) -> Result<u8, InputError> {
     bar.finish_and_clear();
     let written = written.and_then(|()| {
         if collect {
-            let bytes = format
-                .workbook(&rows)
-                .map_err(|e| std::io::Error::other(format!("the workbook cannot be made: {e}")))?;
+            let bytes = format.workbook(&rows).map_err(|e| {
+                std::io::Error::other(t!("batch.workbook_failed", message = e).into_owned())
+            })?;
             write(&bytes)?;
         }
         write(&format.footer(files.len()))
@@ -226,9 +240,12 @@ pub fn run(args: Args) -> Result<u8, InputError> {
         // was left unscored.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
             report_error(&format!(
-                "output closed after {} of {} file(s); the rest were not scored\n",
-                summary.scored + summary.failed,
-                files.len()
+                "{}\n",
+                t!(
+                    "batch.output_closed",
+                    done = summary.scored + summary.failed,
+                    total = files.len()
+                )
             ));
         }
         Err(e) => {
@@ -242,9 +259,8 @@ pub fn run(args: Args) -> Result<u8, InputError> {
     }
     let mut text = summary_text(&summary);
     if skipped > 0 {
-        text.push_str(&format!(
-            "{skipped} other file(s) in the directories were not scored: only `*.toml` and `*.xlsx` files are facts files\n"
-        ));
+        text.push_str(&t!("batch.skipped_files", skipped = skipped));
+        text.push('\n');
     }
     crate::report_note(&text);
     Ok(if summary.failed == 0 { 0 } else { 1 })
@@ -326,15 +342,24 @@ fn head_of(path: &Path) -> Option<String> {
 }
 
 fn summary_text(s: &Summary) -> String {
-    let mut out = format!("{} file(s) scored, {} failed", s.scored, s.failed);
+    let mut out = t!("batch.summary_counts", scored = s.scored, failed = s.failed).into_owned();
     if !s.grades.is_empty() {
-        let grades: Vec<String> = s.grades.iter().map(|(g, n)| format!("{g} {n}")).collect();
-        out.push_str(&format!("; grades: {}", grades.join(", ")));
+        let grades: Vec<String> = s
+            .grades
+            .iter()
+            .map(|(g, n)| t!("batch.summary_grade", grade = g, count = n).into_owned())
+            .collect();
+        out.push_str(&t!(
+            "batch.summary_grades",
+            grades = grades.join(&t!("batch.summary_grade_separator"))
+        ));
     }
     if let (Some(mean), Some(min), Some(max)) = (s.mean(), s.min, s.max) {
-        out.push_str(&format!(
-            "; total mean {}, min {min}, max {max}",
-            mean.show_to(2)
+        out.push_str(&t!(
+            "batch.summary_totals",
+            mean = mean.show_to(2),
+            min = min,
+            max = max
         ));
     }
     out.push('\n');
@@ -347,7 +372,7 @@ fn check_output(target: &Path, files: &[Entry]) -> Result<(), InputError> {
     if target.is_dir() {
         return Err(InputError::Output {
             path: target.to_path_buf(),
-            message: "it is a directory; give a file name for the output".into(),
+            message: t!("batch.output_is_directory").into_owned(),
         });
     }
     if let Ok(canonical) = std::fs::canonicalize(target)
@@ -357,7 +382,7 @@ fn check_output(target: &Path, files: &[Entry]) -> Result<(), InputError> {
     {
         return Err(InputError::Output {
             path: target.to_path_buf(),
-            message: "it is one of the files being scored, and the results would replace it".into(),
+            message: t!("batch.output_is_input").into_owned(),
         });
     }
     Ok(())
@@ -383,8 +408,8 @@ fn parse_only(files: &[Entry], jobs: usize) -> Result<u8, InputError> {
     )
     .map_err(|e| io_error("parse", e))?;
     report_error(&format!(
-        "{parsed} of {} file(s) parsed as TOML\n",
-        files.len()
+        "{}\n",
+        t!("batch.parsed", parsed = parsed, total = files.len())
     ));
     Ok(0)
 }

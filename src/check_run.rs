@@ -3,6 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
+use rust_i18n::t;
+
 use perfeval::batch::Collected;
 use perfeval::check::{CheckOptions, CheckReport, check};
 use perfeval::diagnostic::show_path;
@@ -96,7 +98,15 @@ fn check_all<T>(
         .map(|e| match &e.error {
             Some(message) => Checked::Unusable {
                 file: e.path.clone(),
-                message: format!("error: `{}`: {message}\n", show_path(&e.path)),
+                message: format!(
+                    "{}{}\n",
+                    perfeval::diagnostic::level_word("error"),
+                    t!(
+                        "check_run.unusable_entry",
+                        path = show_path(&e.path),
+                        message = message
+                    )
+                ),
                 cell: None,
             },
             None => check_file(&e.path, args, Some(registry), &render),
@@ -135,7 +145,7 @@ pub fn run(args: Args) -> Result<Output, Failure> {
     if collected.entries.is_empty() {
         return Err(Failure::Input(InputError::Io {
             path: args.paths.first().cloned().unwrap_or_default(),
-            message: "no `.toml` files found".into(),
+            message: t!("batch.no_facts_files").into_owned(),
         }));
     }
     // The rubrics are loaded once for all the files.
@@ -221,8 +231,8 @@ fn text_document(results: &[Checked<Vec<u8>>], tally: &Tally) -> Vec<u8> {
             Checked::Done { part, .. } => out.extend_from_slice(part),
             Checked::Unusable { file, message, .. } => out.extend_from_slice(
                 format!(
-                    "perfeval check {}: UNUSABLE\n  {}\n",
-                    show_path(file),
+                    "{}\n  {}\n",
+                    t!("check_run.unusable", path = show_path(file)),
                     message.lines().next().unwrap_or("")
                 )
                 .as_bytes(),
@@ -232,11 +242,14 @@ fn text_document(results: &[Checked<Vec<u8>>], tally: &Tally) -> Vec<u8> {
     }
     out.extend_from_slice(
         format!(
-            "{} file(s) checked: {} passed, {} failed, {} unusable\n",
-            results.len(),
-            tally.passed,
-            tally.failed,
-            tally.unusable
+            "{}\n",
+            t!(
+                "check_run.summary",
+                files = results.len(),
+                passed = tally.passed,
+                failed = tally.failed,
+                unusable = tally.unusable
+            )
         )
         .as_bytes(),
     );

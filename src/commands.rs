@@ -4,6 +4,8 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
+use rust_i18n::t;
+
 use crate::cli::Cli;
 use crate::cli::{
     self, BatchArgs, BatchFormatArg, Format, GapsFormat, InitFormat, RubricArgs, ShowFormat,
@@ -30,6 +32,7 @@ pub(crate) fn score(
     what_if: WhatIfArgs,
 ) -> Result<Output, Failure> {
     if format == Format::Xlsx && output.is_none() {
+        // i18n-exempt: the document's own name, 附件一, in any language
         refuse_workbook_on_terminal("附件一.xlsx")?;
     }
     let (r, f, baseline) = load_what_if(&facts, &rubric, &what_if.settings)?;
@@ -52,7 +55,7 @@ pub(crate) fn score(
         Format::Xlsx => Output::machine(
             AppendixXlsx
                 .workbook(&report)
-                .map_err(|e| Failure::Usage(format!("error: cannot write the workbook: {e}\n")))?,
+                .map_err(|e| usage(&t!("commands.cannot_write_workbook", message = e), None))?,
         ),
     };
     let Some(path) = output else {
@@ -79,16 +82,20 @@ pub(crate) fn explain(
             .iter()
             .flat_map(|i| [i.id.as_str(), i.name.as_str()]);
         let hint = match perfeval::diagnostic::suggest(&indicator, names) {
-            Some(s) => format!("did you mean `{s}`?"),
-            None => format!(
-                "`perfeval score {}` lists the indicators",
-                perfeval::diagnostic::show_path(&facts)
+            Some(s) => t!("commands.did_you_mean", name = s),
+            None => t!(
+                "commands.score_lists_indicators",
+                facts = perfeval::diagnostic::show_path(&facts)
             ),
         };
-        return Err(Failure::Usage(format!(
-            "error: rubric `{}` has no indicator `{indicator}`\n = help: {hint}\n",
-            r.meta.id
-        )));
+        return Err(usage(
+            &t!(
+                "commands.no_such_indicator",
+                rubric = r.meta.id,
+                indicator = indicator
+            ),
+            Some(&hint),
+        ));
     };
     // Score leniently: a failure elsewhere should not hide this indicator.
     let options = Options {
@@ -155,9 +162,12 @@ pub(crate) fn init(
                 String::new()
             };
             report_note(&format!(
-                "wrote {}: fill in every \"TODO\", then run `perfeval score {}{with}`\n",
-                perfeval::diagnostic::show_path(&path),
-                perfeval::diagnostic::show_path(&path)
+                "{}\n",
+                t!(
+                    "commands.wrote_template",
+                    path = perfeval::diagnostic::show_path(&path),
+                    with = with
+                )
             ));
             Ok(Vec::new().into())
         }
@@ -186,9 +196,9 @@ pub(crate) fn batch(args: BatchArgs) -> Result<Output, Failure> {
         BatchFormatArg::Jsonl => BatchFormat::JsonLines,
         BatchFormatArg::Json => BatchFormat::Json,
         BatchFormatArg::Xlsx if output.is_none() => {
-            return Err(Failure::Usage(
-                "error: `--format xlsx` needs `-o FILE`: a workbook is written whole, once every file is scored\n = help: perfeval batch … --format xlsx -o results.xlsx\n"
-                    .into(),
+            return Err(usage(
+                &t!("commands.xlsx_needs_output"),
+                Some(&t!("commands.xlsx_needs_output_help")),
             ));
         }
         BatchFormatArg::Xlsx => BatchFormat::Xlsx { plans: Vec::new() },
@@ -247,17 +257,18 @@ pub(crate) fn rubric_check(file: PathBuf) -> Result<Output, Failure> {
     if count > 0 {
         out.push('\n');
     }
-    out.push_str(&format!(
-        "rubric `{}` v{} ({}): {} indicators, {} facts, {} plausibility rules, {} consistency checks; {} lint warning(s)\n",
-        rubric.meta.id,
-        rubric.meta.version,
-        perfeval::diagnostic::show_path(&file),
-        rubric.indicators.len(),
-        rubric.facts.len(),
-        rubric.plausibility.len(),
-        rubric.consistency.len(),
-        count
+    out.push_str(&t!(
+        "commands.rubric_check_summary",
+        id = rubric.meta.id,
+        version = rubric.meta.version,
+        path = perfeval::diagnostic::show_path(&file),
+        indicators = rubric.indicators.len(),
+        facts = rubric.facts.len(),
+        plausibility = rubric.plausibility.len(),
+        consistency = rubric.consistency.len(),
+        lints = count
     ));
+    out.push('\n');
     Ok(Output {
         bytes: out.into_bytes(),
         status: if count == 0 { 0 } else { EXIT_FINDINGS },
@@ -282,7 +293,7 @@ pub(crate) fn man() -> Result<Output, Failure> {
     let mut out = Vec::new();
     clap_mangen::Man::new(<Cli as clap::CommandFactory>::command())
         .render(&mut out)
-        .map_err(|e| Failure::Usage(format!("error: cannot write the manual page: {e}\n")))?;
+        .map_err(|e| usage(&t!("commands.cannot_write_man", message = e), None))?;
     Ok(Output::machine(out))
 }
 
@@ -296,13 +307,21 @@ pub(crate) fn rubric_by_id_or_path(key: &str) -> Result<perfeval::rubric::Rubric
     let ids: Vec<String> = all.iter().map(|r| r.meta.id.clone()).collect();
     all.into_iter().find(|r| r.meta.id == key).ok_or_else(|| {
         let hint = match perfeval::diagnostic::suggest(key, ids.iter().map(String::as_str)) {
-            Some(s) => format!("did you mean `{s}`?"),
-            None => format!("the shipped rubrics are: {}", ids.join(", ")),
+            Some(s) => t!("commands.did_you_mean", name = s),
+            None => t!("commands.shipped_rubrics_are", ids = ids.join(", ")),
         };
-        Failure::Usage(format!(
-            "error: no shipped rubric `{key}` and no such file\n = help: {hint}\n"
-        ))
+        usage(&t!("commands.no_shipped_rubric", key = key), Some(&hint))
     })
+}
+
+/// A usage error for stderr: `error: message`, then ` = help: …` when there is help,
+/// each in the language of the run.
+pub(crate) fn usage(message: &str, help: Option<&str>) -> Failure {
+    let mut text = format!("{}{message}\n", perfeval::diagnostic::level_word("error"));
+    if let Some(help) = help {
+        text.push_str(&format!(" = {}\n", t!("diagnostic.help", help = help)));
+    }
+    Failure::Usage(text)
 }
 
 /// Writes a file that must not exist yet: a template never replaces anyone's work. The
@@ -347,8 +366,12 @@ pub(crate) fn encoding_notice(source: &perfeval::diagnostic::SourceFile) {
     // Not silenced by --quiet: a wrong guess would put garbled text into the results.
     if let Some(encoding) = source.encoding() {
         report_error(&format!(
-            "note: `{}` is not UTF-8; read as {encoding}\n",
-            perfeval::diagnostic::show_path(source.name())
+            "{}\n",
+            t!(
+                "commands.encoding_notice",
+                path = perfeval::diagnostic::show_path(source.name()),
+                encoding = encoding
+            )
         ));
     }
 }
@@ -362,9 +385,10 @@ pub(crate) fn is_xlsx_name(path: &std::path::Path) -> bool {
 /// terminal (a pipe, a redirect).
 pub(crate) fn refuse_workbook_on_terminal(example: &str) -> Result<(), Failure> {
     if std::io::stdout().is_terminal() {
-        return Err(Failure::Usage(format!(
-            "error: an xlsx workbook is binary and stdout is a terminal\n = help: write it to a file with `-o {example}`, or redirect stdout (`> {example}`)\n"
-        )));
+        return Err(usage(
+            &t!("commands.workbook_on_terminal"),
+            Some(&t!("commands.workbook_on_terminal_help", example = example)),
+        ));
     }
     Ok(())
 }
@@ -376,8 +400,9 @@ pub(crate) fn init_workbook(
     output: Option<&std::path::Path>,
 ) -> Result<Output, Failure> {
     let bytes = perfeval::workbook::facts_workbook(r, None)
-        .map_err(|e| Failure::Usage(format!("error: the workbook could not be written: {e}\n")))?;
+        .map_err(|e| usage(&t!("commands.workbook_not_written", message = e), None))?;
     let Some(path) = output else {
+        // i18n-exempt: the workbook's name as officers call it, 自评表, in any language
         refuse_workbook_on_terminal("自评表.xlsx")?;
         return Ok(Output::machine(bytes));
     };
@@ -388,9 +413,12 @@ pub(crate) fn init_workbook(
         String::new()
     };
     report_note(&format!(
-        "wrote {}: fill in the light yellow cells in Excel or WPS, then run `perfeval score {}{with}`\n",
-        perfeval::diagnostic::show_path(path),
-        perfeval::diagnostic::show_path(path)
+        "{}\n",
+        t!(
+            "commands.wrote_workbook_template",
+            path = perfeval::diagnostic::show_path(path),
+            with = with
+        )
     ));
     Ok(Vec::new().into())
 }
@@ -410,32 +438,35 @@ pub(crate) fn convert(
     } else if output.extension().is_some_and(|x| x == "toml") {
         false
     } else {
-        return Err(Failure::Usage(format!(
-            "error: cannot tell which format to write `{}` in\n = help: name it FILE.xlsx for a workbook or FILE.toml for TOML\n",
-            show_path(output)
-        )));
+        return Err(usage(
+            &t!("commands.convert_unknown_format", path = show_path(output)),
+            Some(&t!("commands.convert_unknown_format_help")),
+        ));
     };
     if to_xlsx == source.is_workbook() {
-        return Err(Failure::Usage(format!(
-            "error: `{}` is already {}\n = help: convert writes a workbook from TOML (-o FILE.xlsx) or TOML from a workbook (-o FILE.toml)\n",
-            show_path(facts),
-            if to_xlsx { "a workbook" } else { "TOML" }
-        )));
+        let already = if to_xlsx {
+            t!("commands.convert_already_workbook", path = show_path(facts))
+        } else {
+            t!("commands.convert_already_toml", path = show_path(facts))
+        };
+        return Err(usage(&already, Some(&t!("commands.convert_help"))));
     }
     let (r, f) = input::load_source(&source, rubric)?;
     if !f.set_aside.is_empty() {
         let names: Vec<&str> = f.set_aside.iter().map(|(p, _)| p.as_str()).collect();
-        return Err(Failure::Usage(format!(
-            "error: rubric `{}` does not read {} of `{}`, which converting would drop; nothing was written\n = help: convert with the rubric the file names (leave out --rubric)\n",
-            r.meta.id,
-            names.join(", "),
-            show_path(facts)
-        )));
+        return Err(usage(
+            &t!(
+                "commands.convert_would_drop",
+                rubric = r.meta.id,
+                facts = names.join(", "),
+                path = show_path(facts)
+            ),
+            Some(&t!("commands.convert_would_drop_help")),
+        ));
     }
     let bytes = if to_xlsx {
-        perfeval::workbook::facts_workbook(&r, Some(&f)).map_err(|e| {
-            Failure::Usage(format!("error: the workbook could not be written: {e}\n"))
-        })?
+        perfeval::workbook::facts_workbook(&r, Some(&f))
+            .map_err(|e| usage(&t!("commands.workbook_not_written", message = e), None))?
     } else {
         source.text().as_bytes().to_vec()
     };
@@ -447,16 +478,23 @@ pub(crate) fn convert(
     };
     let (_, g) = input::load_source(&back, rubric)?;
     if let Some(difference) = perfeval::workbook::difference(&r, &f, &g) {
-        return Err(Failure::Usage(format!(
-            "error: converting `{}` would change it: {difference}; nothing was written\n",
-            show_path(facts)
-        )));
+        return Err(usage(
+            &t!(
+                "commands.convert_would_change",
+                path = show_path(facts),
+                difference = difference
+            ),
+            None,
+        ));
     }
     write_new_file(output, &bytes)?;
     report_note(&format!(
-        "wrote {}: every value, reason, note, listed indicator, override and claim of {}\n",
-        show_path(output),
-        show_path(facts)
+        "{}\n",
+        t!(
+            "commands.converted",
+            output = show_path(output),
+            facts = show_path(facts)
+        )
     ));
     if to_xlsx
         && source
@@ -465,8 +503,8 @@ pub(crate) fn convert(
             .any(|l| l.trim_start().starts_with('#'))
     {
         report_note(&format!(
-            "note: the comments of {} are not in the workbook; keep them in a note (出处说明) if they matter\n",
-            show_path(facts)
+            "{}\n",
+            t!("commands.comments_not_in_workbook", path = show_path(facts))
         ));
     }
     Ok(Vec::new().into())
@@ -484,7 +522,7 @@ pub(crate) fn rubric_tests(
         // A typo in a CI path must not pass as "0 cases, all passed".
         return Err(Failure::Input(InputError::Io {
             path: paths.first().cloned().unwrap_or_default(),
-            message: "no `*.test.toml` files found".into(),
+            message: t!("commands.no_test_files").into_owned(),
         }));
     }
     let mut results = Vec::new();
@@ -504,23 +542,36 @@ pub(crate) fn rubric_tests(
             let mut out = String::new();
             // Under --quiet only the failures are listed, then the count.
             for r in results.iter().filter(|r| !crate::quiet() || !r.passed()) {
-                let verdict = if r.passed() { "PASS" } else { "FAIL" };
-                out.push_str(&format!(
-                    "{verdict} {} ({}:{})\n",
-                    r.name,
-                    perfeval::diagnostic::show_path(&r.file),
-                    r.line
-                ));
+                let file = perfeval::diagnostic::show_path(&r.file);
+                let line = if r.passed() {
+                    t!(
+                        "commands.test_passed",
+                        name = r.name,
+                        file = file,
+                        line = r.line
+                    )
+                } else {
+                    t!(
+                        "commands.test_failed",
+                        name = r.name,
+                        file = file,
+                        line = r.line
+                    )
+                };
+                out.push_str(&line);
+                out.push('\n');
                 for f in &r.failures {
                     out.push_str(&format!("    {f}\n"));
                 }
             }
-            out.push_str(&format!(
-                "{} case(s) in {} file(s): {} passed, {failed} failed\n",
-                results.len(),
-                files.len(),
-                results.len() - failed
+            out.push_str(&t!(
+                "commands.test_summary",
+                cases = results.len(),
+                files = files.len(),
+                passed = results.len() - failed,
+                failed = failed
             ));
+            out.push('\n');
             out.into_bytes()
         }
         cli::TestFormat::Junit => perfeval::render::junit_cases(&results),

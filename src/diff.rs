@@ -13,6 +13,7 @@
 pub mod batch;
 
 use rust_decimal::Decimal;
+use rust_i18n::t;
 
 use crate::facts::{CheckValue, FactValue};
 use crate::number::{percent, plain};
@@ -244,6 +245,15 @@ fn side(report: &Report<'_>) -> Side {
     }
 }
 
+/// A yes-or-no fact's value, in words.
+fn yes_no(b: bool) -> String {
+    if b {
+        t!("diff.yes").into_owned()
+    } else {
+        t!("diff.no").into_owned()
+    }
+}
+
 /// A fact's value on one side, as scoring saw it: the file's, else the rubric's default.
 fn fact_value(report: &Report<'_>, path: &str) -> Option<(FactValue, FactShown)> {
     let rubric = report.rubric;
@@ -254,24 +264,27 @@ fn fact_value(report: &Report<'_>, path: &str) -> Option<(FactValue, FactShown)>
         let (value, text) = match &e.value {
             FactValue::Number(n) if decl.kind == FactKind::Rate => (n.to_string(), percent(*n)),
             FactValue::Number(n) => (n.to_string(), with_unit(n.to_string(), unit)),
-            FactValue::Bool(b) => (b.to_string(), if *b { "是" } else { "否" }.to_string()),
+            FactValue::Bool(b) => (b.to_string(), yes_no(*b)),
             FactValue::Text(t) => (t.clone(), t.clone()),
-            FactValue::Check(CheckValue::Met) => ("true".into(), "符合".into()),
-            FactValue::Check(CheckValue::NotMet) => ("false".into(), "不符合".into()),
-            FactValue::Check(CheckValue::Partial(p)) => {
-                (p.to_string(), format!("部分符合，{} 分", plain(*p)))
+            FactValue::Check(CheckValue::Met) => ("true".into(), t!("diff.met").into_owned()),
+            FactValue::Check(CheckValue::NotMet) => {
+                ("false".into(), t!("diff.not_met").into_owned())
             }
-            FactValue::Judgment(j) => (j.to_string(), format!("评价人评分 {} 分", plain(*j))),
+            FactValue::Check(CheckValue::Partial(p)) => (
+                p.to_string(),
+                t!("diff.partly_met", points = plain(*p)).into_owned(),
+            ),
+            FactValue::Judgment(j) => (
+                j.to_string(),
+                t!("diff.judgment", points = plain(*j)).into_owned(),
+            ),
         };
         let at = Some(report.facts.source.at(e.span.start));
         return Some((e.value.clone(), FactShown { value, text, at }));
     }
     let (value, shown) = match decl.default.as_ref()? {
         DefaultValue::Number(n) => (FactValue::Number(*n), with_unit(plain(*n), unit)),
-        DefaultValue::Bool(b) => (
-            FactValue::Bool(*b),
-            if *b { "是" } else { "否" }.to_string(),
-        ),
+        DefaultValue::Bool(b) => (FactValue::Bool(*b), yes_no(*b)),
     };
     let raw = match &value {
         FactValue::Number(n) => n.to_string(),
@@ -282,7 +295,7 @@ fn fact_value(report: &Report<'_>, path: &str) -> Option<(FactValue, FactShown)>
         value,
         FactShown {
             value: raw,
-            text: format!("{shown}（未填，按默认值）"),
+            text: t!("diff.default_value", shown = shown).into_owned(),
             at: None,
         },
     ))
@@ -363,7 +376,7 @@ fn leaf_extras(old: &Report<'_>, o: usize, new: &Report<'_>, n: usize) -> Vec<Fa
             .and_then(|l| l.override_.as_ref())
             .map(|ov| FactShown {
                 value: ov.score.to_string(),
-                text: format!("人工调整为 {}", ov.score),
+                text: t!("diff.overridden_to", score = ov.score).into_owned(),
                 at: Some(r.facts.source.at(ov.span.start)),
             })
     };
@@ -371,7 +384,7 @@ fn leaf_extras(old: &Report<'_>, o: usize, new: &Report<'_>, n: usize) -> Vec<Fa
     if ov_a.as_ref().map(|s| &s.value) != ov_b.as_ref().map(|s| &s.value) {
         out.push(FactChange {
             path: format!("overrides.{}", new.rubric.indicators[n].id),
-            label: "人工调整".into(),
+            label: t!("diff.override_label").into_owned(),
             old: ov_a,
             new: ov_b,
         });

@@ -4,6 +4,8 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use rust_i18n::t;
+
 use perfeval::diagnostic::show_path;
 use perfeval::diff::batch::{BatchRow, Content, compare_batches, sniff};
 use perfeval::input::{self, InputError};
@@ -11,6 +13,7 @@ use perfeval::render::{DiffHtml, DiffJson, DiffTable, Render};
 use perfeval::score::{self, Options};
 
 use crate::cli::DiffFormat;
+use crate::commands::usage;
 use crate::{Failure, Output};
 
 pub struct Args {
@@ -35,13 +38,10 @@ fn content(path: &Path) -> Result<Content, Failure> {
         })
     };
     if path == Path::new("-") {
-        return Err(Failure::Usage(
-            "error: diff compares two files; it does not read standard input (`-`)\n = help: save the facts to a file first\n"
-                .into(),
-        ));
+        return Err(usage(&t!("diff.no_stdin"), Some(&t!("diff.no_stdin_help"))));
     }
     let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => io("no such file".into()),
+        std::io::ErrorKind::NotFound => io(t!("diff.no_such_file").into_owned()),
         _ => io(e.to_string()),
     })?;
     if meta.is_dir() {
@@ -63,10 +63,10 @@ fn content(path: &Path) -> Result<Content, Failure> {
         return Ok(Content::Facts);
     };
     sniff(text).map_err(|e| {
-        Failure::Usage(format!(
-            "error: `{}` 看起来是 perfeval batch 的输出，但无法读取：{e}\n",
-            show_path(path)
-        ))
+        usage(
+            &t!("diff.unreadable_batch", path = show_path(path), message = e),
+            None,
+        )
     })
 }
 
@@ -75,10 +75,10 @@ pub fn run(args: Args) -> Result<Output, Failure> {
     let new = content(&args.new)?;
     for (path, c) in [(&args.old, &old), (&args.new, &new)] {
         if *c == Content::BatchCsv {
-            return Err(Failure::Usage(format!(
-                "error: `{}` 是 perfeval batch 的 CSV 输出，不能比较：CSV 的列随评分体系而变\n = help: 用 `perfeval batch … --format jsonl -o 结果.jsonl` 重新生成两份结果，再比较\n",
-                show_path(path)
-            )));
+            return Err(usage(
+                &t!("diff.csv_not_comparable", path = show_path(path)),
+                Some(&t!("diff.csv_not_comparable_help")),
+            ));
         }
     }
     let out = match (old, new) {
@@ -90,11 +90,14 @@ pub fn run(args: Args) -> Result<Output, Failure> {
             } else {
                 (&args.new, &args.old)
             };
-            return Err(Failure::Usage(format!(
-                "error: `{}` 是事实文件，`{}` 是 perfeval batch 的输出，两者不能比较\n = help: 比较两份事实文件，或两份 batch 结果（--format jsonl 或 json）\n",
-                show_path(facts),
-                show_path(batch)
-            )));
+            return Err(usage(
+                &t!(
+                    "diff.facts_against_batch",
+                    facts = show_path(facts),
+                    batch = show_path(batch)
+                ),
+                Some(&t!("diff.facts_against_batch_help")),
+            ));
         }
     };
     let Some(path) = &args.output else {

@@ -118,7 +118,7 @@ fn two_changed_figures_show_exactly_those_two_indicators_and_facts() {
     );
 
     // The table says the same, in Chinese.
-    let table = sb.run(&["diff", "old.toml", "new.toml", "--width", "220"]);
+    let table = sb.run_zh(&["diff", "old.toml", "new.toml", "--width", "220"]);
     assert_eq!(table.code, Some(0), "{}", table.stderr);
     for text in [
         "原得分",
@@ -160,7 +160,7 @@ fn identical_files_change_nothing() {
     assert!(dec(&d["total"]["change"]).is_zero());
     assert_eq!(d["counts"]["changed"], 0);
     assert_eq!(d["other_facts"], serde_json::json!([]));
-    let table = sb.run(&["diff", "a.toml", "b.toml"]);
+    let table = sb.run_zh(&["diff", "a.toml", "b.toml"]);
     assert_eq!(table.code, Some(0));
     assert!(
         table.stdout.contains("得分变化的指标 0 个"),
@@ -195,9 +195,9 @@ fn another_rubric_shows_indicators_on_one_side_only() {
     let (_, project_total) = scores(&sb, "project.toml");
     assert_eq!(d["total"]["old"].as_str(), Some(seed_total.as_str()));
     assert_eq!(d["total"]["new"].as_str(), Some(project_total.as_str()));
-    let table = sb.run(&["diff", "seed.toml", "project.toml", "--width", "120"]);
+    let table = sb.run_zh(&["diff", "seed.toml", "project.toml", "--width", "120"]);
     assert_eq!(table.code, Some(0), "{}", table.stderr);
-    for text in ["新增", "删除", "评分体系不同", "mof-project-2020"] {
+    for text in ["新增", "删除", "评价框架不同", "mof-project-2020"] {
         assert!(table.stdout.contains(text), "{text}\n{}", table.stdout);
     }
 }
@@ -303,7 +303,7 @@ fn two_batch_outputs_compare_file_by_file() {
     assert_eq!(how, ["department_year", "department_year"]);
 
     // The table names the new file and the changed indicators.
-    let table = sb.run(&["diff", "a.jsonl", "b.jsonl", "--width", "160"]);
+    let table = sb.run_zh(&["diff", "a.jsonl", "b.jsonl", "--width", "160"]);
     assert_eq!(table.code, Some(0), "{}", table.stderr);
     assert!(table.stdout.contains("仅新结果有"), "{}", table.stdout);
     assert!(table.stdout.contains("原得分"), "{}", table.stdout);
@@ -315,7 +315,7 @@ fn two_batch_outputs_compare_file_by_file() {
     assert_eq!(run.code, Some(2));
     assert!(run.stderr.contains("--format jsonl"), "{}", run.stderr);
     // A facts file against a batch output is refused too.
-    let run = sb.run(&["diff", "a/seed.toml", "b.jsonl"]);
+    let run = sb.run_zh(&["diff", "a/seed.toml", "b.jsonl"]);
     assert_eq!(run.code, Some(2));
     assert!(run.stderr.contains("不能比较"), "{}", run.stderr);
 }

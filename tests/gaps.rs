@@ -106,7 +106,7 @@ fn gaps_on_the_seed_names_what_lost_points_and_says_the_top_grade_is_reached() {
         .unwrap();
     assert_eq!(overridden["rule_score"], leaf["leaf"]["rule_score"]);
 
-    let text = sb.run(&["gaps", "seed.toml"]);
+    let text = sb.run_zh(&["gaps", "seed.toml"]);
     assert_eq!(text.code, Some(0), "{}", text.stderr);
     assert!(
         text.stdout.contains("已达到最高等级（优）"),

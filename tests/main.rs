@@ -16,6 +16,7 @@ mod catalogue;
 mod check;
 mod ci;
 mod cli;
+mod commands_lang;
 mod diff;
 mod exact;
 mod gaps;

@@ -5,6 +5,7 @@
 use std::str::FromStr;
 
 use rust_decimal::Decimal;
+use rust_i18n::t;
 use serde::Deserialize;
 
 use super::{Key, Presence, match_keys, minus};
@@ -71,14 +72,16 @@ struct WireScore {
     score: String,
 }
 
-fn decimal(text: &str, what: &str) -> Result<Decimal, String> {
-    Decimal::from_str(text).map_err(|_| format!("{what} `{text}` 不是数"))
+fn decimal(text: &str) -> Option<Decimal> {
+    Decimal::from_str(text).ok()
 }
 
 fn row(value: serde_json::Value) -> Result<BatchRow, String> {
     let w: WireRow = serde_json::from_value(value).map_err(|e| e.to_string())?;
     let total = match &w.total {
-        Some(t) => Some(decimal(t, "总分")?),
+        Some(text) => Some(
+            decimal(text).ok_or_else(|| t!("diff.total_not_a_number", text = text).into_owned())?,
+        ),
         None => None,
     };
     let indicators = w
@@ -86,7 +89,8 @@ fn row(value: serde_json::Value) -> Result<BatchRow, String> {
         .into_iter()
         .map(|s| {
             Ok(BatchScore {
-                score: decimal(&s.score, "得分")?,
+                score: decimal(&s.score)
+                    .ok_or_else(|| t!("diff.score_not_a_number", text = s.score).into_owned())?,
                 id: s.id,
                 name: s.name,
                 level: s.level,
@@ -131,7 +135,9 @@ pub fn sniff(text: &str) -> Result<Content, String> {
         let rows = values
             .into_iter()
             .enumerate()
-            .map(|(k, v)| row(v).map_err(|e| format!("第 {} 行记录：{e}", k + 1)))
+            .map(|(k, v)| {
+                row(v).map_err(|e| t!("diff.record_error", n = k + 1, message = e).into_owned())
+            })
             .collect::<Result<Vec<_>, String>>()?;
         return Ok(Content::Batch(rows));
     }
@@ -141,15 +147,15 @@ pub fn sniff(text: &str) -> Result<Content, String> {
             if line.trim().is_empty() {
                 continue;
             }
-            let value: serde_json::Value =
-                serde_json::from_str(line).map_err(|e| format!("第 {} 行不是 JSON：{e}", k + 1))?;
+            let value: serde_json::Value = serde_json::from_str(line)
+                .map_err(|e| t!("diff.line_not_json", n = k + 1, message = e).into_owned())?;
             if !is_row(&value) {
-                return Err(format!(
-                    "第 {} 行不是 perfeval batch 的结果行（缺少 path 或 status）",
-                    k + 1
-                ));
+                return Err(t!("diff.line_not_a_row", n = k + 1).into_owned());
             }
-            rows.push(row(value).map_err(|e| format!("第 {} 行：{e}", k + 1))?);
+            rows.push(
+                row(value)
+                    .map_err(|e| t!("diff.line_error", n = k + 1, message = e).into_owned())?,
+            );
         }
         return Ok(Content::Batch(rows));
     }

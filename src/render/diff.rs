@@ -5,6 +5,7 @@
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Cell, CellAlignment, ContentArrangement};
 use rust_decimal::Decimal;
+use rust_i18n::t;
 use serde::Serialize;
 
 use super::Render;
@@ -33,8 +34,8 @@ pub(crate) fn signed(d: Decimal) -> String {
 /// What the 变化 column says of an indicator.
 pub(crate) fn change_text(presence: Presence, change: Option<Decimal>) -> String {
     match (presence, change) {
-        (Presence::OnlyNew, _) => "新增".into(),
-        (Presence::OnlyOld, _) => "删除".into(),
+        (Presence::OnlyNew, _) => t!("diff.added").into_owned(),
+        (Presence::OnlyOld, _) => t!("diff.removed").into_owned(),
         (Presence::Both, Some(c)) if !c.is_zero() => signed(c),
         (Presence::Both, _) => String::new(),
     }
@@ -44,8 +45,8 @@ pub(crate) fn score_text(s: Option<Decimal>) -> String {
     s.map_or_else(|| "—".to_string(), |s| s.to_string())
 }
 
-fn shown(s: Option<&FactShown>) -> &str {
-    s.map_or("未填", |s| s.text.as_str())
+fn shown(s: Option<&FactShown>) -> String {
+    s.map_or_else(|| t!("diff.not_filled").into_owned(), |s| s.text.clone())
 }
 
 fn at(s: Option<&FactShown>) -> &str {
@@ -54,70 +55,88 @@ fn at(s: Option<&FactShown>) -> &str {
 
 /// `<label>（procurement.actual）：157.46 万元 → 150 万元`.
 pub(crate) fn fact_line(c: &FactChange) -> String {
-    format!(
-        "{}（{}）：{} → {}",
-        c.label,
-        c.path,
-        shown(c.old.as_ref()),
-        shown(c.new.as_ref())
+    t!(
+        "diff.fact_line",
+        label = c.label,
+        path = c.path,
+        old = shown(c.old.as_ref()),
+        new = shown(c.new.as_ref())
     )
+    .into_owned()
 }
 
 /// `出处：old.toml:45 → new.toml:45`.
 pub(crate) fn fact_places(c: &FactChange) -> String {
-    format!("出处：{} → {}", at(c.old.as_ref()), at(c.new.as_ref()))
+    t!(
+        "diff.fact_places",
+        old = at(c.old.as_ref()),
+        new = at(c.new.as_ref())
+    )
+    .into_owned()
 }
 
 pub(crate) fn side_line(s: &Side) -> String {
-    format!(
-        "{} · {} · {} 年度 · {}（{} v{}）",
-        s.file, s.department, s.year, s.rubric_title, s.rubric_id, s.rubric_version
+    t!(
+        "diff.side_line",
+        file = s.file,
+        department = s.department,
+        year = s.year,
+        title = s.rubric_title,
+        id = s.rubric_id,
+        version = s.rubric_version
     )
+    .into_owned()
 }
 
 pub(crate) fn rubric_note(d: &Diff) -> Option<String> {
     (!d.same_rubric()).then(|| {
-        format!(
-            "注意：两边的评分体系不同（原 {} v{}，新 {} v{}）；指标先按编号、再按名称对应，只在一边有的标为新增或删除。",
-            d.old.rubric_id, d.old.rubric_version, d.new.rubric_id, d.new.rubric_version
+        t!(
+            "diff.rubric_note",
+            old_id = d.old.rubric_id,
+            old_version = d.old.rubric_version,
+            new_id = d.new.rubric_id,
+            new_version = d.new.rubric_version
         )
+        .into_owned()
     })
 }
 
 /// The indicator's name for the table: indented by level, with its old name if renamed.
 fn indicator_name(i: &IndicatorDiff) -> String {
     let mut s = "  ".repeat(i.level.saturating_sub(1));
-    s.push_str(&i.name);
-    if let Some(old) = &i.old_name {
-        s.push_str(&format!("（原：{old}）"));
+    match &i.old_name {
+        Some(old) => s.push_str(&t!("diff.renamed", name = i.name, old = old)),
+        None => s.push_str(&i.name),
     }
     s
 }
 
 pub(crate) fn summary_lines(d: &Diff) -> Vec<String> {
     let mut out = vec![
-        format!(
-            "总分 {} → {}（{}），等级：{} → {}",
-            d.total.old,
-            d.total.new,
-            signed(d.total.change),
-            d.old.grade,
-            d.new.grade
-        ),
-        format!(
-            "得分变化的指标 {} 个；新增指标 {} 个，删除指标 {} 个",
-            d.changed().filter(|i| i.leaf).count(),
-            d.count(Presence::OnlyNew),
-            d.count(Presence::OnlyOld)
-        ),
+        t!(
+            "diff.summary_total",
+            old = d.total.old,
+            new = d.total.new,
+            change = signed(d.total.change),
+            old_grade = d.old.grade,
+            new_grade = d.new.grade
+        )
+        .into_owned(),
+        t!(
+            "diff.summary_counts",
+            changed = d.changed().filter(|i| i.leaf).count(),
+            added = d.count(Presence::OnlyNew),
+            removed = d.count(Presence::OnlyOld)
+        )
+        .into_owned(),
     ];
     if d.old.strict || d.new.strict {
-        out.push("--strict：未采用人工调整，各项得分均为规则得分".into());
+        out.push(t!("diff.strict").into_owned());
     }
     out
 }
 
-fn new_table(width: Option<u16>, header: &[&str]) -> comfy_table::Table {
+fn new_table(width: Option<u16>, header: &[std::borrow::Cow<'_, str>]) -> comfy_table::Table {
     let mut table = comfy_table::Table::new();
     table.load_style(UTF8_FULL_CONDENSED);
     table.set_content_arrangement(ContentArrangement::Dynamic);
@@ -137,11 +156,11 @@ impl Render<Diff> for DiffTable {
         let mut table = new_table(
             self.width,
             &[
-                "指标",
-                "原得分",
-                "新得分",
-                "变化",
-                "变化的事实（原值 → 新值）",
+                t!("diff.column_indicator"),
+                t!("diff.column_old_score"),
+                t!("diff.column_new_score"),
+                t!("diff.column_change"),
+                t!("diff.column_facts"),
             ],
         );
         for i in &d.indicators {
@@ -159,17 +178,21 @@ impl Render<Diff> for DiffTable {
             ]);
         }
         table.add_row(vec![
-            Cell::new("总分"),
+            Cell::new(t!("diff.total_row")),
             right(d.total.old.to_string()),
             right(d.total.new.to_string()),
             right(change_text(Presence::Both, Some(d.total.change))),
-            Cell::new(format!("等级：{} → {}", d.old.grade, d.new.grade)),
+            Cell::new(t!(
+                "diff.grade_change",
+                old = d.old.grade,
+                new = d.new.grade
+            )),
         ]);
-        let mut out = String::from("绩效评价对比\n");
+        let mut out = format!("{}\n", t!("diff.title"));
         out.push_str(&format!(
-            "原：{}\n新：{}\n",
-            side_line(&d.old),
-            side_line(&d.new)
+            "{}\n{}\n",
+            t!("diff.old_side", side = side_line(&d.old)),
+            t!("diff.new_side", side = side_line(&d.new))
         ));
         if let Some(note) = rubric_note(d) {
             out.push_str(&note);
@@ -182,9 +205,16 @@ impl Render<Diff> for DiffTable {
             out.push('\n');
         }
         if !d.other_facts.is_empty() {
-            out.push_str("未影响得分的事实变化：\n");
+            out.push_str(&format!("{}\n", t!("diff.other_facts")));
             for c in &d.other_facts {
-                out.push_str(&format!("  {}（{}）\n", fact_line(c), fact_places(c)));
+                out.push_str(&format!(
+                    "  {}\n",
+                    t!(
+                        "diff.other_fact",
+                        fact = fact_line(c),
+                        places = fact_places(c)
+                    )
+                ));
             }
         }
         out.into_bytes()
@@ -194,7 +224,9 @@ impl Render<Diff> for DiffTable {
 /// The file as people know it: its path, and the old path when it moved.
 pub(crate) fn file_name(f: &FileDiff) -> String {
     match (&f.old, &f.new) {
-        (Some(a), Some(b)) if a.path != b.path => format!("{}（原：{}）", b.path, a.path),
+        (Some(a), Some(b)) if a.path != b.path => {
+            t!("diff.file_moved", path = b.path, old = a.path).into_owned()
+        }
         _ => f.row().map(|r| r.path.clone()).unwrap_or_default(),
     }
 }
@@ -202,15 +234,15 @@ pub(crate) fn file_name(f: &FileDiff) -> String {
 pub(crate) fn total_text(r: Option<&BatchRow>) -> String {
     match r {
         None => "—".into(),
-        Some(r) if r.error.is_some() => "无法评分".into(),
+        Some(r) if r.error.is_some() => t!("diff.unscorable").into_owned(),
         Some(r) => score_text(r.total),
     }
 }
 
 pub(crate) fn file_change(f: &FileDiff) -> String {
     match f.presence() {
-        Presence::OnlyNew => "仅新结果有".into(),
-        Presence::OnlyOld => "仅原结果有".into(),
+        Presence::OnlyNew => t!("diff.only_new").into_owned(),
+        Presence::OnlyOld => t!("diff.only_old").into_owned(),
         Presence::Both => f.change.map_or_else(String::new, |c| {
             if c.is_zero() {
                 String::new()
@@ -236,20 +268,29 @@ pub(crate) fn grade_text(f: &FileDiff) -> String {
 }
 
 pub(crate) fn batch_summary(d: &BatchDiff) -> String {
-    format!(
-        "文件 {} 个：有变化 {} 个（其中仅新结果有 {} 个，仅原结果有 {} 个）",
-        d.files.len(),
-        d.files.iter().filter(|f| f.differs()).count(),
-        d.count(Presence::OnlyNew),
-        d.count(Presence::OnlyOld)
+    t!(
+        "diff.batch_summary",
+        files = d.files.len(),
+        differ = d.files.iter().filter(|f| f.differs()).count(),
+        only_new = d.count(Presence::OnlyNew),
+        only_old = d.count(Presence::OnlyOld)
     )
+    .into_owned()
 }
 
 impl Render<BatchDiff> for DiffTable {
     fn render(&self, d: &BatchDiff) -> Vec<u8> {
         let mut table = new_table(
             self.width,
-            &["文件", "单位", "年度", "原总分", "新总分", "变化", "等级"],
+            &[
+                t!("diff.column_file"),
+                t!("diff.column_department"),
+                t!("diff.column_year"),
+                t!("diff.column_old_total"),
+                t!("diff.column_new_total"),
+                t!("diff.column_change"),
+                t!("diff.column_grade"),
+            ],
         );
         for f in &d.files {
             let row = f.row();
@@ -266,30 +307,46 @@ impl Render<BatchDiff> for DiffTable {
                 Cell::new(grade_text(f)),
             ]);
         }
-        let mut out = String::from("批量评分结果对比\n");
+        let mut out = format!("{}\n", t!("diff.batch_title"));
         out.push_str(&table.to_string());
         out.push('\n');
         for f in &d.files {
-            let errors: Vec<String> = [("原", &f.old), ("新", &f.new)]
+            let errors: Vec<String> = [(true, &f.old), (false, &f.new)]
                 .iter()
-                .filter_map(|(side, r)| {
+                .filter_map(|(old, r)| {
                     let e = r.as_ref()?.error.as_ref()?;
-                    Some(format!("  {side}结果无法评分：{e}\n"))
+                    let line = if *old {
+                        t!("diff.old_unscorable", error = e)
+                    } else {
+                        t!("diff.new_unscorable", error = e)
+                    };
+                    Some(format!("  {line}\n"))
                 })
                 .collect();
             if f.indicators.is_empty() && errors.is_empty() {
                 continue;
             }
-            out.push_str(&format!("\n{}：\n", file_name(f)));
+            out.push_str(&format!(
+                "\n{}\n",
+                t!("diff.file_heading", file = file_name(f))
+            ));
             for e in errors {
                 out.push_str(&e);
             }
             if f.indicators.is_empty() {
                 continue;
             }
-            let mut t = new_table(self.width, &["指标", "原得分", "新得分", "变化"]);
+            let mut table = new_table(
+                self.width,
+                &[
+                    t!("diff.column_indicator"),
+                    t!("diff.column_old_score"),
+                    t!("diff.column_new_score"),
+                    t!("diff.column_change"),
+                ],
+            );
             for i in &f.indicators {
-                t.add_row(vec![
+                table.add_row(vec![
                     Cell::new(format!(
                         "{}{}",
                         "  ".repeat(i.level.saturating_sub(1)),
@@ -300,7 +357,7 @@ impl Render<BatchDiff> for DiffTable {
                     right(change_text(i.presence, i.change)),
                 ]);
             }
-            out.push_str(&t.to_string());
+            out.push_str(&table.to_string());
             out.push('\n');
         }
         out.push_str(&batch_summary(d));

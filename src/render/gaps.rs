@@ -4,6 +4,7 @@ use std::fmt::Write;
 
 use super::Render;
 use rust_decimal::Decimal;
+use rust_i18n::t;
 
 use crate::gaps::{Gaps, Remedy, RemedyKind};
 use crate::number::{Display, plain};
@@ -40,8 +41,13 @@ fn remedy_text(g: &GapsReport<'_>, r: &Remedy, points: Decimal) -> String {
     let rubric = g.report.rubric;
     let full = plain(points);
     let name = match r.fact {
-        Some(f) => format!("{}（{}）", rubric.facts[f].path, rubric.facts[f].label),
-        None => "本行实际完成值".to_string(),
+        Some(f) => t!(
+            "gaps.fact_name",
+            path = rubric.facts[f].path,
+            label = rubric.facts[f].label
+        )
+        .into_owned(),
+        None => t!("gaps.this_row_actual").into_owned(),
     };
     let kind = r.fact.map(|f| &rubric.facts[f].kind);
     let show = |v: Decimal| match kind {
@@ -50,51 +56,63 @@ fn remedy_text(g: &GapsReport<'_>, r: &Remedy, points: Decimal) -> String {
     };
     let gives = |score: Decimal| {
         if score >= points {
-            format!("可得满分 {full}")
+            t!("gaps.gives_full", full = full)
         } else {
-            format!("可得 {score} 分（未满分）")
+            t!("gaps.gives_part", score = score)
         }
     };
     let mut text = match &r.kind {
-        RemedyKind::Value { current, needed } => format!(
-            "{name}：{} → {}，可得满分 {full}（--set {}={}）",
-            show(*current),
-            show(*needed),
-            r.fact.map_or("", |f| rubric.facts[f].path.as_str()),
-            show(*needed)
+        RemedyKind::Value { current, needed } => t!(
+            "gaps.value",
+            name = name,
+            current = show(*current),
+            needed = show(*needed),
+            full = full,
+            path = r.fact.map_or("", |f| rubric.facts[f].path.as_str())
         ),
-        RemedyKind::Flip { to, score } => format!(
-            "{name}：改为“{}”{}",
-            if *to { "是" } else { "否" },
-            gives(*score)
+        RemedyKind::Flip { to: true, score } => {
+            t!("gaps.flip_yes", name = name, gives = gives(*score))
+        }
+        RemedyKind::Flip { to: false, score } => {
+            t!("gaps.flip_no", name = name, gives = gives(*score))
+        }
+        RemedyKind::Choose { to, score } => t!(
+            "gaps.choose",
+            name = name,
+            choice = to,
+            gives = gives(*score)
         ),
-        RemedyKind::Choose { to, score } => format!("{name}：选“{to}”{}", gives(*score)),
-        RemedyKind::Short { value, score } => format!(
-            "{name}：单独调整不能得满分，最高 {score}（{} 时）",
-            show(*value)
+        RemedyKind::Short { value, score } => t!(
+            "gaps.short",
+            name = name,
+            score = score,
+            value = show(*value)
         ),
-        RemedyKind::Judgment => format!("{name}：评价人的判断，不是可调整的数字"),
-        RemedyKind::ListedTarget { target, percent } => format!(
-            "列示指标：实际完成值达到年度指标值 {} 可得满分 {full}（在数据文件中该行修改；--set 不改列示指标）",
-            if *percent {
+        RemedyKind::Judgment => t!("gaps.judgment", name = name),
+        RemedyKind::ListedTarget { target, percent } => t!(
+            "gaps.listed_target",
+            target = if *percent {
                 Display::Percent.show(*target)
             } else {
                 target.to_string()
-            }
+            },
+            full = full
         ),
-        RemedyKind::ListedJudgment => {
-            "列示指标：评价结果与得分是评价人的判断，不是可调整的数字".to_string()
-        }
-    };
+        RemedyKind::ListedJudgment => t!("gaps.listed_judgment"),
+    }
+    .into_owned();
     if let Some(effect) = &r.effect {
-        text.push_str(&format!("；总分将为 {}", effect.total));
+        text.push_str(&t!("gaps.total_after", total = effect.total));
         if !effect.lowers.is_empty() {
             let names: Vec<&str> = effect
                 .lowers
                 .iter()
                 .map(|&i| rubric.indicators[i].name.as_str())
                 .collect();
-            text.push_str(&format!("，但会降低：{}", names.join("、")));
+            text.push_str(&t!(
+                "gaps.but_lowers",
+                names = names.join(&t!("gaps.name_separator"))
+            ));
         }
     }
     text
@@ -107,40 +125,54 @@ impl Render<GapsReport<'_>> for GapsText {
         let mut out = String::new();
         let _ = writeln!(
             out,
-            "{}（{} v{}）\n{} · {} 年度",
-            rubric.meta.title,
-            rubric.meta.id,
-            rubric.meta.version,
-            report.facts.department,
-            report.facts.year
+            "{}\n{}",
+            t!(
+                "gaps.heading_rubric",
+                title = rubric.meta.title,
+                id = rubric.meta.id,
+                version = rubric.meta.version
+            ),
+            t!(
+                "gaps.heading_department",
+                department = report.facts.department,
+                year = report.facts.year
+            )
         );
         for line in super::whatif::lines(report) {
             let _ = writeln!(out, "{line}");
         }
         let _ = writeln!(
             out,
-            "总分 {} / {}，等级：{}",
-            g.gaps.total,
-            plain(rubric.meta.total),
-            g.gaps.grade
+            "{}",
+            t!(
+                "gaps.total",
+                total = g.gaps.total,
+                points = plain(rubric.meta.total),
+                grade = g.gaps.grade
+            )
         );
         match &g.gaps.next_grade {
             Some((name, min, needed)) => {
                 let _ = writeln!(
                     out,
-                    "距{name} {needed} 分（{name}：{} 分及以上）",
-                    plain(*min)
+                    "{}",
+                    t!(
+                        "gaps.next_grade",
+                        grade = name,
+                        needed = needed,
+                        min = plain(*min)
+                    )
                 );
             }
             None => {
-                let _ = writeln!(out, "已达到最高等级（{}）", g.gaps.grade);
+                let _ = writeln!(out, "{}", t!("gaps.top_grade", grade = g.gaps.grade));
             }
         }
         if g.gaps.lost.is_empty() {
-            let _ = writeln!(out, "\n没有扣分的指标。");
+            let _ = writeln!(out, "\n{}", t!("gaps.none_lost"));
             return out.into_bytes();
         }
-        let _ = writeln!(out, "\n扣分指标（按扣分从多到少）：");
+        let _ = writeln!(out, "\n{}", t!("gaps.lost_heading"));
         for lost in &g.gaps.lost {
             let ind = &rubric.indicators[lost.indicator];
             let full = plain(lost.points);
@@ -148,29 +180,43 @@ impl Render<GapsReport<'_>> for GapsText {
                 Some(rule) => {
                     let _ = writeln!(
                         out,
-                        "\n{}  分值 {full}  得分 {}（人工调整；规则得分 {rule}，扣 {}）",
-                        ind.name,
-                        lost.score,
-                        rescaled(lost.points - rule, rubric.rounding.scale)
+                        "\n{}",
+                        t!(
+                            "gaps.lost_overridden",
+                            name = ind.name,
+                            points = full,
+                            score = lost.score,
+                            rule = rule,
+                            lost = rescaled(lost.points - rule, rubric.rounding.scale)
+                        )
                     );
                 }
                 None => {
                     let _ = writeln!(
                         out,
-                        "\n{}  分值 {full}  得分 {}  扣 {}",
-                        ind.name, lost.score, lost.lost
+                        "\n{}",
+                        t!(
+                            "gaps.lost",
+                            name = ind.name,
+                            points = full,
+                            score = lost.score,
+                            lost = lost.lost
+                        )
                     );
                 }
             }
             let basis = super::basis(report, lost.indicator);
             if !basis.is_empty() {
-                let _ = writeln!(out, "  依据：{basis}");
+                let _ = writeln!(out, "  {}", t!("gaps.basis", basis = basis));
             }
             if !ind.criteria.is_empty() {
                 let _ = writeln!(
                     out,
-                    "  参考评分标准：{}",
-                    ind.criteria.replace(['\n', '\r'], " ")
+                    "  {}",
+                    t!(
+                        "gaps.criteria",
+                        criteria = ind.criteria.replace(['\n', '\r'], " ")
+                    )
                 );
             }
             if let Some(leaf) = report.leaf(lost.indicator) {
@@ -179,20 +225,29 @@ impl Render<GapsReport<'_>> for GapsText {
                     .iter()
                     .map(|&f| {
                         let decl = &rubric.facts[f];
-                        format!(
-                            "{}（{}）= {}",
-                            decl.path,
-                            decl.label,
-                            crate::whatif::shown(rubric, f, report.facts.values[f].as_ref())
+                        t!(
+                            "gaps.fact_used",
+                            path = decl.path,
+                            label = decl.label,
+                            value =
+                                crate::whatif::shown(rubric, f, report.facts.values[f].as_ref())
                         )
+                        .into_owned()
                     })
                     .collect();
                 if !read.is_empty() {
-                    let _ = writeln!(out, "  所用事实：{}", read.join("；"));
+                    let _ = writeln!(
+                        out,
+                        "  {}",
+                        t!(
+                            "gaps.facts_used",
+                            facts = read.join(&t!("gaps.fact_separator"))
+                        )
+                    );
                 }
             }
             if !lost.remedies.is_empty() {
-                let _ = writeln!(out, "  单项事实调整：");
+                let _ = writeln!(out, "  {}", t!("gaps.remedies"));
                 for r in &lost.remedies {
                     let _ = writeln!(out, "    {}", remedy_text(g, r, lost.points));
                 }
