@@ -5,6 +5,14 @@ use std::fmt::Write;
 use std::path::Path;
 
 fn main() {
+    // rust-i18n compiles locales/*.toml into the crate but does not tell cargo; a rerun
+    // of this script rebuilds the crate when a catalogue changes.
+    println!("cargo:rerun-if-changed=locales");
+    if let Ok(entries) = std::fs::read_dir("locales") {
+        for entry in entries.filter_map(Result::ok) {
+            println!("cargo:rerun-if-changed={}", entry.path().display());
+        }
+    }
     let dir = Path::new("rubrics");
     println!("cargo:rerun-if-changed=rubrics");
     let mut files: Vec<_> = std::fs::read_dir(dir)

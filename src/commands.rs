@@ -281,7 +281,7 @@ pub(crate) fn completions(shell: clap_complete::Shell) -> Result<Output, Failure
     let mut out = Vec::new();
     clap_complete::generate(
         shell,
-        &mut <Cli as clap::CommandFactory>::command(),
+        &mut crate::cli::localized(<Cli as clap::CommandFactory>::command()),
         "perfeval",
         &mut out,
     );
@@ -291,9 +291,11 @@ pub(crate) fn completions(shell: clap_complete::Shell) -> Result<Output, Failure
 /// `perfeval man`: the manual page.
 pub(crate) fn man() -> Result<Output, Failure> {
     let mut out = Vec::new();
-    clap_mangen::Man::new(<Cli as clap::CommandFactory>::command())
-        .render(&mut out)
-        .map_err(|e| usage(&t!("commands.cannot_write_man", message = e), None))?;
+    clap_mangen::Man::new(crate::cli::localized(
+        <Cli as clap::CommandFactory>::command(),
+    ))
+    .render(&mut out)
+    .map_err(|e| usage(&t!("commands.cannot_write_man", message = e), None))?;
     Ok(Output::machine(out))
 }
 

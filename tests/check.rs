@@ -161,7 +161,7 @@ fn a_claimed_total_that_is_not_the_sum_of_the_claimed_scores_is_caught() {
         .unwrap();
     assert_eq!(
         sum["message"],
-        "总分: claimed 97.21 is not the sum of the claimed scores (97.11)"
+        "total: claimed 97.21 is not the sum of the claimed scores (97.11)"
     );
 }
 
@@ -180,8 +180,8 @@ fn a_claimed_grade_that_does_not_match_its_total_is_caught() {
     assert_eq!(
         messages,
         vec![
-            "等级: claimed 良, but the claimed total 97.11 is 优",
-            "等级: claimed 良, computed 优 (total 97.11)"
+            "grade: claimed 良, but the claimed total 97.11 is 优",
+            "grade: claimed 良, computed 优 (total 97.11)"
         ]
     );
 }

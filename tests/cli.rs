@@ -122,7 +122,7 @@ fn table_has_the_shape_of_appendix_one_and_aligns_chinese_text() {
     let sb = Sandbox::new();
     sb.write("seed.toml", example_text());
     for width in [120u16, 80] {
-        let run = sb.run(&["score", "seed.toml", "--width", &width.to_string()]);
+        let run = sb.run_zh(&["score", "seed.toml", "--width", &width.to_string()]);
         assert_eq!(run.code, Some(0), "{}", run.stderr);
         let table: Vec<&str> = run
             .stdout
@@ -144,7 +144,7 @@ fn table_has_the_shape_of_appendix_one_and_aligns_chinese_text() {
 fn table_prints_total_grade_and_override_note() {
     let sb = Sandbox::new();
     sb.write("seed.toml", example_text());
-    let run = sb.run(&["score", "seed.toml", "--width", "120"]);
+    let run = sb.run_zh(&["score", "seed.toml", "--width", "120"]);
     assert!(
         run.stdout.contains("总分 97.11 / 100，等级：优"),
         "{}",
@@ -154,7 +154,7 @@ fn table_prints_total_grade_and_override_note() {
         run.stdout
             .contains("* 编外人员控制率：规则得分 0.00，人工调整为 1.00。理由：")
     );
-    let strict = sb.run(&["score", "seed.toml", "--width", "120", "--strict"]);
+    let strict = sb.run_zh(&["score", "seed.toml", "--width", "120", "--strict"]);
     assert!(
         strict.stdout.contains("总分 96.11 / 100，等级：优"),
         "{}",
@@ -220,7 +220,7 @@ fn rubric_given_by_path_rescores_a_file_that_names_another() {
         rubric.replace("id = \"luohu-dept-overall-2023\"", "id = \"local-variant\""),
     );
     // The file names another rubric: it is scored under the one given, and says so.
-    let run = sb.run(&["score", "seed.toml", "--rubric", "local.toml"]);
+    let run = sb.run_zh(&["score", "seed.toml", "--rubric", "local.toml"]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert!(
         run.stdout
@@ -228,7 +228,7 @@ fn rubric_given_by_path_rescores_a_file_that_names_another() {
         "{}",
         run.stdout
     );
-    let json = sb.run(&[
+    let json = sb.run_zh(&[
         "score",
         "seed.toml",
         "--rubric",
@@ -243,9 +243,9 @@ fn rubric_given_by_path_rescores_a_file_that_names_another() {
     );
     assert_eq!(json["rubric"]["id"], "local-variant");
     sb.write("same.toml", rubric);
-    let run = sb.run(&["score", "same.toml", "--rubric", "same.toml"]);
+    let run = sb.run_zh(&["score", "same.toml", "--rubric", "same.toml"]);
     assert_eq!(run.code, Some(2), "a rubric is not a facts file");
-    let run = sb.run(&[
+    let run = sb.run_zh(&[
         "score",
         "seed.toml",
         "--rubric",
@@ -403,7 +403,7 @@ fn an_override_over_a_failed_rule_says_the_rule_failed_and_never_shows_a_zero() 
             ),
         ]),
     );
-    let json = sb.run(&["score", "seed.toml", "--format", "json"]);
+    let json = sb.run_zh(&["score", "seed.toml", "--format", "json"]);
     assert_eq!(json.code, Some(0), "{}", json.stderr);
     let json: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
     let node = crate::support::indicator_nodes(&json)
@@ -434,7 +434,7 @@ fn an_override_over_a_failed_rule_says_the_rule_failed_and_never_shows_a_zero() 
         "{leaf}"
     );
     assert_eq!(node["score"], "1.00");
-    let table = sb.run(&["score", "seed.toml", "--width", "200"]);
+    let table = sb.run_zh(&["score", "seed.toml", "--width", "200"]);
     let note = table
         .stdout
         .lines()

@@ -267,7 +267,7 @@ fn check_findings_are_written_in_chinese() {
     );
     assert!(
         en.stdout
-            .contains(&format!("  error: 总分: claimed 1.00, computed {total}\n")),
+            .contains(&format!("  error: total: claimed 1.00, computed {total}\n")),
         "{}",
         en.stdout
     );
@@ -330,7 +330,7 @@ fn junit_sarif_and_gitlab_translate_messages_and_keep_ids_and_fingerprints() {
     );
     assert!(
         en.stdout
-            .contains("<failure type=\"several\" message=\"总分: claimed 1.00, computed "),
+            .contains("<failure type=\"several\" message=\"total: claimed 1.00, computed "),
         "{}",
         en.stdout
     );
