@@ -23,6 +23,7 @@ mod hardening;
 mod hints;
 mod html;
 mod init;
+mod input_lang;
 mod lang;
 mod layers;
 mod plausibility;
