@@ -102,6 +102,25 @@ fn an_output_that_exists_is_refused_in_chinese() {
         std::fs::read_to_string(sb.path().join("t.toml")).unwrap(),
         "keep me"
     );
+    // An operating system's error: its own words in English, Chinese in Chinese.
+    let args = [
+        "init",
+        "--rubric",
+        "luohu-dept-overall-2023",
+        "-o",
+        "nodir/t.toml",
+    ];
+    let (zh, en) = both(&sb, &args, 2);
+    assert_eq!(
+        zh,
+        "错误：无法写入 `nodir/t.toml`：无法在 `nodir` 中创建临时文件：文件或目录不存在\n"
+    );
+    assert!(
+        en.starts_with(
+            "error: cannot write `nodir/t.toml`: no temporary file can be made in `nodir`: "
+        ),
+        "{en}"
+    );
 }
 
 #[test]
