@@ -310,6 +310,28 @@ fn facts_that_do_not_fit_the_rubric_are_said_in_chinese() {
         "{en}"
     );
 
+    sb.write(
+        "x.toml",
+        edited_example(&[("initial = 2855.07", "initial = { value = 1, foo = 2 }")]),
+    );
+    let (zh, en) = both(&sb, &["score", "x.toml"], 2);
+    assert!(
+        zh.starts_with("错误：未知的键 `foo`（位于数据项 `budget.initial`）\n"),
+        "{zh}"
+    );
+    assert!(
+        zh.contains("= 提示：此处可用的键：value、reason、note"),
+        "{zh}"
+    );
+    assert!(
+        en.starts_with("error: unknown key `foo` in fact `budget.initial`\n"),
+        "{en}"
+    );
+    assert!(
+        en.contains("= help: the keys here are: value, reason, note"),
+        "{en}"
+    );
+
     sb.write("x.toml", "rubric = 1\n");
     let (zh, en) = both(&sb, &["score", "x.toml"], 2);
     assert!(
