@@ -7,6 +7,8 @@
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
+use rust_i18n::t;
+
 use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile, show_path};
 use crate::facts::{Facts, FactsDocument};
 use crate::rubric::{self, Rubric};
@@ -15,19 +17,19 @@ use crate::toml_read::MAX_FILE_BYTES;
 /// Input that cannot be used; the binary exits with status 2 on any of these.
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
-    #[error("error: cannot read `{}`: {message}", show_path(.path))]
+    #[error("{}", t!("input.cannot_read", path = show_path(.path), message = .message))]
     Io { path: PathBuf, message: String },
-    #[error("error: `{}` is a directory, not a file", show_path(.0))]
+    #[error("{}", t!("input.is_directory", path = show_path(.0)))]
     Directory(PathBuf),
-    #[error("error: cannot write `{}`: {message}", show_path(.path))]
+    #[error("{}", t!("input.cannot_write", path = show_path(.path), message = .message))]
     Output { path: PathBuf, message: String },
-    #[error("error: `{}` is not a regular file (a pipe or a device?)", show_path(.0))]
+    #[error("{}", t!("input.not_regular_file", path = show_path(.0)))]
     NotAFile(PathBuf),
-    #[error("error: `{}` is larger than {MAX_FILE_BYTES} bytes", show_path(.0))]
+    #[error("{}", t!("input.too_large", path = show_path(.0), max = MAX_FILE_BYTES))]
     TooLarge(PathBuf),
     #[error(
-        "error: `{shown}:{line}:{column}` holds a byte that is neither UTF-8 nor GB18030 (GBK) text\n = help: save the file as UTF-8 (in Notepad: 另存为, 编码 UTF-8)",
-        shown = show_path(.path)
+        "{}",
+        t!("input.not_utf8", shown = show_path(.path), line = .line, column = .column)
     )]
     NotUtf8 {
         path: PathBuf,
@@ -35,22 +37,88 @@ pub enum InputError {
         column: usize,
     },
     #[error(
-        "error: `{shown}` is {what}, not UTF-8 text\n = help: save it as UTF-8: in Notepad, Save As with encoding UTF-8; in PowerShell, `Get-Content '{shown}' | Set-Content -Encoding utf8 converted.toml`",
-        shown = show_path(.path)
+        "{}",
+        t!("input.other_encoding", shown = show_path(.path), what = .what.describe())
     )]
-    OtherEncoding { path: PathBuf, what: &'static str },
-    #[error(
-        "error: `{}` is a zip archive (an Excel workbook or a Word document?), not a TOML text file\n = help: a rubric is a TOML file; workbooks are read as facts files only",
-        show_path(.0)
-    )]
+    OtherEncoding { path: PathBuf, what: Unreadable },
+    #[error("{}", t!("input.archive", path = show_path(.0)))]
     Archive(PathBuf),
-    #[error(
-        "error: cannot read `{}` as a facts workbook: {message}\n = help: `perfeval init --rubric ID --format xlsx -o FILE.xlsx` writes a workbook to fill",
-        show_path(.path)
-    )]
+    #[error("{}", t!("input.workbook", path = show_path(.path), message = .message))]
     Workbook { path: PathBuf, message: String },
     #[error("{0}")]
     Invalid(Diagnostics),
+}
+
+/// Text in an encoding perfeval does not read, known by its byte-order mark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unreadable {
+    Utf32Le,
+    Utf32Be,
+    Utf16Le,
+    Utf16Be,
+    /// UTF-16 with its mark whose bytes do not decode.
+    Utf16Damaged,
+}
+
+impl Unreadable {
+    /// What the file is, for the message: `UTF-32 (little-endian) text`.
+    pub fn describe(self) -> Cow<'static, str> {
+        match self {
+            Unreadable::Utf32Le => t!("input.encoding_utf32le_text"),
+            Unreadable::Utf32Be => t!("input.encoding_utf32be_text"),
+            Unreadable::Utf16Le => t!("input.encoding_utf16le_text"),
+            Unreadable::Utf16Be => t!("input.encoding_utf16be_text"),
+            Unreadable::Utf16Damaged => t!("input.encoding_utf16_damaged"),
+        }
+    }
+
+    fn is_utf16(self) -> bool {
+        matches!(self, Unreadable::Utf16Le | Unreadable::Utf16Be)
+    }
+}
+
+/// The name of the encoding a file was read in (what [`SourceFile::encoding`] holds),
+/// for people: `GB18030 (GBK)`, `UTF-16（小端序）`.
+pub fn encoding_name(encoding: &str) -> Cow<'static, str> {
+    match encoding {
+        ENCODING_GB18030 => t!("input.encoding_gb18030"),
+        ENCODING_UTF16LE => t!("input.encoding_utf16le"),
+        ENCODING_UTF16BE => t!("input.encoding_utf16be"),
+        other => Cow::Owned(other.to_string()),
+    }
+}
+
+// i18n-exempt: the encoding's identifier kept in a SourceFile; encoding_name says it
+const ENCODING_GB18030: &str = "GB18030 (GBK)";
+const ENCODING_UTF16LE: &str = "UTF-16 (little-endian)";
+const ENCODING_UTF16BE: &str = "UTF-16 (big-endian)";
+
+/// What went wrong with a file, in the current language: the operating system's own
+/// words in English (as they always were), the usual cases in Chinese.
+pub fn io_message(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    if crate::lang::current() == crate::lang::Lang::En {
+        return e.to_string();
+    }
+    let text = match e.kind() {
+        K::NotFound => t!("input.io_not_found"),
+        K::PermissionDenied => t!("input.io_permission_denied"),
+        K::AlreadyExists => t!("input.io_already_exists"),
+        K::IsADirectory => t!("input.io_is_a_directory"),
+        K::NotADirectory => t!("input.io_not_a_directory"),
+        K::InvalidData => t!("input.io_invalid_data"),
+        K::StorageFull => t!("input.io_storage_full"),
+        K::ReadOnlyFilesystem => t!("input.io_read_only_filesystem"),
+        K::QuotaExceeded => t!("input.io_quota_exceeded"),
+        K::FileTooLarge => t!("input.io_file_too_large"),
+        K::ResourceBusy => t!("input.io_resource_busy"),
+        K::BrokenPipe => t!("input.io_broken_pipe"),
+        K::Interrupted => t!("input.io_interrupted"),
+        K::CrossesDevices => t!("input.io_crosses_devices"),
+        K::InvalidFilename => t!("input.io_invalid_filename"),
+        _ => return e.to_string(),
+    };
+    text.into_owned()
 }
 
 impl From<Diagnostics> for InputError {
@@ -94,7 +162,7 @@ fn read_stdin() -> Result<Vec<u8>, InputError> {
     )
     .map_err(|e| InputError::Io {
         path: path.clone(),
-        message: e.to_string(),
+        message: io_message(&e),
     })?;
     if raw.len() > MAX_FILE_BYTES {
         return Err(InputError::TooLarge(path));
@@ -107,9 +175,9 @@ fn read_bytes(path: &Path) -> Result<Vec<u8>, InputError> {
     let io = |e: std::io::Error| InputError::Io {
         path: path.to_path_buf(),
         message: match e.kind() {
-            std::io::ErrorKind::NotFound => "no such file".to_string(),
-            std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-            _ => e.to_string(),
+            std::io::ErrorKind::NotFound => t!("input.no_such_file").into_owned(),
+            std::io::ErrorKind::PermissionDenied => t!("input.permission_denied").into_owned(),
+            _ => io_message(&e),
         },
     };
     let meta = std::fs::metadata(path).map_err(io)?;
@@ -144,19 +212,11 @@ fn decode(path: &Path, mut raw: Vec<u8>) -> Result<SourceFile, InputError> {
     // UTF-16 with its byte-order mark: what Windows PowerShell's `>` and Notepad's
     // "Unicode" write. Read, and said so.
     for (bom, encoding, name) in [
-        (
-            &b"\xFF\xFE"[..],
-            encoding_rs::UTF_16LE,
-            "UTF-16 (little-endian)",
-        ),
-        (
-            &b"\xFE\xFF"[..],
-            encoding_rs::UTF_16BE,
-            "UTF-16 (big-endian)",
-        ),
+        (&b"\xFF\xFE"[..], encoding_rs::UTF_16LE, ENCODING_UTF16LE),
+        (&b"\xFE\xFF"[..], encoding_rs::UTF_16BE, ENCODING_UTF16BE),
     ] {
         if raw.starts_with(bom)
-            && other_encoding(&raw).is_some_and(|w| w.starts_with("UTF-16"))
+            && other_encoding(&raw).is_some_and(Unreadable::is_utf16)
             && let Some(text) =
                 encoding.decode_without_bom_handling_and_without_replacement(&raw[bom.len()..])
         {
@@ -171,8 +231,8 @@ fn decode(path: &Path, mut raw: Vec<u8>) -> Result<SourceFile, InputError> {
     if let Some(what) = other_encoding(&raw) {
         return Err(InputError::OtherEncoding {
             path: path.to_path_buf(),
-            what: if what.starts_with("UTF-16") {
-                "UTF-16 text that is cut short or damaged (an odd number of bytes, or a lone surrogate)"
+            what: if what.is_utf16() {
+                Unreadable::Utf16Damaged
             } else {
                 what
             },
@@ -204,7 +264,7 @@ fn decode(path: &Path, mut raw: Vec<u8>) -> Result<SourceFile, InputError> {
                     path,
                     text.into_owned(),
                     crate::diagnostic::sha256_hex(&bytes),
-                    "GB18030 (GBK)",
+                    ENCODING_GB18030,
                 ));
             }
             // Where GB18030 fails too: the text decoded up to there gives line and column.
@@ -225,16 +285,16 @@ fn decode(path: &Path, mut raw: Vec<u8>) -> Result<SourceFile, InputError> {
 
 /// The encoding a byte-order mark announces, when it is not UTF-8: what Windows
 /// PowerShell's `>` and Notepad's "Unicode" write.
-fn other_encoding(raw: &[u8]) -> Option<&'static str> {
+fn other_encoding(raw: &[u8]) -> Option<Unreadable> {
     // UTF-32 first: its little-endian mark begins with UTF-16's.
     if raw.starts_with(b"\xFF\xFE\x00\x00") {
-        Some("UTF-32 (little-endian) text")
+        Some(Unreadable::Utf32Le)
     } else if raw.starts_with(b"\x00\x00\xFE\xFF") {
-        Some("UTF-32 (big-endian) text")
+        Some(Unreadable::Utf32Be)
     } else if raw.starts_with(b"\xFF\xFE") {
-        Some("UTF-16 (little-endian) text")
+        Some(Unreadable::Utf16Le)
     } else if raw.starts_with(b"\xFE\xFF") {
-        Some("UTF-16 (big-endian) text")
+        Some(Unreadable::Utf16Be)
     } else {
         None
     }
@@ -349,7 +409,7 @@ impl Registry {
         let mut registry = Registry::shipped()?;
         let paths = toml_paths(dir).map_err(|e| InputError::Io {
             path: dir.to_path_buf(),
-            message: e.to_string(),
+            message: io_message(&e),
         })?;
         let mut sources: Vec<(PathBuf, SourceFile, Option<String>)> = Vec::new();
         for path in paths {
@@ -379,11 +439,11 @@ impl Registry {
                 }
             };
             if let Some((_, first)) = from_dir.iter().find(|(id, _)| *id == r.meta.id) {
-                return Err(Diagnostic::new(format!(
-                    "rubric id `{}` is used by both `{}` and `{}`",
-                    r.meta.id,
-                    crate::diagnostic::show_path(first),
-                    crate::diagnostic::show_path(path)
+                return Err(Diagnostic::new(t!(
+                    "input.rubric_id_twice",
+                    id = r.meta.id,
+                    first = show_path(first),
+                    second = show_path(path)
                 ))
                 .at(&r.source, 0..0)
                 .into());
@@ -415,12 +475,13 @@ impl Registry {
 
     fn unknown(&self, source: &SourceFile, id: &toml::Spanned<String>) -> InputError {
         let ids: Vec<&str> = self.rubrics.iter().map(|r| r.meta.id.as_str()).collect();
-        let d = Diagnostic::new(format!("unknown rubric `{}`", id.get_ref())).at(source, id.span());
+        let d =
+            Diagnostic::new(t!("input.unknown_rubric", id = id.get_ref())).at(source, id.span());
         match crate::diagnostic::suggest(id.get_ref(), ids.iter().copied()) {
-            Some(s) => d.with_help(format!("did you mean `{s}`?")),
-            None => d.with_help(format!(
-                "the rubrics known are: {}; or give a rubric file with --rubric",
-                ids.join(", ")
+            Some(s) => d.with_help(t!("toml.did_you_mean", name = s)),
+            None => d.with_help(t!(
+                "input.rubrics_known",
+                ids = ids.join(t!("toml.list_separator").as_ref())
             )),
         }
         .into()
@@ -443,11 +504,9 @@ fn parse_facts(
     source: &SourceFile,
 ) -> Result<(FactsDocument<'_>, toml::Spanned<String>), InputError> {
     if source.text().trim().is_empty() {
-        return Err(Diagnostic::new("the facts file is empty")
+        return Err(Diagnostic::new(t!("input.facts_empty"))
             .at(source, 0..0)
-            .with_help(
-                "`perfeval rubric list` shows the rubric ids; start with `rubric = \"<id>\"`",
-            )
+            .with_help(t!("input.facts_empty_help"))
             .into());
     }
     let doc = FactsDocument::parse(source)?;

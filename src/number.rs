@@ -7,7 +7,10 @@
 
 use std::fmt;
 
+use std::borrow::Cow;
+
 use rust_decimal::{Decimal, RoundingStrategy};
+use rust_i18n::t;
 
 /// Most digits before the decimal point that an input number may have.
 pub const MAX_INTEGER_DIGITS: usize = 18;
@@ -17,16 +20,18 @@ pub const MAX_FRACTION_DIGITS: usize = 10;
 /// Why a literal is not an exact number perfeval can hold.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum NumberError {
-    #[error("`{0}` is not a finite number")]
+    #[error("{}", t!("number.not_finite", literal = .0))]
     NotFinite(String),
-    #[error("`{0}` is not a number")]
+    #[error("{}", t!("number.malformed", literal = .0))]
     Malformed(String),
     #[error(
-        "`{literal}` has {digits} digits before the decimal point; at most {MAX_INTEGER_DIGITS} are accepted"
+        "{}",
+        t!("number.too_many_integer_digits", literal = .literal, digits = .digits, max = MAX_INTEGER_DIGITS)
     )]
     TooManyIntegerDigits { literal: String, digits: usize },
     #[error(
-        "`{literal}` has {digits} digits after the decimal point; at most {MAX_FRACTION_DIGITS} are accepted"
+        "{}",
+        t!("number.too_many_fraction_digits", literal = .literal, digits = .digits, max = MAX_FRACTION_DIGITS)
     )]
     TooManyFractionDigits { literal: String, digits: usize },
 }
@@ -379,10 +384,29 @@ pub struct TypedFigure {
     pub figure: String,
     pub percent: bool,
     /// What was wrong, in the words of a message: `the thousands separator ","`.
-    pub reasons: Vec<&'static str>,
+    pub reasons: Vec<Cow<'static, str>>,
     /// The unit written after the figure, taken off (`figure` is still in it).
     pub unit: Option<&'static str>,
 }
+
+impl TypedFigure {
+    /// `a figure cannot contain the thousands separator `,``: what had to go, as a
+    /// sentence.
+    pub fn cannot_contain(&self) -> String {
+        t!(
+            "number.cannot_contain",
+            what = self.reasons.join(t!("number.reason_separator").as_ref())
+        )
+        .into_owned()
+    }
+}
+
+// i18n-exempt: the money units as data files and rubrics write them
+pub const YUAN: &str = "元";
+// i18n-exempt: the money units as data files and rubrics write them
+pub const WAN_YUAN: &str = "万元";
+// i18n-exempt: the money units as data files and rubrics write them
+pub const YI_YUAN: &str = "亿元";
 
 /// A figure in `from` written in `to`, exactly: 2855.07 元 is 0.285507 万元. `None` when
 /// the two units are not both money (or the same unit).
@@ -392,9 +416,9 @@ pub fn in_unit(figure: &str, from: &str, to: &str) -> Option<String> {
     }
     // Powers of ten of each money unit, in 元.
     let power = |u: &str| match u {
-        "元" => Some(0i32),
-        "万元" => Some(4),
-        "亿元" => Some(8),
+        YUAN => Some(0i32),
+        WAN_YUAN => Some(4),
+        YI_YUAN => Some(8),
         _ => None,
     };
     let shift = power(from)? - power(to)?;
@@ -409,8 +433,8 @@ pub fn in_unit(figure: &str, from: &str, to: &str) -> Option<String> {
 }
 
 pub fn typed_figure(text: &str) -> Option<TypedFigure> {
-    let mut reasons: Vec<&'static str> = Vec::new();
-    let mut note = |r: &'static str| {
+    let mut reasons: Vec<Cow<'static, str>> = Vec::new();
+    let mut note = |r: Cow<'static, str>| {
         if !reasons.contains(&r) {
             reasons.push(r);
         }
@@ -420,38 +444,39 @@ pub fn typed_figure(text: &str) -> Option<TypedFigure> {
         match c {
             // Kept for now: only commas between groups of three are thousands separators.
             ',' => {
-                note("the thousands separator `,`");
+                note(t!("number.typed_thousands_separator"));
                 s.push(',');
             }
             '，' => {
-                note("the full-width comma `，`");
+                note(t!("number.typed_fullwidth_comma"));
                 s.push(',');
             }
-            '\u{3000}' => note("the ideographic space (U+3000)"),
-            ' ' => note("a space"),
+            '\u{3000}' => note(t!("number.typed_ideographic_space")),
+            ' ' => note(t!("number.typed_space")),
             '０'..='９' => {
-                note("full-width digits (０–９)");
+                note(t!("number.typed_fullwidth_digits"));
                 s.push(char::from(b'0' + (u32::from(c) - u32::from('０')) as u8));
             }
             '．' => {
-                note("the full-width point `．`");
+                note(t!("number.typed_fullwidth_point"));
                 s.push('.');
             }
             '－' => {
-                note("the full-width minus `－`");
+                note(t!("number.typed_fullwidth_minus"));
                 s.push('-');
             }
             '％' => {
-                note("the full-width percent sign `％`");
+                note(t!("number.typed_fullwidth_percent"));
                 s.push('%');
             }
             c => s.push(c),
         }
     }
     let mut unit = None;
-    for u in ["亿元", "万元", "元", "人次", "人", "个", "项"] {
+    // i18n-exempt: the units people type after a figure, read as input
+    for u in [YI_YUAN, WAN_YUAN, YUAN, "人次", "人", "个", "项"] {
         if let Some(rest) = s.strip_suffix(u) {
-            note("a unit after the figure (the rubric gives the unit)");
+            note(t!("number.typed_unit"));
             s = rest.trim_end().to_string();
             unit = Some(u);
             break;

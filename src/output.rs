@@ -18,7 +18,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::input::InputError;
+use rust_i18n::t;
+
+use crate::input::{InputError, io_message};
 
 /// Temporary files being written now, removed by [`remove_pending`] on a signal.
 static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
@@ -83,31 +85,22 @@ impl OutputFile {
                 Ok(m) if writes_in_place(&m) => target,
                 Ok(_) => {
                     resolved =
-                        std::fs::canonicalize(target).map_err(|e| fail(target, e.to_string()))?;
+                        std::fs::canonicalize(target).map_err(|e| fail(target, io_message(&e)))?;
                     resolved.as_path()
                 }
                 Err(_) => {
-                    return Err(fail(
-                        target,
-                        "it is a symbolic link to nothing; give the file name itself",
-                    ));
+                    return Err(fail(target, t!("output.dangling_link")));
                 }
             },
             _ => target,
         };
         match std::fs::metadata(target) {
             Ok(meta) if meta.is_dir() => {
-                return Err(fail(
-                    target,
-                    "it is a directory; give a file name for the output",
-                ));
+                return Err(fail(target, t!("output.is_directory")));
             }
             Ok(meta) if meta.is_file() => {
                 if existing == Existing::Keep {
-                    return Err(fail(
-                        target,
-                        "it already exists; choose another name, or remove it first",
-                    ));
+                    return Err(fail(target, t!("output.exists")));
                 }
             }
             Ok(meta) => {
@@ -116,14 +109,11 @@ impl OutputFile {
                 }
                 return Err(fail(
                     target,
-                    format!(
-                        "it is {}, not a file; give a file name, or a terminal or pipe such as /dev/stdout",
-                        describe(&meta)
-                    ),
+                    t!("output.not_a_file", what = describe(&meta)),
                 ));
             }
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-            Err(e) => return Err(fail(target, e.to_string())),
+            Err(e) => return Err(fail(target, io_message(&e))),
         }
         let dir = match target.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -133,9 +123,10 @@ impl OutputFile {
         let (file, temp) = create_temporary(&dir).map_err(|e| {
             fail(
                 target,
-                format!(
-                    "no temporary file can be made in `{}`: {e}",
-                    crate::diagnostic::show_path(&dir)
+                t!(
+                    "output.no_temporary",
+                    dir = crate::diagnostic::show_path(&dir),
+                    message = io_message(&e)
                 ),
             )
         })?;
@@ -155,7 +146,7 @@ impl OutputFile {
     fn direct(target: &Path, options: &OpenOptions) -> Result<OutputFile, InputError> {
         let file = options
             .open(target)
-            .map_err(|e| fail(target, e.to_string()))?;
+            .map_err(|e| fail(target, io_message(&e)))?;
         Ok(OutputFile {
             target: target.to_path_buf(),
             kind: Kind::Direct(file),
@@ -167,7 +158,7 @@ impl OutputFile {
     pub fn commit(mut self) -> Result<(), InputError> {
         let target = self.target.clone();
         match std::mem::replace(&mut self.kind, Kind::Done) {
-            Kind::Direct(mut file) => file.flush().map_err(|e| fail(&target, e.to_string())),
+            Kind::Direct(mut file) => file.flush().map_err(|e| fail(&target, io_message(&e))),
             Kind::Staged {
                 file,
                 temp,
@@ -187,29 +178,22 @@ impl OutputFile {
 }
 
 fn finish(file: &File, temp: &Path, target: &Path, existing: Existing) -> Result<(), InputError> {
-    file.sync_all().map_err(|e| fail(target, e.to_string()))?;
+    file.sync_all().map_err(|e| fail(target, io_message(&e)))?;
     // The replaced file's permissions carry over; a new file keeps those it was created
     // with, which follow the umask like any other program's output.
     if let Ok(meta) = std::fs::metadata(target) {
         let _ = file.set_permissions(meta.permissions());
     }
     match existing {
-        Existing::Replace => std::fs::rename(temp, target).map_err(|e| {
-            fail(
-                target,
-                format!("the finished output cannot be renamed into place: {e}"),
-            )
-        }),
+        Existing::Replace => std::fs::rename(temp, target)
+            .map_err(|e| fail(target, t!("output.cannot_rename", message = io_message(&e)))),
         // A hard link fails if the name was taken meanwhile: nothing is overwritten.
         Existing::Keep => {
             std::fs::hard_link(temp, target).map_err(|e| {
                 if e.kind() == io::ErrorKind::AlreadyExists {
-                    fail(
-                        target,
-                        "it already exists; choose another name, or remove it first",
-                    )
+                    fail(target, t!("output.exists"))
                 } else {
-                    fail(target, e.to_string())
+                    fail(target, io_message(&e))
                 }
             })?;
             let _ = std::fs::remove_file(temp);
@@ -222,7 +206,7 @@ impl Write for OutputFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         match &mut self.kind {
             Kind::Direct(f) | Kind::Staged { file: f, .. } => f.write(buf),
-            Kind::Done => Err(io::Error::other("the output is already complete")),
+            Kind::Done => Err(io::Error::other(t!("output.already_complete").into_owned())),
         }
     }
 
@@ -287,7 +271,7 @@ fn create_temporary(dir: &Path) -> io::Result<(File, PathBuf)> {
         let path = dir.join(format!("{PREFIX}{pid}-{n}{SUFFIX}"));
         // Registered before it exists, so that a signal between the two cannot leave it.
         if !register(&path) {
-            return Err(io::Error::other("interrupted"));
+            return Err(io::Error::other(t!("output.interrupted").into_owned()));
         }
         match OpenOptions::new().write(true).create_new(true).open(&path) {
             Ok(file) => {
@@ -295,7 +279,7 @@ fn create_temporary(dir: &Path) -> io::Result<(File, PathBuf)> {
                 // perhaps not yet there: remove it here.
                 if SHUTTING_DOWN.load(Ordering::SeqCst) {
                     let _ = std::fs::remove_file(&path);
-                    return Err(io::Error::other("interrupted"));
+                    return Err(io::Error::other(t!("output.interrupted").into_owned()));
                 }
                 return Ok((file, path));
             }
@@ -372,21 +356,21 @@ fn writes_in_place(_meta: &std::fs::Metadata) -> bool {
 }
 
 #[cfg(unix)]
-fn describe(meta: &std::fs::Metadata) -> &'static str {
+fn describe(meta: &std::fs::Metadata) -> std::borrow::Cow<'static, str> {
     use std::os::unix::fs::FileTypeExt;
-    let t = meta.file_type();
-    if t.is_socket() {
-        "a socket"
-    } else if t.is_block_device() {
-        "a block device"
+    let kind = meta.file_type();
+    if kind.is_socket() {
+        t!("output.kind_socket")
+    } else if kind.is_block_device() {
+        t!("output.kind_block_device")
     } else {
-        "a special file"
+        t!("output.kind_special_file")
     }
 }
 
 #[cfg(not(unix))]
-fn describe(_meta: &std::fs::Metadata) -> &'static str {
-    "a special file"
+fn describe(_meta: &std::fs::Metadata) -> std::borrow::Cow<'static, str> {
+    t!("output.kind_special_file")
 }
 
 #[cfg(test)]

@@ -3,6 +3,8 @@
 //! of 12 projects on time) is refused with every fact of the broken rule, its value and
 //! its line, instead of being scored as if it were real.
 
+use rust_i18n::t;
+
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::facts::{FactValue, Facts};
 use crate::formula::Value;
@@ -21,12 +23,14 @@ pub fn check(rubric: &Rubric, facts: &Facts) -> Result<(), Diagnostics> {
             Err(e) if e.missing.is_some() => continue,
             Err(e) => {
                 diags.push(
-                    Diagnostic::new(format!(
-                        "the figures cannot be checked against {} ({}): {}",
-                        rule.name, rule.id, e.message
+                    Diagnostic::new(t!(
+                        "plausible.cannot_check",
+                        name = rule.name,
+                        id = rule.id,
+                        message = e.message
                     ))
                     .at(&facts.source, 0..0)
-                    .with_help("the rubric's plausibility rule must hold for every figure it reads; tell whoever maintains the rubric"),
+                    .with_help(t!("plausible.cannot_check_help")),
                 );
                 continue;
             }
@@ -54,16 +58,32 @@ pub fn check(rubric: &Rubric, facts: &Facts) -> Result<(), Diagnostics> {
                     }
                     Some(FactValue::Bool(b)) => b.to_string(),
                     Some(_) => "…".to_string(),
-                    None => "(the rubric's default)".to_string(),
+                    None => t!("plausible.rubric_default").into_owned(),
                 };
-                // A value set by --set is not on the file's line.
-                let line = match facts.changes.iter().find(|c| c.fact == f) {
-                    Some(c) => format!(", set by --set {}", c.given),
-                    None => entry
-                        .map(|e| format!(", {}", source.spot(e.span.start)))
-                        .unwrap_or_default(),
-                };
-                format!("{} ({}) = {value}{line}", decl.path, decl.label)
+                match (facts.changes.iter().find(|c| c.fact == f), entry) {
+                    // A value set by --set is not on the file's line.
+                    (Some(c), _) => t!(
+                        "plausible.fact_set",
+                        path = decl.path,
+                        label = decl.label,
+                        value = value,
+                        given = c.given
+                    ),
+                    (None, Some(e)) => t!(
+                        "plausible.fact_at",
+                        path = decl.path,
+                        label = decl.label,
+                        value = value,
+                        at = source.spot(e.span.start)
+                    ),
+                    (None, None) => t!(
+                        "plausible.fact",
+                        path = decl.path,
+                        label = decl.label,
+                        value = value
+                    ),
+                }
+                .into_owned()
             })
             .collect();
         // The caret goes to the first fact of the rule the file gives (`in_use` of
@@ -74,15 +94,15 @@ pub fn check(rubric: &Rubric, facts: &Facts) -> Result<(), Diagnostics> {
             .map(|e| e.span.clone())
             .unwrap_or(0..0);
         diags.push(
-            Diagnostic::new(format!(
-                "these figures cannot be true: {} ({}): `{}` does not hold with {}",
-                rule.name,
-                rule.id,
-                rule.condition.text,
-                shown.join("; ")
+            Diagnostic::new(t!(
+                "plausible.cannot_be_true",
+                name = rule.name,
+                id = rule.id,
+                condition = rule.condition.text,
+                facts = shown.join(t!("toml.clause_separator").as_ref())
             ))
             .at(source, at)
-            .with_help("check the figures against the 决算 and the report; the file is not scored until they hold"),
+            .with_help(t!("plausible.cannot_be_true_help")),
         );
     }
     diags.into_result(())

@@ -9,7 +9,10 @@
 
 use std::ops::Range;
 
+use std::borrow::Cow;
+
 use rust_decimal::Decimal;
+use rust_i18n::t;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
@@ -27,21 +30,214 @@ pub type Value<'i> = Spanned<DeValue<'i>>;
 pub fn parse_document(source: &SourceFile) -> Result<Spanned<DeTable<'_>>, Diagnostic> {
     DeTable::parse(source.text()).map_err(|e| {
         let message = e.message().trim().trim_end_matches('.').to_string();
-        let mut d = Diagnostic::new(format!("invalid TOML: {message}"));
+        let mut d = Diagnostic::new(t!("toml.invalid", message = syntax_message(&message)));
         if let Some(span) = e.span() {
             d = d.at(source, span);
         }
-        if message.contains("invalid unquoted key") {
-            d = d.with_help("keys other than ASCII letters, digits, `-` and `_` must be quoted, e.g. \"中文名称\" = ...");
+        let description = message.split(", expected ").next().unwrap_or_default();
+        if description == t!("toml.syntax_invalid_unquoted_key", locale = "en") {
+            d = d.with_help(t!("toml.unquoted_key_help"));
         }
-        if message.contains("duplicate key") {
-            d = d.with_help("each key may appear only once in a table");
+        if description == t!("toml.syntax_duplicate_key", locale = "en") {
+            d = d.with_help(t!("toml.duplicate_key_help"));
         }
-        if let Some(help) = e.span().and_then(|span| typing_hint(source.text(), span.start)) {
+        if let Some(help) = e
+            .span()
+            .and_then(|span| typing_hint(source.text(), span.start))
+        {
             d = d.with_help(help);
         }
         d
     })
+}
+
+/// The toml crate's message (`unexpected key or value, expected newline, `#``) in the
+/// current language: the phrases people meet are in the catalogue, with the crate's
+/// English as their `en` text, so English reads exactly as the crate wrote it; a phrase
+/// the catalogue does not know is kept as the crate wrote it.
+fn syntax_message(message: &str) -> String {
+    match message.split_once(", expected ") {
+        Some((description, "nothing")) => t!(
+            "toml.syntax_expected_nothing",
+            description = syntax_phrase(description)
+        )
+        .into_owned(),
+        Some((description, expected)) => {
+            let expected: Vec<Cow<'_, str>> = expected.split(", ").map(syntax_phrase).collect();
+            t!(
+                "toml.syntax_expected",
+                description = syntax_phrase(description),
+                expected = expected.join(t!("toml.or_separator").as_ref())
+            )
+            .into_owned()
+        }
+        None => syntax_phrase(message).into_owned(),
+    }
+}
+
+/// One phrase of a toml crate message, translated when the catalogue knows it.
+fn syntax_phrase(phrase: &str) -> Cow<'_, str> {
+    // Each message is named twice: its English, matched against the crate's text, and
+    // its text in the current language.
+    let known = [
+        (
+            t!("toml.syntax_unexpected_key_or_value", locale = "en"),
+            t!("toml.syntax_unexpected_key_or_value"),
+        ),
+        (
+            t!("toml.syntax_key_with_no_value", locale = "en"),
+            t!("toml.syntax_key_with_no_value"),
+        ),
+        (
+            t!("toml.syntax_missing_value_for_key", locale = "en"),
+            t!("toml.syntax_missing_value_for_key"),
+        ),
+        (
+            t!("toml.syntax_missing_value", locale = "en"),
+            t!("toml.syntax_missing_value"),
+        ),
+        (
+            t!("toml.syntax_invalid_value", locale = "en"),
+            t!("toml.syntax_invalid_value"),
+        ),
+        (
+            t!("toml.syntax_string_values_must_be_quoted", locale = "en"),
+            t!("toml.syntax_string_values_must_be_quoted"),
+        ),
+        (
+            t!("toml.syntax_invalid_unquoted_key", locale = "en"),
+            t!("toml.syntax_invalid_unquoted_key"),
+        ),
+        (
+            t!("toml.syntax_unquoted_keys_cannot_be_empty", locale = "en"),
+            t!("toml.syntax_unquoted_keys_cannot_be_empty"),
+        ),
+        (
+            t!("toml.syntax_duplicate_key", locale = "en"),
+            t!("toml.syntax_duplicate_key"),
+        ),
+        (
+            t!("toml.syntax_invalid_float", locale = "en"),
+            t!("toml.syntax_invalid_float"),
+        ),
+        (
+            t!("toml.syntax_invalid_fraction", locale = "en"),
+            t!("toml.syntax_invalid_fraction"),
+        ),
+        (
+            t!("toml.syntax_invalid_exponent", locale = "en"),
+            t!("toml.syntax_invalid_exponent"),
+        ),
+        (
+            t!("toml.syntax_invalid_integer", locale = "en"),
+            t!("toml.syntax_invalid_integer"),
+        ),
+        (
+            t!("toml.syntax_unexpected_leading_zero", locale = "en"),
+            t!("toml.syntax_unexpected_leading_zero"),
+        ),
+        (
+            t!("toml.syntax_underscore", locale = "en"),
+            t!("toml.syntax_underscore"),
+        ),
+        (
+            t!("toml.syntax_unclosed_table", locale = "en"),
+            t!("toml.syntax_unclosed_table"),
+        ),
+        (
+            t!("toml.syntax_unclosed_array_table", locale = "en"),
+            t!("toml.syntax_unclosed_array_table"),
+        ),
+        (
+            t!("toml.syntax_unclosed_array", locale = "en"),
+            t!("toml.syntax_unclosed_array"),
+        ),
+        (
+            t!("toml.syntax_unclosed_inline_table", locale = "en"),
+            t!("toml.syntax_unclosed_inline_table"),
+        ),
+        (
+            t!("toml.syntax_invalid_basic_string", locale = "en"),
+            t!("toml.syntax_invalid_basic_string"),
+        ),
+        (
+            t!("toml.syntax_invalid_literal_string", locale = "en"),
+            t!("toml.syntax_invalid_literal_string"),
+        ),
+        (
+            t!("toml.syntax_missing_comma_array", locale = "en"),
+            t!("toml.syntax_missing_comma_array"),
+        ),
+        (
+            t!("toml.syntax_missing_comma_pairs", locale = "en"),
+            t!("toml.syntax_missing_comma_pairs"),
+        ),
+        (
+            t!("toml.syntax_extra_comma_array", locale = "en"),
+            t!("toml.syntax_extra_comma_array"),
+        ),
+        (
+            t!("toml.syntax_extra_comma_inline_table", locale = "en"),
+            t!("toml.syntax_extra_comma_inline_table"),
+        ),
+        (
+            t!("toml.syntax_extra_equals", locale = "en"),
+            t!("toml.syntax_extra_equals"),
+        ),
+        (
+            t!("toml.syntax_missing_assignment", locale = "en"),
+            t!("toml.syntax_missing_assignment"),
+        ),
+        (
+            t!("toml.syntax_carriage_return", locale = "en"),
+            t!("toml.syntax_carriage_return"),
+        ),
+        (
+            t!("toml.syntax_missing_escaped_value", locale = "en"),
+            t!("toml.syntax_missing_escaped_value"),
+        ),
+        (
+            t!("toml.syntax_invalid_comment_character", locale = "en"),
+            t!("toml.syntax_invalid_comment_character"),
+        ),
+        (
+            t!("toml.syntax_max_depth", locale = "en"),
+            t!("toml.syntax_max_depth"),
+        ),
+        (
+            t!("toml.syntax_newline", locale = "en"),
+            t!("toml.syntax_newline"),
+        ),
+        (
+            t!("toml.syntax_letters", locale = "en"),
+            t!("toml.syntax_letters"),
+        ),
+        (
+            t!("toml.syntax_numbers", locale = "en"),
+            t!("toml.syntax_numbers"),
+        ),
+        (
+            t!("toml.syntax_digits", locale = "en"),
+            t!("toml.syntax_digits"),
+        ),
+        (t!("toml.syntax_key", locale = "en"), t!("toml.syntax_key")),
+        (
+            t!("toml.syntax_value", locale = "en"),
+            t!("toml.syntax_value"),
+        ),
+        (
+            t!("toml.syntax_literal_string", locale = "en"),
+            t!("toml.syntax_literal_string"),
+        ),
+        (
+            t!("toml.syntax_basic_string", locale = "en"),
+            t!("toml.syntax_basic_string"),
+        ),
+    ];
+    known
+        .into_iter()
+        .find(|(en, _)| en == phrase)
+        .map_or(Cow::Borrowed(phrase), |(_, here)| here)
 }
 
 /// The fix for a line typed on a Chinese keyboard: a full-width `＝` or `：`, Chinese
@@ -70,28 +266,34 @@ fn typing_hint(text: &str, offset: usize) -> Option<String> {
         .trim_matches([' ', '\t']);
     let mut reasons: Vec<String> = Vec::new();
     if sep != '=' {
-        reasons.push(format!("`{sep}` is not TOML's `=`"));
+        reasons.push(t!("toml.hint_separator", sep = sep).into_owned());
     }
     let curly = ['“', '”', '‘', '’'];
     let unquoted = value.trim_matches(|c: char| curly.contains(&c) || c == '"' || c == '\'');
     if value.starts_with(curly) {
-        reasons.push("Chinese quotes “” are not TOML's \"\"".to_string());
+        reasons.push(t!("toml.hint_chinese_quotes").into_owned());
     }
     let fixed = match crate::number::typed_figure(unquoted) {
         // 元 or 亿元 after a figure: the number itself changes with the unit, and the
         // unit of this fact is not known here; amounts are in 万元 in every shipped rubric.
-        Some(f) if matches!(f.unit, Some("元" | "亿元")) => {
+        Some(f) if matches!(f.unit, Some(crate::number::YUAN | crate::number::YI_YUAN)) => {
             let from = f.unit.unwrap_or_default();
-            let v = crate::number::in_unit(&f.figure, from, "万元")?;
-            return Some(format!(
-                "a figure cannot carry its unit; in the rubric's unit, {} {from} is {v} 万元: write `{key} = {v}` if the rubric counts in 万元",
-                f.figure
-            ));
+            let v = crate::number::in_unit(&f.figure, from, crate::number::WAN_YUAN)?;
+            return Some(
+                t!(
+                    "toml.hint_unit_converted",
+                    figure = f.figure,
+                    from = from,
+                    value = v,
+                    key = key
+                )
+                .into_owned(),
+            );
         }
         Some(f) => {
-            reasons.push(format!("a figure cannot contain {}", f.reasons.join(", ")));
+            reasons.push(f.cannot_contain());
             if f.percent {
-                reasons.push("a rate's percentage is quoted".to_string());
+                reasons.push(t!("toml.hint_percentage_quoted").into_owned());
                 format!("\"{}\"", f.figure)
             } else {
                 f.figure
@@ -100,13 +302,15 @@ fn typing_hint(text: &str, offset: usize) -> Option<String> {
         None if unquoted.ends_with('%')
             && crate::number::is_decimal_literal(unquoted[..unquoted.len() - 1].trim()) =>
         {
-            reasons.push("a rate's percentage is quoted".to_string());
+            reasons.push(t!("toml.hint_percentage_quoted").into_owned());
             format!("\"{unquoted}\"")
         }
         // A figure in Chinese quotes takes no quotes at all.
         None if crate::number::is_decimal_literal(unquoted) => unquoted.to_string(),
+        // i18n-exempt: what people type for yes and no, read as input
         None if matches!(unquoted, "是" | "否") => {
-            reasons.push("a yes/no fact is written true or false".to_string());
+            reasons.push(t!("toml.hint_yes_no").into_owned());
+            // i18n-exempt: what people type for yes, read as input
             (if unquoted == "是" { "true" } else { "false" }).to_string()
         }
         None if DeTable::parse(&format!("x = {value}")).is_ok() => value.to_string(),
@@ -115,12 +319,23 @@ fn typing_hint(text: &str, offset: usize) -> Option<String> {
             basic_string(unquoted)
         }
         // Something like a figure that is not one (`约2855`): name the mistake only.
-        None => return (!reasons.is_empty()).then(|| reasons.join("; ")),
+        None => {
+            return (!reasons.is_empty())
+                .then(|| reasons.join(t!("toml.clause_separator").as_ref()));
+        }
     };
     if reasons.is_empty() {
         return None;
     }
-    Some(format!("{}: write `{key} = {fixed}`", reasons.join("; ")))
+    Some(
+        t!(
+            "toml.hint_write",
+            reasons = reasons.join(t!("toml.clause_separator").as_ref()),
+            key = key,
+            fixed = fixed
+        )
+        .into_owned(),
+    )
 }
 
 /// Text as a TOML basic string, escaped as TOML requires: what every piece of TOML that
@@ -144,24 +359,24 @@ pub fn basic_string(t: &str) -> String {
 }
 
 /// The name of a value's TOML type, for messages.
-pub fn type_name(v: &DeValue<'_>) -> &'static str {
+pub fn type_name(v: &DeValue<'_>) -> Cow<'static, str> {
     match v {
-        DeValue::String(_) => "a string",
-        DeValue::Integer(_) => "an integer",
-        DeValue::Float(_) => "a number",
-        DeValue::Boolean(_) => "true/false",
-        DeValue::Datetime(_) => "a date",
-        DeValue::Array(_) => "an array",
-        DeValue::Table(_) => "a table",
+        DeValue::String(_) => t!("toml.type_string"),
+        DeValue::Integer(_) => t!("toml.type_integer"),
+        DeValue::Float(_) => t!("toml.type_number"),
+        DeValue::Boolean(_) => t!("toml.type_boolean"),
+        DeValue::Datetime(_) => t!("toml.type_date"),
+        DeValue::Array(_) => t!("toml.type_array"),
+        DeValue::Table(_) => t!("toml.type_table"),
     }
 }
 
 fn number_help(e: &NumberError) -> Option<String> {
     match e {
         NumberError::TooManyFractionDigits { .. } | NumberError::TooManyIntegerDigits { .. } => {
-            Some("perfeval holds every input number exactly; round the figure as it appears in the report".into())
+            Some(t!("toml.help_round_figure").into_owned())
         }
-        NumberError::NotFinite(_) => Some("write the figure as a plain decimal".into()),
+        NumberError::NotFinite(_) => Some(t!("toml.help_plain_decimal").into_owned()),
         NumberError::Malformed(_) => None,
     }
 }
@@ -182,23 +397,22 @@ pub fn decimal_of(
         DeValue::Integer(i) if i.radix() == 10 => i.as_str(),
         DeValue::Float(f) => f.as_str(),
         DeValue::Integer(_) => {
-            return Err(Diagnostic::new(format!(
-                "{} must be a decimal number; hexadecimal, octal and binary integers are not accepted",
-                what()
-            ))
-            .at(source, v.span()));
+            return Err(
+                Diagnostic::new(t!("toml.not_decimal_radix", what = what())).at(source, v.span())
+            );
         }
         other => {
-            return Err(Diagnostic::new(format!(
-                "{} must be a number, found {}",
-                what(),
-                type_name(other)
+            return Err(Diagnostic::new(t!(
+                "toml.must_be_number",
+                what = what(),
+                found = type_name(other)
             ))
             .at(source, v.span()));
         }
     };
     parse_decimal(literal).map_err(|e| {
-        let mut d = Diagnostic::new(format!("{}: {e}", what())).at(source, v.span());
+        let mut d = Diagnostic::new(t!("toml.what_problem", what = what(), problem = e))
+            .at(source, v.span());
         if let Some(h) = number_help(&e) {
             d = d.with_help(h);
         }
@@ -215,11 +429,16 @@ pub fn decimal_or_percent(
     if let DeValue::String(s) = v.get_ref() {
         return match parse_percent(s) {
             Some(Ok(d)) => Ok(d),
-            Some(Err(e)) => Err(Diagnostic::new(format!("{what}: {e}")).at(source, v.span())),
-            None => Err(Diagnostic::new(format!(
-                "{what} must be a number or a percentage such as \"90%\", found `\"{s}\"`"
-            ))
-            .at(source, v.span())),
+            Some(Err(e)) => Err(
+                Diagnostic::new(t!("toml.what_problem", what = what, problem = e))
+                    .at(source, v.span()),
+            ),
+            None => {
+                Err(
+                    Diagnostic::new(t!("toml.must_be_number_or_percent", what = what, found = s))
+                        .at(source, v.span()),
+                )
+            }
         };
     }
     decimal(source, v, what)
@@ -260,8 +479,13 @@ impl<'a, 'i> Table<'a, 'i> {
     }
 
     fn missing(&self, key: &str, what: &str) -> Diagnostic {
-        Diagnostic::new(format!("{} is missing `{key}` ({what})", self.context))
-            .at(self.source, self.span.clone())
+        Diagnostic::new(t!(
+            "toml.missing_key",
+            context = self.context,
+            key = key,
+            what = what
+        ))
+        .at(self.source, self.span.clone())
     }
 
     /// A required or optional string.
@@ -275,8 +499,10 @@ impl<'a, 'i> Table<'a, 'i> {
             Some(v) => match v.get_ref() {
                 DeValue::String(s) if s.chars().count() > MAX_STRING_CHARS => {
                     diags.push(
-                        Diagnostic::new(format!(
-                            "`{key}` is longer than {MAX_STRING_CHARS} characters"
+                        Diagnostic::new(t!(
+                            "toml.string_too_long",
+                            key = key,
+                            max = MAX_STRING_CHARS
                         ))
                         .at(self.source, v.span()),
                     );
@@ -284,7 +510,7 @@ impl<'a, 'i> Table<'a, 'i> {
                 }
                 DeValue::String(s) if required.is_some() && is_blank(s) => {
                     diags.push(
-                        Diagnostic::new(format!("`{key}` in {} must not be empty", self.context))
+                        Diagnostic::new(t!("toml.string_empty", key = key, context = self.context))
                             .at(self.source, v.span()),
                     );
                     None
@@ -292,9 +518,10 @@ impl<'a, 'i> Table<'a, 'i> {
                 DeValue::String(s) => Some(Spanned::new(v.span(), s.to_string())),
                 other => {
                     diags.push(
-                        Diagnostic::new(format!(
-                            "`{key}` must be a string, found {}",
-                            type_name(other)
+                        Diagnostic::new(t!(
+                            "toml.must_be_string",
+                            key = key,
+                            found = type_name(other)
                         ))
                         .at(self.source, v.span()),
                     );
@@ -347,7 +574,7 @@ impl<'a, 'i> Table<'a, 'i> {
                     Ok(n) => Some(Spanned::new(v.span(), n)),
                     Err(_) => {
                         diags.push(
-                            Diagnostic::new(format!("`{key}` is too large"))
+                            Diagnostic::new(t!("toml.integer_too_large", key = key))
                                 .at(self.source, v.span()),
                         );
                         None
@@ -355,9 +582,10 @@ impl<'a, 'i> Table<'a, 'i> {
                 },
                 other => {
                     diags.push(
-                        Diagnostic::new(format!(
-                            "`{key}` must be a whole number, found {}",
-                            type_name(other)
+                        Diagnostic::new(t!(
+                            "toml.must_be_whole_number",
+                            key = key,
+                            found = type_name(other)
                         ))
                         .at(self.source, v.span()),
                     );
@@ -386,9 +614,10 @@ impl<'a, 'i> Table<'a, 'i> {
                 DeValue::Table(t) => Some(Table::new(self.source, t, v.span(), context)),
                 other => {
                     diags.push(
-                        Diagnostic::new(format!(
-                            "`{key}` must be a table, found {}",
-                            type_name(other)
+                        Diagnostic::new(t!(
+                            "toml.must_be_table",
+                            key = key,
+                            found = type_name(other)
                         ))
                         .at(self.source, v.span()),
                     );
@@ -411,9 +640,10 @@ impl<'a, 'i> Table<'a, 'i> {
         };
         let DeValue::Array(items) = v.get_ref() else {
             diags.push(
-                Diagnostic::new(format!(
-                    "`{key}` must be an array of tables, found {}",
-                    type_name(v.get_ref())
+                Diagnostic::new(t!(
+                    "toml.must_be_array_of_tables",
+                    key = key,
+                    found = type_name(v.get_ref())
                 ))
                 .at(self.source, v.span()),
             );
@@ -426,12 +656,13 @@ impl<'a, 'i> Table<'a, 'i> {
                     self.source,
                     t,
                     item.span(),
-                    format!("`{key}` #{}", i + 1),
+                    t!("toml.array_item", key = key, n = i + 1),
                 )),
                 other => diags.push(
-                    Diagnostic::new(format!(
-                        "each `{key}` must be a table, found {}",
-                        type_name(other)
+                    Diagnostic::new(t!(
+                        "toml.each_must_be_table",
+                        key = key,
+                        found = type_name(other)
                     ))
                     .at(self.source, item.span()),
                 ),
@@ -447,11 +678,15 @@ impl<'a, 'i> Table<'a, 'i> {
             if self.known.contains(&name) {
                 continue;
             }
-            let mut d = Diagnostic::new(format!("unknown key `{name}` in {}", self.context))
-                .at(self.source, key.span());
+            let mut d =
+                Diagnostic::new(t!("toml.unknown_key", name = name, context = self.context))
+                    .at(self.source, key.span());
             d = match suggest(name, self.known.iter().copied()) {
-                Some(s) => d.with_help(format!("did you mean `{s}`?")),
-                None => d.with_help(format!("the keys here are: {}", self.known.join(", "))),
+                Some(s) => d.with_help(t!("toml.did_you_mean", name = s)),
+                None => d.with_help(t!(
+                    "toml.keys_here",
+                    keys = self.known.join(t!("toml.list_separator").as_ref())
+                )),
             };
             diags.push(d);
         }
@@ -502,14 +737,14 @@ pub fn check_year(
     year: &toml::Spanned<i64>,
 ) -> Option<Diagnostic> {
     (!YEARS.contains(year.get_ref())).then(|| {
-        Diagnostic::new(format!(
-            "`year` must be a year from {} to {}, found {}",
-            YEARS.start(),
-            YEARS.end(),
-            year.get_ref()
+        Diagnostic::new(t!(
+            "toml.year_out_of_range",
+            from = YEARS.start(),
+            to = YEARS.end(),
+            found = year.get_ref()
         ))
         .at(source, year.span())
-        .with_help("write the four-digit year assessed, e.g. `year = 2023`")
+        .with_help(t!("toml.year_help"))
     })
 }
 
@@ -517,6 +752,7 @@ pub fn check_year(
 pub const PLACEHOLDER: &str = "TODO";
 
 /// Placeholders people write in Chinese templates, taken as the whole value.
+// i18n-exempt: what people write in a template, read as input
 const PLACEHOLDERS_ZH: [&str; 4] = ["待填", "待填写", "待补充", "待定"];
 
 /// Whether a string value is still a placeholder: the template's "TODO" (also inside a

@@ -2,6 +2,7 @@
 //! file's own values are, so a what-if can never score a figure the file could not hold.
 
 use rust_decimal::Decimal;
+use rust_i18n::t;
 use toml::de::DeTable;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile, suggest};
@@ -25,18 +26,14 @@ impl std::str::FromStr for Setting {
     /// `FACT=VALUE`, for clap.
     fn from_str(arg: &str) -> Result<Self, String> {
         let Some((path, literal)) = arg.split_once('=') else {
-            return Err(format!(
-                "`{arg}` is not FACT=VALUE (e.g. projects.on_time=7)"
-            ));
+            return Err(t!("whatif.not_fact_value", arg = arg).into_owned());
         };
         let (path, literal) = (path.trim(), literal.trim());
         if path.is_empty() || literal.is_empty() {
-            return Err(format!(
-                "`{arg}` is not FACT=VALUE (e.g. projects.on_time=7)"
-            ));
+            return Err(t!("whatif.not_fact_value", arg = arg).into_owned());
         }
         if literal.contains(['\n', '\r']) {
-            return Err("a --set value must be one line".into());
+            return Err(t!("whatif.one_line").into_owned());
         }
         Ok(Setting {
             path: path.to_string(),
@@ -85,28 +82,28 @@ pub fn apply(rubric: &Rubric, facts: &Facts, settings: &[Setting]) -> Result<Fac
         let path_span = 0..setting.path.len();
         let Some(index) = rubric.fact_index(&setting.path) else {
             let paths = rubric.facts.iter().map(|f| f.path.as_str());
-            let mut d = Diagnostic::new(format!(
-                "--set names `{}`, which is not a fact of rubric `{}`",
-                setting.path, rubric.meta.id
+            let mut d = Diagnostic::new(t!(
+                "whatif.unknown_fact",
+                path = setting.path,
+                rubric = rubric.meta.id
             ))
             .at(&source, path_span);
             d = match suggest(&setting.path, paths) {
-                Some(s) => d.with_help(format!("did you mean `{s}`?")),
-                None if rubric.list_indicator(
-                    setting.path.split('.').next().unwrap_or_default(),
-                ).is_some() =>
+                Some(s) => d.with_help(t!("toml.did_you_mean", name = s)),
+                None if rubric
+                    .list_indicator(setting.path.split('.').next().unwrap_or_default())
+                    .is_some() =>
                 {
-                    d.with_help("a listed indicator's figures cannot be set with --set; change them in the facts file")
+                    d.with_help(t!("whatif.listed_indicator"))
                 }
-                None => d.with_help("`perfeval init --rubric ID` lists every fact with its key"),
+                None => d.with_help(t!("whatif.unknown_fact_help")),
             };
             diags.push(d);
             continue;
         };
         if changed.changes.iter().any(|c| c.fact == index) {
             diags.push(
-                Diagnostic::new(format!("--set gives `{}` twice", setting.path))
-                    .at(&source, path_span),
+                Diagnostic::new(t!("whatif.set_twice", path = setting.path)).at(&source, path_span),
             );
             continue;
         }
@@ -121,7 +118,7 @@ pub fn apply(rubric: &Rubric, facts: &Facts, settings: &[Setting]) -> Result<Fac
             .as_ref()
             .and_then(|e| e.reason.as_deref())
             .filter(|_| judged)
-            .map(|r| format!("（假设情形，沿用原理由）{r}"));
+            .map(|r| t!("whatif.kept_reason", reason = r).into_owned());
         let kept = kept.as_deref();
         let text = format!("value = {}", value_text(&setting.literal, kept));
         // Read from a source of its own, so a message shows the setting, not the file.
@@ -169,7 +166,7 @@ pub fn apply(rubric: &Rubric, facts: &Facts, settings: &[Setting]) -> Result<Fac
 pub fn shown(rubric: &Rubric, fact: usize, value: Option<&FactEntry>) -> String {
     let decl = &rubric.facts[fact];
     match value.map(|e| &e.value) {
-        None => "（未填）".to_string(),
+        None => t!("whatif.not_given").into_owned(),
         Some(FactValue::Number(n)) if decl.kind == crate::rubric::FactKind::Rate => {
             crate::number::Display::Percent.show(*n)
         }
@@ -187,13 +184,16 @@ pub fn shown(rubric: &Rubric, fact: usize, value: Option<&FactEntry>) -> String 
                 }
             )
         }
-        Some(FactValue::Judgment(n)) => format!("{} 分", n.normalize()),
-        Some(FactValue::Bool(b)) => (if *b { "是" } else { "否" }).to_string(),
-        Some(FactValue::Text(t)) => t.clone(),
+        Some(FactValue::Judgment(n)) => t!("whatif.points", points = n.normalize()).into_owned(),
+        Some(FactValue::Bool(true)) => t!("whatif.yes").into_owned(),
+        Some(FactValue::Bool(false)) => t!("whatif.no").into_owned(),
+        Some(FactValue::Text(text)) => text.clone(),
         Some(FactValue::Check(c)) => match c {
-            crate::facts::CheckValue::Met => "符合".into(),
-            crate::facts::CheckValue::NotMet => "不符合".into(),
-            crate::facts::CheckValue::Partial(p) => format!("部分符合 {} 分", p.normalize()),
+            crate::facts::CheckValue::Met => t!("whatif.met").into_owned(),
+            crate::facts::CheckValue::NotMet => t!("whatif.not_met").into_owned(),
+            crate::facts::CheckValue::Partial(p) => {
+                t!("whatif.partly_met", points = p.normalize()).into_owned()
+            }
         },
     }
 }

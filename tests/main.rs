@@ -25,6 +25,7 @@ mod hints;
 mod html;
 mod html_lang;
 mod init;
+mod input_lang;
 mod lang;
 mod layers;
 mod plausibility;

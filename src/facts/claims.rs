@@ -24,17 +24,20 @@ pub(super) fn read_claimed(
                     .find(|c: &&ClaimedScore| c.indicator == Some(i))
             }) {
                 diags.push(
-                    Diagnostic::new(format!(
-                        "`{name}` is claimed twice: `{}` on {} names the same indicator",
-                        first.key,
-                        source.spot(first.span.start)
+                    Diagnostic::new(t!(
+                        "facts.claimed_twice",
+                        name = name,
+                        first = first.key,
+                        at = source.spot(first.span.start)
                     ))
                     .at(source, key.span())
-                    .with_help("an indicator's id and its Chinese name are the same indicator; keep one claim"),
+                    .with_help(t!("facts.claimed_twice_help")),
                 );
                 continue;
             }
-            match decimal_of(source, value, || format!("the claimed score of `{name}`")) {
+            match decimal_of(source, value, || {
+                t!("facts.claimed_score_of", name = name).into_owned()
+            }) {
                 Ok(score) => scores.push(ClaimedScore {
                     key: name.to_string(),
                     indicator,

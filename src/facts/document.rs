@@ -34,12 +34,16 @@ impl<'s> FactsDocument<'s> {
         match self.doc.get_ref().get("rubric") {
             Some(v) => match v.get_ref() {
                 DeValue::String(s) => Ok(Spanned::new(v.span(), s.to_string())),
-                other => Err(Diagnostic::new(format!("`rubric` must be a string, found {}", type_name(other)))
-                    .at(self.source, v.span())),
+                other => Err(Diagnostic::new(t!(
+                    "toml.must_be_string",
+                    key = "rubric",
+                    found = type_name(other)
+                ))
+                .at(self.source, v.span())),
             },
-            None => Err(Diagnostic::new("the facts file does not say which rubric it is for")
+            None => Err(Diagnostic::new(t!("facts.no_rubric"))
                 .at(self.source, 0..0)
-                .with_help("add a first line such as `rubric = \"luohu-dept-overall-2023\"`; `perfeval rubric list` shows the ids")),
+                .with_help(t!("facts.no_rubric_help"))),
         }
     }
 
@@ -62,24 +66,22 @@ impl<'s> FactsDocument<'s> {
             source,
             self.doc.get_ref(),
             self.doc.span(),
-            "the facts file",
+            t!("facts.the_facts_file"),
         );
-        let rubric_id = top.string("rubric", Some("the rubric id"), &mut diags);
-        let department = top.string("department", Some("the department's name"), &mut diags);
+        let rubric_id = top.string("rubric", Some(&t!("facts.what_rubric_id")), &mut diags);
+        let department = top.string("department", Some(&t!("facts.what_department")), &mut diags);
         // A name is one line: a newline or a control character in it could forge the
         // title line of a report.
         if let Some(dep) = &department
             && dep.get_ref().chars().any(char::is_control)
         {
             diags.push(
-                Diagnostic::new(
-                    "`department` must be one line of text, without control characters",
-                )
-                .at(source, dep.span())
-                .with_help("write the department's name as it appears in the report"),
+                Diagnostic::new(t!("facts.department_one_line"))
+                    .at(source, dep.span())
+                    .with_help(t!("facts.department_one_line_help")),
             );
         }
-        let year = top.integer("year", Some("the year assessed"), &mut diags);
+        let year = top.integer("year", Some(&t!("facts.what_year")), &mut diags);
         if let Some(d) = year
             .as_ref()
             .and_then(|y| crate::toml_read::check_year(source, y))
@@ -169,12 +171,13 @@ impl<'s> FactsDocument<'s> {
             // `[a.b]` beside `a = { b = … }`) name the same fact by different routes.
             if let Some(first) = &out.values[i] {
                 out.diags.push(
-                    Diagnostic::new(format!(
-                        "fact `{path}` is given twice (first on {})",
-                        self.source.spot(first.span.start)
+                    Diagnostic::new(t!(
+                        "facts.fact_twice",
+                        path = path,
+                        at = self.source.spot(first.span.start)
                     ))
                     .at(self.source, key_span)
-                    .with_help("keep one of the two values"),
+                    .with_help(t!("facts.fact_twice_help")),
                 );
                 return;
             }
@@ -197,9 +200,10 @@ impl<'s> FactsDocument<'s> {
                 }
             }
             (true, other) => out.diags.push(
-                Diagnostic::new(format!(
-                    "`{path}` is a group of facts and must be a table, found {}",
-                    type_name(other)
+                Diagnostic::new(t!(
+                    "facts.group_must_be_table",
+                    path = path,
+                    found = type_name(other)
                 ))
                 .at(self.source, value.span()),
             ),
@@ -212,20 +216,21 @@ impl<'s> FactsDocument<'s> {
                 if parent.is_empty() {
                     siblings.extend(TOP_KEYS.iter().map(|k| k.to_string()));
                 }
-                let mut d =
-                    Diagnostic::new(format!("unknown fact `{path}`")).at(self.source, key_span);
+                let mut d = Diagnostic::new(t!("facts.unknown_fact", path = path))
+                    .at(self.source, key_span);
+                let separator = t!("toml.list_separator");
                 d = match suggest(leaf, siblings.iter().map(String::as_str)) {
-                    Some(s) => d.with_help(format!("did you mean `{s}`?")),
-                    None if parent.is_empty() => d.with_help(format!(
-                        "the top-level keys are {} and the fact groups of rubric `{}`: {}",
-                        TOP_KEYS.join(", "),
-                        rubric.meta.id,
-                        sibling_names(rubric, "").join(", ")
+                    Some(s) => d.with_help(t!("toml.did_you_mean", name = s)),
+                    None if parent.is_empty() => d.with_help(t!(
+                        "facts.top_level_keys",
+                        keys = TOP_KEYS.join(&separator),
+                        rubric = rubric.meta.id,
+                        groups = sibling_names(rubric, "").join(&separator)
                     )),
                     None if siblings.is_empty() => {
-                        d.with_help(format!("rubric `{}` declares no such fact", rubric.meta.id))
+                        d.with_help(t!("facts.no_such_fact", rubric = rubric.meta.id))
                     }
-                    None => d.with_help(format!("the facts here are: {}", siblings.join(", "))),
+                    None => d.with_help(t!("facts.facts_here", facts = siblings.join(&separator))),
                 };
                 out.diags.push(d);
             }
@@ -245,9 +250,10 @@ impl<'s> FactsDocument<'s> {
         let source = self.source;
         let DeValue::Table(t) = v.get_ref() else {
             diags.push(
-                Diagnostic::new(format!(
-                    "`overrides` must be a table, found {}",
-                    type_name(v.get_ref())
+                Diagnostic::new(t!(
+                    "toml.must_be_table",
+                    key = "overrides",
+                    found = type_name(v.get_ref())
                 ))
                 .at(source, v.span()),
             );
@@ -265,51 +271,40 @@ impl<'s> FactsDocument<'s> {
                     .indicators
                     .iter()
                     .flat_map(|i| [i.id.as_str(), i.name.as_str()]);
-                let mut d =
-                    Diagnostic::new(format!("`overrides` names unknown indicator `{name}`"))
-                        .at(source, key.span());
+                let mut d = Diagnostic::new(t!("facts.override_unknown_indicator", name = name))
+                    .at(source, key.span());
                 if items.iter().any(|i| i.name == name) {
-                    d = d.with_help("a listed indicator's score follows from its own figures: correct them instead");
+                    d = d.with_help(t!("facts.override_listed_help"));
                 } else if let Some(s) = suggest(name, candidates) {
-                    d = d.with_help(format!("did you mean `{s}`?"));
+                    d = d.with_help(t!("toml.did_you_mean", name = s));
                 }
                 diags.push(d);
                 continue;
             };
             let indicator = &rubric.indicators[i];
             if indicator.rule.is_none() {
-                let (what, help) = match &indicator.list {
+                let (message, help) = match &indicator.list {
                     Some(l) => (
-                        "is scored from the indicators the facts file lists",
-                        format!(
-                            "correct the figures of its [[{}]] indicators instead",
-                            l.key
-                        ),
+                        t!("facts.override_listed_group", name = indicator.name),
+                        t!("facts.override_listed_group_help", key = l.key),
                     ),
                     None => (
-                        "is scored as the sum of its children",
-                        "override one of its leaf indicators".to_string(),
+                        t!("facts.override_parent", name = indicator.name),
+                        t!("facts.override_parent_help"),
                     ),
                 };
                 diags.push(
-                    Diagnostic::new(format!(
-                        "`{}` {what} and cannot be overridden",
-                        indicator.name
-                    ))
-                    .at(source, key.span())
-                    .with_help(help),
+                    Diagnostic::new(message)
+                        .at(source, key.span())
+                        .with_help(help),
                 );
                 continue;
             }
             let DeValue::Table(ot) = value.get_ref() else {
                 diags.push(
-                    Diagnostic::new(format!(
-                        "the override of `{name}` must be a table with `score` and `reason`"
-                    ))
-                    .at(source, value.span())
-                    .with_help(format!(
-                        "write `{name} = {{ score = 1, reason = \"...\" }}`"
-                    )),
+                    Diagnostic::new(t!("facts.override_must_be_table", name = name))
+                        .at(source, value.span())
+                        .with_help(t!("facts.override_must_be_table_help", name = name)),
                 );
                 continue;
             };
@@ -317,31 +312,28 @@ impl<'s> FactsDocument<'s> {
                 source,
                 ot,
                 value.span(),
-                format!("the override of `{name}`"),
+                t!("facts.override_of", name = name),
             );
-            let score = ot.decimal("score", Some("the score set by hand"), diags);
-            let reason = ot.string("reason", Some("why the rule's result is not used"), diags);
+            let score = ot.decimal("score", Some(&t!("facts.what_override_score")), diags);
+            let reason = ot.string("reason", Some(&t!("facts.what_override_reason")), diags);
             ot.finish(diags);
             let (Some(score), Some(reason)) = (score, reason) else {
                 continue;
             };
             if is_blank(reason.get_ref()) {
                 diags.push(
-                    Diagnostic::new(
-                        "an override's `reason` must not be empty or only invisible characters",
-                    )
-                    .at(source, reason.span()),
+                    Diagnostic::new(t!("facts.override_reason_blank")).at(source, reason.span()),
                 );
                 continue;
             }
             let s = *score.get_ref();
             if s < Decimal::ZERO || s > indicator.points {
                 diags.push(
-                    Diagnostic::new(format!(
-                        "override score {} lies outside the 0..{} points of `{}`",
-                        s.normalize(),
-                        indicator.points.normalize(),
-                        indicator.name
+                    Diagnostic::new(t!(
+                        "facts.override_out_of_range",
+                        score = s.normalize(),
+                        points = indicator.points.normalize(),
+                        name = indicator.name
                     ))
                     .at(source, score.span()),
                 );
@@ -349,9 +341,10 @@ impl<'s> FactsDocument<'s> {
             }
             if s.normalize().scale() > rubric.rounding.scale {
                 diags.push(
-                    Diagnostic::new(format!(
-                        "override score {s} has more than the rubric's {} decimal places",
-                        rubric.rounding.scale
+                    Diagnostic::new(t!(
+                        "facts.override_too_many_decimals",
+                        score = s,
+                        scale = rubric.rounding.scale
                     ))
                     .at(source, score.span()),
                 );
@@ -359,13 +352,13 @@ impl<'s> FactsDocument<'s> {
             }
             if let Some(first) = out.iter().find(|o: &&Override| o.indicator == i) {
                 diags.push(
-                    Diagnostic::new(format!(
-                        "`{}` is overridden twice (first on {})",
-                        indicator.name,
-                        source.spot(first.span.start)
+                    Diagnostic::new(t!(
+                        "facts.overridden_twice",
+                        name = indicator.name,
+                        at = source.spot(first.span.start)
                     ))
                     .at(source, key.span())
-                    .with_help("an indicator takes one override; its id and its Chinese name are the same indicator"),
+                    .with_help(t!("facts.overridden_twice_help")),
                 );
                 continue;
             }
@@ -402,7 +395,13 @@ pub(super) fn with_placeholders(
     let mut rest: Vec<Diagnostic> = diags.0.into_iter().filter(|d| !on_placeholder(d)).collect();
     let list = unfilled
         .iter()
-        .map(|(path, span)| format!("{}: {path}", source.spot(span.start)))
+        .map(|(path, span)| {
+            t!(
+                "facts.unfilled_at",
+                at = source.spot(span.start),
+                path = path
+            )
+        })
         .collect::<Vec<_>>()
         .join("\n     ");
     let count = unfilled.len();
@@ -416,17 +415,20 @@ pub(super) fn with_placeholders(
     if count > NAMED {
         keys.push("…");
     }
-    let summary = Diagnostic::new(format!(
-        "{count} value{} still to fill ({}): still \"{}\" as the template wrote {}",
-        if count == 1 { " is" } else { "s are" },
-        keys.join(", "),
-        crate::toml_read::PLACEHOLDER,
-        if count == 1 { "it" } else { "them" },
-    ))
+    let keys = keys.join(t!("toml.list_separator").as_ref());
+    let placeholder = crate::toml_read::PLACEHOLDER;
+    let summary = Diagnostic::new(if count == 1 {
+        t!("facts.unfilled_one", keys = keys, placeholder = placeholder)
+    } else {
+        t!(
+            "facts.unfilled_many",
+            count = count,
+            keys = keys,
+            placeholder = placeholder
+        )
+    })
     .at(source, first.clone())
-    .with_help(format!(
-        "replace each with the figure or reason from the report:\n     {list}"
-    ));
+    .with_help(t!("facts.unfilled_help", list = list));
     rest.insert(0, summary);
     Diagnostics(rest)
 }
@@ -434,9 +436,13 @@ pub(super) fn with_placeholders(
 /// A value still as `perfeval init` wrote it.
 pub(super) fn unfilled(source: &SourceFile, s: &Spanned<String>, what: &str) -> Option<Diagnostic> {
     (s.get_ref().trim() == "TODO").then(|| {
-        Diagnostic::new(format!("{what} is still \"TODO\""))
-            .at(source, s.span())
-            .with_help("fill in the value from the report")
+        Diagnostic::new(t!(
+            "facts.still_todo",
+            what = what,
+            placeholder = crate::toml_read::PLACEHOLDER
+        ))
+        .at(source, s.span())
+        .with_help(t!("facts.still_todo_help"))
     })
 }
 

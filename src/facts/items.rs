@@ -16,12 +16,11 @@ pub(super) fn read_items(
     let Some(spec) = &indicator.list else { return };
     let DeValue::Array(array) = value.get_ref() else {
         diags.push(
-            Diagnostic::new(format!(
-                "`{}` lists the indicators of `{}` and must be an array of tables (`[[{}]]`), found {}",
-                spec.key,
-                indicator.name,
-                spec.key,
-                type_name(value.get_ref())
+            Diagnostic::new(t!(
+                "facts.list_must_be_array",
+                key = spec.key,
+                name = indicator.name,
+                found = type_name(value.get_ref())
             ))
             .at(source, value.span()),
         );
@@ -33,7 +32,7 @@ pub(super) fn read_items(
     for (k, entry) in array.iter().enumerate() {
         let DeValue::Table(t) = entry.get_ref() else {
             diags.push(
-                Diagnostic::new(format!("each `{}` must be a table", spec.key))
+                Diagnostic::new(t!("facts.list_item_must_be_table", key = spec.key))
                     .at(source, entry.span()),
             );
             all_read = false;
@@ -43,7 +42,7 @@ pub(super) fn read_items(
             source,
             t,
             entry.span(),
-            format!("`{}` #{}", spec.key, k + 1),
+            t!("toml.array_item", key = spec.key, n = k + 1),
         );
         match read_item(t, rubric, group, diags) {
             Some(item) => {
@@ -56,23 +55,24 @@ pub(super) fn read_items(
     let mine = &items[first..];
     if array.is_empty() {
         diags.push(
-            Diagnostic::new(format!(
-                "`{}` lists no indicators for `{}`",
-                spec.key, indicator.name
+            Diagnostic::new(t!(
+                "facts.list_empty",
+                key = spec.key,
+                name = indicator.name
             ))
             .at(source, value.span()),
         );
     } else if all_read && sum != indicator.points {
         diags.push(
-            Diagnostic::new(format!(
-                "the weights of the `{}` indicators add up to {}, but `{}` has {} points",
-                spec.key,
-                sum.normalize(),
-                indicator.name,
-                indicator.points.normalize()
+            Diagnostic::new(t!(
+                "facts.list_weights_sum",
+                key = spec.key,
+                sum = sum.normalize(),
+                name = indicator.name,
+                points = indicator.points.normalize()
             ))
             .at(source, value.span())
-            .with_help("the weights of a group's indicators must fill the group"),
+            .with_help(t!("facts.list_weights_sum_help")),
         );
     } else if all_read
         && spec.not_applicable == crate::rubric::NotApplicable::Rescale
@@ -81,11 +81,11 @@ pub(super) fn read_items(
             .all(|i| matches!(i.value, ItemValue::NotApplicable { .. }))
     {
         diags.push(
-            Diagnostic::new(format!(
-                "every `{}` indicator is written \"/\": `{}` has no indicator left to share its {} points",
-                spec.key,
-                indicator.name,
-                indicator.points.normalize()
+            Diagnostic::new(t!(
+                "facts.list_all_not_applicable",
+                key = spec.key,
+                name = indicator.name,
+                points = indicator.points.normalize()
             ))
             .at(source, value.span()),
         );
@@ -106,16 +106,17 @@ pub(super) fn check_items(
             && !doc.contains_key(l.key.as_str())
         {
             diags.push(
-                Diagnostic::new(format!(
-                    "the facts file lists no `[[{}]]` indicators for `{}` ({} points)",
-                    l.key,
-                    ind.name,
-                    ind.points.normalize()
+                Diagnostic::new(t!(
+                    "facts.list_missing",
+                    key = l.key,
+                    name = ind.name,
+                    points = ind.points.normalize()
                 ))
                 .at(source, 0..0)
-                .with_help(format!(
-                    "add the project's own {} as [[{}]] tables",
-                    ind.name, l.key
+                .with_help(t!(
+                    "facts.list_missing_help",
+                    name = ind.name,
+                    key = l.key
                 )),
             );
         }
@@ -125,10 +126,10 @@ pub(super) fn check_items(
     for item in items {
         match seen.iter().find(|(n, _)| *n == item.name) {
             Some((_, first)) => diags.push(
-                Diagnostic::new(format!(
-                    "two listed indicators are named `{}` (the first on {})",
-                    item.name,
-                    source.spot(first.start)
+                Diagnostic::new(t!(
+                    "facts.list_name_twice",
+                    name = item.name,
+                    at = source.spot(first.start)
                 ))
                 .at(source, item.span.clone()),
             ),
@@ -140,11 +141,12 @@ pub(super) fn check_items(
                 .find(|(n, g, _)| *n == l2.as_str() && *g != item.group)
             {
                 diags.push(
-                    Diagnostic::new(format!(
-                        "`level2 = \"{l2}\"` is used under both `{}` and `{}` (first on {})",
-                        rubric.indicators[*group].name,
-                        rubric.indicators[item.group].name,
-                        source.spot(first.start)
+                    Diagnostic::new(t!(
+                        "facts.level2_twice",
+                        level2 = l2,
+                        first = rubric.indicators[*group].name,
+                        second = rubric.indicators[item.group].name,
+                        at = source.spot(first.start)
                     ))
                     .at(source, item.span.clone()),
                 );
@@ -165,12 +167,9 @@ pub(super) fn read_item(
     let spec = rubric.indicators[group].list.as_ref()?;
     let span = t.span.clone();
     let at = |d: Diagnostic| d.at(source, span.clone());
-    let level2 = t.string(
-        "level2",
-        spec.grouped.then_some("the 二级指标 it belongs to"),
-        diags,
-    );
-    let name = t.string("name", Some("the indicator's name"), diags);
+    let what_level2 = t!("facts.what_level2");
+    let level2 = t.string("level2", spec.grouped.then_some(&what_level2), diags);
+    let name = t.string("name", Some(&t!("facts.what_item_name")), diags);
     let weight_value = t.get("weight");
     let unit = t.string("unit", None, diags);
     let direction = t.string("direction", None, diags);
@@ -210,15 +209,18 @@ pub(super) fn read_item(
             Some(Decimal::ZERO)
         }
         None => {
-            diags.push(at(Diagnostic::new(format!(
-                "`{name}` is missing `weight` (its 分值)"
+            diags.push(at(Diagnostic::new(t!(
+                "facts.item_missing_weight",
+                name = name
             ))));
             None
         }
-        Some(v) => match decimal_of(source, v, || format!("the weight of `{name}`")) {
+        Some(v) => match decimal_of(source, v, || {
+            t!("facts.weight_of", name = name).into_owned()
+        }) {
             Ok(w) if w <= Decimal::ZERO => {
                 diags.push(
-                    Diagnostic::new(format!("the weight of `{name}` must be more than 0"))
+                    Diagnostic::new(t!("facts.weight_not_positive", name = name))
                         .at(source, v.span()),
                 );
                 None
@@ -226,9 +228,11 @@ pub(super) fn read_item(
             // Scores are rounded to the scale: a finer weight could not be met exactly.
             Ok(w) if w.normalize().scale() > scale => {
                 diags.push(
-                    Diagnostic::new(format!(
-                        "the weight {} of `{name}` has more decimal places than the rubric's {scale}",
-                        w.normalize()
+                    Diagnostic::new(t!(
+                        "facts.weight_too_many_decimals",
+                        weight = w.normalize(),
+                        name = name,
+                        scale = scale
                     ))
                     .at(source, v.span()),
                 );
@@ -242,23 +246,32 @@ pub(super) fn read_item(
         },
     };
     let figure = |v: &Spanned<DeValue<'_>>,
-                  what: &str,
+                  target: bool,
                   diags: &mut Diagnostics|
      -> Option<(Decimal, bool)> {
+        let what = || {
+            if target {
+                t!("facts.target_of", name = name).into_owned()
+            } else {
+                t!("facts.actual_of", name = name).into_owned()
+            }
+        };
         match v.get_ref() {
             DeValue::String(s) => match parse_percent(s) {
                 Some(Ok(d)) => Some((d, true)),
                 _ => {
                     diags.push(
-                        Diagnostic::new(format!(
-                            "the {what} of `{name}` must be a number or a percentage such as \"95%\", found `\"{s}\"`"
+                        Diagnostic::new(t!(
+                            "facts.figure_must_be_number_or_percent",
+                            what = what(),
+                            found = s
                         ))
                         .at(source, v.span()),
                     );
                     None
                 }
             },
-            _ => match decimal_of(source, v, || format!("the {what} of `{name}`")) {
+            _ => match decimal_of(source, v, what) {
                 Ok(d) => Some((d, false)),
                 Err(e) => {
                     diags.push(e);
@@ -275,21 +288,22 @@ pub(super) fn read_item(
             .position(|b| &b.outcome == outcome.get_ref())
         else {
             let outcomes: Vec<&str> = spec.bands.iter().map(|b| b.outcome.as_str()).collect();
-            let mut d = Diagnostic::new(format!(
-                "`{}` is not an outcome of this list",
-                outcome.get_ref()
-            ))
-            .at(source, outcome.span());
+            let mut d = Diagnostic::new(t!("facts.unknown_outcome", outcome = outcome.get_ref()))
+                .at(source, outcome.span());
             d = match suggest(outcome.get_ref(), outcomes.iter().copied()) {
-                Some(s) => d.with_help(format!("did you mean `{s}`?")),
-                None => d.with_help(format!("the outcomes are: {}", outcomes.join(", "))),
+                Some(s) => d.with_help(t!("toml.did_you_mean", name = s)),
+                None => d.with_help(t!(
+                    "facts.outcomes_are",
+                    outcomes = outcomes.join(t!("toml.list_separator").as_ref())
+                )),
             };
             diags.push(d);
             return None;
         };
         let (Some(score), Some(reason)) = (score, reason) else {
-            diags.push(at(Diagnostic::new(format!(
-                "the qualitative indicator `{name}` needs the evaluator's `score` and a `reason`"
+            diags.push(at(Diagnostic::new(t!(
+                "facts.qualitative_needs_score",
+                name = name
             ))));
             return None;
         };
@@ -298,9 +312,11 @@ pub(super) fn read_item(
         let s = *score.get_ref();
         if s.normalize().scale() > scale {
             diags.push(
-                Diagnostic::new(format!(
-                    "the score {} of `{name}` has more decimal places than the rubric's {scale}",
-                    s.normalize()
+                Diagnostic::new(t!(
+                    "facts.score_too_many_decimals",
+                    score = s.normalize(),
+                    name = name,
+                    scale = scale
                 ))
                 .at(source, score.span()),
             );
@@ -315,16 +331,17 @@ pub(super) fn read_item(
                 format!("{} {}", b.symbol(lower), x.normalize())
             };
             diags.push(
-                Diagnostic::new(format!(
-                    "the score {} of `{name}` lies outside the band of `{}`: {} and {} (of weight {})",
-                    s.normalize(),
-                    b.outcome,
-                    bound(lo, b.lower, true),
-                    bound(hi, b.upper, false),
-                    w.normalize()
+                Diagnostic::new(t!(
+                    "facts.score_outside_band",
+                    score = s.normalize(),
+                    name = name,
+                    outcome = b.outcome,
+                    lower = bound(lo, b.lower, true),
+                    upper = bound(hi, b.upper, false),
+                    weight = w.normalize()
                 ))
                 .at(source, score.span())
-                .with_help("give a score inside the band, or the outcome the score belongs to"),
+                .with_help(t!("facts.score_outside_band_help")),
             );
             return None;
         }
@@ -335,8 +352,9 @@ pub(super) fn read_item(
         }
     } else if is_slash(actual) || is_slash(target) {
         let Some(reason) = reason else {
-            diags.push(at(Diagnostic::new(format!(
-                "`{name}` is written \"/\" (not applicable) and needs a `reason`"
+            diags.push(at(Diagnostic::new(t!(
+                "facts.not_applicable_needs_reason",
+                name = name
             ))));
             return None;
         };
@@ -345,8 +363,9 @@ pub(super) fn read_item(
         }
     } else {
         let (Some(direction), Some(target), Some(actual)) = (direction, target, actual) else {
-            diags.push(at(Diagnostic::new(format!(
-                "`{name}` needs `direction`, `target` and `actual` (or `outcome`, `score` and `reason` for a qualitative indicator, or `actual = \"/\"` with a `reason` when it does not apply)"
+            diags.push(at(Diagnostic::new(t!(
+                "facts.item_needs_figures",
+                name = name
             ))));
             return None;
         };
@@ -356,17 +375,19 @@ pub(super) fn read_item(
             "=" | "==" => Some(Direction::Exactly),
             other => {
                 diags.push(
-                    Diagnostic::new(format!("unknown direction `{other}` for `{name}`"))
-                        .at(source, direction.span())
-                        .with_help(
-                            "write \">=\" (more is better), \"<=\" (less is better) or \"=\"",
-                        ),
+                    Diagnostic::new(t!(
+                        "facts.unknown_direction",
+                        direction = other,
+                        name = name
+                    ))
+                    .at(source, direction.span())
+                    .with_help(t!("facts.unknown_direction_help")),
                 );
                 None
             }
         };
-        let target = figure(target, "target", diags);
-        let actual_value = figure(actual, "actual value", diags);
+        let target = figure(target, true, diags);
+        let actual_value = figure(actual, false, diags);
         let (Some(dir), Some((target, tp)), Some((actual_value, ap))) = (dir, target, actual_value)
         else {
             return None;
@@ -374,10 +395,8 @@ pub(super) fn read_item(
         // 95% against 90 would compare 0.95 with 90: both or neither must be percentages.
         if tp != ap {
             diags.push(
-                Diagnostic::new(format!(
-                    "the target and the actual value of `{name}` must both be percentages (\"95%\") or both plain numbers"
-                ))
-                .at(source, actual.span()),
+                Diagnostic::new(t!("facts.percent_mismatch", name = name))
+                    .at(source, actual.span()),
             );
             return None;
         }
@@ -390,8 +409,9 @@ pub(super) fn read_item(
     };
     let weight = weight?;
     if !value.met() && deviation.is_none() {
-        diags.push(at(Diagnostic::new(format!(
-            "`{name}` misses its target and needs `deviation` (偏差原因分析及改进措施)"
+        diags.push(at(Diagnostic::new(t!(
+            "facts.needs_deviation",
+            name = name
         ))));
         return None;
     }

@@ -13,6 +13,7 @@ mod value;
 use std::ops::Range;
 
 use rust_decimal::Decimal;
+use rust_i18n::t;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 

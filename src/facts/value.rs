@@ -20,47 +20,48 @@ pub(super) fn figure_help(key: &str, text: &str, rate: bool, unit: &str) -> Stri
                 // changes, exactly.
                 Some(from) => match crate::number::in_unit(&f.figure, from, unit) {
                     Some(v) if from != unit => {
-                        return format!(
-                            "the figure must be in {unit}, without a unit: {} {from} is {v} {unit}; write `{key} = {v}`",
-                            f.figure
-                        );
+                        return t!(
+                            "facts.help_convert_unit",
+                            unit = unit,
+                            figure = f.figure,
+                            from = from,
+                            value = v,
+                            key = key
+                        )
+                        .into_owned();
                     }
                     Some(v) => v,
-                    None => return format!("write the figure in {unit}, without a unit or quotes"),
+                    None => return t!("facts.help_in_unit", unit = unit).into_owned(),
                 },
-                None => f.figure,
+                None => f.figure.clone(),
             };
-            (
-                figure,
-                format!("a figure cannot contain {}", f.reasons.join(", ")),
-            )
+            (figure, Some(f.cannot_contain()))
         }
-        None => (text.trim().to_string(), String::new()),
+        None => (text.trim().to_string(), None),
     };
-    let sep = if what.is_empty() { "" } else { "; " };
     let (number, percent) = match figure.strip_suffix('%') {
         Some(n) => (n.to_string(), true),
         None => (figure.clone(), false),
     };
-    match (plain_number(&number), rate, percent) {
-        (Some(_), true, true) => format!("{what}{sep}write `{key} = \"{figure}\"`"),
+    let fix = match (plain_number(&number), rate, percent) {
+        (Some(_), true, true) => t!("facts.help_write_quoted", key = key, figure = figure),
         // A rate without its percent sign: a fraction up to 1, else a percentage.
         (Some(n), true, false) if n <= Decimal::ONE => {
-            format!("{what}{sep}a fraction takes no quotes: write `{key} = {number}`")
+            t!("facts.help_fraction_no_quotes", key = key, number = number)
         }
         (Some(_), true, false) => {
-            format!("{what}{sep}a percentage needs its sign: write `{key} = \"{number}%\"`")
+            t!("facts.help_percentage_sign", key = key, number = number)
         }
         (Some(_), false, false) => {
-            format!("{what}{sep}a figure takes no quotes: write `{key} = {number}`")
+            t!("facts.help_figure_no_quotes", key = key, number = number)
         }
-        (Some(_), false, true) => format!("{what}{sep}a figure in {unit} is not a percentage"),
-        (None, true, _) => format!(
-            "write the rate as the report prints it: `{key} = \"96.5%\"`, or the fraction `{key} = 0.965`"
-        ),
-        (None, false, _) => {
-            "write the figure as the report prints it, without quotes or units".to_string()
-        }
+        (Some(_), false, true) => t!("facts.help_not_percentage", unit = unit),
+        (None, true, _) => return t!("facts.help_write_rate", key = key).into_owned(),
+        (None, false, _) => return t!("facts.help_write_figure").into_owned(),
+    };
+    match what {
+        Some(what) => t!("toml.clauses", first = what, second = fix).into_owned(),
+        None => fix.into_owned(),
     }
 }
 
@@ -86,7 +87,7 @@ pub(super) fn read_value(
     let (inner, reason, note) = match v.get_ref() {
         DeValue::Table(t) => {
             let mut diags = Diagnostics::default();
-            let mut tt = Table::new(source, t, v.span(), format!("fact `{path}`"));
+            let mut tt = Table::new(source, t, v.span(), t!("facts.fact_context", path = path));
             let inner = tt.get("value");
             let reason = tt.string("reason", None, &mut diags);
             let note = tt.string("note", None, &mut diags);
@@ -95,22 +96,18 @@ pub(super) fn read_value(
                 return Err(d);
             }
             let Some(inner) = inner else {
-                return Err(Diagnostic::new(format!(
-                    "fact `{path}` is written as a table but has no `value`"
-                ))
-                .at(source, v.span())
-                .with_help(format!(
-                    "write `{{ value = ..., reason = \"...\" }}` ({})",
-                    decl.label
-                )));
+                return Err(
+                    Diagnostic::new(t!("facts.table_without_value", path = path))
+                        .at(source, v.span())
+                        .with_help(t!("facts.table_without_value_help", label = decl.label)),
+                );
             };
             if let Some(r) = &reason
                 && is_blank(r.get_ref())
             {
-                return Err(Diagnostic::new(format!(
-                    "the `reason` of `{path}` must not be empty or only invisible characters"
-                ))
-                .at(source, r.span()));
+                return Err(
+                    Diagnostic::new(t!("facts.reason_blank", path = path)).at(source, r.span())
+                );
             }
             (
                 inner,
@@ -120,31 +117,39 @@ pub(super) fn read_value(
         }
         _ => (v, None, None),
     };
-    let at = |message: String| Diagnostic::new(message).at(source, inner.span());
+    let at = |message: std::borrow::Cow<'_, str>| Diagnostic::new(message).at(source, inner.span());
     // The key a fix is written under: the fact's, or `value` inside `{ value = … }`.
     let fix_key = if matches!(v.get_ref(), DeValue::Table(_)) {
         "value"
     } else {
         path.rsplit('.').next().unwrap_or(path)
     };
-    let needs_reason = |what: &str| {
-        Diagnostic::new(format!("`{path}` ({}) {what} needs a reason", decl.label))
-            .at(source, v.span())
-            .with_help(format!(
-                "write `{} = {{ value = {}, reason = \"...\" }}`",
-                path.rsplit('.').next().unwrap_or(path),
-                source.text().get(inner.span()).unwrap_or("...")
-            ))
+    let needs_reason = |message: std::borrow::Cow<'_, str>| {
+        Diagnostic::new(message).at(source, v.span()).with_help(t!(
+            "facts.needs_reason_help",
+            key = path.rsplit('.').next().unwrap_or(path),
+            value = source.text().get(inner.span()).unwrap_or("...")
+        ))
     };
     let value = match &decl.kind {
         FactKind::Amount | FactKind::Count => {
             let d = match inner.get_ref() {
                 DeValue::String(s) => {
-                    return Err(at(format!(
-                        "`{path}` ({}) must be a number{}, found the string `\"{s}\"`",
-                        decl.label,
-                        unit_suffix(rubric, index)
-                    ))
+                    return Err(at(match unit_of_figure(rubric, index) {
+                        Some(unit) => t!(
+                            "facts.must_be_number_in_unit",
+                            path = path,
+                            label = decl.label,
+                            unit = unit,
+                            found = s
+                        ),
+                        None => t!(
+                            "facts.must_be_number",
+                            path = path,
+                            label = decl.label,
+                            found = s
+                        ),
+                    })
                     .with_help(figure_help(
                         fix_key,
                         s,
@@ -155,15 +160,14 @@ pub(super) fn read_value(
                 _ => decimal_of(source, inner, || format!("`{path}`"))?,
             };
             if d < Decimal::ZERO {
-                return Err(at(format!(
-                    "`{path}` ({}) cannot be negative, found {d}",
-                    decl.label
-                )));
+                return Err(at(negative(path, &decl.label, d)));
             }
             if decl.kind == FactKind::Count && !d.fract().is_zero() {
-                return Err(at(format!(
-                    "`{path}` ({}) must be a whole number, found {d}",
-                    decl.label
+                return Err(at(t!(
+                    "facts.must_be_whole_number",
+                    path = path,
+                    label = decl.label,
+                    found = d
                 )));
             }
             FactValue::Number(d)
@@ -172,16 +176,21 @@ pub(super) fn read_value(
             DeValue::String(s) => match parse_percent(s) {
                 Some(Ok(d)) if d >= Decimal::ZERO => FactValue::Number(d),
                 Some(Ok(d)) => {
-                    return Err(at(format!(
-                        "`{path}` ({}) cannot be negative, found {d}",
-                        decl.label
+                    return Err(at(negative(path, &decl.label, d)));
+                }
+                Some(Err(e)) => {
+                    return Err(at(t!(
+                        "toml.what_problem",
+                        what = format!("`{path}`"),
+                        problem = e
                     )));
                 }
-                Some(Err(e)) => return Err(at(format!("`{path}`: {e}"))),
                 None => {
-                    return Err(at(format!(
-                        "`{path}` ({}) must be a rate such as \"96.5%\" or 0.965, found `\"{s}\"`",
-                        decl.label
+                    return Err(at(t!(
+                        "facts.must_be_rate",
+                        path = path,
+                        label = decl.label,
+                        found = s
                     ))
                     .with_help(figure_help(fix_key, s, true, "%")));
                 }
@@ -189,15 +198,12 @@ pub(super) fn read_value(
             _ => {
                 let d = decimal_of(source, inner, || format!("`{path}`"))?;
                 if d < Decimal::ZERO {
-                    return Err(at(format!(
-                        "`{path}` ({}) cannot be negative, found {d}",
-                        decl.label
-                    )));
+                    return Err(at(negative(path, &decl.label, d)));
                 }
                 if d > Decimal::ONE {
                     let text = source.text().get(inner.span()).unwrap_or("");
-                    return Err(at(format!("rate `{path}` = {text} is ambiguous: a rate written as a plain number must lie between 0 and 1"))
-                        .with_help(format!("write \"{text}%\" for a percentage, or the fraction (e.g. 0.965 for 96.5%)")));
+                    return Err(at(t!("facts.rate_ambiguous", path = path, text = text))
+                        .with_help(t!("facts.rate_ambiguous_help", text = text)));
                 }
                 FactValue::Number(d)
             }
@@ -205,10 +211,11 @@ pub(super) fn read_value(
         FactKind::Bool => match inner.get_ref() {
             DeValue::Boolean(b) => FactValue::Bool(*b),
             other => {
-                return Err(at(format!(
-                    "`{path}` ({}) must be true or false, found {}",
-                    decl.label,
-                    type_name(other)
+                return Err(at(t!(
+                    "facts.must_be_bool",
+                    path = path,
+                    label = decl.label,
+                    found = type_name(other)
                 )));
             }
         },
@@ -216,7 +223,11 @@ pub(super) fn read_value(
         FactKind::Tier(labels) => {
             let chosen = choose(source, path, &decl.label, labels, inner)?;
             if reason.is_none() {
-                return Err(needs_reason("is an evaluator's choice of tier and"));
+                return Err(needs_reason(t!(
+                    "facts.tier_needs_reason",
+                    path = path,
+                    label = decl.label
+                )));
             }
             chosen
         }
@@ -226,30 +237,37 @@ pub(super) fn read_value(
             DeValue::Integer(_) | DeValue::Float(_) => {
                 let d = decimal_of(source, inner, || format!("`{path}`"))?;
                 if d < Decimal::ZERO {
-                    return Err(at(format!(
-                        "the partial score of `{path}` cannot be negative"
-                    )));
+                    return Err(at(t!("facts.partial_negative", path = path)));
                 }
                 if reason.is_none() {
-                    return Err(needs_reason("given partial credit"));
+                    return Err(needs_reason(t!(
+                        "facts.partial_needs_reason",
+                        path = path,
+                        label = decl.label
+                    )));
                 }
                 FactValue::Check(CheckValue::Partial(d))
             }
             other => {
-                return Err(at(format!(
-                    "`{path}` ({}) must be true (met), false (not met) or the points awarded, found {}",
-                    decl.label,
-                    type_name(other)
+                return Err(at(t!(
+                    "facts.must_be_check",
+                    path = path,
+                    label = decl.label,
+                    found = type_name(other)
                 )));
             }
         },
         FactKind::Judgment => {
             let d = decimal_of(source, inner, || format!("`{path}`"))?;
             if d < Decimal::ZERO {
-                return Err(at(format!("the score of `{path}` cannot be negative")));
+                return Err(at(t!("facts.score_negative", path = path)));
             }
             if reason.is_none() {
-                return Err(needs_reason("is an evaluator's score and"));
+                return Err(needs_reason(t!(
+                    "facts.judgment_needs_reason",
+                    path = path,
+                    label = decl.label
+                )));
             }
             FactValue::Judgment(d)
         }
@@ -271,13 +289,24 @@ pub(super) fn fact_unit(rubric: &Rubric, index: usize) -> String {
     }
 }
 
-pub(super) fn unit_suffix(rubric: &Rubric, index: usize) -> String {
+/// The unit a figure's message names, when it has one.
+pub(super) fn unit_of_figure(rubric: &Rubric, index: usize) -> Option<&str> {
     let decl = &rubric.facts[index];
     match (&decl.kind, decl.unit.is_empty()) {
-        (FactKind::Amount, true) => format!(" in {}", rubric.meta.unit),
-        (_, false) => format!(" in {}", decl.unit),
-        _ => String::new(),
+        (FactKind::Amount, true) => Some(&rubric.meta.unit),
+        (_, false) => Some(&decl.unit),
+        _ => None,
     }
+}
+
+/// `` `path` (label) cannot be negative, found -1 ``.
+fn negative(path: &str, label: &str, found: Decimal) -> std::borrow::Cow<'static, str> {
+    t!(
+        "facts.cannot_be_negative",
+        path = path,
+        label = label,
+        found = found
+    )
 }
 
 pub(super) fn choose(
@@ -288,20 +317,27 @@ pub(super) fn choose(
     inner: &Spanned<DeValue<'_>>,
 ) -> Result<FactValue, Diagnostic> {
     let DeValue::String(s) = inner.get_ref() else {
-        return Err(Diagnostic::new(format!(
-            "`{path}` ({label}) must be one of: {}",
-            quoted(choices)
+        return Err(Diagnostic::new(t!(
+            "facts.must_be_one_of",
+            path = path,
+            label = label,
+            choices = quoted(choices)
         ))
         .at(source, inner.span()));
     };
     if choices.iter().any(|c| c == s.as_ref()) {
         return Ok(FactValue::Text(s.to_string()));
     }
-    let mut d = Diagnostic::new(format!("`{s}` is not an answer of `{path}` ({label})"))
-        .at(source, inner.span());
+    let mut d = Diagnostic::new(t!(
+        "facts.not_an_answer",
+        answer = s,
+        path = path,
+        label = label
+    ))
+    .at(source, inner.span());
     d = match suggest(s, choices.iter().map(String::as_str)) {
-        Some(c) => d.with_help(format!("did you mean `{c}`?")),
-        None => d.with_help(format!("the answers are: {}", quoted(choices))),
+        Some(c) => d.with_help(t!("toml.did_you_mean", name = c)),
+        None => d.with_help(t!("facts.answers_are", choices = quoted(choices))),
     };
     Err(d)
 }
@@ -311,5 +347,5 @@ pub(super) fn quoted(items: &[String]) -> String {
         .iter()
         .map(|c| format!("\"{c}\""))
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(t!("toml.list_separator").as_ref())
 }

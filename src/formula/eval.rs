@@ -5,6 +5,8 @@
 
 use std::ops::Range;
 
+use rust_i18n::t;
+
 use super::{BinaryOp, Formula, Function, Node, NodeKind, Target, Value};
 use crate::exact::Exact;
 
@@ -16,21 +18,22 @@ pub trait Scope {
 /// A formula that could not be evaluated on these facts.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EvalError {
-    #[error("division by zero: `{divisor}` is 0 in `{formula}`")]
+    #[error("{}", t!("formula.division_by_zero", divisor = .divisor, formula = .formula))]
     DivisionByZero { divisor: String, formula: String },
     /// The exact value has a numerator or denominator beyond `exact::MAX_BITS`: refused
     /// rather than rounded.
     #[error(
-        "`{expression}` (of `{formula}`) cannot be held exactly: its exact value needs more than 4096 bits"
+        "{}",
+        t!("formula.overflow", expression = .expression, formula = .formula, bits = crate::exact::MAX_BITS)
     )]
     Overflow { expression: String, formula: String },
     /// A name could not be given a value (a missing fact); raised by the [`Scope`].
     #[error("{0}")]
     Unavailable(String),
     /// A name the loader did not resolve: a bug, reported rather than panicking.
-    #[error("internal error: `{0}` was not resolved when the rubric loaded")]
+    #[error("{}", t!("formula.internal_unresolved", name = .0))]
     Unresolved(String),
-    #[error("internal error: `{0}` has the wrong type")]
+    #[error("{}", t!("formula.internal_type", expression = .0))]
     Type(String),
 }
 

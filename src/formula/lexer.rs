@@ -4,6 +4,8 @@ use std::ops::Range;
 
 use rust_decimal::Decimal;
 
+use rust_i18n::t;
+
 use super::ParseError;
 use crate::number::parse_decimal;
 
@@ -111,10 +113,7 @@ pub fn lex(text: &str) -> Result<Vec<Token>, ParseError> {
                     (b'!', true) => (Tok::Ne, 2),
                     _ => {
                         return Err(ParseError {
-                            message: format!(
-                                "unexpected `{}`; comparisons are written `==` and `!=`",
-                                c as char
-                            ),
+                            message: t!("formula.single_equals", ch = c as char).into_owned(),
                             span: start..start + 1,
                         });
                     }
@@ -128,17 +127,24 @@ pub fn lex(text: &str) -> Result<Vec<Token>, ParseError> {
             }
             _ => {
                 let ch = text[start..].chars().next().unwrap_or('?');
-                let hint = match ch {
-                    '≥' => "; write `>=`",
-                    '≤' => "; write `<=`",
-                    '×' => "; write `*`",
-                    '÷' => "; write `/`",
-                    '（' | '）' => "; use ASCII parentheses",
-                    '％' => "; write `%`",
-                    _ => "",
+                let write = |instead: &str| {
+                    t!(
+                        "formula.unexpected_character_write",
+                        ch = ch,
+                        instead = instead
+                    )
+                };
+                let message = match ch {
+                    '≥' => write(">="),
+                    '≤' => write("<="),
+                    '×' => write("*"),
+                    '÷' => write("/"),
+                    '（' | '）' => t!("formula.unexpected_parenthesis", ch = ch),
+                    '％' => write("%"),
+                    _ => t!("formula.unexpected_character", ch = ch),
                 };
                 return Err(ParseError {
-                    message: format!("unexpected character `{ch}` in formula{hint}"),
+                    message: message.into_owned(),
                     span: start..start + ch.len_utf8(),
                 });
             }

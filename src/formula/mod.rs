@@ -27,6 +27,8 @@ mod parser;
 use std::fmt;
 use std::ops::Range;
 
+use rust_i18n::t;
+
 pub use eval::{EvalError, Scope};
 pub use parser::{MAX_DEPTH, ParseError};
 
@@ -39,9 +41,9 @@ pub enum Type {
 
 impl fmt::Display for Type {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Type::Number => "a number",
-            Type::Bool => "true/false",
+        f.write_str(&match self {
+            Type::Number => t!("formula.type_number"),
+            Type::Bool => t!("formula.type_bool"),
         })
     }
 }
@@ -248,7 +250,7 @@ fn expect(
         && got != want
     {
         errors.push(CheckError {
-            message: format!("expected {want} here, found {got}"),
+            message: t!("formula.expected_type", want = want, got = got).into_owned(),
             span: node.span.clone(),
             help: None,
         });
@@ -272,7 +274,7 @@ fn check(
             }
             None => {
                 errors.push(CheckError {
-                    message: format!("unknown name `{name}`"),
+                    message: t!("formula.unknown_name", name = name).into_owned(),
                     span,
                     help: help(name),
                 });
@@ -310,7 +312,8 @@ fn check(
                         && ta != tb
                     {
                         errors.push(CheckError {
-                            message: format!("`{}` compares {ta} with {tb}", op.symbol()),
+                            message: t!("formula.compares", op = op.symbol(), a = ta, b = tb)
+                                .into_owned(),
                             span,
                             help: None,
                         });
@@ -326,7 +329,7 @@ fn check(
             match (ta, tb) {
                 (Some(ta), Some(tb)) if ta != tb => {
                     errors.push(CheckError {
-                        message: format!("the branches of `if` differ: {ta} and {tb}"),
+                        message: t!("formula.branches_differ", a = ta, b = tb).into_owned(),
                         span,
                         help: None,
                     });
@@ -345,8 +348,8 @@ fn check(
             if !arity_ok {
                 errors.push(CheckError {
                     message: match f {
-                        Function::Abs => "`abs` takes exactly one argument".to_string(),
-                        _ => "`min` and `max` take at least two arguments".to_string(),
+                        Function::Abs => t!("formula.abs_arity").into_owned(),
+                        _ => t!("formula.min_max_arity").into_owned(),
                     },
                     span,
                     help: None,

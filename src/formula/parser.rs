@@ -5,6 +5,8 @@ use std::ops::Range;
 
 use rust_decimal::Decimal;
 
+use rust_i18n::t;
+
 use super::lexer::{Tok, Token};
 use super::{BinaryOp, Function, Node, NodeKind};
 
@@ -41,14 +43,14 @@ impl<'t> Parser<'t> {
     pub fn parse(mut self) -> Result<Node, ParseError> {
         if self.tokens.is_empty() {
             return Err(ParseError {
-                message: "the formula is empty".to_string(),
+                message: t!("formula.empty").into_owned(),
                 span: 0..self.end,
             });
         }
         let node = self.expr()?;
         if let Some(t) = self.peek() {
             return Err(ParseError {
-                message: "unexpected text after the end of the formula".to_string(),
+                message: t!("formula.trailing_text").into_owned(),
                 span: t.span.clone(),
             });
         }
@@ -79,7 +81,7 @@ impl<'t> Parser<'t> {
             Ok(())
         } else {
             Err(ParseError {
-                message: format!("expected `{word}`"),
+                message: t!("formula.expected_token", token = word).into_owned(),
                 span: self
                     .peek()
                     .map(|t| t.span.clone())
@@ -95,7 +97,7 @@ impl<'t> Parser<'t> {
                 Ok(t.span.clone())
             }
             other => Err(ParseError {
-                message: format!("expected `{shown}`"),
+                message: t!("formula.expected_token", token = shown).into_owned(),
                 span: other.map(|t| t.span.clone()).unwrap_or(self.eof_span()),
             }),
         }
@@ -105,7 +107,7 @@ impl<'t> Parser<'t> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             return Err(ParseError {
-                message: format!("the formula nests deeper than {MAX_DEPTH} levels"),
+                message: t!("formula.too_deep", max = MAX_DEPTH).into_owned(),
                 span,
             });
         }
@@ -213,7 +215,7 @@ impl<'t> Parser<'t> {
             )
         {
             return Err(ParseError {
-                message: "comparisons cannot be chained; join them with `and`".to_string(),
+                message: t!("formula.chained_comparison").into_owned(),
                 span: t.span.clone(),
             });
         }
@@ -263,7 +265,7 @@ impl<'t> Parser<'t> {
     fn atom(&mut self) -> Result<Node, ParseError> {
         let Some(token) = self.bump() else {
             return Err(ParseError {
-                message: "the formula ends where a value was expected".to_string(),
+                message: t!("formula.ends_early").into_owned(),
                 span: self.eof_span(),
             });
         };
@@ -280,7 +282,7 @@ impl<'t> Parser<'t> {
                     let scale = value.scale() + 2;
                     // A shift of the scale divides by 100 exactly.
                     value.set_scale(scale).map_err(|_| ParseError {
-                        message: "this percentage has too many decimals".to_string(),
+                        message: t!("formula.percent_too_precise").into_owned(),
                         span: span.start..pct.end,
                     })?;
                     return Ok(Node {
@@ -299,7 +301,7 @@ impl<'t> Parser<'t> {
                     span,
                 }),
                 w if KEYWORDS.contains(&w) => Err(ParseError {
-                    message: format!("`{w}` cannot stand here"),
+                    message: t!("formula.misplaced_keyword", word = w).into_owned(),
                     span,
                 }),
                 w => {
@@ -329,7 +331,7 @@ impl<'t> Parser<'t> {
                 })
             }
             _ => Err(ParseError {
-                message: "expected a number, a name or `(`".to_string(),
+                message: t!("formula.expected_value").into_owned(),
                 span,
             }),
         }
@@ -338,10 +340,12 @@ impl<'t> Parser<'t> {
     fn call(&mut self, name: &str, name_span: Range<usize>) -> Result<Node, ParseError> {
         let Some(function) = Function::from_name(name) else {
             return Err(ParseError {
-                message: format!(
-                    "unknown function `{name}`; the functions are {}",
-                    Function::NAMES.join(", ")
-                ),
+                message: t!(
+                    "formula.unknown_function",
+                    name = name,
+                    functions = Function::NAMES.join(t!("toml.list_separator").as_ref())
+                )
+                .into_owned(),
                 span: name_span,
             });
         };
