@@ -82,6 +82,17 @@ pub fn current() -> Lang {
     }
 }
 
+/// `f`'s result with messages rendered in `lang`, the language then put back. For the one
+/// comparison with text written in a given language (a rubric test's `refused`); the CLI
+/// runs it on one thread.
+pub fn rendered_in<T>(lang: Lang, f: impl FnOnce() -> T) -> T {
+    let before = current();
+    set(lang);
+    let out = f();
+    set(before);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -403,7 +403,7 @@ fn an_override_over_a_failed_rule_says_the_rule_failed_and_never_shows_a_zero() 
             ),
         ]),
     );
-    let json = sb.run_zh(&["score", "seed.toml", "--format", "json"]);
+    let json = sb.run(&["score", "seed.toml", "--format", "json"]);
     assert_eq!(json.code, Some(0), "{}", json.stderr);
     let json: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
     let node = crate::support::indicator_nodes(&json)
@@ -421,7 +421,7 @@ fn an_override_over_a_failed_rule_says_the_rule_failed_and_never_shows_a_zero() 
         leaf["basis"]
             .as_str()
             .unwrap()
-            .matches("规则无法计算")
+            .matches("the rule cannot be computed")
             .count(),
         1,
         "{leaf}"
@@ -434,16 +434,16 @@ fn an_override_over_a_failed_rule_says_the_rule_failed_and_never_shows_a_zero() 
         "{leaf}"
     );
     assert_eq!(node["score"], "1.00");
-    let table = sb.run_zh(&["score", "seed.toml", "--width", "200"]);
+    let table = sb.run(&["score", "seed.toml", "--width", "200"]);
     let note = table
         .stdout
         .lines()
         .find(|l| l.starts_with("* 固定资产利用率"))
         .unwrap();
     assert!(
-        note.contains("规则无法计算（division by zero")
-            && note.contains("人工调整为 1.00")
-            && !note.contains("规则得分 0"),
+        note.contains("the rule cannot be computed (division by zero")
+            && note.contains("overridden to 1.00")
+            && !note.contains("rule score 0"),
         "{note}"
     );
 }

@@ -426,7 +426,7 @@ fn html_is_one_escaped_page_without_external_resources() {
             ),
         ]),
     );
-    let run = sb.run(&["diff", "old.toml", "new.toml", "--format", "html"]);
+    let run = sb.run_zh(&["diff", "old.toml", "new.toml", "--format", "html"]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     let page = run.stdout;
     assert!(page.starts_with("<!DOCTYPE html>"), "{page}");
@@ -443,21 +443,21 @@ fn html_is_one_escaped_page_without_external_resources() {
     archives(&sb);
     sb.write("a.jsonl", batch_in(&sb, "a", "jsonl"));
     sb.write("b.jsonl", batch_in(&sb, "b", "jsonl"));
-    let run = sb.run(&["diff", "a.jsonl", "b.jsonl", "--format", "html"]);
+    let run = sb.run_zh(&["diff", "a.jsonl", "b.jsonl", "--format", "html"]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert!(!run.stdout.contains("<script"), "{}", run.stdout);
     assert!(run.stdout.contains("&lt;script&gt;"), "{}", run.stdout);
     assert!(!run.stdout.contains("http"));
 
     // -o writes the page whole, and never over an input.
-    let run = sb.run(&[
+    let run = sb.run_zh(&[
         "diff", "old.toml", "new.toml", "--format", "html", "-o", "d.html",
     ]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert_eq!(run.stdout, "");
     let written = std::fs::read_to_string(sb.path().join("d.html")).unwrap();
     assert!(written.contains("&lt;script&gt;"));
-    let run = sb.run(&["diff", "old.toml", "new.toml", "-o", "old.toml"]);
+    let run = sb.run_zh(&["diff", "old.toml", "new.toml", "-o", "old.toml"]);
     assert_eq!(run.code, Some(2));
     assert_eq!(
         std::fs::read_to_string(sb.path().join("old.toml")).unwrap(),

@@ -302,14 +302,14 @@ fn the_two_reported_midpoints_give_5_38_and_5_26_everywhere() {
             "1051/1200",
         ),
     ] {
-        let table = sandbox.run(&["score", file, "--width", "200"]);
+        let table = sandbox.run_zh(&["score", file, "--width", "200"]);
         let row = table
             .stdout
             .lines()
             .find(|l| l.contains(name))
             .unwrap_or_else(|| panic!("{}", table.stdout));
         assert!(row.contains(&format!(" {want} ")), "{row}");
-        let explain = sandbox.run(&["explain", file, name]);
+        let explain = sandbox.run_zh(&["explain", file, name]);
         assert!(
             explain.stdout.contains(&format!("得分 {want}")),
             "{}",
@@ -317,7 +317,7 @@ fn the_two_reported_midpoints_give_5_38_and_5_26_everywhere() {
         );
         // explain shows the exact value that was rounded, and the fraction behind it.
         assert!(explain.stdout.contains(exact_value), "{}", explain.stdout);
-        let json = sandbox.run(&["score", file, "--format", "json"]);
+        let json = sandbox.run_zh(&["score", file, "--format", "json"]);
         let json: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
         let node = crate::support::indicator_nodes(&json)
             .into_iter()

@@ -205,7 +205,7 @@ fn set_changes_a_fact_for_one_run_and_says_how_far_the_total_moved() {
         std::fs::read(sb.path().join("seed.toml")).unwrap(),
         std::fs::read(repo().join("examples/luohu-2023.toml")).unwrap()
     );
-    let table = sb.run(&["score", "seed.toml", "--set", "procurement.actual=158.75"]);
+    let table = sb.run_zh(&["score", "seed.toml", "--set", "procurement.actual=158.75"]);
     assert!(
         table
             .stdout
@@ -213,7 +213,7 @@ fn set_changes_a_fact_for_one_run_and_says_how_far_the_total_moved() {
         "{}",
         table.stdout
     );
-    let explain = sb.run(&[
+    let explain = sb.run_zh(&[
         "explain",
         "seed.toml",
         "政府采购执行情况",
@@ -223,7 +223,7 @@ fn set_changes_a_fact_for_one_run_and_says_how_far_the_total_moved() {
     assert!(
         explain
             .stdout
-            .contains("set by --set procurement.actual=158.75"),
+            .contains("按 --set procurement.actual=158.75 假设取值"),
         "{}",
         explain.stdout
     );

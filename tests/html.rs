@@ -23,7 +23,7 @@ fn vnu() -> Option<PathBuf> {
 
 /// Writes the HTML report of `facts` (a file in the sandbox) to `out`, and returns it.
 fn report(sb: &Sandbox, facts: &str, out: &str) -> String {
-    let run = sb.run(&["score", facts, "--format", "html", "-o", out]);
+    let run = sb.run_zh(&["score", facts, "--format", "html", "-o", out]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert!(run.stdout.is_empty(), "{}", run.stdout);
     std::fs::read_to_string(sb.path().join(out)).unwrap()
@@ -80,7 +80,7 @@ fn seed_report_shows_and_prints_in_chromium_with_the_engines_figures() {
     }
     let sb = Sandbox::new();
     seed(&sb);
-    let json = sb.run(&["score", "luohu-2023.toml", "--format", "json"]);
+    let json = sb.run_zh(&["score", "luohu-2023.toml", "--format", "json"]);
     assert_eq!(json.code, Some(0), "{}", json.stderr);
     let json: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
     let total = json["total"].as_str().unwrap().to_string();
@@ -197,7 +197,7 @@ fn reports_validate_as_html5() {
             "diff.html",
         ][..],
     ] {
-        let run = sb.run(args);
+        let run = sb.run_zh(args);
         assert_eq!(run.code, Some(0), "{args:?}: {}", run.stderr);
     }
     let whatif = std::fs::read_to_string(sb.path().join("whatif.html")).unwrap();
@@ -276,7 +276,7 @@ fn report_needs_no_network_and_runs_no_script() {
 fn report_carries_the_receipt_totals_chart_and_explanations() {
     let sb = Sandbox::new();
     let html = seed(&sb);
-    let json = sb.run(&["score", "luohu-2023.toml", "--format", "json"]);
+    let json = sb.run_zh(&["score", "luohu-2023.toml", "--format", "json"]);
     let json: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
     let receipt = &json["receipt"];
     for key in [
@@ -347,7 +347,7 @@ fn a_hostile_department_name_is_escaped() {
 fn html_to_a_terminal_or_pipe_is_the_same_text() {
     let sb = Sandbox::new();
     let html = seed(&sb);
-    let run = sb.run(&["score", "luohu-2023.toml", "--format", "html"]);
+    let run = sb.run_zh(&["score", "luohu-2023.toml", "--format", "html"]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert_eq!(run.stdout, html);
 }

@@ -274,7 +274,7 @@ fn init_never_replaces_a_file() {
 #[test]
 fn rubric_show_prints_the_tree_with_points_and_rules() {
     let sb = Sandbox::new();
-    let run = sb.run(&[
+    let run = sb.run_zh(&[
         "rubric",
         "show",
         "luohu-dept-overall-2023",

@@ -176,8 +176,15 @@ fn explain_shows_a_listed_item() {
     let run = sb.run(&["explain", "p.toml", "人均培训成本"]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert!(run.stdout.contains("score = if actual <= target then weight else if target <= 0 then 0 else weight * target / actual"), "{}", run.stdout);
-    assert!(run.stdout.contains("目标 ≤300 元，实际 320 元"));
-    assert!(run.stdout.contains("偏差原因: 场地租金上涨"));
+    assert!(
+        run.stdout.contains("target ≤300 元, actual 320 元"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("Reason for the deviation: 场地租金上涨")
+    );
     assert!(run.stdout.contains("Score: 4.69 / 5"));
 }
 
@@ -281,7 +288,7 @@ fn a_row_named_like_a_rubric_indicator_scores_and_is_found_by_its_path() {
     assert!(got.contains_key("预算执行率"));
     let sb = Sandbox::new();
     sb.write("p.toml", &text);
-    let by_path = sb.run(&["explain", "p.toml", "产出指标/时效指标/预算执行率"]);
+    let by_path = sb.run_zh(&["explain", "p.toml", "产出指标/时效指标/预算执行率"]);
     assert_eq!(by_path.code, Some(0), "{}", by_path.stderr);
     assert!(
         by_path.stdout.contains("目标 ≤12 月，实际 11 月"),
@@ -289,13 +296,13 @@ fn a_row_named_like_a_rubric_indicator_scores_and_is_found_by_its_path() {
         by_path.stdout
     );
     // The bare name is the rubric's own indicator.
-    let by_name = sb.run(&["explain", "p.toml", "预算执行率"]);
+    let by_name = sb.run_zh(&["explain", "p.toml", "预算执行率"]);
     assert!(
-        by_name.stdout.starts_with("预算执行率 (execution)"),
+        by_name.stdout.starts_with("预算执行率（execution）"),
         "{}",
         by_name.stdout
     );
-    let check = sb.run(&["check", "p.toml", "--format", "json"]);
+    let check = sb.run_zh(&["check", "p.toml", "--format", "json"]);
     assert!(!check.stdout.contains("\"unknown\""), "{}", check.stdout);
 }
 
@@ -321,14 +328,14 @@ fn a_not_applicable_row_without_weight_leaves_the_group_to_the_others() {
     assert_eq!(node["points"], "0");
     let sb = Sandbox::new();
     sb.write("p.toml", &text);
-    let table = sb.run(&["score", "p.toml", "--width", "160"]);
+    let table = sb.run_zh(&["score", "p.toml", "--width", "160"]);
     let row = table
         .stdout
         .lines()
         .find(|l| l.contains("┆ 生态效益 "))
         .unwrap();
     assert!(row.contains("┆    / ┆ 不适用 ┆"), "{row}");
-    let explain = sb.run(&["explain", "p.toml", "生态效益"]);
+    let explain = sb.run_zh(&["explain", "p.toml", "生态效益"]);
     assert!(explain.stdout.contains("不适用（/）"), "{}", explain.stdout);
     // Without the weight and without the others filling the group, the weights are short.
     let e = error(&[("weight = 5\nactual = \"/\"", "actual = \"/\"")]);
@@ -386,7 +393,7 @@ fn a_not_applicable_row_scored_anyway_keeps_its_points_on_show() {
         rubric.replace("not_applicable = \"rescale\"", "not_applicable = \"full\""),
     );
     sb.write("p.toml", project_text());
-    let table = sb.run(&[
+    let table = sb.run_zh(&[
         "score",
         "p.toml",
         "--rubric",

@@ -429,12 +429,13 @@ fn rubric_show_describes_the_rules_in_chinese() {
     let en = sb.run(&args);
     assert!(
         en.stdout
-            .contains(" (6 分): tiers on satisfaction.rate: 满意度≥95% → 6; "),
+            .contains(" (6 points): tiers on satisfaction.rate: 满意度≥95% → 6; "),
         "{}",
         en.stdout
     );
     assert!(
-        en.stdout.contains(" (1 分): check 'petitions.channel'`\n"),
+        en.stdout
+            .contains(" (1 points): check 'petitions.channel'`\n"),
         "{}",
         en.stdout
     );

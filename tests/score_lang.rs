@@ -157,9 +157,9 @@ fn explain_reads_as_a_reviewers_working_paper_in_chinese() {
     // English, as it always was.
     for expected in [
         "政府采购执行情况 (procurement)\n",
-        "依据: 政府采购执行率 ≈99.19%；符合 1/1 项\n",
+        "Basis: 政府采购执行率 ≈99.19%; 1/1 met\n",
         "Rule:\n",
-        "  part 2 政府采购政策功能落实 (check, 1 分): checklist item `procurement.policy`\n",
+        "  part 2 政府采购政策功能落实 (check, 1 points): checklist item `procurement.policy`\n",
         "Facts:\n",
         "      at facts.toml:",
         "Values:\n",

@@ -471,7 +471,7 @@ fn the_tier_alternative_is_explained_in_chinese() {
 }
 
 #[test]
-fn the_result_workbooks_keep_the_published_forms_labels_in_both_languages() {
+fn the_result_workbook_speaks_the_language_and_keeps_the_forms_shape() {
     let sb = Sandbox::new();
     copy_seed(&sb);
     for (name, zh) in [("zh.xlsx", true), ("en.xlsx", false)] {
@@ -481,14 +481,19 @@ fn the_result_workbooks_keep_the_published_forms_labels_in_both_languages() {
         let path = sb.path().join(name);
         assert_eq!(sheet_names(&path), ["附件一"]);
         let cells = sheet_cells(&path, "附件一");
+        let [points, score, basis, subtotal, total, grade] = if zh {
+            ["分值", "得分", "依据", "小计", "总分", "等级：优"]
+        } else {
+            ["Points", "Score", "Basis", "Subtotal", "Total", "Grade: 优"]
+        };
         assert!(
             cells
                 .iter()
-                .any(|r| r.len() >= 6 && r[3] == "分值" && r[4] == "得分" && r[5] == "依据"),
+                .any(|r| r.len() >= 6 && r[3] == points && r[4] == score && r[5] == basis),
             "{cells:?}"
         );
-        assert!(cells.iter().any(|r| r[1] == "小计"), "{cells:?}");
-        let total = cells.iter().find(|r| r[0] == "总分").unwrap();
-        assert_eq!(total[5], "等级：优");
+        assert!(cells.iter().any(|r| r[1] == subtotal), "{cells:?}");
+        let total = cells.iter().find(|r| r[0] == total).unwrap();
+        assert_eq!(total[5], grade);
     }
 }

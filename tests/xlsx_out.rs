@@ -119,7 +119,7 @@ fn score_json(sb: &Sandbox, facts: &Path) -> serde_json::Value {
 /// Writes the seed example's 附件一 workbook into the sandbox as `name`.
 fn appendix(sb: &Sandbox, name: &str) {
     let facts = example("luohu-2023.toml");
-    let run = sb.run(&[
+    let run = sb.run_zh(&[
         "score",
         facts.to_str().unwrap(),
         "--format",
@@ -399,9 +399,9 @@ fn score_writes_every_format_to_a_file_and_never_over_an_input() {
     let sb = Sandbox::new();
     sb.write("facts.toml", edited_example(&[]));
     for format in ["table", "json"] {
-        let stdout = sb.run(&["score", "facts.toml", "--format", format]);
+        let stdout = sb.run_zh(&["score", "facts.toml", "--format", format]);
         let name = format!("out.{format}");
-        let file = sb.run(&["score", "facts.toml", "--format", format, "-o", &name]);
+        let file = sb.run_zh(&["score", "facts.toml", "--format", format, "-o", &name]);
         assert_eq!(file.code, Some(0), "{}", file.stderr);
         assert_eq!(file.stdout, "");
         let written = std::fs::read_to_string(sb.path().join(&name)).unwrap();
@@ -415,14 +415,14 @@ fn score_writes_every_format_to_a_file_and_never_over_an_input() {
 
     // A workbook to a pipe is fine: it is binary, but not on a terminal.
     let piped = sb
-        .command(&["score", "facts.toml", "--format", "xlsx"])
+        .command_zh(&["score", "facts.toml", "--format", "xlsx"])
         .output()
         .unwrap();
     assert_eq!(piped.status.code(), Some(0));
     assert!(piped.stdout.starts_with(b"PK\x03\x04"), "a zip archive");
 
     let before = std::fs::read(sb.path().join("facts.toml")).unwrap();
-    let over = sb.run(&[
+    let over = sb.run_zh(&[
         "score",
         "facts.toml",
         "--format",
@@ -433,7 +433,7 @@ fn score_writes_every_format_to_a_file_and_never_over_an_input() {
     assert_eq!(over.code, Some(2));
     assert_eq!(
         over.stderr,
-        "error: cannot write `facts.toml`: it is one of the input files, and the output would replace it\n"
+        "错误：无法写入 `facts.toml`：它是输入文件之一，写出结果会覆盖它\n"
     );
     assert_eq!(std::fs::read(sb.path().join("facts.toml")).unwrap(), before);
 }
@@ -496,7 +496,7 @@ fn batch_workbook_has_the_csvs_rows_a_filter_and_an_error_sheet() {
     }
     let sb = Sandbox::new();
     archive(&sb);
-    let csv_run = sb.run(&["batch", "archive", "--no-bom"]);
+    let csv_run = sb.run_zh(&["batch", "archive", "--no-bom"]);
     assert_eq!(csv_run.code, Some(1));
     let mut reader = csv::Reader::from_reader(csv_run.stdout.as_bytes());
     let csv_header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
@@ -506,11 +506,11 @@ fn batch_workbook_has_the_csvs_rows_a_filter_and_an_error_sheet() {
         .collect();
     assert_eq!(csv_rows.len(), 4);
 
-    let run = sb.run(&["batch", "archive", "--format", "xlsx", "-o", "results.xlsx"]);
+    let run = sb.run_zh(&["batch", "archive", "--format", "xlsx", "-o", "results.xlsx"]);
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     assert_eq!(run.stdout, "");
     assert!(
-        run.stderr.contains("3 file(s) scored, 1 failed"),
+        run.stderr.contains("已评分 3 个文件，失败 1 个"),
         "{}",
         run.stderr
     );
@@ -556,7 +556,7 @@ fn batch_workbook_has_the_csvs_rows_a_filter_and_an_error_sheet() {
     assert_eq!(errors[0], ["path", "error"]);
     assert_eq!(errors.len(), 2);
     assert_eq!(errors[1][0], "archive/bad/broken.toml");
-    assert!(errors[1][1].contains("invalid TOML"), "{:?}", errors[1]);
+    assert!(errors[1][1].contains("TOML 格式错误"), "{:?}", errors[1]);
 
     let view = openpyxl_view(&sb.path().join("results.xlsx"));
     let ws = &view["sheets"][0];
@@ -596,7 +596,7 @@ fn batch_workbook_over_two_rubrics_has_a_sheet_for_each() {
         "mixed/b-project.toml",
         std::fs::read_to_string(example("project-2024.toml")).unwrap(),
     );
-    let run = sb.run(&["batch", "mixed", "--format", "xlsx", "-o", "mixed.xlsx"]);
+    let run = sb.run_zh(&["batch", "mixed", "--format", "xlsx", "-o", "mixed.xlsx"]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     let sheets = sheets_as_csv(&sb, "mixed.xlsx");
     let names: Vec<&str> = sheets.iter().map(|(n, _)| n.as_str()).collect();
