@@ -308,7 +308,7 @@ fn check_case(
     let report_or_error = loaded
         .as_ref()
         .map_err(ToString::to_string)
-        .and_then(|(r, f)| score::evaluate(r, f, options.clone()).map_err(|e| e.to_string()));
+        .and_then(|(r, f)| score::evaluate(r, f, options).map_err(|e| e.to_string()));
     // A test's `refused` text may be written in either language. Messages are written
     // when a problem is found, so the English one means reading the facts again with
     // English chosen; only done when the message shown does not hold the text.
@@ -317,7 +317,7 @@ fn check_case(
             || crate::lang::rendered_in(crate::lang::Lang::En, || {
                 match input::load_facts(facts, &registry) {
                     Err(e) => Some(e.to_string()),
-                    Ok((r, f)) => score::evaluate(&r, &f, options.clone())
+                    Ok((r, f)) => score::evaluate(&r, &f, options)
                         .err()
                         .map(|e| e.to_string()),
                 }
