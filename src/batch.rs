@@ -127,7 +127,7 @@ pub fn collect(paths: &[PathBuf]) -> Result<Collected, InputError> {
             path: p.clone(),
             message: match e.kind() {
                 std::io::ErrorKind::NotFound => t!("batch.no_such_path").into_owned(),
-                _ => e.to_string(),
+                _ => crate::input::io_message(&e),
             },
         })?;
         if !meta.is_dir() {
@@ -159,7 +159,7 @@ pub fn collect(paths: &[PathBuf]) -> Result<Collected, InputError> {
                             .into_owned(),
                         None => e
                             .io_error()
-                            .map_or_else(|| e.to_string(), ToString::to_string),
+                            .map_or_else(|| e.to_string(), crate::input::io_message),
                     }),
                 }),
             }

@@ -95,7 +95,7 @@ pub fn report_stale(file: &OutputFile) {
 fn io_error(what: &str, e: std::io::Error) -> InputError {
     InputError::Output {
         path: PathBuf::from(what),
-        message: e.to_string(),
+        message: perfeval::input::io_message(&e),
     }
 }
 

@@ -278,24 +278,19 @@ fn localize_help_command(help: clap::Command) -> clap::Command {
         .get_positionals()
         .map(|a| a.get_id().to_string())
         .collect();
-    let mut help = help
-        .about(text("cli.help.help"))
-        .help_template(help_template())
-        .subcommand_help_heading(t!("cli.commands_heading").into_owned());
+    let template = help_template(&help);
+    let mut help = help.about(text("cli.help.help")).help_template(template);
     for id in ids {
-        help = help.mut_arg(&id, |a| {
-            a.help(text("cli.help.help:command"))
-                .help_heading(t!("cli.arguments_heading").into_owned())
-        });
+        help = help.mut_arg(&id, |a| a.help(text("cli.help.help:command")));
     }
     help
 }
 
 fn localize_command(mut cmd: clap::Command, path: &str, root: bool) -> clap::Command {
+    let template = help_template(&cmd);
     cmd = cmd
         .about(text(&format!("cli.help.{path}")))
-        .help_template(help_template())
-        .subcommand_help_heading(t!("cli.commands_heading").into_owned());
+        .help_template(template);
     let ids: Vec<String> = cmd
         .get_arguments()
         .map(|a| a.get_id().to_string())
@@ -308,8 +303,7 @@ fn localize_command(mut cmd: clap::Command, path: &str, root: bool) -> clap::Com
             .short('h')
             .long("help")
             .action(ArgAction::Help)
-            .help(text("cli.help.*:help"))
-            .help_heading(t!("cli.options_heading").into_owned()),
+            .help(text("cli.help.*:help")),
     );
     if root {
         cmd = cmd.disable_version_flag(true).arg(
@@ -317,8 +311,7 @@ fn localize_command(mut cmd: clap::Command, path: &str, root: bool) -> clap::Com
                 .short('V')
                 .long("version")
                 .action(ArgAction::Version)
-                .help(text("cli.help.*:version"))
-                .help_heading(t!("cli.options_heading").into_owned()),
+                .help(text("cli.help.*:version")),
         );
     }
     let subcommands: Vec<String> = cmd
@@ -336,23 +329,36 @@ fn localize_command(mut cmd: clap::Command, path: &str, root: bool) -> clap::Com
     cmd
 }
 
-/// clap's default layout, with the usage heading in the language chosen.
-fn help_template() -> String {
-    format!(
-        "{{before-help}}{{about-with-newline}}\n{}{{usage}}\n\n{{all-args}}{{after-help}}",
+/// clap's default layout with the headings in the language chosen: clap would add an
+/// ASCII colon to its own.
+fn help_template(cmd: &clap::Command) -> String {
+    let mut template = format!(
+        "{{before-help}}{{about-with-newline}}\n{}{{usage}}\n",
         t!("cli.usage_heading")
-    )
+    );
+    if cmd.has_subcommands() {
+        template.push_str(&format!(
+            "\n{}\n{{subcommands}}\n",
+            t!("cli.commands_heading")
+        ));
+    }
+    if cmd.get_positionals().next().is_some() {
+        template.push_str(&format!(
+            "\n{}\n{{positionals}}\n",
+            t!("cli.arguments_heading")
+        ));
+    }
+    template.push_str(&format!(
+        "\n{}\n{{options}}{{after-help}}",
+        t!("cli.options_heading")
+    ));
+    template
 }
 
 fn localize_arg(arg: Arg, path: &str) -> Arg {
     let id = arg.get_id().to_string();
     let mut help = lookup(&format!("cli.help.{path}:{id}"))
         .unwrap_or_else(|| text(&format!("cli.help.*:{id}")));
-    let heading = if arg.is_positional() {
-        t!("cli.arguments_heading")
-    } else {
-        t!("cli.options_heading")
-    };
     let takes_values = arg.get_action().takes_values();
     let values: Vec<PossibleValue> = if takes_values {
         arg.get_possible_values()
@@ -368,14 +374,12 @@ fn localize_arg(arg: Arg, path: &str) -> Arg {
         .map(|v| v.to_string_lossy().into_owned())
         .collect();
     if takes_values && !defaults.is_empty() {
-        help.push(' ');
         let defaults = defaults.join(&t!("cli.list_separator"));
         help.push_str(&t!("cli.default_value", value = defaults));
     }
     let mut long = help.clone();
     if !values.is_empty() {
         let names: Vec<&str> = values.iter().map(|v| v.get_name()).collect();
-        help.push(' ');
         let names = names.join(&t!("cli.list_separator"));
         help.push_str(&t!("cli.possible_values", values = names));
         for value in &values {
@@ -388,10 +392,7 @@ fn localize_arg(arg: Arg, path: &str) -> Arg {
             }
         }
     }
-    let arg = arg
-        .help(help)
-        .long_help(long)
-        .help_heading(heading.into_owned());
+    let arg = arg.help(help).long_help(long);
     if takes_values {
         arg.hide_possible_values(true).hide_default_value(true)
     } else {
@@ -448,11 +449,15 @@ fn usage_error(e: &clap::Error) -> String {
         ),
         ErrorKind::MissingRequiredArgument => t!("cli.error.missing_argument", arg = arg),
         ErrorKind::MissingSubcommand => t!("cli.error.missing_command"),
-        ErrorKind::ArgumentConflict => t!(
-            "cli.error.conflict",
-            arg = arg,
-            other = get(ContextKind::PriorArg).unwrap_or_default()
-        ),
+        ErrorKind::ArgumentConflict => {
+            let other = get(ContextKind::PriorArg).unwrap_or_default();
+            // clap reports a flag given twice as a conflict with itself.
+            if other == arg {
+                t!("cli.error.once", arg = arg)
+            } else {
+                t!("cli.error.conflict", arg = arg, other = other)
+            }
+        }
         ErrorKind::TooManyValues => {
             t!("cli.error.once", arg = arg)
         }
@@ -479,14 +484,34 @@ fn usage_error(e: &clap::Error) -> String {
         }
     };
     let mut out = format!("{}{message}\n", perfeval::diagnostic::level_word("error"));
-    let suggestion = get(ContextKind::SuggestedArg)
-        .or_else(|| get(ContextKind::SuggestedSubcommand))
-        .or_else(|| get(ContextKind::SuggestedValue));
-    if let Some(suggestion) = suggestion {
-        out.push_str(&format!(
+    let suggestions: Vec<String> = [
+        ContextKind::SuggestedArg,
+        ContextKind::SuggestedSubcommand,
+        ContextKind::SuggestedValue,
+    ]
+    .into_iter()
+    .find_map(|kind| match e.get(kind)? {
+        ContextValue::String(s) => Some(vec![s.clone()]),
+        ContextValue::Strings(v) => Some(v.clone()),
+        _ => None,
+    })
+    .unwrap_or_default();
+    match suggestions.as_slice() {
+        [] => {}
+        [one] => out.push_str(&format!(
             "\n  {}\n",
-            t!("cli.error.did_you_mean", suggestion = suggestion)
-        ));
+            t!("cli.error.did_you_mean", suggestion = one)
+        )),
+        several => {
+            let quoted: Vec<String> = several.iter().map(|s| format!("`{s}`")).collect();
+            out.push_str(&format!(
+                "\n  {}\n",
+                t!(
+                    "cli.error.did_you_mean_one_of",
+                    suggestions = quoted.join(&t!("cli.error.or"))
+                )
+            ));
+        }
     }
     if let Some(usage) = get(ContextKind::Usage) {
         let usage = usage.trim();

@@ -372,7 +372,7 @@ pub(crate) fn encoding_notice(source: &perfeval::diagnostic::SourceFile) {
             t!(
                 "commands.encoding_notice",
                 path = perfeval::diagnostic::show_path(source.name()),
-                encoding = encoding
+                encoding = perfeval::input::encoding_name(encoding)
             )
         ));
     }

@@ -578,14 +578,14 @@ impl fmt::Display for Diagnostics {
         let errors = self.0.iter().filter(|d| d.level == "error").count();
         let warnings = self.0.len() - errors;
         if self.0.len() > 1 {
-            let count = if warnings > 0 {
-                t!(
+            let count = match (errors, warnings) {
+                (_, 0) => t!("diagnostic.count", errors = errors),
+                (0, _) => t!("diagnostic.count_warnings", warnings = warnings),
+                _ => t!(
                     "diagnostic.count_with_warnings",
                     errors = errors,
                     warnings = warnings
-                )
-            } else {
-                t!("diagnostic.count", errors = errors)
+                ),
             };
             write!(f, "\n{count}\n")?;
         }

@@ -42,7 +42,7 @@ fn content(path: &Path) -> Result<Content, Failure> {
     }
     let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => io(t!("diff.no_such_file").into_owned()),
-        _ => io(e.to_string()),
+        _ => io(perfeval::input::io_message(&e)),
     })?;
     if meta.is_dir() {
         return Err(InputError::Directory(path.to_path_buf()).into());
@@ -53,7 +53,7 @@ fn content(path: &Path) -> Result<Content, Failure> {
     let mut raw = Vec::new();
     std::fs::File::open(path)
         .and_then(|f| f.take(MAX_BATCH_BYTES + 1).read_to_end(&mut raw))
-        .map_err(|e| io(e.to_string()))?;
+        .map_err(|e| io(perfeval::input::io_message(&e)))?;
     if raw.len() as u64 > MAX_BATCH_BYTES {
         return Err(InputError::TooLarge(path.to_path_buf()).into());
     }

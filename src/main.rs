@@ -226,7 +226,10 @@ fn main() -> ExitCode {
                 Err(e) => {
                     report_error(&format!(
                         "{}\n",
-                        rust_i18n::t!("main.cannot_write_output", error = e)
+                        rust_i18n::t!(
+                            "main.cannot_write_output",
+                            error = perfeval::input::io_message(&e)
+                        )
                     ));
                     ExitCode::from(EXIT_INPUT)
                 }
@@ -246,7 +249,8 @@ pub(crate) fn write_new_file(path: &std::path::Path, bytes: &[u8]) -> Result<(),
     };
     let mut file = OutputFile::create(path, Existing::Keep)?;
     batch_run::report_stale(&file);
-    file.write_all(bytes).map_err(|e| fail(e.to_string()))?;
+    file.write_all(bytes)
+        .map_err(|e| fail(perfeval::input::io_message(&e)))?;
     file.commit()
 }
 
@@ -270,7 +274,8 @@ pub(crate) fn write_output(
     }
     let mut file = OutputFile::create(path, Existing::Replace)?;
     batch_run::report_stale(&file);
-    file.write_all(bytes).map_err(|e| fail(e.to_string()))?;
+    file.write_all(bytes)
+        .map_err(|e| fail(perfeval::input::io_message(&e)))?;
     file.commit()
 }
 

@@ -421,7 +421,9 @@ pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
         for entry in walkdir::WalkDir::new(p).follow_links(true) {
             let entry = entry.map_err(|e| InputError::Io {
                 path: p.clone(),
-                message: e.to_string(),
+                message: e
+                    .io_error()
+                    .map_or_else(|| e.to_string(), crate::input::io_message),
             })?;
             if entry.file_type().is_file()
                 && entry.file_name().to_string_lossy().ends_with(".test.toml")

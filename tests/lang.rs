@@ -99,7 +99,7 @@ fn a_command_s_help_lists_its_choices_and_default_in_the_language() {
     let sb = Sandbox::new();
     let zh = sb.run_zh(&["score", "--help"]);
     assert!(
-        zh.stdout.contains("输出格式 （默认：table）"),
+        zh.stdout.contains("输出格式（默认：table）"),
         "{}",
         zh.stdout
     );

@@ -390,7 +390,8 @@ fn rubric_show_describes_the_rules_in_chinese() {
         "{}",
         zh.stdout
     );
-    assert!(zh.stdout.contains("“/”：rescale"), "{}", zh.stdout);
+    assert!(zh.stdout.contains("不适用（/）"), "{}", zh.stdout);
+    assert!(!zh.stdout.contains("rescale"), "{}", zh.stdout);
     let en = sb.run(&args);
     assert!(
         en.stdout
@@ -416,7 +417,7 @@ fn rubric_show_describes_the_rules_in_chinese() {
     assert!(zh.stdout.contains("\n规则：\n"), "{}", zh.stdout);
     assert!(
         zh.stdout
-            .contains("（6 分）：按 satisfaction.rate 分档：满意度≥95% → 6; "),
+            .contains("（6 分）：按 satisfaction.rate 分档：满意度≥95% → 6；"),
         "{}",
         zh.stdout
     );

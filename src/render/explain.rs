@@ -499,7 +499,7 @@ fn kind_name(kind: &PartKind) -> std::borrow::Cow<'static, str> {
 }
 
 /// The rubric's rounding for people: its key in English, 四舍五入 in Chinese.
-fn rounding_name(mode: crate::number::RoundingMode) -> std::borrow::Cow<'static, str> {
+pub(crate) fn rounding_name(mode: crate::number::RoundingMode) -> std::borrow::Cow<'static, str> {
     use crate::number::RoundingMode;
     match mode {
         RoundingMode::HalfAwayFromZero => t!("explain.rounding_half_away_from_zero"),

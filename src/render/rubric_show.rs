@@ -53,11 +53,11 @@ fn rule_lines(rubric: &Rubric, ind: &Indicator) -> Vec<String> {
             );
         }
         out.push(
-            t!(
-                "rubric_show.labelled",
-                label = "“/”",
-                text = list.not_applicable.name()
-            )
+            match list.not_applicable {
+                crate::rubric::NotApplicable::Rescale => t!("score.item_na_rescale"),
+                crate::rubric::NotApplicable::Full => t!("score.item_na_full"),
+                crate::rubric::NotApplicable::Zero => t!("score.item_na_zero"),
+            }
             .into_owned(),
         );
     }
@@ -81,7 +81,7 @@ fn rule_lines(rubric: &Rubric, ind: &Indicator) -> Vec<String> {
                     .iter()
                     .map(|t| format!("{} → {}", t.label, plain(t.points)))
                     .collect::<Vec<_>>()
-                    .join("; ")
+                    .join(&t!("rubric_show.tier_separator"))
             ),
             PartKind::Check { fact } => t!("rubric_show.check", path = rubric.facts[*fact].path),
             PartKind::Judgment { fact } => {
@@ -101,7 +101,7 @@ fn rule_lines(rubric: &Rubric, ind: &Indicator) -> Vec<String> {
                     .iter()
                     .map(|(c, x)| format!("{c} → {}", plain(*x)))
                     .collect::<Vec<_>>()
-                    .join("; ")
+                    .join(&t!("rubric_show.tier_separator"))
             ),
             PartKind::Item { .. } => t!("rubric_show.listed_item"),
         };
@@ -148,7 +148,7 @@ impl Render<Rubric> for RubricShow {
                         document = m.document,
                         total = plain(m.total),
                         scale = rubric.rounding.scale,
-                        mode = rubric.rounding.mode
+                        mode = super::explain::rounding_name(rubric.rounding.mode)
                     )
                 );
                 let mut table = comfy_table::Table::new();
@@ -198,7 +198,7 @@ impl Render<Rubric> for RubricShow {
                         document = m.document,
                         total = plain(m.total),
                         scale = rubric.rounding.scale,
-                        mode = rubric.rounding.mode
+                        mode = super::explain::rounding_name(rubric.rounding.mode)
                     )
                 );
                 for i in rubric.preorder() {
