@@ -6,8 +6,24 @@ mod cli;
 mod commands;
 mod diff_run;
 
-// The binary's own messages (usage, notes, summaries) come from the same catalogues.
-rust_i18n::i18n!("locales", fallback = "en");
+// The binary's own messages (usage, notes, summaries) are looked up in the library's
+// catalogues: `t!` expands to `crate::_rust_i18n_t!` and `crate::_rust_i18n_try_translate`,
+// which here forward to the library's, instead of a second copy of every text that would
+// also be unpacked a second time at start-up. The parameters are rust-i18n's defaults,
+// the ones the library's `i18n!` uses.
+use perfeval::_rust_i18n_try_translate;
+macro_rules! _rust_i18n_t {
+    ($($all:tt)*) => {
+        rust_i18n::_tr!(
+            $($all)*,
+            _minify_key = false,
+            _minify_key_len = 24,
+            _minify_key_prefix = "",
+            _minify_key_thresh = 127
+        )
+    };
+}
+pub(crate) use _rust_i18n_t;
 
 use std::io::Write;
 use std::process::ExitCode;

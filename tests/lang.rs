@@ -155,3 +155,49 @@ fn an_argument_error_is_chinese_with_its_suggestion() {
         en.stderr
     );
 }
+
+/// The subcommands a help page lists under its `Commands:` heading.
+fn subcommands(help: &str) -> Vec<String> {
+    help.lines()
+        .skip_while(|l| *l != "Commands:")
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        // A wrapped description goes on further indented.
+        .filter(|l| !l.starts_with("   "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|name| *name != "help")
+        .map(String::from)
+        .collect()
+}
+
+#[test]
+fn every_command_and_argument_has_its_help_text_in_both_languages() {
+    // A help text missing from the catalogue would show its id (`cli.help.score:format`).
+    let sb = Sandbox::new();
+    let mut paths: Vec<Vec<String>> = vec![vec![]];
+    let mut seen = 0;
+    while let Some(path) = paths.pop() {
+        let mut args: Vec<&str> = path.iter().map(String::as_str).collect();
+        args.push("--help");
+        let en = sb.run(&args);
+        let zh = sb.run_zh(&args);
+        for run in [&en, &zh] {
+            assert_eq!(run.code, Some(0), "{args:?}: {}", run.stderr);
+            assert!(
+                !run.stdout.contains("cli.help."),
+                "{args:?}:\n{}",
+                run.stdout
+            );
+        }
+        assert!(zh.stdout.contains("用法："), "{args:?}:\n{}", zh.stdout);
+        assert_ne!(en.stdout, zh.stdout, "{args:?}");
+        for sub in subcommands(&en.stdout) {
+            let mut child = path.clone();
+            child.push(sub);
+            paths.push(child);
+        }
+        seen += 1;
+    }
+    // perfeval, its eleven commands and rubric's four.
+    assert!(seen >= 16, "{seen} help pages");
+}
