@@ -441,7 +441,8 @@ fn usage_error(e: &clap::Error) -> String {
     let arg = get(ContextKind::InvalidArg).unwrap_or_default();
     let value = get(ContextKind::InvalidValue).unwrap_or_default();
     let message = match e.kind() {
-        ErrorKind::InvalidValue => match get(ContextKind::ValidValue) {
+        ErrorKind::InvalidValue if value.is_empty() => t!("cli.error.value_required", arg = arg),
+        ErrorKind::InvalidValue => match get(ContextKind::ValidValue).filter(|v| !v.is_empty()) {
             Some(valid) => t!(
                 "cli.error.invalid_choice",
                 arg = arg,

@@ -56,7 +56,10 @@ pub fn choose(args: &[OsString], env: Option<OsString>) -> (Lang, Option<String>
             asked = Some(v.to_string());
         }
     }
-    let asked = asked.or_else(|| env.map(|v| v.to_string_lossy().into_owned()));
+    // `--lang=` with nothing after it says nothing: the environment decides.
+    let asked = asked
+        .filter(|v| !v.trim().is_empty())
+        .or_else(|| env.map(|v| v.to_string_lossy().into_owned()));
     match asked {
         None => (Lang::Zh, None),
         Some(v) if v.trim().is_empty() => (Lang::Zh, None),

@@ -201,3 +201,27 @@ fn every_command_and_argument_has_its_help_text_in_both_languages() {
     // perfeval, its eleven commands and rubric's four.
     assert!(seen >= 16, "{seen} help pages");
 }
+
+#[test]
+fn a_flag_without_its_value_and_an_empty_lang_are_handled() {
+    let sb = bad_facts();
+    let run = sb.run_zh(&["score", "bad.toml", "--format"]);
+    assert_eq!(run.code, Some(2));
+    assert!(
+        run.stderr
+            .starts_with("错误：`--format <FORMAT>` 后面须给出值"),
+        "{}",
+        run.stderr
+    );
+    // `--lang=` says nothing, so the environment decides.
+    let out = sb
+        .command_zh(&["--lang=", "score", "bad.toml"])
+        .env("PERFEVAL_LANG", "en")
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stderr).starts_with("error: "),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
