@@ -224,7 +224,7 @@ fn rubric_given_by_path_rescores_a_file_that_names_another() {
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert!(
         run.stdout
-            .contains("注意：按 local-variant 评分，本文件原注明的是 luohu-dept-overall-2023"),
+            .contains("说明：按 local-variant 评分，本文件原注明的是 luohu-dept-overall-2023"),
         "{}",
         run.stdout
     );

@@ -177,7 +177,7 @@ fn the_diff_table_follows_the_language() {
         "┆ 原得分 ┆ 新得分 ┆ 变化 ",
         "┆ 变化的数据项（原值 → 新值）",
         "实际政府采购金额（procurement.actual）：157.46 万元 → 150 万元",
-        "出处：old.toml:50 → new.toml:50",
+        "位置：old.toml:50 → new.toml:50",
         "│ 总分 ",
         "等级：优 → 优",
         "总分 97.11 → 97.06（-0.05），等级：优 → 优\n",
@@ -294,11 +294,11 @@ fn gaps_follows_the_language() {
         " · 2023 年度\n总分 97.11 / 100，等级：优\n已达到最高等级（优）\n",
         "\n扣分指标（按扣分从多到少）：\n",
         "\n政府采购执行情况  分值 2  得分 1.99  扣 0.01\n",
-        "\n编外人员控制率  分值 1  得分 1.00（人工调整；规则得分 0.00，扣 1.00）\n",
+        "\n编外人员控制率  分值 1  得分 1.00（人工调整；规则得分 0.00，按规则应扣 1.00）\n",
         "  所用数据项：procurement.plan（政府采购计划金额）= 158.75 万元；",
-        "  单项数据调整：\n",
-        "    procurement.actual（实际政府采购金额）：157.46 → 157.96，可得满分 2（--set procurement.actual=157.96）；总分将为 97.12\n",
-        "单独调整不能得满分，最高 5.00（18.58 时）",
+        "  只调整一个数据项时：\n",
+        "    procurement.actual（实际政府采购金额）：157.46 → 157.96，可得满分 2 分（--set procurement.actual=157.96）；总分将为 97.12\n",
+        "仅调整此项不能得满分，最高可得 5.00 分（取值 18.58 时）",
     ] {
         assert!(zh.stdout.contains(text), "{text}\n{}", zh.stdout);
     }
@@ -320,7 +320,7 @@ fn gaps_follows_the_language() {
         "扣分指标",
         "已达到",
         "所用数据项",
-        "单项数据调整",
+        "只调整一个数据项",
         "总分将为",
         "可得满分",
         "人工调整；",
@@ -348,7 +348,7 @@ fn notes_and_usage_errors_of_the_commands_are_in_chinese() {
     let unknown = sb.run_zh(&["init", "--rubric", "luohu-dept-overal"]);
     assert_eq!(
         unknown.stderr,
-        "错误：没有编号为 `luohu-dept-overal` 的内置评价框架，也没有这个文件\n \
+        "错误：没有编号为 `luohu-dept-overal` 的内置评价框架，也找不到该文件\n \
          = 提示：是否应为 `luohu-dept-overall-2023`？\n"
     );
     let explain = sb.run_zh(&["explain", "seed.toml", "zzzz"]);
@@ -361,8 +361,8 @@ fn notes_and_usage_errors_of_the_commands_are_in_chinese() {
     assert_eq!(convert.code, Some(0), "{}", convert.stderr);
     assert_eq!(
         convert.stderr,
-        "已写出 seed.xlsx：包含 seed.toml 的全部数值、理由、出处说明、清单指标、人工调整和自评得分\n\
-         说明：seed.toml 中的注释不会写入工作簿；需要保留的，请写在出处说明中\n"
+        "已写出 seed.xlsx：包含 seed.toml 的全部数值、理由、出处、清单指标、人工调整和自评得分\n\
+         说明：seed.toml 中的注释不会写入工作簿；需要保留的，请写入出处（工作簿的“出处说明”列）\n"
     );
     let again = sb.run_zh(&["convert", "seed.xlsx", "-o", "other.xlsx"]);
     assert_eq!(

@@ -128,7 +128,7 @@ fn two_changed_figures_show_exactly_those_two_indicators_and_facts() {
         "157.46 万元 → 150 万元",
         "execution.q4.spent",
         "2568.79 万元 → 2800 万元",
-        "出处：old.toml:",
+        "位置：old.toml:",
         "得分变化的指标 2 个",
     ] {
         assert!(table.stdout.contains(text), "{text}\n{}", table.stdout);

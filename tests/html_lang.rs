@@ -64,7 +64,7 @@ const CHINESE: &[&str] = &[
     "各指标扣分",
     "附件一　",
     "评分表",
-    "<h4>计分规则</h4>",
+    "<h4>评分规则</h4>",
     "<h4>所用数据</h4>",
     "<h4>中间值</h4>",
     "<h4>结果</h4>",
@@ -72,7 +72,7 @@ const CHINESE: &[&str] = &[
     "数据文件 SHA-256",
     "实心条：扣分",
     "（按规则扣 ",
-    "各部分合计 ",
+    "各评分项合计 ",
 ];
 
 #[test]
@@ -88,15 +88,15 @@ fn the_report_is_chinese_by_default() {
         format!("<title>深圳市罗湖区政务服务数据管理局（本级） · 2023 年度 · {title}</title>"),
         format!("<p class=\"subtitle\">2023 年度 · {title}（luohu-dept-overall-2023 v1）</p>"),
         "<dt>perfeval 版本</dt>".to_string(),
-        "<dt>评分体系</dt>".to_string(),
+        "<dt>评价框架</dt>".to_string(),
         format!("<div class=\"grade\">等级：<strong>{grade}</strong></div>"),
         "<th>分值</th><th>得分</th><th>扣分</th>".to_string(),
         "<h2>各指标扣分</h2>".to_string(),
         "aria-label=\"各指标扣分：".to_string(),
-        "实心条：扣分（分值 − 得分），按扣分从多到少排列；条后为扣分数。 \
+        "实心条：扣分（分值 − 得分），按扣分从多到少排列；条后数字为扣分。 \
          标 * 的指标得分经人工调整，斜线条为按规则计算应扣的分数。"
             .to_string(),
-        format!("<h2>附件一　{title}评分表</h2>"),
+        format!("<h2>附件一　评分表（{title}）</h2>"),
         "<th class=\"pts\" scope=\"col\">分值</th><th class=\"score\" scope=\"col\">得分</th>\
          <th scope=\"col\">依据</th>"
             .to_string(),
@@ -230,7 +230,7 @@ fn the_comparison_page_is_chinese_by_default_and_english_with_the_flag() {
         "<p>原：luohu-2023.toml · ".to_string(),
         "<br>新：new.toml · ".to_string(),
         "<th>指标</th><th>原得分</th><th>新得分</th><th>变化</th>\
-         <th>变化的事实（原值 → 新值）</th>"
+         <th>变化的数据项（原值 → 新值）</th>"
             .to_string(),
         "<td>总分</td>".to_string(),
         format!("<td>等级：{old_grade} → {new_grade}</td>"),
@@ -261,7 +261,7 @@ fn the_comparison_page_is_chinese_by_default_and_english_with_the_flag() {
         "<br>新：",
         "<td>总分</td>",
         "<td>等级：",
-        "变化的事实",
+        "变化的数据项",
     ] {
         assert!(!en.contains(chinese), "Chinese `{chinese}` in:\n{en}");
     }

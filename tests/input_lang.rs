@@ -406,7 +406,7 @@ fn set_and_plausibility_rules_speak_chinese() {
         &["score", "seed.toml", "--set", "projects.on_time=9"],
         2,
     );
-    assert!(zh.starts_with("错误：数据不合理："), "{zh}");
+    assert!(zh.starts_with("错误：数据不合理（"), "{zh}");
     assert!(
         zh.contains(
             "projects.on_time（按计划时间完成的项目数）= 9 个，由 --set projects.on_time=9 设定；"
@@ -414,7 +414,7 @@ fn set_and_plausibility_rules_speak_chinese() {
         "{zh}"
     );
     assert!(
-        zh.contains("= 提示：请对照决算和报告核对这些数据；数据合理之前不予计分"),
+        zh.contains("= 提示：请对照决算和报告核对；数据核对无误前不予计分"),
         "{zh}"
     );
     assert_no_english(&zh);
@@ -439,7 +439,7 @@ fn set_and_plausibility_rules_speak_chinese() {
     let zh = sb.run_zh(&args);
     assert_eq!(zh.code, Some(0), "{}", zh.stderr);
     assert!(
-        zh.stdout.contains("符合 → 部分符合 0.5 分"),
+        zh.stdout.contains("符合 → 部分符合，0.5 分"),
         "{}",
         zh.stdout
     );

@@ -56,7 +56,7 @@ fn an_unknown_language_is_an_error_that_names_the_choices() {
     let sb = bad_facts();
     let run = sb.run_zh(&["--lang", "fr", "score", "bad.toml"]);
     assert_eq!(run.code, Some(2));
-    assert!(run.stderr.contains("“fr”"), "{}", run.stderr);
+    assert!(run.stderr.contains("不支持的语言 `fr`"), "{}", run.stderr);
     assert!(
         run.stderr.contains("zh") && run.stderr.contains("en"),
         "{}",

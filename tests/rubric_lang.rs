@@ -124,7 +124,7 @@ fn grades_a_bare_rate_bound_and_a_parent_cycle_in_chinese() {
     let (zh, en) = check_fixture("rubric_grade_gap.rubric.toml");
     assert!(
         zh.stderr
-            .contains("错误：总分在 0 至 60 之间的没有对应等级\n"),
+            .contains("错误：总分 0 分至 60 分（不含）之间没有对应等级\n"),
         "{}",
         zh.stderr
     );
@@ -264,7 +264,7 @@ fn tier_lints_in_chinese() {
     assert_eq!(zh.code, Some(1));
     assert!(
         zh.stdout.contains(
-            "警告：`固定资产利用率` 的档次有遗漏：取值大于等于 75% 且小于 90% 时不属于任何档次\n"
+            "警告：`固定资产利用率` 的档次有间断：取值大于等于 75% 且小于 90% 时不属于任何档次\n"
         ),
         "{}",
         zh.stdout
@@ -290,7 +290,7 @@ fn tier_lints_in_chinese() {
     );
     assert!(
         zh.stdout.contains(
-            "警告：`编外人员控制率` 的档次 `≥5% 且 ≤10%` 与 `≥10%` 重叠（都包含 10%），按前一档次计分\n"
+            "警告：`编外人员控制率` 的档次“≥5% 且 ≤10%”与“≥10%”重叠（都包含 10%），按前一档次计分\n"
         ),
         "{}",
         zh.stdout
@@ -309,7 +309,7 @@ fn tier_lints_in_chinese() {
     );
     assert!(
         zh.stdout.contains(
-            "警告：`固定资产利用率` 的档次 `≥95%` 永远不会采用：该档次的取值都先落入档次 `≥90%`\n"
+            "警告：`固定资产利用率` 的档次“≥95%”不可能被采用：该档次的取值都先落入档次“≥90%”\n"
         ),
         "{}",
         zh.stdout
@@ -343,8 +343,9 @@ fn unused_facts_and_missing_texts_in_chinese() {
     let zh = sb.run_zh(&["rubric", "check", "rubric.toml"]);
     assert_eq!(zh.code, Some(1));
     assert!(
-        zh.stdout
-            .contains("警告：数据项 `key_tasks.spare`（备用）已声明，但没有评分规则或核查使用\n"),
+        zh.stdout.contains(
+            "警告：数据项 `key_tasks.spare`（备用）已声明，但没有任何评分规则或核查读取该数据项\n"
+        ),
         "{}",
         zh.stdout
     );
@@ -386,7 +387,7 @@ fn rubric_show_describes_the_rules_in_chinese() {
     assert!(!zh.stdout.contains("listed by each"), "{}", zh.stdout);
     assert!(!zh.stdout.contains("of the weight"), "{}", zh.stdout);
     assert!(
-        zh.stdout.contains("达成：分值的 ≥80% ≤100%"),
+        zh.stdout.contains("达成：得分占分值 ≥80% 且 ≤100%"),
         "{}",
         zh.stdout
     );
@@ -414,7 +415,7 @@ fn rubric_show_describes_the_rules_in_chinese() {
         "{}",
         zh.stdout
     );
-    assert!(zh.stdout.contains("\n规则：\n"), "{}", zh.stdout);
+    assert!(zh.stdout.contains("\n评分规则：\n"), "{}", zh.stdout);
     assert!(
         zh.stdout
             .contains("（6 分）：按 satisfaction.rate 分档：满意度≥95% → 6；"),
@@ -422,7 +423,8 @@ fn rubric_show_describes_the_rules_in_chinese() {
         zh.stdout
     );
     assert!(
-        zh.stdout.contains("（1 分）：核查 'petitions.channel'`\n"),
+        zh.stdout
+            .contains("（1 分）：检查项 'petitions.channel'`\n"),
         "{}",
         zh.stdout
     );

@@ -118,8 +118,8 @@ fn explain_reads_as_a_reviewers_working_paper_in_chinese() {
         "参考评分标准：\n",
         "依据：政府采购执行率 ≈99.19%；符合 1/1 项\n",
         "评分规则：\n",
-        "  第 1 部分 政府采购执行率得分（公式，1 分）：得分 = ",
-        "  第 2 部分 政府采购政策功能落实（检查项，1 分）：检查项 `procurement.policy`\n",
+        "  第 1 个评分项 政府采购执行率得分（公式，1 分）：得分 = ",
+        "  第 2 个评分项 政府采购政策功能落实（检查项，1 分）：检查项 `procurement.policy`\n",
         "依据数据：\n",
         "  procurement.plan（政府采购计划金额）= ",
         "  procurement.policy（政府采购政策功能落实）= true（符合）\n",
@@ -128,7 +128,7 @@ fn explain_reads_as_a_reviewers_working_paper_in_chinese() {
         "计算过程：\n",
         "  rate（政府采购执行率）= procurement.actual / procurement.plan\n",
         "计算结果：\n",
-        "  各部分得分合计 = ",
+        "  各评分项得分合计 = ",
         "  限定在 0～2 分之间，按四舍五入保留 2 位小数 → ",
     ] {
         assert!(text.contains(expected), "missing {expected:?} in\n{text}");
@@ -191,7 +191,7 @@ fn explain_says_what_an_override_did_and_what_strict_ignored() {
     assert!(
         strict
             .stdout
-            .contains("  人工调整为 1 未采用（--strict）\n"),
+            .contains("  因 --strict 未采用人工调整（1）\n"),
         "{}",
         strict.stdout
     );

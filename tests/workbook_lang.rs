@@ -104,7 +104,7 @@ fn the_fill_in_workbook_explains_itself_in_chinese_by_default() {
     fill_in(&sb, "zh.xlsx", true);
     let path = sb.path().join("zh.xlsx");
     let info = sheet_cells(&path, "基本信息");
-    assert_eq!(row_of(&info, "rubric")[0], "评价体系");
+    assert_eq!(row_of(&info, "rubric")[0], "评价框架");
     assert_eq!(row_of(&info, "department")[0], "被评价单位");
     assert_eq!(
         row_of(&info, "department")[2],
@@ -114,7 +114,7 @@ fn the_fill_in_workbook_explains_itself_in_chinese_by_default() {
     let guide: Vec<&str> = info.iter().map(|r| r[0].as_str()).collect();
     assert!(guide.contains(&"填写说明："), "{guide:?}");
     assert!(
-        guide.contains(&"3. 评分类、档次类事实须在“理由与出处”中写明理由；部分符合的检查项填所得分值并写明理由。"),
+        guide.contains(&"3. 评价人评分和评价人定档的数据项，须在“理由与出处”工作表中写明理由；部分符合的检查项填写所得分值并写明理由。"),
         "{guide:?}"
     );
     let budget = sheet_cells(&path, "部门预算");
@@ -465,7 +465,7 @@ fn the_tier_alternative_is_explained_in_chinese() {
         "{zh}"
     );
     assert!(
-        zh.contains("#   评价档次，须写明理由：\"满意度≥95%\""),
+        zh.contains("#   评价人定档，须写明理由：\"满意度≥95%\""),
         "{zh}"
     );
 }
