@@ -395,7 +395,7 @@ fn the_encoding_notice_is_in_chinese() {
     let zh = sb.run_zh(&["score", "gbk.toml"]);
     assert!(
         zh.stderr
-            .starts_with("说明：`gbk.toml` 不是 UTF-8 编码，已按 GB18030（GBK）编码读取\n"),
+            .starts_with("说明：`gbk.toml` 不是 UTF-8 编码，已按 GB18030（GBK）读取\n"),
         "{}",
         zh.stderr
     );
