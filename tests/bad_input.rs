@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
-use crate::support::{Sandbox, example_text, repo};
+use crate::support::{Sandbox, english_sentence, example_text, repo};
 
 fn corpus() -> Vec<(String, String)> {
     let dir = repo().join("tests/fixtures/invalid");
@@ -97,20 +97,6 @@ fn own_words(message: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-/// Three English words in a row: a sentence left untranslated.
-fn english_sentence(text: &str) -> Option<String> {
-    let words: Vec<&str> = text.split_whitespace().collect();
-    words
-        .windows(3)
-        .find(|w| {
-            w.iter().all(|word| {
-                let letters = word.trim_matches(|c: char| !c.is_ascii_alphabetic());
-                letters.len() >= 2 && letters.chars().all(|c| c.is_ascii_alphabetic())
-            })
-        })
-        .map(|w| w.join(" "))
 }
 
 #[test]

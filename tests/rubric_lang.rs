@@ -2,7 +2,7 @@
 //! the lints of `rubric check`, `rubric show` and the failures of `rubric test`. Chinese
 //! by default (`run_zh`), English with `--lang en`.
 
-use crate::support::{Run, Sandbox, edited, repo};
+use crate::support::{Run, Sandbox, edited, english_sentence, repo};
 
 /// Three English words in a row outside backticks, in the lines of `text` that are a
 /// message or its help (`错误：`, `警告：`, `= 提示：`): a sentence left untranslated.
@@ -19,14 +19,8 @@ fn english_in_messages(text: &str) -> Option<String> {
             .filter(|(i, _)| i % 2 == 0)
             .map(|(_, s)| s)
             .collect();
-        let words: Vec<&str> = own.split_whitespace().collect();
-        if let Some(w) = words.windows(3).find(|w| {
-            w.iter().all(|word| {
-                let letters = word.trim_matches(|c: char| !c.is_ascii_alphabetic());
-                letters.len() >= 2 && letters.chars().all(|c| c.is_ascii_alphabetic())
-            })
-        }) {
-            return Some(format!("{}: {line}", w.join(" ")));
+        if let Some(words) = english_sentence(&own) {
+            return Some(format!("{words}: {line}"));
         }
     }
     None

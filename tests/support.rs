@@ -249,3 +249,17 @@ pub fn soffice(sb: &Sandbox, convert_to: &str, file: &str, outdir: &Path) {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Three English words in a row: a sentence left untranslated in a Chinese message.
+pub fn english_sentence(text: &str) -> Option<String> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    words
+        .windows(3)
+        .find(|w| {
+            w.iter().all(|word| {
+                let letters = word.trim_matches(|c: char| !c.is_ascii_alphabetic());
+                letters.len() >= 2 && letters.chars().all(|c| c.is_ascii_alphabetic())
+            })
+        })
+        .map(|w| w.join(" "))
+}
