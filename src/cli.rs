@@ -415,7 +415,7 @@ fn lookup(id: &str) -> Option<String> {
     crate::_rust_i18n_try_translate(&rust_i18n::locale(), id).map(|s| s.into_owned())
 }
 
-/// The catalogue's text for an id the unit test below guarantees.
+/// The catalogue's text for an id that tests/lang.rs checks every help page for.
 fn text(id: &str) -> String {
     lookup(id).unwrap_or_else(|| id.to_string())
 }

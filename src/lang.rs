@@ -25,11 +25,15 @@ impl Lang {
         }
     }
 
-    /// `zh`, `zh-CN`, `zh_CN`, `cn` (any case) or `en`, `en-US`…
+    /// `zh`, `zh-CN`, `zh_CN.UTF-8`, `cn` (any case) or `en`, `en_US.UTF-8`…: a locale's
+    /// encoding and modifier are ignored, and every Chinese locale gets the Simplified
+    /// Chinese there is.
     pub fn parse(value: &str) -> Option<Lang> {
         let value = value.trim().to_ascii_lowercase().replace('_', "-");
-        match value.as_str() {
-            "zh" | "cn" | "zh-cn" | "zh-hans" | "zh-hans-cn" | "chinese" => Some(Lang::Zh),
+        let value = value.split(['.', '@']).next().unwrap_or_default();
+        match value {
+            "cn" | "chinese" => Some(Lang::Zh),
+            v if v == "zh" || v.starts_with("zh-") => Some(Lang::Zh),
             v if v == "en" || v.starts_with("en-") || v == "english" => Some(Lang::En),
             _ => None,
         }
@@ -51,7 +55,11 @@ pub fn choose(args: &[OsString], env: Option<OsString>) -> (Lang, Option<String>
             break;
         }
         if arg == "--lang" {
-            asked = iter.next().map(|v| v.to_string_lossy().into_owned());
+            // `--lang --quiet` gives no value: clap says so once the language is set.
+            asked = iter
+                .next()
+                .map(|v| v.to_string_lossy().into_owned())
+                .filter(|v| !v.starts_with('-'));
         } else if let Some(v) = arg.strip_prefix("--lang=") {
             asked = Some(v.to_string());
         }
@@ -89,11 +97,16 @@ pub fn current() -> Lang {
 /// comparison with text written in a given language (a rubric test's `refused`); the CLI
 /// runs it on one thread.
 pub fn rendered_in<T>(lang: Lang, f: impl FnOnce() -> T) -> T {
-    let before = current();
+    /// Puts the language back however `f` ends.
+    struct Restore(Lang);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            set(self.0);
+        }
+    }
+    let _restore = Restore(current());
     set(lang);
-    let out = f();
-    set(before);
-    out
+    f()
 }
 
 #[cfg(test)]
@@ -117,6 +130,21 @@ mod tests {
         assert_eq!(
             choose(&args(&["perfeval", "score", "--lang=EN"]), None),
             (Lang::En, None)
+        );
+    }
+
+    #[test]
+    fn locale_names_are_read_as_the_language_they_name() {
+        for zh in ["zh_CN.UTF-8", "zh-TW", "zh-Hant", "ZH", "cn"] {
+            assert_eq!(Lang::parse(zh), Some(Lang::Zh), "{zh}");
+        }
+        for en in ["en_US.UTF-8", "en-GB", "English", "en@euro"] {
+            assert_eq!(Lang::parse(en), Some(Lang::En), "{en}");
+        }
+        assert_eq!(Lang::parse("fr_FR.UTF-8"), None);
+        assert_eq!(
+            choose(&args(&["perfeval", "--lang", "--quiet", "score"]), None),
+            (Lang::Zh, None)
         );
     }
 

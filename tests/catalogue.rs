@@ -18,7 +18,7 @@ const FORMAT_FILES: &[(&str, &str)] = &[(
 )];
 
 /// Message ids built at run time rather than written in a `t!` call: clap's help, one id
-/// per command and argument, checked against the command tree by a unit test in cli.rs.
+/// per command and argument, checked on every help page of the binary by tests/lang.rs.
 const COMPUTED_PREFIXES: &[&str] = &["cli.help."];
 
 /// Every message: id → locale → text.

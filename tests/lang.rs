@@ -225,3 +225,80 @@ fn a_flag_without_its_value_and_an_empty_lang_are_handled() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The GitLab fingerprints of `check`'s issues, in file order.
+fn fingerprints(stdout: &str) -> Vec<String> {
+    let issues: serde_json::Value = serde_json::from_str(stdout).unwrap();
+    issues
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["fingerprint"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn machine_results_do_not_change_with_the_language() {
+    let sb = Sandbox::new();
+    // An override over a rule that cannot be computed (its reason is written in the
+    // run's language), and a file that cannot be used at all.
+    sb.write(
+        "seed.toml",
+        crate::support::edited_example(&[
+            ("total = 505.8\nin_use = 505.8", "total = 0\nin_use = 0"),
+            (
+                "[overrides]\n",
+                "[overrides]\n\"固定资产利用率\" = { score = 1, reason = \"本年度无固定资产，按满分计\" }\n",
+            ),
+        ]),
+    );
+    sb.write(
+        "bad.toml",
+        "rubric = \"luohu-dept-overall-2023\"\n[budget\n",
+    );
+    let args = ["check", "seed.toml", "bad.toml", "--format", "gitlab"];
+    let zh = sb.run_zh(&args);
+    let en = sb.run(&args);
+    assert!(
+        zh.stdout.contains("规则无法计算") || zh.stdout.contains("除数为零"),
+        "{}",
+        zh.stdout
+    );
+    assert_eq!(fingerprints(&zh.stdout), fingerprints(&en.stdout));
+    assert!(fingerprints(&zh.stdout).len() >= 3, "{}", zh.stdout);
+
+    // Batch outputs written in the two languages compare equal: the failed file too.
+    std::fs::create_dir(sb.path().join("arch")).unwrap();
+    sb.write("arch/a.toml", crate::support::example_text());
+    sb.write(
+        "arch/bad.toml",
+        "rubric = \"luohu-dept-overall-2023\"\n[budget\n",
+    );
+    sb.run_zh(&["batch", "arch", "--format", "jsonl", "-o", "zh.jsonl"]);
+    sb.run(&["batch", "arch", "--format", "jsonl", "-o", "en.jsonl"]);
+    let diff = sb.run(&["diff", "zh.jsonl", "en.jsonl", "--format", "json"]);
+    let diff: serde_json::Value = serde_json::from_str(&diff.stdout).unwrap();
+    assert_eq!(diff["counts"]["files"], 2, "{diff}");
+    assert_eq!(diff["counts"]["differ"], 0, "{diff}");
+}
+
+#[test]
+fn a_rubric_test_gives_one_verdict_in_either_language() {
+    let sb = Sandbox::new();
+    let repo = crate::support::repo();
+    let rubric = repo.join("rubrics/luohu-dept-overall-2023.toml");
+    let example = repo.join("examples/luohu-2023.toml");
+    // A case whose refused text is written in Chinese, and one in English.
+    sb.write(
+        "t.test.toml",
+        format!(
+            "rubric = {:?}\nexample = {:?}\n\n[[case]]\nname = \"zh\"\nset = {{ \"fixed_assets.in_use\" = 505.81 }}\nrefused = \"数据不合理\"\n\n[[case]]\nname = \"en\"\nset = {{ \"fixed_assets.in_use\" = 505.81 }}\nrefused = \"cannot be true\"\n",
+            rubric.to_str().unwrap(),
+            example.to_str().unwrap()
+        ),
+    );
+    let zh = sb.run_zh(&["rubric", "test", "t.test.toml"]);
+    let en = sb.run(&["rubric", "test", "t.test.toml"]);
+    assert_eq!(zh.code, Some(0), "{}{}", zh.stdout, zh.stderr);
+    assert_eq!(en.code, Some(0), "{}{}", en.stdout, en.stderr);
+}

@@ -82,14 +82,14 @@ pub fn check<'a>(
                         locale = locale,
                         indicator = name,
                         claimed = c,
-                        why = why
+                        why = identity_free(locale, why)
                     ),
                     (Outcome::RuleFailed(why), None) => t!(
                         "check.override_scored_rule_failed",
                         locale = locale,
                         indicator = name,
                         score = l.score,
-                        why = why
+                        why = identity_free(locale, why)
                     ),
                     (_, Some(c)) => t!(
                         "check.override_claimed",
@@ -467,7 +467,14 @@ pub fn check<'a>(
             kind: FindingKind::RubricLint,
             subject: Subject::Rubric,
             message: t!("check.rubric_lint", message = l.message).into_owned(),
-            message_en: t!("check.rubric_lint", locale = "en", message = l.message).into_owned(),
+            // The lint's text is in the run's language: its place in the rubric file is
+            // what stays the same.
+            // i18n-exempt: a fingerprint's identity, never shown
+            message_en: match l.position() {
+                // i18n-exempt: a fingerprint's identity, never shown
+                Some((_, at)) => format!("rubric lint {}:{}", at.line, at.char_column),
+                None => format!("rubric lint {}", rubric.meta.id),
+            },
             details: l.help.iter().cloned().collect(),
             lines: Vec::new(),
         });

@@ -19,7 +19,7 @@ pub(super) fn not_checked(rubric: &Rubric, k: usize, e: &FactsEvalError) -> Find
                 locale = l,
                 check = check.name,
                 id = check.id,
-                message = e.message
+                message = identity_free(l, &e.message)
             ),
         }
         .into_owned()

@@ -80,7 +80,8 @@ pub struct Finding {
     pub subject: Subject,
     /// In the language of the run.
     pub message: String,
-    /// The same message in English, whatever the language of the run: a GitLab
+    /// The same message in English, whatever the language of the run, without the parts
+    /// written earlier in the run's language (why a rule failed, a lint's text): a GitLab
     /// fingerprint is computed from it, so that a finding keeps its fingerprint when the
     /// language changes.
     pub message_en: String,
@@ -124,6 +125,13 @@ impl CheckReport<'_> {
 /// function that writes it in the locale it is given.
 fn said(message: impl Fn(&str) -> String) -> (String, String) {
     (message(&rust_i18n::locale()), message("en"))
+}
+
+/// A part of a message that was written earlier, in the run's language (why a rule could
+/// not be computed): shown to people, but left out of the English text a fingerprint is
+/// computed from, which must not change with the language.
+fn identity_free<'a>(locale: &str, text: &'a str) -> &'a str {
+    if locale == "en" { "" } else { text }
 }
 
 /// What re-scoring under another rubric did, in `locale`: which rubric, which the file

@@ -229,13 +229,15 @@ impl FileDiff {
         self.new.as_ref().or(self.old.as_ref())
     }
 
-    /// Anything differs: a total, a grade, an error, an indicator, or a side missing.
+    /// Anything differs: a total, a grade, whether it could be scored, an indicator, or
+    /// a side missing. An error's text is in the language of the run that wrote it, so two
+    /// files that both failed are not told apart by it.
     pub fn differs(&self) -> bool {
         match (&self.old, &self.new) {
             (Some(a), Some(b)) => {
                 a.total != b.total
                     || a.grade != b.grade
-                    || a.error != b.error
+                    || a.error.is_some() != b.error.is_some()
                     || !self.indicators.is_empty()
             }
             _ => true,

@@ -49,9 +49,11 @@ pub fn gitlab_unusable(file: &str, message: &str, cell: Option<&str>) -> serde_j
         Some(cell) => format!("{first} ({file} {cell})"),
         None => first.to_string(),
     };
+    // The message is in the run's language; the file and the cell are what stay the same.
+    let fingerprinted = cell.unwrap_or_default();
     let description = Described {
         text: &description,
-        fingerprinted: &description,
+        fingerprinted,
     };
     gitlab_issue(file, "unusable_input", description, "blocker", 1)
 }
