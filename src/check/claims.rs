@@ -469,10 +469,10 @@ pub fn check<'a>(
             message: t!("check.rubric_lint", message = l.message).into_owned(),
             // The lint's text is in the run's language: its place in the rubric file is
             // what stays the same.
-            // i18n-exempt: a fingerprint's identity, never shown
             message_en: match l.position() {
                 // i18n-exempt: a fingerprint's identity, never shown
                 Some((_, at)) => format!("rubric lint {}:{}", at.line, at.char_column),
+                // i18n-exempt: a fingerprint's identity, never shown
                 None => format!("rubric lint {}", rubric.meta.id),
             },
             details: l.help.iter().cloned().collect(),
