@@ -96,7 +96,7 @@ pub fn current() -> Lang {
 /// `f`'s result with messages rendered in `lang`, the language then put back. For the one
 /// comparison with text written in a given language (a rubric test's `refused`); the CLI
 /// runs it on one thread.
-pub fn rendered_in<T>(lang: Lang, f: impl FnOnce() -> T) -> T {
+pub(crate) fn rendered_in<T>(lang: Lang, f: impl FnOnce() -> T) -> T {
     /// Puts the language back however `f` ends.
     struct Restore(Lang);
     impl Drop for Restore {
