@@ -223,7 +223,7 @@ pub fn one_line(e: &InputError) -> String {
                     Some(at) if !at.is_empty() => format!("{at}: "),
                     _ => String::new(),
                 };
-                parts.push(format!("{at}{}", diag.message));
+                parts.push(format!("{at}{}{}", diag.message, diag.labels_in_brief()));
             }
             let mut s = if parts.is_empty() {
                 t!("batch.invalid_input").into_owned()

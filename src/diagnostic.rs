@@ -336,7 +336,18 @@ pub struct Diagnostic {
     pub level: &'static str,
     pub message: String,
     pub location: Option<(SourceFile, Range<usize>)>,
+    /// Other places the problem involves, each with what it is ("first given here"):
+    /// shown as carets of their own, not as "first on line 12" in the message.
+    pub labels: Vec<Label>,
     pub help: Option<String>,
+}
+
+/// A second place a diagnostic points at, and what it is.
+#[derive(Debug, Clone)]
+pub struct Label {
+    pub source: SourceFile,
+    pub span: Range<usize>,
+    pub text: String,
 }
 
 impl Diagnostic {
@@ -345,6 +356,7 @@ impl Diagnostic {
             level: "error",
             message: message.into(),
             location: None,
+            labels: Vec::new(),
             help: None,
         }
     }
@@ -359,6 +371,36 @@ impl Diagnostic {
     pub fn at(mut self, source: &SourceFile, span: Range<usize>) -> Self {
         self.location = Some((source.clone(), span));
         self
+    }
+
+    /// Points at a second place as well, saying what it is.
+    pub fn also_at(
+        mut self,
+        source: &SourceFile,
+        span: Range<usize>,
+        text: impl Into<String>,
+    ) -> Self {
+        self.labels.push(Label {
+            source: source.clone(),
+            span,
+            text: text.into(),
+        });
+        self
+    }
+
+    /// The second places in a few words each, for a message on one line (a batch row):
+    /// ` (first given here: line 12)`.
+    pub fn labels_in_brief(&self) -> String {
+        self.labels
+            .iter()
+            .map(|l| {
+                t!(
+                    "diagnostic.label_in_brief",
+                    text = l.text,
+                    place = l.source.spot(l.span.start)
+                )
+            })
+            .collect()
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
@@ -409,50 +451,87 @@ impl fmt::Display for Diagnostic {
                 }
                 None => writeln!(f, " --> {}", show_path(src.name()))?,
             }
+            for label in &self.labels {
+                writeln!(
+                    f,
+                    "  = {}",
+                    t!(
+                        "diagnostic.label_at",
+                        text = label.text,
+                        place = label.source.at(label.span.start)
+                    )
+                )?;
+            }
             if let Some(help) = &self.help {
                 writeln!(f, "  = {}", t!("diagnostic.help", help = help))?;
             }
             return Ok(());
         }
+        // One gutter for every snippet: the widest line number shown.
+        let width = self
+            .location
+            .iter()
+            .map(|(src, span)| (src, span))
+            .chain(self.labels.iter().map(|l| (&l.source, &l.span)))
+            .map(|(src, span)| src.position(span.start).line.to_string().len())
+            .max()
+            .unwrap_or(0);
         if let Some((src, span)) = &self.location {
-            let start = src.clamp_offset(span.start);
-            let pos = src.position(start);
-            let line_no = pos.line.to_string();
-            let pad = " ".repeat(line_no.len());
-            writeln!(
-                f,
-                "{pad}--> {}:{}:{}",
-                show_path(src.name()),
-                pos.line,
-                pos.char_column
-            )?;
-            let line = src.line_text(pos.line - 1);
-            let line_start = src.line_starts()[pos.line - 1];
-            let end = src.clamp_offset(span.end.min(line_start + line.len()).max(start));
-            let (shown, indent, marked) = window(line, start - line_start, end - line_start);
-            writeln!(f, "{pad} |")?;
-            writeln!(f, "{line_no} | {shown}")?;
-            writeln!(
-                f,
-                "{pad} | {}{}",
-                " ".repeat(indent),
-                "^".repeat(marked.max(1))
-            )?;
+            snippet(f, src, span, width, None)?;
+        }
+        for label in &self.labels {
+            snippet(f, &label.source, &label.span, width, Some(&label.text))?;
         }
         if let Some(help) = &self.help {
-            let pad = self
-                .location
-                .as_ref()
-                .map(|(src, span)| src.position(span.start).line.to_string().len())
-                .unwrap_or(0);
             writeln!(
                 f,
                 "{} = {}",
-                " ".repeat(pad),
+                " ".repeat(width),
                 t!("diagnostic.help", help = help)
             )?;
         }
         Ok(())
+    }
+}
+
+/// `--> file:line:col`, the line, and a caret under `span`: `^` under the problem, `-`
+/// with its text under a second place.
+fn snippet(
+    f: &mut fmt::Formatter<'_>,
+    src: &SourceFile,
+    span: &Range<usize>,
+    width: usize,
+    label: Option<&str>,
+) -> fmt::Result {
+    let start = src.clamp_offset(span.start);
+    let pos = src.position(start);
+    let pad = " ".repeat(width);
+    writeln!(
+        f,
+        "{pad}--> {}:{}:{}",
+        show_path(src.name()),
+        pos.line,
+        pos.char_column
+    )?;
+    let line = src.line_text(pos.line - 1);
+    let line_start = src.line_starts()[pos.line - 1];
+    let end = src.clamp_offset(span.end.min(line_start + line.len()).max(start));
+    let (shown, indent, marked) = window(line, start - line_start, end - line_start);
+    writeln!(f, "{pad} |")?;
+    writeln!(f, "{:>width$} | {shown}", pos.line)?;
+    match label {
+        None => writeln!(
+            f,
+            "{pad} | {}{}",
+            " ".repeat(indent),
+            "^".repeat(marked.max(1))
+        ),
+        Some(text) => writeln!(
+            f,
+            "{pad} | {}{} {text}",
+            " ".repeat(indent),
+            "-".repeat(marked.max(1))
+        ),
     }
 }
 
@@ -617,6 +696,29 @@ mod tests {
         assert!(text.contains("--> f.toml:2:6"), "{text}");
         // `名称 = ` is 7 columns wide; `"中文"` is 6 columns wide.
         assert!(text.contains("  |        ^^^^^^\n"), "{text}");
+    }
+
+    #[test]
+    fn a_second_place_gets_its_own_snippet_in_one_gutter() {
+        let text = format!("a = 1\n{}b = 2\n", "\n".repeat(98));
+        let src = SourceFile::new("f.toml", text.clone());
+        let second = text.find("b = 2").unwrap_or(0);
+        let d = Diagnostic::new("twice")
+            .at(&src, 0..1)
+            .also_at(&src, second..second + 1, "again here")
+            .with_help("keep one");
+        let shown = d.to_string();
+        // Line 100 sets the gutter for both snippets and the help.
+        assert!(
+            shown.contains("\n   --> f.toml:1:1\n    |\n  1 | a = 1\n    | ^\n"),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("\n   --> f.toml:100:1\n    |\n100 | b = 2\n    | - again here\n"),
+            "{shown}"
+        );
+        assert!(shown.ends_with("    = help: keep one\n"), "{shown}");
+        assert_eq!(d.labels_in_brief(), " (again here: line 100)");
     }
 
     #[test]

@@ -552,8 +552,17 @@ fn the_same_indicator_claimed_by_id_and_by_name_is_refused() {
     let run = check(&facts, &[]);
     assert_eq!(run.code, Some(2));
     assert!(
+        run.stderr.contains(
+            "`procurement` is claimed twice: `政府采购执行情况` names the same indicator"
+        ),
+        "{}",
         run.stderr
-            .contains("`procurement` is claimed twice: `政府采购执行情况` on line"),
+    );
+    // The first claim is shown as a second place, under its own line.
+    assert!(
+        run.stderr
+            .contains("179 | \"政府采购执行情况\" = 1.99\n    | ---")
+            && run.stderr.contains("- first given here\n"),
         "{}",
         run.stderr
     );

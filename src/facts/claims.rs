@@ -24,14 +24,10 @@ pub(super) fn read_claimed(
                     .find(|c: &&ClaimedScore| c.indicator == Some(i))
             }) {
                 diags.push(
-                    Diagnostic::new(t!(
-                        "facts.claimed_twice",
-                        name = name,
-                        first = first.key,
-                        at = source.spot(first.span.start)
-                    ))
-                    .at(source, key.span())
-                    .with_help(t!("facts.claimed_twice_help")),
+                    Diagnostic::new(t!("facts.claimed_twice", name = name, first = first.key))
+                        .at(source, key.span())
+                        .also_at(source, first.span.clone(), t!("facts.first_given_here"))
+                        .with_help(t!("facts.claimed_twice_help")),
                 );
                 continue;
             }

@@ -171,13 +171,14 @@ impl<'s> FactsDocument<'s> {
             // `[a.b]` beside `a = { b = … }`) name the same fact by different routes.
             if let Some(first) = &out.values[i] {
                 out.diags.push(
-                    Diagnostic::new(t!(
-                        "facts.fact_twice",
-                        path = path,
-                        at = self.source.spot(first.span.start)
-                    ))
-                    .at(self.source, key_span)
-                    .with_help(t!("facts.fact_twice_help")),
+                    Diagnostic::new(t!("facts.fact_twice", path = path))
+                        .at(self.source, key_span)
+                        .also_at(
+                            self.source,
+                            first.span.clone(),
+                            t!("facts.first_given_here"),
+                        )
+                        .with_help(t!("facts.fact_twice_help")),
                 );
                 return;
             }
@@ -352,13 +353,10 @@ impl<'s> FactsDocument<'s> {
             }
             if let Some(first) = out.iter().find(|o: &&Override| o.indicator == i) {
                 diags.push(
-                    Diagnostic::new(t!(
-                        "facts.overridden_twice",
-                        name = indicator.name,
-                        at = source.spot(first.span.start)
-                    ))
-                    .at(source, key.span())
-                    .with_help(t!("facts.overridden_twice_help")),
+                    Diagnostic::new(t!("facts.overridden_twice", name = indicator.name))
+                        .at(source, key.span())
+                        .also_at(source, first.span.clone(), t!("facts.first_given_here"))
+                        .with_help(t!("facts.overridden_twice_help")),
                 );
                 continue;
             }

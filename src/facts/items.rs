@@ -126,12 +126,9 @@ pub(super) fn check_items(
     for item in items {
         match seen.iter().find(|(n, _)| *n == item.name) {
             Some((_, first)) => diags.push(
-                Diagnostic::new(t!(
-                    "facts.list_name_twice",
-                    name = item.name,
-                    at = source.spot(first.start)
-                ))
-                .at(source, item.span.clone()),
+                Diagnostic::new(t!("facts.list_name_twice", name = item.name))
+                    .at(source, item.span.clone())
+                    .also_at(source, (*first).clone(), t!("facts.first_one_here")),
             ),
             None => seen.push((&item.name, &item.span)),
         }
@@ -145,10 +142,14 @@ pub(super) fn check_items(
                         "facts.level2_twice",
                         level2 = l2,
                         first = rubric.indicators[*group].name,
-                        second = rubric.indicators[item.group].name,
-                        at = source.spot(first.start)
+                        second = rubric.indicators[item.group].name
                     ))
-                    .at(source, item.span.clone()),
+                    .at(source, item.span.clone())
+                    .also_at(
+                        source,
+                        (*first).clone(),
+                        t!("facts.first_used_here"),
+                    ),
                 );
             } else {
                 level2_of.push((l2, item.group, &item.span));

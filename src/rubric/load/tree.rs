@@ -23,27 +23,26 @@ pub(super) fn build_tree(
     for (i, r) in raw.iter().enumerate() {
         if let Some(&first) = by_id.get(r.id.get_ref().as_str()) {
             diags.push(
-                Diagnostic::new(t!(
-                    "rubric.indicator_id_twice",
-                    id = r.id.get_ref(),
-                    line = raw[first].source.position(raw[first].id.span().start).line
-                ))
-                .at(&r.source, r.id.span()),
+                Diagnostic::new(t!("rubric.indicator_id_twice", id = r.id.get_ref()))
+                    .at(&r.source, r.id.span())
+                    .also_at(
+                        &raw[first].source,
+                        raw[first].id.span(),
+                        t!("rubric.first_used_here"),
+                    ),
             );
         } else {
             by_id.insert(r.id.get_ref(), i);
         }
         if let Some(&first) = by_name.get(r.name.get_ref().as_str()) {
             diags.push(
-                Diagnostic::new(t!(
-                    "rubric.indicator_name_twice",
-                    name = r.name.get_ref(),
-                    line = raw[first]
-                        .source
-                        .position(raw[first].name.span().start)
-                        .line
-                ))
-                .at(&r.source, r.name.span()),
+                Diagnostic::new(t!("rubric.indicator_name_twice", name = r.name.get_ref()))
+                    .at(&r.source, r.name.span())
+                    .also_at(
+                        &raw[first].source,
+                        raw[first].name.span(),
+                        t!("rubric.first_used_here"),
+                    ),
             );
         } else {
             by_name.insert(r.name.get_ref(), i);
