@@ -553,3 +553,21 @@ fn check_reports_for_a_workbook_name_cells_not_lines() {
         );
     }
 }
+
+#[test]
+fn a_value_that_would_change_is_named_as_people_write_it() {
+    // What `convert` says when reading its own output back would change a fact: the
+    // values as a facts file shows them, never Rust's debug form.
+    let (rubric, before) = crate::support::load_text(&crate::support::example_text()).unwrap();
+    let edited = crate::support::edited_example(&[("initial = 2855.07", "initial = 2855.070")]);
+    let (_, after) = crate::support::load_text(&edited).unwrap();
+    let said = perfeval::workbook::difference(&rubric, &before, &after).unwrap();
+    assert!(
+        said.contains("2855.07") && said.contains("2855.070"),
+        "{said}"
+    );
+    assert!(
+        !said.contains("Number(") && !said.contains("Some("),
+        "{said}"
+    );
+}

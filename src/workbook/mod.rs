@@ -40,19 +40,33 @@ pub fn difference(rubric: &Rubric, a: &Facts, b: &Facts) -> Option<String> {
         return Some(t!("workbook.changed_department_or_year").into_owned());
     }
     for (i, (x, y)) in a.values.iter().zip(&b.values).enumerate() {
-        let shown = |e: &Option<crate::facts::FactEntry>| {
+        // Compared with every decimal written (2855.070 is not 2855.07 here); shown to
+        // people as the facts file would show it.
+        let exact = |e: &Option<crate::facts::FactEntry>| {
             e.as_ref()
                 .map(|e| format!("{:?} {:?} {:?}", e.value, e.reason, e.note))
         };
-        if shown(x) != shown(y) {
-            let absent = || t!("workbook.absent").into_owned();
+        if exact(x) != exact(y) {
+            let shown = |e: &Option<crate::facts::FactEntry>| match e {
+                None => t!("workbook.absent").into_owned(),
+                Some(e) => {
+                    let mut text = crate::whatif::shown(rubric, i, Some(e));
+                    if let Some(reason) = &e.reason {
+                        text.push_str(&t!("workbook.entry_reason", reason = reason));
+                    }
+                    if let Some(note) = &e.note {
+                        text.push_str(&t!("workbook.entry_note", note = note));
+                    }
+                    text
+                }
+            };
             return Some(
                 t!(
                     "workbook.changed_fact",
                     path = rubric.facts[i].path,
                     label = rubric.facts[i].label,
-                    old = shown(x).unwrap_or_else(absent),
-                    new = shown(y).unwrap_or_else(absent)
+                    old = shown(x),
+                    new = shown(y)
                 )
                 .into_owned(),
             );
