@@ -221,11 +221,14 @@ pub enum DiffFormat {
 pub fn parse(args: Vec<OsString>) -> Cli {
     // The texts are only read when help or an error is shown: a command line that parses
     // does not need them, and building them costs a third of a millisecond.
-    if let Ok(cli) = Cli::command()
+    match Cli::command()
         .try_get_matches_from(args.clone())
         .and_then(|matches| Cli::from_arg_matches(&matches))
     {
-        return cli;
+        Ok(cli) => return cli,
+        // The version has no words to translate.
+        Err(e) if e.kind() == ErrorKind::DisplayVersion => e.exit(),
+        Err(_) => {}
     }
     let mut cmd = localized(Cli::command());
     let parsed = cmd
