@@ -27,19 +27,17 @@ fn indent(text: &str, by: &str) -> String {
 }
 
 fn bound_text(b: Option<Bound>, lower: bool) -> String {
-    match (b, lower) {
-        (None, _) => String::new(),
-        (Some(b), true) => format!(
-            "{} {}",
-            if b.inclusive { ">=" } else { ">" },
-            plain(b.value)
-        ),
-        (Some(b), false) => format!(
-            "{} {}",
-            if b.inclusive { "<=" } else { "<" },
-            plain(b.value)
-        ),
+    let Some(b) = b else {
+        return String::new();
+    };
+    let value = plain(b.value);
+    match (lower, b.inclusive) {
+        (true, true) => t!("explain.bound_at_least", value = value),
+        (true, false) => t!("explain.bound_above", value = value),
+        (false, true) => t!("explain.bound_at_most", value = value),
+        (false, false) => t!("explain.bound_below", value = value),
     }
+    .into_owned()
 }
 
 fn tier_text(t: &Tier) -> String {
