@@ -134,11 +134,7 @@ pub fn run(args: Args) -> Result<u8, InputError> {
     if let Some(target) = &args.output {
         check_output(target, &files)?;
     }
-    let registry = match (&args.rubrics, &args.rubric) {
-        (_, Some(path)) => Registry::single(path)?,
-        (Some(dir), None) => Registry::with_dir(dir)?,
-        (None, None) => Registry::shipped()?,
-    };
+    let registry = Registry::for_files(args.rubric.as_deref(), args.rubrics.as_deref())?;
     for (path, e) in registry.skipped() {
         report_error(&format!(
             "{}{}\n",

@@ -149,10 +149,7 @@ pub fn run(args: Args) -> Result<Output, Failure> {
         }));
     }
     // The rubrics are loaded once for all the files.
-    let registry = match &args.rubric {
-        Some(path) => input::Registry::single(path)?,
-        None => input::Registry::shipped()?,
-    };
+    let registry = input::Registry::for_files(args.rubric.as_deref(), None)?;
     let (bytes, tally) = match args.format {
         CheckFormat::Text => {
             let (results, tally) = check_all(&collected, &args, &registry, |c| {

@@ -142,7 +142,7 @@ pub(crate) fn init(
     output: Option<PathBuf>,
     format: Option<InitFormat>,
 ) -> Result<Output, Failure> {
-    let r = rubric_by_id_or_path(&rubric)?;
+    let r = input::Registry::named(&rubric)?;
     let xlsx = match format {
         Some(f) => f == cli::InitFormat::Xlsx,
         None => output.as_deref().is_some_and(is_xlsx_name),
@@ -239,7 +239,7 @@ pub(crate) fn rubric_show(
     format: ShowFormat,
     width: Option<u16>,
 ) -> Result<Output, Failure> {
-    let r = rubric_by_id_or_path(&rubric)?;
+    let r = input::Registry::named(&rubric)?;
     let show = match format {
         ShowFormat::Table => RubricShow::Table { width },
         ShowFormat::Markdown => RubricShow::Markdown,
@@ -297,23 +297,6 @@ pub(crate) fn man() -> Result<Output, Failure> {
     .render(&mut out)
     .map_err(|e| usage(&t!("commands.cannot_write_man", message = e), None))?;
     Ok(Output::machine(out))
-}
-
-/// A shipped rubric by id, or a rubric file by path.
-pub(crate) fn rubric_by_id_or_path(key: &str) -> Result<perfeval::rubric::Rubric, Failure> {
-    let path = std::path::Path::new(key);
-    if path.extension().is_some_and(|x| x == "toml") || path.exists() {
-        return Ok(input::load_rubric(path)?);
-    }
-    let all = shipped::all().map_err(|d| Failure::Input(InputError::Invalid(d)))?;
-    let ids: Vec<String> = all.iter().map(|r| r.meta.id.clone()).collect();
-    all.into_iter().find(|r| r.meta.id == key).ok_or_else(|| {
-        let hint = match perfeval::diagnostic::suggest(key, ids.iter().map(String::as_str)) {
-            Some(s) => t!("commands.did_you_mean", name = s),
-            None => t!("commands.shipped_rubrics_are", ids = ids.join(", ")),
-        };
-        usage(&t!("commands.no_shipped_rubric", key = key), Some(&hint))
-    })
 }
 
 /// A usage error for stderr: `error: message`, then ` = help: …` when there is help,

@@ -392,6 +392,41 @@ impl Registry {
         }
     }
 
+    /// The rubrics for a run over many files (`batch`, `check`): the one rubric file given
+    /// with `--rubric`, else the shipped rubrics with those of a `--rubrics` directory
+    /// beside them, else the shipped rubrics alone.
+    pub fn for_files(rubric: Option<&Path>, dir: Option<&Path>) -> Result<Registry, InputError> {
+        match (rubric, dir) {
+            (Some(path), _) => Registry::single(path),
+            (None, Some(dir)) => Registry::with_dir(dir),
+            (None, None) => Registry::shipped(),
+        }
+    }
+
+    /// The rubric a command line names (`init --rubric`, `rubric show`): a rubric file by
+    /// its path, or a shipped rubric by its id, loaded alone. An id that is neither gets
+    /// the closest shipped id, or the list of them.
+    pub fn named(key: &str) -> Result<Rubric, InputError> {
+        let path = Path::new(key);
+        if path.extension().is_some_and(|x| x == "toml") || path.exists() {
+            return load_rubric(path);
+        }
+        if let Some(source) = rubric::shipped::source_of(key) {
+            return Ok(rubric::load(&source)?);
+        }
+        let hint = match crate::diagnostic::suggest(key, rubric::shipped::ids()) {
+            Some(s) => t!("input.did_you_mean", name = s),
+            None => {
+                let ids: Vec<&str> = rubric::shipped::ids().collect();
+                let ids = ids.join(&t!("rubric.list_separator"));
+                t!("input.shipped_rubrics_are", ids = ids)
+            }
+        };
+        Err(Diagnostic::new(t!("input.no_shipped_rubric", key = key))
+            .with_help(hint)
+            .into())
+    }
+
     /// One rubric file, used whatever id a facts file names (the id must match).
     pub fn single(path: &Path) -> Result<Registry, InputError> {
         Ok(Registry {

@@ -302,3 +302,43 @@ fn a_rubric_test_gives_one_verdict_in_either_language() {
     assert_eq!(zh.code, Some(0), "{}{}", zh.stdout, zh.stderr);
     assert_eq!(en.code, Some(0), "{}{}", en.stdout, en.stderr);
 }
+
+#[test]
+fn a_rubric_named_on_the_command_line_is_found_or_the_closest_named() {
+    let sb = Sandbox::new();
+    let near = sb.run_zh(&["init", "--rubric", "mof-project-2021"]);
+    assert_eq!(near.code, Some(2));
+    assert_eq!(
+        near.stderr,
+        "错误：没有编号为 `mof-project-2021` 的内置评价框架，也找不到该文件\n = 提示：是否应为 `mof-project-2020`？\n"
+    );
+    let far = sb.run(&["rubric", "show", "zzz"]);
+    assert_eq!(far.code, Some(2));
+    assert!(
+        far.stderr
+            .starts_with("error: no shipped rubric `zzz` and no such file\n")
+            && far
+                .stderr
+                .contains("luohu-dept-overall-2023, mof-project-2020"),
+        "{}",
+        far.stderr
+    );
+    // By path, a rubric file loads whatever its id.
+    let shown = sb.run(&[
+        "rubric",
+        "show",
+        crate::support::repo()
+            .join("rubrics/mof-project-2020.toml")
+            .to_str()
+            .unwrap(),
+        "--format",
+        "markdown",
+    ]);
+    assert_eq!(shown.code, Some(0), "{}", shown.stderr);
+    assert!(
+        shown.stdout.contains("(mof-project-2020 v1)")
+            || shown.stdout.contains("（mof-project-2020 v1）"),
+        "{}",
+        shown.stdout
+    );
+}

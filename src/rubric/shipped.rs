@@ -17,6 +17,11 @@ pub fn all() -> Result<Vec<Rubric>, Diagnostics> {
     sources().map(|s| super::load(&s)).collect()
 }
 
+/// The ids of the shipped rubrics, known without loading any of them.
+pub fn ids() -> impl Iterator<Item = &'static str> {
+    SHIPPED.iter().map(|(_, id, _)| *id)
+}
+
 /// The shipped rubric with this id, if any.
 pub fn find(id: &str) -> Result<Option<Rubric>, Diagnostics> {
     source_of(id).map(|s| super::load(&s)).transpose()
