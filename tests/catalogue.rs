@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use crate::support::repo;
+use crate::support::{repo, rust_sources};
 
 /// The two languages every message is written in.
 const LOCALES: [&str; 2] = ["en", "zh-CN"];
@@ -124,30 +124,6 @@ fn every_message_is_in_both_languages_with_the_same_placeholders() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
-/// Every `.rs` file under `src/`, with its path relative to the repository.
-fn sources() -> Vec<(String, String)> {
-    let root = repo();
-    let mut out = Vec::new();
-    let mut stack = vec![root.join("src")];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                let rel = path
-                    .strip_prefix(&root)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                out.push((rel, std::fs::read_to_string(&path).unwrap()));
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
 /// The message ids named in `t!("…"` calls.
 fn ids_used(text: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -175,7 +151,7 @@ fn every_message_the_code_asks_for_exists_and_every_message_is_used() {
     let catalogue = catalogue();
     let mut used = BTreeSet::new();
     let mut missing = Vec::new();
-    for (file, text) in sources() {
+    for (file, text) in rust_sources() {
         for id in ids_used(&text) {
             if !catalogue.contains_key(&id) {
                 missing.push(format!("{file}: t!(\"{id}\") is in no catalogue"));
@@ -346,7 +322,7 @@ fn is_prose(text: &str) -> bool {
 #[test]
 fn no_sentence_for_people_is_written_outside_the_catalogues() {
     let mut found = Vec::new();
-    for (file, text) in sources() {
+    for (file, text) in rust_sources() {
         if FORMAT_FILES.iter().any(|(f, _)| *f == file) || file.ends_with("/tests.rs") {
             continue;
         }

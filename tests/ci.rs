@@ -248,29 +248,7 @@ fn the_shipped_rubrics_pass_their_own_tests_and_a_broken_boundary_fails_a_named_
         .count();
     assert!(cases >= 40, "{}", run.stdout);
 
-    // A copy of the seed rubric with the 90% boundary of 固定资产利用率 moved to 91%.
-    std::fs::create_dir_all(sb.path().join("copy/tests")).unwrap();
-    let rubric =
-        std::fs::read_to_string(repo().join("rubrics/luohu-dept-overall-2023.toml")).unwrap();
-    let broken = crate::support::edited(
-        rubric,
-        &[(
-            "  { at_least = \"90%\", points = 1 },\n  { at_least = \"75%\", below = \"90%\", points = 0.7 },",
-            "  { at_least = \"91%\", points = 1 },\n  { at_least = \"75%\", below = \"91%\", points = 0.7 },",
-        )],
-    );
-    sb.write("copy/luohu-dept-overall-2023.toml", broken);
-    let tests =
-        std::fs::read_to_string(repo().join("rubrics/tests/luohu-dept-overall-2023.test.toml"))
-            .unwrap()
-            .replace(
-                "../../examples/luohu-2023.toml",
-                &repo()
-                    .join("examples/luohu-2023.toml")
-                    .display()
-                    .to_string(),
-            );
-    sb.write("copy/tests/seed.test.toml", tests);
+    crate::support::broken_rubric_copy(&sb);
     let run = sb.run(&["rubric", "test", "copy"]);
     assert_eq!(run.code, Some(1), "{}", run.stdout);
     let failing: Vec<&str> = run

@@ -393,16 +393,7 @@ fn errors_into_a_closed_stderr_end_without_a_panic() {
 #[test]
 fn an_override_over_a_failed_rule_says_the_rule_failed_and_never_shows_a_zero() {
     let sb = Sandbox::new();
-    sb.write(
-        "seed.toml",
-        crate::support::edited_example(&[
-            ("total = 505.8\nin_use = 505.8", "total = 0\nin_use = 0"),
-            (
-                "[overrides]\n",
-                "[overrides]\n\"固定资产利用率\" = { score = 1, reason = \"本年度无固定资产，按满分计\" }\n",
-            ),
-        ]),
-    );
+    sb.write("seed.toml", crate::support::override_over_a_failed_rule());
     let json = sb.run(&["score", "seed.toml", "--format", "json"]);
     assert_eq!(json.code, Some(0), "{}", json.stderr);
     let json: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();

@@ -16,6 +16,13 @@ fn json(sb: &Sandbox, args: &[&str]) -> serde_json::Value {
     serde_json::from_str(&run.stdout).unwrap()
 }
 
+/// `score seed.toml --format json` with `extra` arguments.
+fn scored_with(sb: &Sandbox, extra: &[&str]) -> serde_json::Value {
+    let mut args = vec!["score", "seed.toml", "--format", "json"];
+    args.extend(extra);
+    json(sb, &args)
+}
+
 /// An indicator's score from `score --format json`.
 fn score_of(report: &serde_json::Value, name: &str) -> String {
     crate::support::indicator_nodes(report)
@@ -179,17 +186,7 @@ fn set_changes_a_fact_for_one_run_and_says_how_far_the_total_moved() {
     let sb = Sandbox::new();
     example(&sb);
     let before = json(&sb, &["score", "seed.toml", "--format", "json"]);
-    let after = json(
-        &sb,
-        &[
-            "score",
-            "seed.toml",
-            "--format",
-            "json",
-            "--set",
-            "procurement.actual=158.75",
-        ],
-    );
+    let after = scored_with(&sb, &["--set", "procurement.actual=158.75"]);
     let what_if = &after["what_if"];
     assert_eq!(what_if["changes"][0]["fact"], "procurement.actual");
     assert_eq!(what_if["changes"][0]["from"], "157.46 万元");
@@ -271,18 +268,7 @@ fn a_rule_that_rises_then_falls_is_not_jumped_over() {
         "procurement.actual={}",
         actual["full_marks_at"].as_str().unwrap()
     );
-    let after = json(
-        &sb,
-        &[
-            "score",
-            "seed.toml",
-            "--format",
-            "json",
-            "--strict",
-            "--set",
-            &set,
-        ],
-    );
+    let after = scored_with(&sb, &["--strict", "--set", &set]);
     assert_eq!(
         score_of(&after, "政府采购执行情况"),
         full_marks(&after, "政府采购执行情况")
@@ -331,19 +317,9 @@ fn a_fact_two_rules_read_says_what_it_lowers() {
         "staff.on_payroll={}",
         on_payroll["full_marks_at"].as_str().unwrap()
     );
-    let after = json(
+    let after = scored_with(
         &sb,
-        &[
-            "score",
-            "seed.toml",
-            "--format",
-            "json",
-            "--strict",
-            "--set",
-            "staff.outside=1",
-            "--set",
-            &set,
-        ],
+        &["--strict", "--set", "staff.outside=1", "--set", &set],
     );
     assert_eq!(after["total"], on_payroll["total_after"]);
 }

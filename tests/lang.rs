@@ -242,16 +242,7 @@ fn machine_results_do_not_change_with_the_language() {
     let sb = Sandbox::new();
     // An override over a rule that cannot be computed (its reason is written in the
     // run's language), and a file that cannot be used at all.
-    sb.write(
-        "seed.toml",
-        crate::support::edited_example(&[
-            ("total = 505.8\nin_use = 505.8", "total = 0\nin_use = 0"),
-            (
-                "[overrides]\n",
-                "[overrides]\n\"固定资产利用率\" = { score = 1, reason = \"本年度无固定资产，按满分计\" }\n",
-            ),
-        ]),
-    );
+    sb.write("seed.toml", crate::support::override_over_a_failed_rule());
     sb.write(
         "bad.toml",
         "rubric = \"luohu-dept-overall-2023\"\n[budget\n",

@@ -4,24 +4,10 @@
 
 use std::path::Path;
 
-use crate::support::repo;
-
-fn sources(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            sources(&path, out);
-        } else if path.extension().is_some_and(|x| x == "rs") {
-            out.push(path);
-        }
-    }
-}
+use crate::support::rust_sources;
 
 #[test]
 fn no_stage_below_render_imports_it() {
-    let src = repo().join("src");
-    let mut files = Vec::new();
-    sources(&src, &mut files);
     let binary = [
         "main.rs",
         "commands.rs",
@@ -31,12 +17,13 @@ fn no_stage_below_render_imports_it() {
         "diff_run.rs",
     ];
     let mut offenders = Vec::new();
-    for file in files {
-        let rel = file.strip_prefix(&src).unwrap();
+    let files = rust_sources();
+    assert!(files.len() > 50, "the sources are under src/");
+    for (file, text) in files {
+        let rel = Path::new(file.strip_prefix("src/").unwrap_or(&file));
         if rel.starts_with("render") || binary.iter().any(|b| rel == Path::new(b)) {
             continue;
         }
-        let text = std::fs::read_to_string(&file).unwrap();
         if text.contains("crate::render") || text.contains("super::render") {
             offenders.push(rel.display().to_string());
         }

@@ -441,26 +441,7 @@ fn rubric_show_describes_the_rules_in_chinese() {
 #[test]
 fn a_failing_rubric_test_case_says_what_differed_in_chinese() {
     let sb = Sandbox::new();
-    std::fs::create_dir_all(sb.path().join("copy/tests")).unwrap();
-    let broken = edited(
-        seed_rubric_text(),
-        &[(
-            "  { at_least = \"90%\", points = 1 },\n  { at_least = \"75%\", below = \"90%\", points = 0.7 },",
-            "  { at_least = \"91%\", points = 1 },\n  { at_least = \"75%\", below = \"91%\", points = 0.7 },",
-        )],
-    );
-    sb.write("copy/luohu-dept-overall-2023.toml", broken);
-    let tests =
-        std::fs::read_to_string(repo().join("rubrics/tests/luohu-dept-overall-2023.test.toml"))
-            .unwrap()
-            .replace(
-                "../../examples/luohu-2023.toml",
-                &repo()
-                    .join("examples/luohu-2023.toml")
-                    .display()
-                    .to_string(),
-            );
-    sb.write("copy/tests/seed.test.toml", tests);
+    crate::support::broken_rubric_copy(&sb);
     let zh = sb.run_zh(&["rubric", "test", "copy"]);
     assert_eq!(zh.code, Some(1), "{}{}", zh.stdout, zh.stderr);
     assert!(

@@ -263,3 +263,83 @@ pub fn english_sentence(text: &str) -> Option<String> {
         })
         .map(|w| w.join(" "))
 }
+
+/// Every `.rs` file under `src/`, with its path relative to the repository.
+pub fn rust_sources() -> Vec<(String, String)> {
+    let root = repo();
+    let mut out = Vec::new();
+    let mut stack = vec![root.join("src")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let rel = path
+                    .strip_prefix(&root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                out.push((rel, std::fs::read_to_string(&path).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Runs a Python script in the sandbox and returns what it printed; a failing script
+/// fails the test with Python's message.
+pub fn python(sb: &Sandbox, script: &str) -> String {
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .current_dir(sb.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "python failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The seed example with no fixed assets, so that 固定资产利用率's rule divides by zero,
+/// and an override that scores it anyway.
+pub fn override_over_a_failed_rule() -> String {
+    edited_example(&[
+        ("total = 505.8\nin_use = 505.8", "total = 0\nin_use = 0"),
+        (
+            "[overrides]\n",
+            "[overrides]\n\"固定资产利用率\" = { score = 1, reason = \"本年度无固定资产，按满分计\" }\n",
+        ),
+    ])
+}
+
+/// In `copy/`: the seed rubric with the 90% boundary of 固定资产利用率 moved to 91%, and
+/// in `copy/tests/` the seed rubric's own tests, reading the shipped example.
+pub fn broken_rubric_copy(sb: &Sandbox) {
+    std::fs::create_dir_all(sb.path().join("copy/tests")).unwrap();
+    let rubric =
+        std::fs::read_to_string(repo().join("rubrics/luohu-dept-overall-2023.toml")).unwrap();
+    let broken = edited(
+        rubric,
+        &[(
+            "  { at_least = \"90%\", points = 1 },\n  { at_least = \"75%\", below = \"90%\", points = 0.7 },",
+            "  { at_least = \"91%\", points = 1 },\n  { at_least = \"75%\", below = \"91%\", points = 0.7 },",
+        )],
+    );
+    sb.write("copy/luohu-dept-overall-2023.toml", broken);
+    let tests =
+        std::fs::read_to_string(repo().join("rubrics/tests/luohu-dept-overall-2023.test.toml"))
+            .unwrap()
+            .replace(
+                "../../examples/luohu-2023.toml",
+                &repo()
+                    .join("examples/luohu-2023.toml")
+                    .display()
+                    .to_string(),
+            );
+    sb.write("copy/tests/seed.test.toml", tests);
+}

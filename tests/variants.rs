@@ -198,16 +198,10 @@ fn no_rust_source_names_an_indicator_of_a_shipped_rubric() {
     names.sort();
     names.dedup();
     let mut offenders = Vec::new();
-    for entry in walkdir::WalkDir::new(repo().join("src"))
-        .into_iter()
-        .filter_map(Result::ok)
-    {
-        if entry.path().extension().is_some_and(|x| x == "rs") {
-            let text = std::fs::read_to_string(entry.path()).unwrap();
-            for name in &names {
-                if text.contains(name.as_str()) {
-                    offenders.push(format!("{} mentions {name}", entry.path().display()));
-                }
+    for (file, text) in crate::support::rust_sources() {
+        for name in &names {
+            if text.contains(name.as_str()) {
+                offenders.push(format!("{file} mentions {name}"));
             }
         }
     }

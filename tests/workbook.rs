@@ -4,9 +4,8 @@
 //! engine's own on the TOML example.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use crate::support::{Sandbox, libreoffice, openpyxl, repo, soffice};
+use crate::support::{Sandbox, libreoffice, openpyxl, python, repo, soffice};
 
 /// Opens `file` in headless LibreOffice and saves it again as xlsx, as a user who
 /// edited it in LibreOffice Calc would; returns the re-saved file.
@@ -16,21 +15,6 @@ fn resave_with_libreoffice(sb: &Sandbox, file: &str) -> PathBuf {
     let path = out.join(Path::new(file).file_name().unwrap());
     assert!(path.exists(), "LibreOffice wrote no {}", path.display());
     path
-}
-
-fn python(sb: &Sandbox, script: &str) -> String {
-    let out = Command::new("python3")
-        .arg("-c")
-        .arg(script)
-        .current_dir(sb.path())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "python failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
 }
 
 /// Every indicator's score, the total and the grade, from `score --format json`.

@@ -7,7 +7,7 @@ use std::process::Command;
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
 
-use crate::support::{Sandbox, openpyxl, repo};
+use crate::support::{Sandbox, openpyxl, python, repo};
 
 const SEED_RUBRIC: &str = "luohu-dept-overall-2023";
 
@@ -283,17 +283,7 @@ for r, row in enumerate(src["人工调整"].iter_rows(min_row=2, max_col=3), sta
 dst.save("{filled}")
 "#
     );
-    let out = Command::new("python3")
-        .arg("-c")
-        .arg(script)
-        .current_dir(sb.path())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "python failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    python(sb, &script);
 }
 
 #[test]
@@ -364,20 +354,11 @@ fn a_figure_typed_as_text_is_explained_in_chinese() {
     copy_seed(&sb);
     let run = sb.run(&["convert", "seed.toml", "-o", "seed.xlsx"]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
-    let out = Command::new("python3")
-        .arg("-c")
-        .arg(
-            "import openpyxl\nwb = openpyxl.load_workbook('seed.xlsx')\n\
-             wb['部门预算']['B2'] = '2,855.07'\nwb['部门预算']['B3'] = '=2855.07/3*3+1/3'\n\
-             wb.save('edited.xlsx')",
-        )
-        .current_dir(sb.path())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    python(
+        &sb,
+        "import openpyxl\nwb = openpyxl.load_workbook('seed.xlsx')\n\
+         wb['部门预算']['B2'] = '2,855.07'\nwb['部门预算']['B3'] = '=2855.07/3*3+1/3'\n\
+         wb.save('edited.xlsx')",
     );
     let zh = sb.run_zh(&["score", "edited.xlsx"]);
     assert_eq!(zh.code, Some(2), "{}", zh.stdout);

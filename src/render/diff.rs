@@ -65,7 +65,7 @@ pub(crate) fn fact_line(c: &FactChange) -> String {
     .into_owned()
 }
 
-/// `出处：old.toml:45 → new.toml:45`.
+/// `位置：old.toml:45 → new.toml:45`.
 pub(crate) fn fact_places(c: &FactChange) -> String {
     t!(
         "diff.fact_places",

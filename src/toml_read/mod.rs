@@ -179,6 +179,24 @@ impl<'a, 'i> Table<'a, 'i> {
         .at(self.source, self.span.clone())
     }
 
+    /// The value at `key` as `read` takes it, its error reported; a missing key reported
+    /// when it is `required` (with what it should hold).
+    fn read<T>(
+        &mut self,
+        key: &'static str,
+        required: Option<&str>,
+        diags: &mut Diagnostics,
+        read: impl FnOnce(&Self, &'a Value<'i>) -> Result<T, Diagnostic>,
+    ) -> Option<T> {
+        let Some(v) = self.get(key) else {
+            if let Some(what) = required {
+                diags.push(self.missing(key, what));
+            }
+            return None;
+        };
+        read(self, v).map_err(|d| diags.push(d)).ok()
+    }
+
     /// A required or optional string.
     pub fn string(
         &mut self,
@@ -186,46 +204,27 @@ impl<'a, 'i> Table<'a, 'i> {
         required: Option<&str>,
         diags: &mut Diagnostics,
     ) -> Option<Spanned<String>> {
-        match self.get(key) {
-            Some(v) => match v.get_ref() {
-                DeValue::String(s) if s.chars().count() > MAX_STRING_CHARS => {
-                    diags.push(
-                        Diagnostic::new(t!(
-                            "toml.string_too_long",
-                            key = key,
-                            max = MAX_STRING_CHARS
-                        ))
-                        .at(self.source, v.span()),
-                    );
-                    None
-                }
-                DeValue::String(s) if required.is_some() && is_blank(s) => {
-                    diags.push(
-                        Diagnostic::new(t!("toml.string_empty", key = key, context = self.context))
-                            .at(self.source, v.span()),
-                    );
-                    None
-                }
-                DeValue::String(s) => Some(Spanned::new(v.span(), s.to_string())),
-                other => {
-                    diags.push(
-                        Diagnostic::new(t!(
-                            "toml.must_be_string",
-                            key = key,
-                            found = type_name(other)
-                        ))
-                        .at(self.source, v.span()),
-                    );
-                    None
-                }
-            },
-            None => {
-                if let Some(what) = required {
-                    diags.push(self.missing(key, what));
-                }
-                None
+        self.read(key, required, diags, |t, v| match v.get_ref() {
+            DeValue::String(s) if s.chars().count() > MAX_STRING_CHARS => Err(Diagnostic::new(t!(
+                "toml.string_too_long",
+                key = key,
+                max = MAX_STRING_CHARS
+            ))
+            .at(t.source, v.span())),
+            DeValue::String(s) if required.is_some() && is_blank(s) => {
+                Err(
+                    Diagnostic::new(t!("toml.string_empty", key = key, context = t.context))
+                        .at(t.source, v.span()),
+                )
             }
-        }
+            DeValue::String(s) => Ok(Spanned::new(v.span(), s.to_string())),
+            other => Err(Diagnostic::new(t!(
+                "toml.must_be_string",
+                key = key,
+                found = type_name(other)
+            ))
+            .at(t.source, v.span())),
+        })
     }
 
     /// A required or optional exact number.
@@ -235,21 +234,9 @@ impl<'a, 'i> Table<'a, 'i> {
         required: Option<&str>,
         diags: &mut Diagnostics,
     ) -> Option<Spanned<Decimal>> {
-        match self.get(key) {
-            Some(v) => match decimal_of(self.source, v, || format!("`{key}`")) {
-                Ok(d) => Some(Spanned::new(v.span(), d)),
-                Err(e) => {
-                    diags.push(e);
-                    None
-                }
-            },
-            None => {
-                if let Some(what) = required {
-                    diags.push(self.missing(key, what));
-                }
-                None
-            }
-        }
+        self.read(key, required, diags, |t, v| {
+            decimal_of(t.source, v, || format!("`{key}`")).map(|d| Spanned::new(v.span(), d))
+        })
     }
 
     /// A required or optional integer.
@@ -259,37 +246,19 @@ impl<'a, 'i> Table<'a, 'i> {
         required: Option<&str>,
         diags: &mut Diagnostics,
     ) -> Option<Spanned<i64>> {
-        match self.get(key) {
-            Some(v) => match v.get_ref() {
-                DeValue::Integer(i) => match i64::from_str_radix(i.as_str(), i.radix()) {
-                    Ok(n) => Some(Spanned::new(v.span(), n)),
-                    Err(_) => {
-                        diags.push(
-                            Diagnostic::new(t!("toml.integer_too_large", key = key))
-                                .at(self.source, v.span()),
-                        );
-                        None
-                    }
-                },
-                other => {
-                    diags.push(
-                        Diagnostic::new(t!(
-                            "toml.must_be_whole_number",
-                            key = key,
-                            found = type_name(other)
-                        ))
-                        .at(self.source, v.span()),
-                    );
-                    None
-                }
-            },
-            None => {
-                if let Some(what) = required {
-                    diags.push(self.missing(key, what));
-                }
-                None
-            }
-        }
+        self.read(key, required, diags, |t, v| match v.get_ref() {
+            DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
+                .map(|n| Spanned::new(v.span(), n))
+                .map_err(|_| {
+                    Diagnostic::new(t!("toml.integer_too_large", key = key)).at(t.source, v.span())
+                }),
+            other => Err(Diagnostic::new(t!(
+                "toml.must_be_whole_number",
+                key = key,
+                found = type_name(other)
+            ))
+            .at(t.source, v.span())),
+        })
     }
 
     /// A sub-table, inline or not.
@@ -299,29 +268,15 @@ impl<'a, 'i> Table<'a, 'i> {
         required: Option<&str>,
         diags: &mut Diagnostics,
     ) -> Option<Table<'a, 'i>> {
-        let context = format!("`{key}`");
-        match self.get(key) {
-            Some(v) => match v.get_ref() {
-                DeValue::Table(t) => Some(Table::new(self.source, t, v.span(), context)),
-                other => {
-                    diags.push(
-                        Diagnostic::new(t!(
-                            "toml.must_be_table",
-                            key = key,
-                            found = type_name(other)
-                        ))
-                        .at(self.source, v.span()),
-                    );
-                    None
-                }
-            },
-            None => {
-                if let Some(what) = required {
-                    diags.push(self.missing(key, what));
-                }
-                None
-            }
-        }
+        self.read(key, required, diags, |t, v| match v.get_ref() {
+            DeValue::Table(table) => Ok(Table::new(t.source, table, v.span(), format!("`{key}`"))),
+            other => Err(Diagnostic::new(t!(
+                "toml.must_be_table",
+                key = key,
+                found = type_name(other)
+            ))
+            .at(t.source, v.span())),
+        })
     }
 
     /// The tables of an array of tables (`[[key]]` or `key = [{...}, ...]`).
