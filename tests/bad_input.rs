@@ -102,7 +102,9 @@ fn own_words(message: &str) -> String {
 #[test]
 fn every_bad_input_gives_its_pinned_message_in_chinese_by_default() {
     let dir: PathBuf = repo().join("tests/fixtures/invalid");
-    for (file, case) in corpus() {
+    let cases = corpus();
+    assert!(cases.len() >= 40, "the corpus is in tests/fixtures/invalid");
+    for (file, case) in cases {
         let args: Vec<&str> = if file.ends_with(".rubric.toml") {
             vec!["rubric", "check", &file]
         } else {

@@ -5,6 +5,10 @@
 
 use crate::support::{Sandbox, edited_example, example_text, repo};
 
+fn dec(s: &str) -> rust_decimal::Decimal {
+    s.parse().unwrap()
+}
+
 /// The seed, and the seed with one procurement figure changed.
 fn two_files() -> Sandbox {
     let sb = Sandbox::new();
@@ -18,6 +22,18 @@ fn two_files() -> Sandbox {
 
 /// `a/`: the seed, a file that cannot be parsed and a note that is no facts file;
 /// `b/`: the seed with a figure changed.
+/// `score FILE --format json` in the sandbox: the figures a test expects, from the engine.
+fn scored(sb: &Sandbox, file: &str) -> serde_json::Value {
+    let run = sb.run(&["score", file, "--format", "json"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    serde_json::from_str(&run.stdout).unwrap()
+}
+
+/// A JSON string value as text.
+fn text(v: &serde_json::Value) -> &str {
+    v.as_str().unwrap_or_else(|| panic!("not a string: {v}"))
+}
+
 fn archives() -> Sandbox {
     let sb = Sandbox::new();
     for dir in ["a", "b"] {
@@ -46,17 +62,16 @@ fn jsonl(stdout: &str) -> Vec<serde_json::Value> {
 #[test]
 fn batch_speaks_chinese_on_stderr_and_keeps_its_keys() {
     let sb = archives();
+    let seed = crate::support::example_json("luohu-2023.toml");
+    let (total, grade) = (text(&seed["total"]), text(&seed["grade"]));
     let run = sb.run_zh(&["batch", "a", "--format", "jsonl"]);
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     // The failed file, its level word in Chinese; the summary and the skipped note.
     assert!(run.stderr.contains("错误：a/bad.toml:"), "{}", run.stderr);
-    assert!(
-        run.stderr.contains(
-            "已评分 1 个文件，失败 1 个；等级：优 1 个；总分平均 97.11，最低 97.11，最高 97.11\n"
-        ),
-        "{}",
-        run.stderr
+    let summary = format!(
+        "已评分 1 个文件，失败 1 个；等级：{grade} 1 个；总分平均 {total}，最低 {total}，最高 {total}\n"
     );
+    assert!(run.stderr.contains(&summary), "{}", run.stderr);
     assert!(
         run.stderr
             .contains("目录中另有 1 个文件未评分：只有 `*.toml` 和 `*.xlsx` 文件是数据文件\n"),
@@ -78,16 +93,15 @@ fn batch_speaks_chinese_on_stderr_and_keeps_its_keys() {
 #[test]
 fn batch_speaks_english_when_asked() {
     let sb = archives();
+    let seed = crate::support::example_json("luohu-2023.toml");
+    let (total, grade) = (text(&seed["total"]), text(&seed["grade"]));
     let run = sb.run_zh(&["--lang", "en", "batch", "a", "--format", "jsonl"]);
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     assert!(run.stderr.contains("error: a/bad.toml:"), "{}", run.stderr);
-    assert!(
-        run.stderr.contains(
-            "1 file(s) scored, 1 failed; grades: 优 1; total mean 97.11, min 97.11, max 97.11\n"
-        ),
-        "{}",
-        run.stderr
+    let summary = format!(
+        "1 file(s) scored, 1 failed; grades: {grade} 1; total mean {total}, min {total}, max {total}\n"
     );
+    assert!(run.stderr.contains(&summary), "{}", run.stderr);
     assert!(!run.stderr.contains("错误"), "{}", run.stderr);
     assert!(!run.stderr.contains("已评分"), "{}", run.stderr);
 }
@@ -168,8 +182,15 @@ fn check_of_many_files_counts_in_chinese() {
 #[test]
 fn the_diff_table_follows_the_language() {
     let sb = two_files();
+    let (old, new) = (scored(&sb, "old.toml"), scored(&sb, "new.toml"));
+    let (old_total, new_total) = (text(&old["total"]), text(&new["total"]));
+    let (old_grade, new_grade) = (text(&old["grade"]), text(&new["grade"]));
+    let change = dec(new_total) - dec(old_total);
     let zh = sb.run_zh(&["diff", "old.toml", "new.toml", "--width", "200"]);
     assert_eq!(zh.code, Some(0), "{}", zh.stderr);
+    let zh_total =
+        format!("总分 {old_total} → {new_total}（{change}），等级：{old_grade} → {new_grade}\n");
+    let zh_grade = format!("等级：{old_grade} → {new_grade}");
     for text in [
         "绩效评价对比\n原：old.toml · ",
         " · 2023 年度 · ",
@@ -179,14 +200,16 @@ fn the_diff_table_follows_the_language() {
         "实际政府采购金额（procurement.actual）：157.46 万元 → 150 万元",
         "位置：old.toml:50 → new.toml:50",
         "│ 总分 ",
-        "等级：优 → 优",
-        "总分 97.11 → 97.06（-0.05），等级：优 → 优\n",
+        zh_grade.as_str(),
+        zh_total.as_str(),
         "得分变化的指标 1 个；新增指标 0 个，删除指标 0 个\n",
     ] {
         assert!(zh.stdout.contains(text), "{text}\n{}", zh.stdout);
     }
     let en = sb.run(&["diff", "old.toml", "new.toml", "--width", "200"]);
     assert_eq!(en.code, Some(0), "{}", en.stderr);
+    let en_total =
+        format!("Total {old_total} → {new_total} ({change}), grade: {old_grade} → {new_grade}\n");
     for text in [
         "Performance evaluation comparison\nOld: old.toml · ",
         "┆ Old score ┆ New score ┆ Change ",
@@ -194,7 +217,7 @@ fn the_diff_table_follows_the_language() {
         "实际政府采购金额 (procurement.actual): 157.46 万元 → 150 万元",
         "source: old.toml:50 → new.toml:50",
         "│ Total ",
-        "Total 97.11 → 97.06 (-0.05), grade: 优 → 优\n",
+        en_total.as_str(),
         "1 indicator(s) changed score; 0 new indicator(s), 0 removed\n",
     ] {
         assert!(en.stdout.contains(text), "{text}\n{}", en.stdout);
@@ -288,32 +311,86 @@ fn diff_refuses_what_it_cannot_compare_in_the_language_of_the_run() {
 fn gaps_follows_the_language() {
     let sb = Sandbox::new();
     sb.write("seed.toml", example_text());
+    // Every figure expected below is the engine's, from `gaps --format json`.
+    let run = sb.run(&["gaps", "seed.toml", "--format", "json"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let gaps: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let (total, grade) = (text(&gaps["total"]), text(&gaps["grade"]));
+    let lost = |name: &str| {
+        gaps["lost"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["name"] == name)
+            .unwrap_or_else(|| panic!("{name} lost nothing: {gaps}"))
+            .clone()
+    };
+    let remedy = |l: &serde_json::Value, fact: &str| {
+        l["remedies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["fact"] == fact)
+            .unwrap_or_else(|| panic!("no remedy by {fact}: {l}"))
+            .clone()
+    };
+    let procurement = lost("政府采购执行情况");
+    let (p_points, p_score, p_lost) = (
+        text(&procurement["points"]),
+        text(&procurement["score"]),
+        text(&procurement["lost"]),
+    );
+    let actual = remedy(&procurement, "procurement.actual");
+    let (now, at, after) = (
+        text(&actual["current"]),
+        text(&actual["full_marks_at"]),
+        text(&actual["total_after"]),
+    );
+    let staff = lost("编外人员控制率");
+    let (s_points, s_score, s_rule) = (
+        text(&staff["points"]),
+        text(&staff["score"]),
+        text(&staff["rule_score"]),
+    );
+    let s_rule_lost = dec(s_points) - dec(s_rule);
+    let short = remedy(&lost("公用经费控制率"), "public_funds.sangong_actual");
+    let (best, best_at) = (text(&short["best_score"]), text(&short["best_at"]));
     let zh = sb.run_zh(&["gaps", "seed.toml"]);
     assert_eq!(zh.code, Some(0), "{}", zh.stderr);
     for text in [
-        " · 2023 年度\n总分 97.11 / 100，等级：优\n已达到最高等级（优）\n",
-        "\n扣分指标（按扣分从多到少）：\n",
-        "\n政府采购执行情况  分值 2  得分 1.99  扣 0.01\n",
-        "\n编外人员控制率  分值 1  得分 1.00（人工调整；规则得分 0.00，按规则应扣 1.00）\n",
-        "  所用数据项：procurement.plan（政府采购计划金额）= 158.75 万元；",
-        "  只调整一个数据项时：\n",
-        "    procurement.actual（实际政府采购金额）：157.46 → 157.96，可得满分 2 分（--set procurement.actual=157.96）；总分将为 97.12\n",
-        "仅调整此项不能得满分，最高可得 5.00 分（取值 18.58 时）",
+        format!(" · 2023 年度\n总分 {total} / 100，等级：{grade}\n已达到最高等级（{grade}）\n"),
+        "\n扣分指标（按扣分从多到少）：\n".to_string(),
+        format!("\n政府采购执行情况  分值 {p_points}  得分 {p_score}  扣 {p_lost}\n"),
+        format!(
+            "\n编外人员控制率  分值 {s_points}  得分 {s_score}（人工调整；规则得分 {s_rule}，按规则应扣 {s_rule_lost:.2}）\n"
+        ),
+        "  所用数据项：procurement.plan（政府采购计划金额）= 158.75 万元；".to_string(),
+        "  只调整一个数据项时：\n".to_string(),
+        format!(
+            "    procurement.actual（实际政府采购金额）：{now} → {at}，可得满分 {p_points} 分（--set procurement.actual={at}）；总分将为 {after}\n"
+        ),
+        format!("仅调整此项不能得满分，最高可得 {best} 分（取值 {best_at} 时）"),
     ] {
-        assert!(zh.stdout.contains(text), "{text}\n{}", zh.stdout);
+        assert!(zh.stdout.contains(&text), "{text}\n{}", zh.stdout);
     }
     let en = sb.run(&["gaps", "seed.toml"]);
     for text in [
-        " · 2023\nTotal 97.11 / 100, grade: 优\nAlready at the top grade (优)\n",
-        "\nIndicators that lost points (most lost first):\n",
-        "\n政府采购执行情况  points 2  score 1.99  lost 0.01\n",
-        "\n编外人员控制率  points 1  score 1.00 (override; the rule gives 0.00, 1.00 lost)\n",
-        "  facts read: procurement.plan (政府采购计划金额) = 158.75 万元; ",
-        "  changing one fact:\n",
-        "    procurement.actual (实际政府采购金额): 157.46 → 157.96 earns full marks, 2 (--set procurement.actual=157.96); the total would be 97.12\n",
-        "no value of it alone earns full marks; at best 5.00 (at 18.58)",
+        format!(
+            " · 2023\nTotal {total} / 100, grade: {grade}\nAlready at the top grade ({grade})\n"
+        ),
+        "\nIndicators that lost points (most lost first):\n".to_string(),
+        format!("\n政府采购执行情况  points {p_points}  score {p_score}  lost {p_lost}\n"),
+        format!(
+            "\n编外人员控制率  points {s_points}  score {s_score} (override; the rule gives {s_rule}, {s_rule_lost:.2} lost)\n"
+        ),
+        "  facts read: procurement.plan (政府采购计划金额) = 158.75 万元; ".to_string(),
+        "  changing one fact:\n".to_string(),
+        format!(
+            "    procurement.actual (实际政府采购金额): {now} → {at} earns full marks, {p_points} (--set procurement.actual={at}); the total would be {after}\n"
+        ),
+        format!("no value of it alone earns full marks; at best {best} (at {best_at})"),
     ] {
-        assert!(en.stdout.contains(text), "{text}\n{}", en.stdout);
+        assert!(en.stdout.contains(&text), "{text}\n{}", en.stdout);
     }
     // (The basis and the criteria are other parts' words, or the rubric's.)
     for chinese in [
@@ -426,7 +503,13 @@ fn the_rubric_commands_summarise_in_chinese() {
     let run = sb.run_zh(&["rubric", "test", tests.to_str().unwrap()]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert!(run.stdout.starts_with("通过 "), "{}", run.stdout);
-    let cases = run.stdout.lines().count() - 1;
+    // The cases the test file holds, counted in the file, not in the output.
+    let cases = std::fs::read_to_string(&tests)
+        .unwrap()
+        .lines()
+        .filter(|l| l.trim() == "[[case]]")
+        .count();
+    assert!(cases > 5, "{cases}");
     assert!(
         run.stdout.ends_with(&format!(
             "\n1 个文件共 {cases} 个用例：通过 {cases} 个，未通过 0 个\n"

@@ -17,9 +17,7 @@ fn no_stage_below_render_imports_it() {
         "diff_run.rs",
     ];
     let mut offenders = Vec::new();
-    let files = rust_sources();
-    assert!(files.len() > 50, "the sources are under src/");
-    for (file, text) in files {
+    for (file, text) in rust_sources() {
         let rel = Path::new(file.strip_prefix("src/").unwrap_or(&file));
         if rel.starts_with("render") || binary.iter().any(|b| rel == Path::new(b)) {
             continue;

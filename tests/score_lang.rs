@@ -93,6 +93,10 @@ fn the_score_table_notes_follow_the_language() {
 #[test]
 fn the_override_note_under_the_table_names_rule_score_and_reason() {
     let sb = seed();
+    let rule = crate::support::rule_score(
+        &crate::support::example_json("luohu-2023.toml"),
+        "编外人员控制率",
+    );
     let zh = sb.run_zh(&["score", "facts.toml"]);
     let note = zh
         .stdout
@@ -100,7 +104,9 @@ fn the_override_note_under_the_table_names_rule_score_and_reason() {
         .find(|l| l.starts_with("* 编外人员控制率："))
         .unwrap_or_else(|| panic!("{}", zh.stdout));
     assert!(
-        note.contains("规则得分 0.00，人工调整为 1.00。理由：局本级严格按照"),
+        note.contains(&format!(
+            "规则得分 {rule}，人工调整为 1.00。理由：局本级严格按照"
+        )),
         "{note}"
     );
 }
@@ -229,6 +235,10 @@ fn check_findings_are_written_in_chinese() {
     let sb = wrong_claims();
     let total = scored(&sb, &[], "total");
     let rate = indicator_score(&sb, "budget_execution");
+    let rule = crate::support::rule_score(
+        &crate::support::example_json("luohu-2023.toml"),
+        "编外人员控制率",
+    );
     let (zh, en) = both(&sb, &["check", "facts.toml"]);
     assert_eq!(zh.code, Some(1), "{}", zh.stderr);
     let text = &zh.stdout;
@@ -240,7 +250,7 @@ fn check_findings_are_written_in_chinese() {
         format!("  错误：预算执行率：自评得分 6，计算得分 {rate}\n"),
         "    依据：".to_string(),
         "    数据项 ".to_string(),
-        "  警告：编外人员控制率：自评得分 1 为人工调整结果；按评分规则计算为 0.00\n".to_string(),
+        format!("  警告：编外人员控制率：自评得分 1 为人工调整结果；按评分规则计算为 {rule}\n"),
         "  警告：基本支出 + 项目支出 = 调整后预算数（budget_parts）：".to_string(),
         "，差额 -0.02\n".to_string(),
         "\n不通过：错误 ".to_string(),

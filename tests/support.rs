@@ -161,6 +161,11 @@ pub fn published_appendix() -> toml::Table {
 /// The total `perfeval score` gives an unedited shipped example: what a test that
 /// changes nothing that matters compares with, instead of a number written in the test.
 pub fn example_total(name: &str) -> serde_json::Value {
+    example_json(name)["total"].clone()
+}
+
+/// `perfeval score --format json` of an unedited shipped example.
+pub fn example_json(name: &str) -> serde_json::Value {
     let out = Command::new(env!("CARGO_BIN_EXE_perfeval"))
         .env("PERFEVAL_LANG", "en")
         .args(["score", "--format", "json"])
@@ -172,8 +177,7 @@ pub fn example_total(name: &str) -> serde_json::Value {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    json["total"].clone()
+    serde_json::from_slice(&out.stdout).unwrap()
 }
 
 /// Whether `program args…` runs. When it does not, the test is skipped, or fails under
@@ -285,6 +289,11 @@ pub fn rust_sources() -> Vec<(String, String)> {
         }
     }
     out.sort();
+    assert!(
+        out.len() > 50,
+        "the sources are under src/: {}",
+        root.display()
+    );
     out
 }
 
@@ -342,4 +351,16 @@ pub fn broken_rubric_copy(sb: &Sandbox) {
                     .to_string(),
             );
     sb.write("copy/tests/seed.test.toml", tests);
+}
+
+/// The score an indicator's rule alone gives (before an override), by name, from the
+/// engine's `score --format json`.
+pub fn rule_score(json: &serde_json::Value, name: &str) -> String {
+    indicator_nodes(json)
+        .into_iter()
+        .find(|n| n["name"] == name)
+        .unwrap_or_else(|| panic!("no indicator {name}"))["leaf"]["rule_score"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{name} has no rule score"))
+        .to_string()
 }

@@ -455,6 +455,8 @@ fn the_tier_alternative_is_explained_in_chinese() {
 fn the_result_workbook_speaks_the_language_and_keeps_the_forms_shape() {
     let sb = Sandbox::new();
     copy_seed(&sb);
+    let seed = crate::support::example_json("luohu-2023.toml");
+    let grade = seed["grade"].as_str().unwrap();
     for (name, zh) in [("zh.xlsx", true), ("en.xlsx", false)] {
         let args = ["score", "seed.toml", "--format", "xlsx", "-o", name];
         let run = if zh { sb.run_zh(&args) } else { sb.run(&args) };
@@ -462,10 +464,15 @@ fn the_result_workbook_speaks_the_language_and_keeps_the_forms_shape() {
         let path = sb.path().join(name);
         assert_eq!(sheet_names(&path), ["附件一"]);
         let cells = sheet_cells(&path, "附件一");
-        let [points, score, basis, subtotal, total, grade] = if zh {
-            ["分值", "得分", "依据", "小计", "总分", "等级：优"]
+        let [points, score, basis, subtotal, total] = if zh {
+            ["分值", "得分", "依据", "小计", "总分"]
         } else {
-            ["Points", "Score", "Basis", "Subtotal", "Total", "Grade: 优"]
+            ["Points", "Score", "Basis", "Subtotal", "Total"]
+        };
+        let grade_cell = if zh {
+            format!("等级：{grade}")
+        } else {
+            format!("Grade: {grade}")
         };
         assert!(
             cells
@@ -475,6 +482,6 @@ fn the_result_workbook_speaks_the_language_and_keeps_the_forms_shape() {
         );
         assert!(cells.iter().any(|r| r[1] == subtotal), "{cells:?}");
         let total = cells.iter().find(|r| r[0] == total).unwrap();
-        assert_eq!(total[5], grade);
+        assert_eq!(total[5], grade_cell);
     }
 }

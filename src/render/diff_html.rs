@@ -2,7 +2,7 @@
 //! inline, no external resource), with the same content as the table. Markup comes from
 //! `maud`, which escapes every value.
 
-use maud::{DOCTYPE, Markup, PreEscaped, html};
+use maud::{Markup, html};
 use rust_i18n::t;
 
 use super::Render;
@@ -30,20 +30,9 @@ thead{display:table-header-group}\
 @media print{body{margin:0}}";
 
 fn page(title: &str, body: Markup) -> Vec<u8> {
-    html! {
-        (DOCTYPE)
-        html lang=(crate::lang::current().locale()) {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) }
-                style { (PreEscaped(STYLE)) }
-            }
-            body { (body) }
-        }
-    }
-    .into_string()
-    .into_bytes()
+    super::html::document(title, None, STYLE, body)
+        .into_string()
+        .into_bytes()
 }
 
 /// Indentation by level, as the table's leading spaces.

@@ -127,17 +127,8 @@ fn page(report: &Report<'_>) -> Markup {
         year = facts.year,
         rubric = rubric.meta.title
     );
-    html! {
-        (DOCTYPE)
-        html lang=(crate::lang::current().locale()) {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                meta name="generator" content=(format!("perfeval {}", env!("CARGO_PKG_VERSION")));
-                title { (title) }
-                style { (PreEscaped(STYLE)) }
-            }
-            body {
+    let generator = format!("perfeval {}", env!("CARGO_PKG_VERSION"));
+    let body = html! {
                 section.overview {
                     (header(report))
                     (summary(report))
@@ -156,7 +147,26 @@ fn page(report: &Report<'_>) -> Markup {
                         }
                     }
                 }
+    };
+    document(&title, Some(&generator), STYLE, body)
+}
+
+/// A whole self-contained page in the language of the run: its title, its style inline,
+/// and `generator` when given. The report and the comparison page share it.
+pub(crate) fn document(title: &str, generator: Option<&str>, style: &str, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang=(crate::lang::current().locale()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                @if let Some(generator) = generator {
+                    meta name="generator" content=(generator);
+                }
+                title { (title) }
+                style { (PreEscaped(style)) }
             }
+            body { (body) }
         }
     }
 }
