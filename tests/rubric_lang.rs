@@ -39,9 +39,7 @@ fn fixture(name: &str) -> String {
 fn check_fixture(name: &str) -> (Run, Run) {
     let sb = Sandbox::new();
     let file = fixture(name);
-    let zh = sb.run_zh(&["rubric", "check", &file]);
-    let en = sb.run_zh(&["--lang", "en", "rubric", "check", &file]);
-    (zh, en)
+    sb.run_both(&["rubric", "check", &file])
 }
 
 fn seed_rubric_text() -> String {

@@ -3,22 +3,13 @@
 //! in English with `--lang en`. Machine identifiers (rule ids, severities, JSON keys,
 //! JUnit case names, GitLab fingerprints) are the same in both.
 
-use crate::support::{Run, Sandbox, edited_example, example_text, repo};
+use crate::support::{Sandbox, edited_example, example_text, repo};
 
 /// A sandbox holding the seed example as `facts.toml`.
 fn seed() -> Sandbox {
     let sb = Sandbox::new();
     sb.write("facts.toml", example_text());
     sb
-}
-
-/// The same command in Chinese (the default) and with `--lang en`.
-fn both(sb: &Sandbox, args: &[&str]) -> (Run, Run) {
-    let zh = sb.run_zh(args);
-    let mut en_args = vec!["--lang", "en"];
-    en_args.extend_from_slice(args);
-    let en = sb.run_zh(&en_args);
-    (zh, en)
 }
 
 /// A field of `perfeval score --format json` (with `extra` flags), as the engine gives it.
@@ -57,7 +48,7 @@ fn the_score_table_notes_follow_the_language() {
     let sb = seed();
     let total = scored(&sb, &["--strict"], "total");
     let grade = scored(&sb, &["--strict"], "grade");
-    let (zh, en) = both(&sb, &["score", "facts.toml", "--strict", "--width", "120"]);
+    let (zh, en) = sb.run_both(&["score", "facts.toml", "--strict", "--width", "120"]);
     assert_eq!(zh.code, Some(0), "{}", zh.stderr);
     // 附件一's headings and the total line, as the published form writes them.
     let header = zh.stdout.lines().find(|l| l.contains("一级指标")).unwrap();
@@ -115,7 +106,7 @@ fn the_override_note_under_the_table_names_rule_score_and_reason() {
 fn explain_reads_as_a_reviewers_working_paper_in_chinese() {
     let sb = seed();
     let score = indicator_score(&sb, "procurement");
-    let (zh, en) = both(&sb, &["explain", "facts.toml", "procurement"]);
+    let (zh, en) = sb.run_both(&["explain", "facts.toml", "procurement"]);
     assert_eq!(zh.code, Some(0), "{}", zh.stderr);
     let text = &zh.stdout;
     for expected in [
@@ -239,7 +230,7 @@ fn check_findings_are_written_in_chinese() {
         &crate::support::example_json("luohu-2023.toml"),
         "编外人员控制率",
     );
-    let (zh, en) = both(&sb, &["check", "facts.toml"]);
+    let (zh, en) = sb.run_both(&["check", "facts.toml"]);
     assert_eq!(zh.code, Some(1), "{}", zh.stderr);
     let text = &zh.stdout;
     for expected in [
@@ -294,7 +285,7 @@ fn check_findings_are_written_in_chinese() {
 #[test]
 fn check_json_keeps_its_keys_and_identifiers_and_translates_messages() {
     let sb = wrong_claims();
-    let (zh, en) = both(&sb, &["check", "facts.toml", "--format", "json"]);
+    let (zh, en) = sb.run_both(&["check", "facts.toml", "--format", "json"]);
     let zh: serde_json::Value = serde_json::from_str(&zh.stdout).unwrap();
     let en: serde_json::Value = serde_json::from_str(&en.stdout).unwrap();
     let zh_findings = zh["findings"].as_array().unwrap();
@@ -323,7 +314,7 @@ fn check_json_keeps_its_keys_and_identifiers_and_translates_messages() {
 fn junit_sarif_and_gitlab_translate_messages_and_keep_ids_and_fingerprints() {
     let sb = wrong_claims();
     // JUnit: the failure message follows the language; case names and types do not.
-    let (zh, en) = both(&sb, &["check", "facts.toml", "--format", "junit"]);
+    let (zh, en) = sb.run_both(&["check", "facts.toml", "--format", "junit"]);
     assert!(zh.stdout.contains("name=\"总分 [total]\""), "{}", zh.stdout);
     assert!(en.stdout.contains("name=\"总分 [total]\""), "{}", en.stdout);
     assert!(
@@ -347,7 +338,7 @@ fn junit_sarif_and_gitlab_translate_messages_and_keep_ids_and_fingerprints() {
     assert!(en.stdout.contains("(and 1 more)"), "{}", en.stdout);
 
     // SARIF: rule ids and levels stay; descriptions and messages follow the language.
-    let (zh, en) = both(&sb, &["check", "facts.toml", "--format", "sarif"]);
+    let (zh, en) = sb.run_both(&["check", "facts.toml", "--format", "sarif"]);
     let zh: serde_json::Value = serde_json::from_str(&zh.stdout).unwrap();
     let en: serde_json::Value = serde_json::from_str(&en.stdout).unwrap();
     let rule = |doc: &serde_json::Value, id: &str| {
@@ -384,7 +375,7 @@ fn junit_sarif_and_gitlab_translate_messages_and_keep_ids_and_fingerprints() {
 
     // GitLab: the same fingerprints in both languages, so a pipeline that changes its
     // language does not see every issue as new.
-    let (zh, en) = both(&sb, &["check", "facts.toml", "--format", "gitlab"]);
+    let (zh, en) = sb.run_both(&["check", "facts.toml", "--format", "gitlab"]);
     let zh: serde_json::Value = serde_json::from_str(&zh.stdout).unwrap();
     let en: serde_json::Value = serde_json::from_str(&en.stdout).unwrap();
     let (zh, en) = (zh.as_array().unwrap(), en.as_array().unwrap());
@@ -417,7 +408,7 @@ fn an_indicator_that_cannot_be_scored_is_reported_in_chinese() {
         "missing.toml",
         std::fs::read(repo().join("tests/fixtures/invalid/missing_fact.toml")).unwrap(),
     );
-    let (zh, en) = both(&sb, &["score", "missing.toml"]);
+    let (zh, en) = sb.run_both(&["score", "missing.toml"]);
     assert_eq!(zh.code, Some(2));
     assert!(
         zh.stderr.starts_with(
@@ -460,7 +451,7 @@ fn a_zero_divisor_is_found_at_the_same_line_in_every_language() {
         .unwrap();
     let sb = Sandbox::new();
     sb.write("zero.toml", &text);
-    let (zh, en) = both(&sb, &["score", "zero.toml"]);
+    let (zh, en) = sb.run_both(&["score", "zero.toml"]);
     assert_eq!(zh.code, Some(2));
     let place = |stderr: &str| {
         stderr

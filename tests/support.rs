@@ -107,6 +107,13 @@ impl Sandbox {
         cmd
     }
 
+    /// The same command as a user runs it (Chinese) and with `--lang en`.
+    pub fn run_both(&self, args: &[&str]) -> (Run, Run) {
+        let mut en = vec!["--lang", "en"];
+        en.extend_from_slice(args);
+        (self.run_zh(args), self.run_zh(&en))
+    }
+
     /// Runs perfeval in its default language, Chinese.
     pub fn run_zh(&self, args: &[&str]) -> Run {
         Run::from(self.command_zh(args).output().unwrap())
