@@ -2,7 +2,7 @@
 //! a file, and the binary scores from any directory.
 
 use std::fmt::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 fn main() {
     // rust-i18n compiles locales/*.toml into the crate but does not tell cargo; a rerun
@@ -26,26 +26,111 @@ fn main() {
         .unwrap_or_default();
     files.sort();
     let mut code = String::from(
-        "/// (file name, `[rubric] id`, contents) of each shipped rubric.\npub const SHIPPED: &[(&str, &str, &str)] = &[\n",
+        "/// (file name, `[rubric] id`, contents, SHA-256 of the contents) of each shipped rubric.\npub const SHIPPED: &[(&str, &str, &str, &str)] = &[\n",
     );
     for f in &files {
         println!("cargo:rerun-if-changed={}", f.display());
         let abs = std::fs::canonicalize(f).unwrap_or_else(|_| f.clone());
         let name = f.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-        let id = std::fs::read_to_string(f)
-            .map(|t| rubric_id(&t))
-            .unwrap_or_default();
+        let text = std::fs::read_to_string(f).unwrap_or_default();
+        let id = rubric_id(&text);
         let _ = writeln!(
             code,
-            "    ({name:?}, {id:?}, include_str!({:?})),",
-            abs.display().to_string()
+            "    ({name:?}, {id:?}, include_str!({:?}), {:?}),",
+            abs.display().to_string(),
+            sha256_hex(text.as_bytes())
         );
     }
     code.push_str("];\n");
+    code.push_str(&compiled_forms(&files));
     let out = std::env::var("OUT_DIR").unwrap_or_else(|_| ".".into());
     if let Err(e) = std::fs::write(Path::new(&out).join("shipped_rubrics.rs"), code) {
         panic!("cannot write the list of shipped rubrics: {e}");
     }
+}
+
+/// The compiled form of each shipped rubric that has one (`rubrics/compiled/<name>.bin`),
+/// and the hash of the code that made it what it is: the loader and what it builds on.
+/// A compiled form made by other code, or from other TOML, is not used (see
+/// `src/rubric/compiled.rs`).
+fn compiled_forms(files: &[PathBuf]) -> String {
+    let mut code = String::from(
+        "/// (file name, compiled form) of each shipped rubric compiled by `tests/compiled.rs`.\npub const COMPILED: &[(&str, &[u8])] = &[\n",
+    );
+    for f in files {
+        let name = f.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let bin = Path::new("rubrics/compiled")
+            .join(name)
+            .with_extension("bin");
+        println!("cargo:rerun-if-changed={}", bin.display());
+        if bin.exists() {
+            let abs = std::fs::canonicalize(&bin).unwrap_or(bin);
+            let _ = writeln!(
+                code,
+                "    ({name:?}, include_bytes!({:?})),",
+                abs.display().to_string()
+            );
+        }
+    }
+    code.push_str("];\n");
+    // What decides the compiled rubric: the loader, the formula parser, the TOML reader,
+    // numbers, and the locked versions of the crates they use.
+    let mut inputs: Vec<PathBuf> = vec![PathBuf::from("Cargo.lock")];
+    println!("cargo:rerun-if-changed=rubrics/compiled");
+    for root in [
+        "src/rubric",
+        "src/formula",
+        "src/toml_read",
+        "src/exact",
+        "src/number.rs",
+        "src/exact.rs",
+    ] {
+        println!("cargo:rerun-if-changed={root}");
+        inputs.extend(rust_files(Path::new(root)));
+    }
+    inputs.sort();
+    let mut all = Vec::new();
+    for p in &inputs {
+        println!("cargo:rerun-if-changed={}", p.display());
+        all.extend_from_slice(p.to_string_lossy().as_bytes());
+        all.push(0);
+        all.extend(std::fs::read(p).unwrap_or_default());
+        all.push(0);
+    }
+    let _ = writeln!(
+        code,
+        "/// SHA-256 of the code a compiled rubric depends on.\npub const LOADER: &str = {:?};",
+        sha256_hex(&all)
+    );
+    code
+}
+
+/// `path` if it is a file, else every `.rs` file under it; nothing when it does not exist.
+fn rust_files(path: &Path) -> Vec<PathBuf> {
+    if path.is_file() {
+        return vec![path.to_path_buf()];
+    }
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(path) {
+        for p in entries.filter_map(Result::ok).map(|e| e.path()) {
+            if p.is_dir() {
+                out.extend(rust_files(&p));
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .fold(String::with_capacity(64), |mut out, b| {
+            let _ = write!(out, "{b:02x}");
+            out
+        })
 }
 
 /// The `id = "…"` line of the `[rubric]` table, read plainly: the shipped rubrics are

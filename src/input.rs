@@ -382,9 +382,9 @@ impl Registry {
     /// validate every shipped rubric. With no such id, all of them (so that the error
     /// can list their ids).
     pub fn shipped_for(id: &str) -> Result<Registry, InputError> {
-        match rubric::shipped::source_of(id) {
-            Some(source) => Ok(Registry {
-                rubrics: vec![rubric::load(&source)?],
+        match rubric::shipped::find(id)? {
+            Some(rubric) => Ok(Registry {
+                rubrics: vec![rubric],
                 skipped: Vec::new(),
                 given: None,
             }),
@@ -411,8 +411,8 @@ impl Registry {
         if path.extension().is_some_and(|x| x == "toml") || path.exists() {
             return load_rubric(path);
         }
-        if let Some(source) = rubric::shipped::source_of(key) {
-            return Ok(rubric::load(&source)?);
+        if let Some(rubric) = rubric::shipped::find(key)? {
+            return Ok(rubric);
         }
         let hint = match crate::diagnostic::suggest(key, rubric::shipped::ids()) {
             Some(s) => t!("input.did_you_mean", name = s),

@@ -166,7 +166,7 @@ pub fn parse_percent(text: &str) -> Option<Result<Decimal, NumberError>> {
 }
 
 /// The rounding modes a rubric may name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum RoundingMode {
     /// 四舍五入: halves go away from zero (2.345 → 2.35).
     HalfAwayFromZero,
@@ -235,7 +235,7 @@ pub fn plain(value: Decimal) -> String {
 }
 
 /// How a value is meant to be read, for display.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum Display {
     #[default]
     Number,

@@ -17,6 +17,7 @@ mod check;
 mod ci;
 mod cli;
 mod commands_lang;
+mod compiled;
 mod diff;
 mod exact;
 mod gaps;

@@ -33,7 +33,7 @@ pub use eval::{EvalError, Scope};
 pub use parser::{MAX_DEPTH, ParseError};
 
 /// The two kinds of value a formula computes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Type {
     Number,
     Bool,
@@ -56,7 +56,7 @@ pub enum Value {
 }
 
 /// What a name in a formula refers to, decided when the rubric loads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Target {
     /// A declared fact, by its index in the rubric's fact list.
     Fact(usize),
@@ -64,7 +64,7 @@ pub enum Target {
     Local(usize),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum BinaryOp {
     Add,
     Sub,
@@ -99,7 +99,7 @@ impl BinaryOp {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Function {
     Min,
     Max,
@@ -120,16 +120,16 @@ impl Function {
 }
 
 /// A node of a parsed formula, with its byte span inside the formula text.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Node {
     pub kind: NodeKind,
     pub span: Range<usize>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum NodeKind {
     /// A literal, converted once when parsed.
-    Number(crate::exact::Exact),
+    Number(#[serde(with = "literal")] crate::exact::Exact),
     Bool(bool),
     Name {
         name: String,
@@ -151,7 +151,7 @@ pub struct CheckError {
 }
 
 /// A parsed formula together with its source text.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Formula {
     pub text: String,
     pub root: Node,
@@ -365,3 +365,29 @@ fn check(
 
 #[cfg(test)]
 mod tests;
+
+/// A literal of a formula written as the decimal it was parsed from, for the compiled
+/// rubrics: every literal is a decimal (see `parser.rs`), so this is exact.
+mod literal {
+    use rust_decimal::Decimal;
+    use serde::{Deserialize, Serialize};
+
+    use crate::exact::Exact;
+
+    pub fn serialize<S: serde::Serializer>(
+        value: &Exact,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match value.to_decimal() {
+            Some(d) => Serialize::serialize(&d, serializer),
+            // i18n-exempt: never shown; the compiled form is then not written.
+            None => Err(serde::ser::Error::custom("a literal that is not a decimal")),
+        }
+    }
+
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Exact, D::Error> {
+        <Decimal as Deserialize>::deserialize(deserializer).map(Exact::from)
+    }
+}

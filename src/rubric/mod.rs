@@ -5,6 +5,7 @@
 //! check (weights add up, names resolve, formulas type-check), so the scoring stage does
 //! not check again. The format is documented in `docs/rubric-format.md`.
 
+pub mod compiled;
 mod expand;
 pub mod lint;
 mod load;
@@ -36,7 +37,7 @@ pub fn source_id(source: &SourceFile) -> Option<String> {
 }
 
 /// A validated rubric.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Rubric {
     pub meta: Meta,
     pub rounding: Rounding,
@@ -48,9 +49,12 @@ pub struct Rubric {
     pub fact_groups: Vec<(String, String)>,
     /// Index of each fact by path, and every group path (`execution`, `execution.q1`):
     /// reading a facts file looks up every key here.
+    #[serde(serialize_with = "compiled::sorted_map")]
     pub fact_index: rustc_hash::FxHashMap<String, usize>,
+    #[serde(serialize_with = "compiled::sorted_set")]
     pub group_paths: rustc_hash::FxHashSet<String>,
     /// Index of each indicator by id and by Chinese name.
+    #[serde(serialize_with = "compiled::sorted_map")]
     pub indicator_index: rustc_hash::FxHashMap<String, usize>,
     /// Every indicator, in file order; `children` and `parent` index into this list.
     pub indicators: Vec<Indicator>,
@@ -64,21 +68,23 @@ pub struct Rubric {
     /// Every rubric that went into this one, base first, this one last: a receipt names
     /// them all, since a change to a base changes the scores of its variants.
     pub chain: Vec<Layer>,
+    #[serde(with = "compiled::source")]
     pub source: SourceFile,
 }
 
 /// One rubric file of an `extends` chain.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Layer {
     pub id: String,
     pub version: String,
+    #[serde(with = "compiled::source")]
     pub source: SourceFile,
 }
 
 /// A condition on facts without which the figures cannot be true, declared in the rubric.
 /// Unlike a consistency check (stated against computed figures, a warning), a file that
 /// breaks it is refused by every command.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct PlausibilityRule {
     pub id: String,
     pub name: String,
@@ -87,7 +93,9 @@ pub struct PlausibilityRule {
 }
 
 /// How serious a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Severity {
     Error,
     Warning,
@@ -105,7 +113,7 @@ impl Severity {
 }
 
 /// A rule, declared in the rubric, that figures in a facts file must satisfy together.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ConsistencyCheck {
     pub id: String,
     pub name: String,
@@ -114,7 +122,7 @@ pub struct ConsistencyCheck {
     pub span: Range<usize>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub enum ConsistencyKind {
     /// Two amounts that must be equal, within `tolerance`.
     Equal {
@@ -129,7 +137,7 @@ pub enum ConsistencyKind {
     Holds { condition: Formula },
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Meta {
     pub id: String,
     pub version: String,
@@ -143,19 +151,19 @@ pub struct Meta {
     pub levels: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
 pub struct Rounding {
     pub scale: u32,
     pub mode: RoundingMode,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Grade {
     pub name: String,
     pub min: Decimal,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct FactDecl {
     /// Dotted path as written in a facts file: `procurement.plan`.
     pub path: String,
@@ -170,18 +178,19 @@ pub struct FactDecl {
     /// bounded by a plausibility rule, and `rubric check` says so when it is not.
     pub unbounded: bool,
     /// The file that declares the fact; `span` is in it.
+    #[serde(with = "compiled::source")]
     pub origin: SourceFile,
     pub span: Range<usize>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum DefaultValue {
     Number(Decimal),
     Bool(bool),
 }
 
 /// The kinds of fact a facts file can hold.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum FactKind {
     /// A non-negative amount of money in the rubric's unit.
     Amount,
@@ -231,7 +240,7 @@ impl FactKind {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Indicator {
     pub id: String,
     pub name: String,
@@ -250,12 +259,13 @@ pub struct Indicator {
     /// output, benefit and satisfaction indicators).
     pub list: Option<ListSpec>,
     /// The file that defines the indicator (a variant's or its base's); `span` is in it.
+    #[serde(with = "compiled::source")]
     pub origin: SourceFile,
     pub span: Range<usize>,
 }
 
 /// How the indicators a facts file lists under a rubric indicator are scored.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ListSpec {
     /// The facts file's array of tables holding the list: `[[output]]`.
     pub key: String,
@@ -274,7 +284,7 @@ pub struct ListSpec {
 }
 
 /// A qualitative outcome and the share of the weight its score may take.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Band {
     pub outcome: String,
     pub lower: Bound,
@@ -282,7 +292,7 @@ pub struct Band {
 }
 
 /// What an item written "/" (not applicable) does to its group.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum NotApplicable {
     /// The item drops out; the group's points are shared among the other items in
     /// proportion to their weights (largest remainder, at the rubric's scale).
@@ -316,7 +326,7 @@ impl NotApplicable {
 
 /// How a leaf indicator is scored: named intermediate values, parts whose scores add up,
 /// and conditions that override the parts.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Rule {
     pub lets: Vec<Let>,
     pub parts: Vec<Part>,
@@ -328,7 +338,7 @@ pub struct Rule {
 
 /// A named intermediate value (a rate, a ratio) that formulas of the rule can read and
 /// that the trace shows.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Let {
     pub name: String,
     /// Shown in the basis column when present.
@@ -337,20 +347,20 @@ pub struct Let {
     pub display: Display,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Condition {
     pub formula: Formula,
     pub reason: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Part {
     pub name: String,
     pub points: Decimal,
     pub kind: PartKind,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub enum PartKind {
     /// Points computed by a formula.
     Formula { score: Formula },
@@ -394,7 +404,7 @@ impl PartKind {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Tier {
     pub label: String,
     pub points: Decimal,
@@ -405,7 +415,7 @@ pub struct Tier {
     pub span: Range<usize>,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
 pub struct Bound {
     pub value: Decimal,
     pub inclusive: bool,
