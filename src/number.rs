@@ -249,14 +249,6 @@ impl Display {
             Display::Percent => percent(value),
         }
     }
-
-    /// A computed value: exact when it terminates, marked `≈` when shown rounded.
-    pub fn show_exact(self, value: &crate::exact::Exact) -> String {
-        match self {
-            Display::Number => value.show(),
-            Display::Percent => value.show_percent(),
-        }
-    }
 }
 
 impl fmt::Display for RoundingMode {

@@ -1,7 +1,6 @@
 //! What-if: `--set FACT=VALUE` changes facts for one run, read and checked exactly as the
 //! file's own values are, so a what-if can never score a figure the file could not hold.
 
-use rust_decimal::Decimal;
 use rust_i18n::t;
 use toml::de::DeTable;
 
@@ -9,6 +8,11 @@ use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile, suggest};
 use crate::facts::{FactEntry, FactValue, Facts};
 use crate::rubric::Rubric;
 use crate::toml_read::basic_string;
+
+// The types a what-if leaves in the model live with it, in the stages below this one
+// (facts and score), so that neither reaches up into this module; named here as well.
+pub use crate::facts::Change;
+pub use crate::score::Baseline;
 
 /// One `--set FACT=VALUE` as given on the command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,17 +44,6 @@ impl std::str::FromStr for Setting {
             literal: literal.to_string(),
         })
     }
-}
-
-/// A fact changed for this run: its value in the file (`None` when the file leaves it
-/// out) and the value set.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Change {
-    pub fact: usize,
-    pub before: Option<FactEntry>,
-    pub after: FactEntry,
-    /// The setting as given, for messages: `projects.on_time=7`.
-    pub given: String,
 }
 
 /// The TOML text a setting's value is read from: the literal as typed when it is a TOML
@@ -196,13 +189,6 @@ pub fn shown(rubric: &Rubric, fact: usize, value: Option<&FactEntry>) -> String 
             }
         },
     }
-}
-
-/// The totals without and with the settings: what the output reports as the move.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Baseline {
-    pub total: Decimal,
-    pub grade: String,
 }
 
 #[cfg(test)]

@@ -51,7 +51,7 @@ pub struct Facts {
     /// is re-scored under a rubric other than the one it names), with where they are.
     pub set_aside: Vec<(String, Range<usize>)>,
     /// Facts changed for this run by `--set`, in the order given.
-    pub changes: Vec<crate::whatif::Change>,
+    pub changes: Vec<Change>,
 }
 
 impl Facts {
@@ -59,6 +59,17 @@ impl Facts {
     pub fn rescored(&self, rubric: &Rubric) -> bool {
         self.rubric_id != rubric.meta.id
     }
+}
+
+/// A fact changed for this run: its value in the file (`None` when the file leaves it
+/// out) and the value set.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    pub fact: usize,
+    pub before: Option<FactEntry>,
+    pub after: FactEntry,
+    /// The setting as given, for messages: `projects.on_time=7`.
+    pub given: String,
 }
 
 /// One indicator a facts file lists (a project's own output, benefit or satisfaction

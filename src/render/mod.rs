@@ -4,7 +4,6 @@
 
 mod appendix_xlsx;
 mod batch;
-mod batch_xlsx;
 mod check;
 mod diff;
 mod diff_html;

@@ -53,7 +53,14 @@ pub struct Report<'a> {
     pub total: Decimal,
     pub grade: String,
     /// The total and grade without the facts changed by `--set`, when any were.
-    pub baseline: Option<crate::whatif::Baseline>,
+    pub baseline: Option<Baseline>,
+}
+
+/// The totals without and with the settings: what the output reports as the move.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Baseline {
+    pub total: Decimal,
+    pub grade: String,
 }
 
 /// Indicators that could not be scored.

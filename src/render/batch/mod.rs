@@ -5,6 +5,10 @@ use serde::Serialize;
 
 use crate::batch::Row;
 
+// The workbook format, a child of this module: it fills its sheets from the same
+// column plan and cells as the CSV.
+mod xlsx;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BatchFormat {
     /// CSV, optionally starting with a UTF-8 byte-order mark so that Excel reads Chinese
@@ -318,9 +322,7 @@ impl BatchFormat {
     /// here), or why it could not be made.
     pub fn workbook(&self, rows: &[Row]) -> Result<Vec<u8>, String> {
         match self {
-            BatchFormat::Xlsx { plans } => {
-                super::batch_xlsx::workbook(plans, rows).map_err(|e| e.to_string())
-            }
+            BatchFormat::Xlsx { plans } => xlsx::workbook(plans, rows).map_err(|e| e.to_string()),
             _ => Ok(Vec::new()),
         }
     }

@@ -5,9 +5,9 @@
 use rust_i18n::t;
 use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet, XlsxError};
 
-use super::batch::{Cell, CsvPlan};
-use super::xlsx_cells::{column_width, number, sheet_name, text, width};
+use super::{Cell, CsvPlan};
 use crate::batch::Row;
+use crate::render::xlsx_cells::{column_width, number, sheet_name, text, width};
 
 /// The workbook of `rows` (in order), one sheet per plan: a row goes to the sheet of its
 /// rubric, or to the first sheet if it has none (a file that could not be read).
@@ -103,7 +103,7 @@ pub(super) fn workbook(plans: &[CsvPlan], rows: &[Row]) -> Result<Vec<u8>, XlsxE
     for r in rows {
         if let Some(e) = &r.error {
             failed += 1;
-            let path = super::for_terminal(&r.path).into_owned();
+            let path = crate::render::for_terminal(&r.path).into_owned();
             path_width = path_width.max(width(&path));
             error_width = error_width.max(width(e));
             sheet.write_string(row(failed)?, 0, text(&path))?;
