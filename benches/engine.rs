@@ -26,10 +26,20 @@ fn seed_rubric() -> Rubric {
     }
 }
 
-/// Loading and validating the seed rubric (done once per run).
+/// Loading the seed rubric as a run does: decoding its compiled form (once per run).
 #[divan::bench]
 fn load_rubric() -> Rubric {
     seed_rubric()
+}
+
+/// Loading and validating the seed rubric from its TOML: what a run does for a rubric
+/// without a current compiled form (any rubric of the user's own).
+#[divan::bench]
+fn load_rubric_from_toml(bencher: divan::Bencher) {
+    let Some(source) = rubric::shipped::source_of("luohu-dept-overall-2023") else {
+        panic!("the seed rubric is shipped");
+    };
+    bencher.bench(|| rubric::load(divan::black_box(&source)).is_ok());
 }
 
 /// Parsing the facts file as TOML only: the floor.
