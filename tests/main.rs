@@ -19,6 +19,7 @@ mod cli;
 mod commands_lang;
 mod diff;
 mod exact;
+mod findings;
 mod gaps;
 mod hardening;
 mod hints;
