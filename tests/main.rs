@@ -20,6 +20,7 @@ mod commands_lang;
 mod compiled;
 mod diff;
 mod exact;
+mod findings;
 mod gaps;
 mod hardening;
 mod hints;

@@ -2,6 +2,8 @@
 
 use super::*;
 
+/// Runs every check. `report` must be scored with overrides applied (not strict): an
+/// override is judged here, as a warning, or an error under `strict`.
 pub fn check<'a>(
     report: Report<'a>,
     options: CheckOptions,
@@ -24,14 +26,14 @@ pub fn check<'a>(
     };
 
     if facts.rescored(rubric) {
-        let (message, message_en) = said(|l| rescored_message(&report, l));
         findings.push(Finding {
             severity: Severity::Note,
-            kind: FindingKind::Rescored,
-            subject: Subject::File,
-            message,
-            message_en,
-            details: Vec::new(),
+            says: Says::Rescored {
+                rubric: rubric.meta.id.clone(),
+                version: rubric.meta.version.clone(),
+                named: facts.rubric_id.clone(),
+                set_aside: facts.set_aside.iter().map(|(p, _)| p.clone()).collect(),
+            },
             lines: facts
                 .set_aside
                 .iter()
@@ -40,20 +42,11 @@ pub fn check<'a>(
         });
     }
     if claimed.is_empty() {
-        let (message, message_en) = said(|l| {
-            if options.require_claims {
-                t!("check.no_claims_required", locale = l).into_owned()
-            } else {
-                t!("check.no_claims", locale = l).into_owned()
-            }
-        });
         findings.push(Finding {
             severity: missing_claim,
-            kind: FindingKind::NotClaimed,
-            subject: Subject::File,
-            message,
-            message_en,
-            details: Vec::new(),
+            says: Says::NoClaims {
+                required: options.require_claims,
+            },
             lines: Vec::new(),
         });
     }
@@ -72,60 +65,15 @@ pub fn check<'a>(
         });
         if let Some(l) = overridden {
             let o = l.override_.as_ref();
-            let rule_score = l.rule_score.map(|s| s.to_string()).unwrap_or_default();
-            let claimed_score = claim.filter(|c| c.score == computed).map(|c| c.score);
-            let (message, message_en) = said(|locale| {
-                let name = &ind.name;
-                match (&l.outcome, claimed_score) {
-                    (Outcome::RuleFailed(why), Some(c)) => t!(
-                        "check.override_claimed_rule_failed",
-                        locale = locale,
-                        indicator = name,
-                        claimed = c,
-                        why = identity_free(locale, why)
-                    ),
-                    (Outcome::RuleFailed(why), None) => t!(
-                        "check.override_scored_rule_failed",
-                        locale = locale,
-                        indicator = name,
-                        score = l.score,
-                        why = identity_free(locale, why)
-                    ),
-                    (_, Some(c)) => t!(
-                        "check.override_claimed",
-                        locale = locale,
-                        indicator = name,
-                        claimed = c,
-                        rule = rule_score
-                    ),
-                    (_, None) => t!(
-                        "check.override_scored",
-                        locale = locale,
-                        indicator = name,
-                        score = l.score,
-                        rule = rule_score
-                    ),
-                }
-                .into_owned()
-            });
             let f = Finding {
                 severity: Severity::Warning,
-                kind: FindingKind::Overridden,
-                subject: Subject::Indicator(i),
-                message,
-                message_en,
-                details: vec![
-                    t!(
-                        "check.detail_basis",
-                        basis = crate::score::basis::basis(&report, i)
-                    )
-                    .into_owned(),
-                    t!(
-                        "check.detail_reason",
-                        reason = o.map(|o| o.reason.as_str()).unwrap_or("")
-                    )
-                    .into_owned(),
-                ],
+                says: Says::Overridden {
+                    indicator: i,
+                    rule: rule_result(l),
+                    claimed: claim.filter(|c| c.score == computed).map(|c| c.score),
+                    score: l.score,
+                    reason: o.map(|o| o.reason.clone()).unwrap_or_default(),
+                },
                 lines: o
                     .map(|o| line(facts, o.span.start))
                     .into_iter()
@@ -136,22 +84,12 @@ pub fn check<'a>(
         }
         let Some(c) = claim else {
             if leaf.is_some() && !claimed.is_empty() {
-                let (message, message_en) = said(|l| {
-                    t!(
-                        "check.not_claimed",
-                        locale = l,
-                        indicator = ind.name,
-                        computed = computed
-                    )
-                    .into_owned()
-                });
                 let f = Finding {
                     severity: missing_claim,
-                    kind: FindingKind::NotClaimed,
-                    subject: Subject::Indicator(i),
-                    message,
-                    message_en,
-                    details: Vec::new(),
+                    says: Says::NotClaimed {
+                        indicator: i,
+                        computed,
+                    },
                     lines: Vec::new(),
                 };
                 push(&mut cases, &mut findings, case, f);
@@ -162,64 +100,22 @@ pub fn check<'a>(
         if c.score == computed {
             continue;
         }
-        let difference = c.score.checked_sub(computed).unwrap_or_default();
-        let mut details = vec![
-            t!(
-                "check.detail_claimed_computed",
-                claimed = c.score,
-                computed = computed,
-                difference = format!("{difference:+}")
-            )
-            .into_owned(),
-        ];
-        let basis = crate::score::basis::basis(&report, i);
-        if !basis.is_empty() {
-            details.push(t!("check.detail_basis", basis = basis).into_owned());
-        }
-        if let Some(l) = leaf {
-            for &fact in &l.facts_used {
-                details.push(show_fact(rubric, facts, fact));
-            }
-            if l.override_applied() {
-                details.push(
-                    match (&l.outcome, l.rule_score) {
-                        (Outcome::RuleFailed(why), _) => {
-                            t!("check.detail_override_rule_failed", why = why)
-                        }
-                        (_, Some(s)) => t!("check.detail_override_rule_gives", rule = s),
-                        (_, None) => t!("check.detail_override"),
-                    }
-                    .into_owned(),
-                );
-            }
-        } else {
-            details.push(
-                t!(
-                    "check.detail_sum_of_children",
-                    count = ind.children.len(),
-                    file = crate::diagnostic::show_path(facts.source.name()),
-                    id = ind.id
-                )
-                .into_owned(),
-            );
-        }
-        let (message, message_en) = said(|l| {
-            t!(
-                "check.differs",
-                locale = l,
-                indicator = ind.name,
-                claimed = c.score,
-                computed = computed
-            )
-            .into_owned()
-        });
+        let from = match leaf {
+            Some(l) => ScoredFrom::Rule {
+                facts: facts_used(facts, &l.facts_used),
+                overridden: l.override_applied().then(|| rule_result(l)),
+            },
+            None => ScoredFrom::Children,
+        };
         let f = Finding {
             severity: Severity::Error,
-            kind: FindingKind::Differs,
-            subject: Subject::Indicator(i),
-            message,
-            message_en,
-            details,
+            says: Says::Differs {
+                indicator: i,
+                claimed: c.score,
+                computed,
+                difference: c.score.checked_sub(computed).unwrap_or_default(),
+                from,
+            },
             lines: at,
         };
         push(&mut cases, &mut findings, case, f);
@@ -230,10 +126,7 @@ pub fn check<'a>(
             .indicators
             .iter()
             .flat_map(|i| [i.id.as_str(), i.name.as_str()]);
-        let mut details = Vec::new();
-        if let Some(s) = suggest(&c.key, candidates) {
-            details.push(t!("check.did_you_mean", name = s).into_owned());
-        }
+        let suggestion = suggest(&c.key, candidates).map(str::to_string);
         let case = open_case(
             &mut cases,
             Subject::UnknownIndicator(c.key.clone()),
@@ -241,22 +134,10 @@ pub fn check<'a>(
         );
         let f = Finding {
             severity: Severity::Error,
-            kind: FindingKind::UnknownIndicator,
-            subject: Subject::UnknownIndicator(c.key.clone()),
-            message: t!(
-                "check.unknown_indicator",
-                key = c.key,
-                rubric = rubric.meta.id
-            )
-            .into_owned(),
-            message_en: t!(
-                "check.unknown_indicator",
-                locale = "en",
-                key = c.key,
-                rubric = rubric.meta.id
-            )
-            .into_owned(),
-            details,
+            says: Says::UnknownIndicator {
+                key: c.key.clone(),
+                suggestion,
+            },
             lines: vec![line(facts, c.span.start)],
         };
         push(&mut cases, &mut findings, case, f);
@@ -281,24 +162,11 @@ pub fn check<'a>(
                 .unwrap_or(0);
             let f = Finding {
                 severity: Severity::Error,
-                kind: FindingKind::ClaimSum,
-                subject: Subject::Indicator(i),
-                message: t!(
-                    "check.claim_not_sum",
-                    indicator = ind.name,
-                    claimed = c.score,
-                    sum = sum
-                )
-                .into_owned(),
-                message_en: t!(
-                    "check.claim_not_sum",
-                    locale = "en",
-                    indicator = ind.name,
-                    claimed = c.score,
-                    sum = sum
-                )
-                .into_owned(),
-                details: Vec::new(),
+                says: Says::ClaimNotSum {
+                    indicator: i,
+                    claimed: c.score,
+                    sum,
+                },
                 lines: vec![line(facts, c.span.start)],
             };
             push(&mut cases, &mut findings, case, f);
@@ -311,16 +179,9 @@ pub fn check<'a>(
     if claimed.total.is_none() && options.require_claims && !claimed.is_empty() {
         let f = Finding {
             severity: Severity::Error,
-            kind: FindingKind::NotClaimed,
-            subject: Subject::Total,
-            message: t!("check.total_not_claimed", total = report.total).into_owned(),
-            message_en: t!(
-                "check.total_not_claimed",
-                locale = "en",
-                total = report.total
-            )
-            .into_owned(),
-            details: vec![t!("check.detail_add_total").into_owned()],
+            says: Says::TotalNotClaimed {
+                computed: report.total,
+            },
             lines: Vec::new(),
         };
         push(&mut cases, &mut findings, total_case, f);
@@ -330,29 +191,11 @@ pub fn check<'a>(
         if *total != report.total {
             let f = Finding {
                 severity: Severity::Error,
-                kind: FindingKind::Differs,
-                subject: Subject::Total,
-                message: t!(
-                    "check.total_differs",
-                    claimed = total,
-                    computed = report.total
-                )
-                .into_owned(),
-                message_en: t!(
-                    "check.total_differs",
-                    locale = "en",
-                    claimed = total,
-                    computed = report.total
-                )
-                .into_owned(),
-                details: vec![
-                    t!(
-                        "check.detail_difference",
-                        difference =
-                            format!("{:+}", total.checked_sub(report.total).unwrap_or_default())
-                    )
-                    .into_owned(),
-                ],
+                says: Says::TotalDiffers {
+                    claimed: *total,
+                    computed: report.total,
+                    difference: total.checked_sub(report.total).unwrap_or_default(),
+                },
                 lines: at.clone(),
             };
             push(&mut cases, &mut findings, total_case, f);
@@ -363,17 +206,10 @@ pub fn check<'a>(
         {
             let f = Finding {
                 severity: Severity::Error,
-                kind: FindingKind::ClaimSum,
-                subject: Subject::Total,
-                message: t!("check.total_not_sum", claimed = total, sum = sum).into_owned(),
-                message_en: t!(
-                    "check.total_not_sum",
-                    locale = "en",
-                    claimed = total,
-                    sum = sum
-                )
-                .into_owned(),
-                details: Vec::new(),
+                says: Says::TotalNotSum {
+                    claimed: *total,
+                    sum,
+                },
                 lines: at,
             };
             push(&mut cases, &mut findings, total_case, f);
@@ -389,24 +225,11 @@ pub fn check<'a>(
             if expected != grade {
                 let f = Finding {
                     severity: Severity::Error,
-                    kind: FindingKind::Grade,
-                    subject: Subject::Grade,
-                    message: t!(
-                        "check.grade_of_claimed_total",
-                        claimed = grade,
-                        total = total,
-                        expected = expected
-                    )
-                    .into_owned(),
-                    message_en: t!(
-                        "check.grade_of_claimed_total",
-                        locale = "en",
-                        claimed = grade,
-                        total = total,
-                        expected = expected
-                    )
-                    .into_owned(),
-                    details: grade_bands(rubric),
+                    says: Says::GradeOfClaimedTotal {
+                        claimed: grade.clone(),
+                        total: *total,
+                        expected: expected.to_string(),
+                    },
                     lines: at.clone(),
                 };
                 push(&mut cases, &mut findings, grade_case, f);
@@ -415,24 +238,11 @@ pub fn check<'a>(
         if *grade != report.grade {
             let f = Finding {
                 severity: Severity::Error,
-                kind: FindingKind::Grade,
-                subject: Subject::Grade,
-                message: t!(
-                    "check.grade_differs",
-                    claimed = grade,
-                    computed = report.grade,
-                    total = report.total
-                )
-                .into_owned(),
-                message_en: t!(
-                    "check.grade_differs",
-                    locale = "en",
-                    claimed = grade,
-                    computed = report.grade,
-                    total = report.total
-                )
-                .into_owned(),
-                details: grade_bands(rubric),
+                says: Says::GradeDiffers {
+                    claimed: grade.clone(),
+                    computed: report.grade.to_string(),
+                    total: report.total,
+                },
                 lines: at,
             };
             push(&mut cases, &mut findings, grade_case, f);
@@ -464,18 +274,11 @@ pub fn check<'a>(
         }
         findings.push(Finding {
             severity: Severity::Warning,
-            kind: FindingKind::RubricLint,
-            subject: Subject::Rubric,
-            message: t!("check.rubric_lint", message = l.message).into_owned(),
-            // The lint's text is in the run's language: its place in the rubric file is
-            // what stays the same.
-            message_en: match l.position() {
-                // i18n-exempt: a fingerprint's identity, never shown
-                Some((_, at)) => format!("rubric lint {}:{}", at.line, at.char_column),
-                // i18n-exempt: a fingerprint's identity, never shown
-                None => format!("rubric lint {}", rubric.meta.id),
+            says: Says::RubricLint {
+                message: l.message.clone(),
+                help: l.help.clone(),
+                at: l.position().map(|(_, at)| at),
             },
-            details: l.help.iter().cloned().collect(),
             lines: Vec::new(),
         });
     }
@@ -514,12 +317,11 @@ pub(super) fn checked_sum(terms: impl Iterator<Item = Option<Decimal>>) -> Optio
     Some(acc)
 }
 
-pub(super) fn grade_bands(rubric: &Rubric) -> Vec<String> {
-    let bands = rubric
-        .grades
-        .iter()
-        .map(|g| format!("{} ≥ {}", g.name, g.min.normalize()))
-        .collect::<Vec<_>>()
-        .join(&t!("check.list_separator"));
-    vec![t!("check.detail_grade_bands", bands = bands).into_owned()]
+/// What an overridden leaf's own rule gave.
+fn rule_result(l: &crate::score::LeafTrace) -> RuleResult {
+    match (&l.outcome, l.rule_score) {
+        (Outcome::RuleFailed(why), _) => RuleResult::Failed(why.clone()),
+        (_, Some(s)) => RuleResult::Scored(s),
+        (_, None) => RuleResult::Unknown,
+    }
 }

@@ -1,4 +1,5 @@
-//! GitLab Code Quality: an issue per finding, fingerprinted by its place.
+//! GitLab Code Quality: an issue per finding, fingerprinted by its place and by what it
+//! says, never by its words.
 
 use super::*;
 
@@ -14,6 +15,8 @@ pub fn gitlab_issues(check: &CheckReport<'_>) -> Vec<serde_json::Value> {
                 Severity::Warning => "minor",
                 Severity::Note => "info",
             };
+            let message = finding_text(check, f).message;
+            let identity = identity(check, f);
             if source.is_workbook() {
                 // A workbook has no lines: line 1, the cells in the description, and so
                 // in the fingerprint, which then survives edits elsewhere in the file.
@@ -26,19 +29,35 @@ pub fn gitlab_issues(check: &CheckReport<'_>) -> Vec<serde_json::Value> {
                     }
                 };
                 let description = Described {
-                    text: &with_cells(&f.message),
-                    fingerprinted: &with_cells(&f.message_en),
+                    text: &with_cells(&message),
+                    fingerprinted: &with_cells(&identity),
                 };
-                return gitlab_issue(&file, f.kind.name(), description, severity, 1);
+                return gitlab_issue(&file, f.kind().name(), description, severity, 1);
             }
             let line = f.lines.first().map_or(1, |l| l.line);
             let description = Described {
-                text: &f.message,
-                fingerprinted: &f.message_en,
+                text: &message,
+                fingerprinted: &identity,
             };
-            gitlab_issue(&file, f.kind.name(), description, severity, line)
+            gitlab_issue(&file, f.kind().name(), description, severity, line)
         })
         .collect()
+}
+
+/// What tells a finding from the others of its file, the same in every language: what it
+/// says, its subject, and for a lint of the rubric its place in the rubric file.
+fn identity(check: &CheckReport<'_>, f: &Finding) -> String {
+    let subject = f.subject();
+    let mut identity = format!(
+        "{}\0{}\0{}",
+        f.says.name(),
+        subject_kind(&subject),
+        subject_id(check, &subject)
+    );
+    if let crate::check::Says::RubricLint { at: Some(at), .. } = &f.says {
+        let _ = write!(identity, "\0{}:{}", at.line, at.char_column);
+    }
+    identity
 }
 
 /// The GitLab issue of a file that could not be used: the first line of its message, and
@@ -58,8 +77,8 @@ pub fn gitlab_unusable(file: &str, message: &str, cell: Option<&str>) -> serde_j
     gitlab_issue(file, "unusable_input", description, "blocker", 1)
 }
 
-/// An issue's description, and the text its fingerprint is computed from: the same
-/// description in English, so that the fingerprint does not change with the language.
+/// An issue's description, and what its fingerprint is computed from: the finding's
+/// identity, never its words, so that the fingerprint does not change with the language.
 #[derive(Clone, Copy)]
 pub(super) struct Described<'a> {
     text: &'a str,

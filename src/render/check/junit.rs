@@ -82,14 +82,17 @@ pub(super) fn xml_text(s: &str) -> String {
         .collect()
 }
 
-pub(super) fn finding_body(f: &Finding, source: &crate::diagnostic::SourceFile) -> String {
-    std::iter::once(f.message.clone())
+/// A finding's message, its places and its details, a line each.
+pub(super) fn finding_body(check: &CheckReport<'_>, f: &Finding) -> String {
+    let source = &check.report.facts.source;
+    let FindingText { message, details } = finding_text(check, f);
+    std::iter::once(message)
         .chain(
             f.lines
                 .iter()
                 .map(|l| format!("--> {}", source.locus_of(*l))),
         )
-        .chain(f.details.iter().cloned())
+        .chain(details)
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -139,22 +142,23 @@ pub(super) fn write_suite(w: &mut Writer<Vec<u8>>, check: &CheckReport<'_>) -> s
                         .map(|&k| &check.findings[k])
                         .collect();
                     if let Some(first) = errors.first() {
+                        let first_message = finding_text(check, first).message;
                         let message = match errors.len() {
-                            1 => first.message.clone(),
+                            1 => first_message,
                             n => t!(
                                 "check.junit_and_more",
-                                message = first.message,
+                                message = first_message,
                                 more = n - 1
                             )
                             .into_owned(),
                         };
                         let body = errors
                             .iter()
-                            .map(|f| finding_body(f, &facts.source))
+                            .map(|f| finding_body(check, f))
                             .collect::<Vec<_>>()
                             .join("\n\n");
-                        let kind = if errors.iter().all(|f| f.kind == first.kind) {
-                            first.kind.name()
+                        let kind = if errors.iter().all(|f| f.kind() == first.kind()) {
+                            first.kind().name()
                         } else {
                             "several"
                         };
@@ -172,7 +176,7 @@ pub(super) fn write_suite(w: &mut Writer<Vec<u8>>, check: &CheckReport<'_>) -> s
                             format!(
                                 "{}{}\n",
                                 super::severity_prefix(f.severity),
-                                finding_body(f, &facts.source)
+                                finding_body(check, f)
                             )
                         })
                         .collect();

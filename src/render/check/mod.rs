@@ -3,6 +3,7 @@
 mod gitlab;
 mod junit;
 mod sarif;
+mod text;
 
 use std::fmt::Write as _;
 
@@ -20,6 +21,7 @@ pub use junit::{
     JunitSuite, junit_cases, junit_document, junit_suite, junit_unusable, junit_unusable_suite,
 };
 pub use sarif::{sarif_document, sarif_results, sarif_unusable};
+pub use text::{FindingText, finding_text};
 
 /// Text for people, grouped by severity.
 #[derive(Debug, Clone, Copy, Default)]
@@ -122,14 +124,15 @@ impl Render<CheckReport<'_>> for CheckText {
             };
             let _ = writeln!(out, "\n{title}");
             for f in group {
-                let _ = writeln!(out, "  {}{}", severity_prefix(severity), f.message);
+                let text = finding_text(check, f);
+                let _ = writeln!(out, "  {}{}", severity_prefix(severity), text.message);
                 if !f.lines.is_empty() {
                     // One `file:line:col` per place, the form editors and CI tools read.
                     let places: Vec<String> =
                         f.lines.iter().map(|l| facts.source.locus_of(*l)).collect();
                     let _ = writeln!(out, "    --> {}", places.join(", "));
                 }
-                for d in &f.details {
+                for d in &text.details {
                     let _ = writeln!(out, "    {d}");
                 }
             }
@@ -168,17 +171,17 @@ struct WireCheck<'a> {
     computed_grade: &'a str,
     claimed_total: Option<String>,
     claimed_grade: Option<&'a str>,
-    findings: Vec<WireFinding<'a>>,
+    findings: Vec<WireFinding>,
 }
 
 #[derive(Serialize)]
-struct WireFinding<'a> {
+struct WireFinding {
     severity: &'static str,
     kind: &'static str,
     subject: &'static str,
     id: String,
-    message: &'a str,
-    details: &'a [String],
+    message: String,
+    details: Vec<String>,
     /// Lines of a TOML file; empty for a workbook, whose places are `cells`.
     lines: Vec<usize>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -203,19 +206,23 @@ impl Render<CheckReport<'_>> for CheckJson {
             findings: check
                 .findings
                 .iter()
-                .map(|f| WireFinding {
-                    severity: f.severity.name(),
-                    kind: f.kind.name(),
-                    subject: subject_kind(&f.subject),
-                    id: subject_id(check, &f.subject),
-                    message: &f.message,
-                    details: &f.details,
-                    lines: if report.facts.source.is_workbook() {
-                        Vec::new()
-                    } else {
-                        f.lines.iter().map(|l| l.line).collect()
-                    },
-                    cells: cells_of(&report.facts.source, &f.lines),
+                .map(|f| {
+                    let text = finding_text(check, f);
+                    let subject = f.subject();
+                    WireFinding {
+                        severity: f.severity.name(),
+                        kind: f.kind().name(),
+                        subject: subject_kind(&subject),
+                        id: subject_id(check, &subject),
+                        message: text.message,
+                        details: text.details,
+                        lines: if report.facts.source.is_workbook() {
+                            Vec::new()
+                        } else {
+                            f.lines.iter().map(|l| l.line).collect()
+                        },
+                        cells: cells_of(&report.facts.source, &f.lines),
+                    }
                 })
                 .collect(),
         };

@@ -97,18 +97,19 @@ pub fn sarif_results(check: &CheckReport<'_>) -> Vec<serde_json::Value> {
                     .map(|l| sarif_location(file, Some((l.line, l.char_column))))
                     .collect()
             };
-            let mut text = f.message.clone();
+            let FindingText { message, details } = finding_text(check, f);
+            let mut text = message;
             if source.is_workbook() {
                 for l in &f.lines {
                     text.push_str(&format!("\n--> {}", source.locus_of(*l)));
                 }
             }
-            for d in &f.details {
+            for d in &details {
                 text.push('\n');
                 text.push_str(d);
             }
             serde_json::json!({
-                "ruleId": f.kind.name(),
+                "ruleId": f.kind().name(),
                 "level": sarif_level(f.severity),
                 "message": { "text": text },
                 "locations": locations,
