@@ -47,11 +47,15 @@ fn main() {
     if let Err(e) = std::fs::write(Path::new(&out).join("shipped_rubrics.rs"), code) {
         panic!("cannot write the list of shipped rubrics: {e}");
     }
+    // Apart, for `src/rubric/compiled.rs`: it checks a compiled form against the loader
+    // and needs nothing else of the shipped rubrics.
+    if let Err(e) = std::fs::write(Path::new(&out).join("rubric_loader.rs"), loader()) {
+        panic!("cannot write the hash of the rubric loader: {e}");
+    }
 }
 
-/// The compiled form of each shipped rubric that has one (`rubrics/compiled/<name>.bin`),
-/// and the hash of the code that made it what it is: the loader and what it builds on.
-/// A compiled form made by other code, or from other TOML, is not used (see
+/// The compiled form of each shipped rubric that has one (`rubrics/compiled/<name>.bin`).
+/// A compiled form made by other code ([`loader`]), or from other TOML, is not used (see
 /// `src/rubric/compiled.rs`).
 fn compiled_forms(files: &[PathBuf]) -> String {
     let mut code = String::from(
@@ -73,10 +77,17 @@ fn compiled_forms(files: &[PathBuf]) -> String {
         }
     }
     code.push_str("];\n");
+    println!("cargo:rerun-if-changed=rubrics/compiled");
+    code
+}
+
+/// The hash of the code that makes a compiled rubric what it is: the loader and what it
+/// builds on.
+fn loader() -> String {
+    let mut code = String::new();
     // What decides the compiled rubric: the loader, the formula parser, the TOML reader,
     // numbers, and the locked versions of the crates they use.
     let mut inputs: Vec<PathBuf> = vec![PathBuf::from("Cargo.lock")];
-    println!("cargo:rerun-if-changed=rubrics/compiled");
     for root in [
         "src/rubric",
         "src/formula",

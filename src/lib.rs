@@ -25,6 +25,7 @@ pub mod facts;
 pub mod formula;
 pub mod gaps;
 pub mod input;
+pub mod input_error;
 pub mod lang;
 pub mod number;
 pub mod output;

@@ -15,10 +15,13 @@ use serde::{Deserialize, Serialize};
 use super::Rubric;
 use crate::diagnostic::SourceFile;
 
+// `LOADER`: the SHA-256 of the code a compiled rubric depends on, computed by `build.rs`.
+include!(concat!(env!("OUT_DIR"), "/rubric_loader.rs"));
+
 /// What a compiled form was made from, written before the rubric itself.
 #[derive(Debug, PartialEq, Serialize, Deserialize)]
 struct Header {
-    /// SHA-256 of the code the compiled rubric depends on (`shipped::LOADER`).
+    /// SHA-256 of the code the compiled rubric depends on ([`LOADER`]).
     loader: String,
     /// Each file of the `extends` chain, base first: its name and SHA-256.
     sources: Vec<(String, String)>,
@@ -27,7 +30,7 @@ struct Header {
 /// The compiled form of a rubric loaded from the shipped TOML.
 pub fn compile(rubric: &Rubric) -> Result<Vec<u8>, postcard::Error> {
     let header = Header {
-        loader: super::shipped::LOADER.to_string(),
+        loader: LOADER.to_string(),
         sources: rubric
             .chain
             .iter()
@@ -47,7 +50,7 @@ pub fn decode(
     current: &dyn Fn(&str) -> Option<(SourceFile, &'static str)>,
 ) -> Option<Rubric> {
     let (header, body) = postcard::take_from_bytes::<Header>(bytes).ok()?;
-    if header.loader != super::shipped::LOADER {
+    if header.loader != LOADER {
         return None;
     }
     let mut sources = Vec::with_capacity(header.sources.len());

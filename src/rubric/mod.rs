@@ -16,13 +16,21 @@ use std::ops::Range;
 
 use rust_decimal::Decimal;
 
-use crate::diagnostic::SourceFile;
+use crate::diagnostic::{Diagnostics, SourceFile};
 use crate::formula::Formula;
 use crate::number::{Display, RoundingMode};
 
 pub use expand::expand;
-pub use load::{MAX_EXTENDS, Resolve, load, load_with};
+pub use load::{MAX_EXTENDS, Resolve, load_with};
 pub use users::users;
+
+/// Loads and validates a rubric; `extends` may name a shipped rubric.
+///
+/// Here rather than in `load`, so that the loader knows nothing of the shipped rubrics
+/// and `shipped` (which loads them) is the only one of the two to use the other.
+pub fn load(source: &SourceFile) -> Result<Rubric, Diagnostics> {
+    load_with(source, &shipped::source_of)
+}
 
 /// The `[rubric] id` of a rubric source, read without validating anything else.
 pub fn source_id(source: &SourceFile) -> Option<String> {

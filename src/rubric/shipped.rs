@@ -46,7 +46,7 @@ pub fn source_of(id: &str) -> Option<SourceFile> {
 fn load((name, _, text, _): &(&str, &str, &str, &str)) -> Result<Rubric, Diagnostics> {
     match compiled(name) {
         Some(rubric) => Ok(rubric),
-        None => super::load(&source(name, text)),
+        None => super::load::load_with(&source(name, text), &source_of),
     }
 }
 

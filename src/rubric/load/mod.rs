@@ -58,11 +58,6 @@ pub const MAX_VALUE_DEPTH: usize = 256;
 /// How many rubrics a chain of `extends` may hold.
 pub const MAX_EXTENDS: usize = 8;
 
-/// Loads and validates a rubric; `extends` may name a shipped rubric.
-pub fn load(source: &SourceFile) -> Result<Rubric, Diagnostics> {
-    load_with(source, &super::shipped::source_of)
-}
-
 /// The `[rubric]` id and `extends` of a parsed rubric file. An `extends` that is not a
 /// string is an error here: ignoring it would score with the wrong rules.
 pub(super) fn header(

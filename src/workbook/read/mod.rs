@@ -24,7 +24,7 @@ use rust_i18n::t;
 
 use super::layout::*;
 use crate::diagnostic::{Cell, Diagnostic, Diagnostics, SourceFile, sha256_hex};
-use crate::input::InputError;
+use crate::input_error::InputError;
 use grid::read_grid;
 use sheets::{claims, facts, info, lists, overrides};
 use toml_text::{Emitter, comment_safe};
