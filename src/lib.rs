@@ -29,6 +29,7 @@ pub mod input_error;
 pub mod lang;
 pub mod number;
 pub mod output;
+pub mod plan;
 pub mod plausible;
 pub mod render;
 pub mod rubric;

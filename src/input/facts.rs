@@ -10,7 +10,7 @@ use super::source::read_facts_source;
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::facts::{Facts, FactsDocument};
 use crate::input_error::InputError;
-use crate::rubric::{self, Rubric};
+use crate::rubric::Rubric;
 
 /// Reads a facts file against the rubric it names in `registry`. A rubric whose
 /// indicators include the file's own (a project's output indicators) comes back expanded
@@ -64,7 +64,7 @@ fn read_facts<'r>(
     // Figures that cannot be true are refused before anything is scored.
     crate::plausible::check(rubric, &facts)?;
     if rubric.indicators.iter().any(|i| i.list.is_some()) {
-        let expanded = rubric::expand(rubric, &facts);
+        let expanded = crate::plan::expand(rubric, &facts);
         // Claims may name the file's own indicators, which exist only now.
         for c in facts
             .claimed

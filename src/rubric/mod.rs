@@ -6,7 +6,6 @@
 //! not check again. The format is documented in `docs/rubric-format.md`.
 
 pub mod compiled;
-mod expand;
 pub mod lint;
 mod load;
 pub mod shipped;
@@ -20,7 +19,6 @@ use crate::diagnostic::{Diagnostics, SourceFile};
 use crate::formula::Formula;
 use crate::number::{Display, RoundingMode};
 
-pub use expand::expand;
 pub use load::{MAX_EXTENDS, Resolve, load_with};
 pub use users::users;
 

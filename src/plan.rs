@@ -1,5 +1,9 @@
-//! A rubric whose indicators include a facts file's own: each `list` indicator gets the
-//! items the file lists, as leaves (under `level2` groups when the list is grouped).
+//! The rubric one facts file is scored by, when the rubric lets the file list indicators
+//! of its own: each `list` indicator gets the items the file lists, as leaves (under
+//! `level2` groups when the list is grouped).
+//!
+//! This is per-file work, a stage above both the rubric and the facts: the loaded rubric
+//! stays as it is, and this builds a copy with the file's items in its tree.
 //!
 //! The facts stage has already checked the items (weights fill the group, scores inside
 //! their bands, deviations given); this only builds the tree, and shares a group's points
@@ -7,10 +11,10 @@
 
 use rust_decimal::Decimal;
 
-use super::{Indicator, NotApplicable, Part, PartKind, Rubric, Rule};
 use crate::exact::Exact;
 use crate::facts::{Facts, ItemValue};
 use crate::number::RoundingMode;
+use crate::rubric::{Indicator, NotApplicable, Part, PartKind, Rubric, Rule};
 
 /// The points of each item of one group, in order: its weight, unless items written "/"
 /// make the rubric share the group's points among the others.
