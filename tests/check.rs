@@ -567,3 +567,51 @@ fn the_same_indicator_claimed_by_id_and_by_name_is_refused() {
         run.stderr
     );
 }
+
+/// `check --format json` gives each finding's figures as values: the same in both
+/// languages, and agreeing with the facts file and with each other.
+#[test]
+fn json_findings_carry_their_figures_as_values() {
+    use rust_decimal::Decimal;
+    let sb = Sandbox::new();
+    sb.write("facts.toml", example_text());
+    let args = ["check", "facts.toml", "--format", "json"];
+    let en: serde_json::Value = serde_json::from_str(&sb.run(&args).stdout).unwrap();
+    let zh: serde_json::Value = serde_json::from_str(&sb.run_zh(&args).stdout).unwrap();
+    let values = |json: &serde_json::Value| -> Vec<serde_json::Value> {
+        let all = json["findings"].as_array().unwrap();
+        all.iter().map(|f| f["values"].clone()).collect()
+    };
+    assert_eq!(values(&en), values(&zh));
+
+    let file: toml::Table = example_text().parse().unwrap();
+    let fact = |path: &str| -> Decimal {
+        let mut v = &toml::Value::Table(file.clone());
+        for key in path.split('.') {
+            v = &v[key];
+        }
+        match v {
+            toml::Value::Float(_) | toml::Value::Integer(_) => v.to_string().parse().unwrap(),
+            other => panic!("{path} = {other}"),
+        }
+    };
+    let number = |v: &serde_json::Value| -> Decimal { v.as_str().unwrap().parse().unwrap() };
+    let mut consistency = 0;
+    for f in en["findings"].as_array().unwrap() {
+        let v = &f["values"];
+        if f["kind"] != "consistency" || v.get("left").is_none() {
+            continue;
+        }
+        consistency += 1;
+        let (left, right) = (number(&v["left"]["value"]), number(&v["right"]["value"]));
+        assert_eq!(number(&v["difference"]), left - right, "{f}");
+        assert!((left - right).abs() > number(&v["tolerance"]), "{f}");
+        for (path, value) in v["facts"].as_object().unwrap() {
+            assert_eq!(number(value), fact(path), "{path}");
+        }
+    }
+    assert!(
+        consistency > 0,
+        "the seed has a two-sided check that fails: {en}"
+    );
+}

@@ -177,7 +177,7 @@ pub(crate) fn approx(v: &Exact) -> Option<String> {
     (!v.is_terminating()).then(|| v.approx(crate::exact::APPROX_DIGITS))
 }
 
-fn wire_fact_value(v: &FactValue) -> serde_json::Value {
+pub(crate) fn wire_fact_value(v: &FactValue) -> serde_json::Value {
     match v {
         FactValue::Number(n) | FactValue::Judgment(n) => serde_json::Value::String(n.to_string()),
         FactValue::Bool(b) => serde_json::Value::Bool(*b),

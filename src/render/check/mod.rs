@@ -4,6 +4,7 @@ mod gitlab;
 mod junit;
 mod sarif;
 mod text;
+mod values;
 
 use std::fmt::Write as _;
 
@@ -182,6 +183,9 @@ struct WireFinding {
     id: String,
     message: String,
     details: Vec<String>,
+    /// What the finding says as values (figures, facts, formulas), in every language
+    /// the same.
+    values: serde_json::Value,
     /// Lines of a TOML file; empty for a workbook, whose places are `cells`.
     lines: Vec<usize>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -216,6 +220,7 @@ impl Render<CheckReport<'_>> for CheckJson {
                         id: subject_id(check, &subject),
                         message: text.message,
                         details: text.details,
+                        values: values::finding_values(check, &f.says),
                         lines: if report.facts.source.is_workbook() {
                             Vec::new()
                         } else {
