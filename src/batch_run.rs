@@ -320,8 +320,8 @@ fn used_rubrics<'r>(
     used
 }
 
-/// The first 8 KiB of a file, where its `rubric = "…"` line is: the plan reads no more,
-/// and not at all from anything but a regular file.
+/// The first 8 KiB of a file up to its first table, where its `rubric = "…"` line is:
+/// the plan reads no more, and not at all from anything but a regular file.
 fn head_of(path: &Path) -> Option<String> {
     use std::io::Read;
     let meta = std::fs::metadata(path).ok()?;
@@ -334,6 +334,11 @@ fn head_of(path: &Path) -> Option<String> {
         .take(8192)
         .read_to_end(&mut head)
         .ok()?;
+    // The `rubric = "…"` line comes before the first table; text after it is not looked
+    // at, so not decoded either (most of a small file).
+    if let Some(table) = head.windows(2).position(|w| w == b"\n[") {
+        head.truncate(table + 1);
+    }
     Some(String::from_utf8_lossy(&head).into_owned())
 }
 
