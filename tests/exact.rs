@@ -107,14 +107,19 @@ fn round_with(x: &BigRational, scale: u32, mode: RoundingMode) -> BigRational {
 struct NoNames;
 
 impl Scope for NoNames {
-    fn value(&mut self, _: Target) -> Result<Value, EvalError> {
+    fn number(&mut self, _: Target) -> Result<Exact, EvalError> {
+        Err(EvalError::Unavailable("no names here".into()))
+    }
+
+    fn boolean(&mut self, _: Target) -> Result<bool, EvalError> {
         Err(EvalError::Unavailable("no names here".into()))
     }
 }
 
 fn engine(text: &str) -> Result<Exact, EvalError> {
-    let mut f = formula::parse(text).unwrap_or_else(|e| panic!("`{text}` parses: {e}"));
-    f.resolve(&|_| None, &|_| None)
+    let f = formula::parse(text)
+        .unwrap_or_else(|e| panic!("`{text}` parses: {e}"))
+        .resolve(&|_| None, &|_| None)
         .unwrap_or_else(|e| panic!("`{text}` resolves: {e:?}"));
     match f.eval(&mut NoNames)? {
         Value::Number(n) => Ok(n),

@@ -3,27 +3,30 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use perfeval::formula::{self, EvalError, Scope, Target, Type, Value};
+use perfeval::exact::Exact;
+use perfeval::formula::{self, EvalError, Scope, Target, Type};
 use rust_decimal::Decimal;
 
 struct Fixed(Vec<Decimal>);
 
 impl Scope for Fixed {
-    fn value(&mut self, target: Target) -> Result<Value, EvalError> {
+    fn number(&mut self, target: Target) -> Result<Exact, EvalError> {
         match target {
-            Target::Fact(i) | Target::Local(i) => Ok(Value::Number(perfeval::exact::Exact::from(self.0[i % self.0.len()]))),
+            Target::Fact(i) | Target::Local(i) => Ok(Exact::from(self.0[i % self.0.len()])),
         }
+    }
+
+    fn boolean(&mut self, target: Target) -> Result<bool, EvalError> {
+        Err(EvalError::Unavailable(format!("{target:?} is a number")))
     }
 }
 
 fuzz_target!(|input: (&str, [i64; 3], [u8; 3])| {
     let (text, mantissas, scales) = input;
-    let Ok(mut f) = formula::parse(text) else { return };
+    let Ok(parsed) = formula::parse(text) else { return };
     let names = ["a", "b", "c"];
     let lookup = |n: &str| names.iter().position(|x| *x == n).map(|i| (Target::Fact(i), Type::Number));
-    if f.resolve(&lookup, &|_| None).is_err() {
-        return;
-    }
+    let Ok(f) = parsed.resolve(&lookup, &|_| None) else { return };
     let values = (0..3)
         .map(|i| Decimal::try_new(mantissas[i], u32::from(scales[i] % 29)).unwrap_or(Decimal::ZERO))
         .collect();

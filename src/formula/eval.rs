@@ -1,18 +1,24 @@
 //! Evaluation of a resolved formula with exact rational arithmetic.
 //!
 //! `if` evaluates only the branch it takes, and `and`/`or` stop early, so a rubric can
-//! guard a division (`if plan == 0 then 1 else actual / plan`).
+//! guard a division (`if plan == 0 then 1 else actual / plan`). A resolved formula has
+//! every name bound and numbers and true/false values in distinct nodes, so the only
+//! errors are those of arithmetic and of the [`Scope`].
 
 use std::ops::Range;
 
 use rust_i18n::t;
 
-use super::{BinaryOp, Formula, Function, Node, NodeKind, Target, Value};
+use super::{
+    Arith, Compare, Cond, CondKind, Equality, Extreme, Formula, Logic, Num, NumKind, Target,
+};
 use crate::exact::Exact;
 
-/// Where a formula gets the values of its names from.
+/// Where a formula gets the values of its names from: a number for a name resolved as a
+/// number, true/false for one resolved as true/false.
 pub trait Scope {
-    fn value(&mut self, target: Target) -> Result<Value, EvalError>;
+    fn number(&mut self, target: Target) -> Result<Exact, EvalError>;
+    fn boolean(&mut self, target: Target) -> Result<bool, EvalError>;
 }
 
 /// A formula that could not be evaluated on these facts.
@@ -30,25 +36,12 @@ pub enum EvalError {
     /// A name could not be given a value (a missing fact); raised by the [`Scope`].
     #[error("{0}")]
     Unavailable(String),
-    /// A name the loader did not resolve: a bug, reported rather than panicking.
-    #[error("{}", t!("formula.internal_unresolved", name = .0))]
-    Unresolved(String),
-    #[error("{}", t!("formula.internal_type", expression = .0))]
-    Type(String),
-}
-
-fn number(formula: &Formula, node: &Node, scope: &mut dyn Scope) -> Result<Exact, EvalError> {
-    match eval(formula, node, scope)? {
-        Value::Number(n) => Ok(n),
-        Value::Bool(_) => Err(EvalError::Type(formula.snippet(&node.span).to_string())),
-    }
-}
-
-fn boolean(formula: &Formula, node: &Node, scope: &mut dyn Scope) -> Result<bool, EvalError> {
-    match eval(formula, node, scope)? {
-        Value::Bool(b) => Ok(b),
-        Value::Number(_) => Err(EvalError::Type(formula.snippet(&node.span).to_string())),
-    }
+    /// The [`Scope`] has no value of the resolved type for a target (an index out of
+    /// range, a facts-file value of another kind, a named value that reads itself). The
+    /// loaders rule this out, but the scope's data is not typed by the formula, so it is
+    /// a bug reported rather than a panic. Evaluation itself never raises it.
+    #[error("{}", t!("formula.internal", what = .0))]
+    Internal(String),
 }
 
 fn overflow(formula: &Formula, span: &Range<usize>) -> EvalError {
@@ -58,83 +51,83 @@ fn overflow(formula: &Formula, span: &Range<usize>) -> EvalError {
     }
 }
 
-pub fn eval(formula: &Formula, node: &Node, scope: &mut dyn Scope) -> Result<Value, EvalError> {
+pub(super) fn number(f: &Formula, node: &Num, scope: &mut dyn Scope) -> Result<Exact, EvalError> {
     Ok(match &node.kind {
-        NodeKind::Number(n) => Value::Number(n.clone()),
-        NodeKind::Bool(b) => Value::Bool(*b),
-        NodeKind::Name { name, target } => match target {
-            Some(t) => scope.value(*t)?,
-            None => return Err(EvalError::Unresolved(name.clone())),
-        },
-        NodeKind::Neg(a) => Value::Number(number(formula, a, scope)?.neg()),
-        NodeKind::Not(a) => Value::Bool(!boolean(formula, a, scope)?),
-        NodeKind::If(c, a, b) => {
-            if boolean(formula, c, scope)? {
-                eval(formula, a, scope)?
+        NumKind::Literal(n) => n.clone(),
+        NumKind::Name(n) => scope.number(n.target)?,
+        NumKind::Neg(a) => number(f, a, scope)?.neg(),
+        NumKind::Abs(a) => number(f, a, scope)?.abs(),
+        NumKind::If(c, a, b) => {
+            if boolean(f, c, scope)? {
+                number(f, a, scope)?
             } else {
-                eval(formula, b, scope)?
+                number(f, b, scope)?
             }
         }
-        NodeKind::Binary(BinaryOp::And, a, b) => {
-            Value::Bool(boolean(formula, a, scope)? && boolean(formula, b, scope)?)
-        }
-        NodeKind::Binary(BinaryOp::Or, a, b) => {
-            Value::Bool(boolean(formula, a, scope)? || boolean(formula, b, scope)?)
-        }
-        NodeKind::Binary(op @ (BinaryOp::Eq | BinaryOp::Ne), a, b) => {
-            let equal = eval(formula, a, scope)? == eval(formula, b, scope)?;
-            Value::Bool(if *op == BinaryOp::Eq { equal } else { !equal })
-        }
-        NodeKind::Binary(op, a, b) => {
-            let x = number(formula, a, scope)?;
-            let y = number(formula, b, scope)?;
-            match op {
-                BinaryOp::Add => Value::Number(
-                    x.checked_add(&y)
-                        .ok_or_else(|| overflow(formula, &node.span))?,
-                ),
-                BinaryOp::Sub => Value::Number(
-                    x.checked_sub(&y)
-                        .ok_or_else(|| overflow(formula, &node.span))?,
-                ),
-                BinaryOp::Mul => Value::Number(
-                    x.checked_mul(&y)
-                        .ok_or_else(|| overflow(formula, &node.span))?,
-                ),
-                BinaryOp::Div => {
+        NumKind::Arith(op, a, b) => {
+            let x = number(f, a, scope)?;
+            let y = number(f, b, scope)?;
+            let result = match op {
+                Arith::Add => x.checked_add(&y),
+                Arith::Sub => x.checked_sub(&y),
+                Arith::Mul => x.checked_mul(&y),
+                Arith::Div => {
                     if y.is_zero() {
                         return Err(EvalError::DivisionByZero {
-                            divisor: formula.snippet(&b.span).to_string(),
-                            formula: formula.text.clone(),
+                            divisor: f.snippet(&b.span).to_string(),
+                            formula: f.text.clone(),
                         });
                     }
-                    Value::Number(
-                        x.checked_div(&y)
-                            .ok_or_else(|| overflow(formula, &node.span))?,
-                    )
+                    x.checked_div(&y)
                 }
-                BinaryOp::Lt => Value::Bool(x < y),
-                BinaryOp::Le => Value::Bool(x <= y),
-                BinaryOp::Gt => Value::Bool(x > y),
-                BinaryOp::Ge => Value::Bool(x >= y),
-                BinaryOp::And | BinaryOp::Or | BinaryOp::Eq | BinaryOp::Ne => {
-                    return Err(EvalError::Type(formula.snippet(&node.span).to_string()));
-                }
+            };
+            result.ok_or_else(|| overflow(f, &node.span))?
+        }
+        NumKind::Extreme(which, first, rest) => {
+            let mut value = number(f, first, scope)?;
+            for a in rest {
+                let next = number(f, a, scope)?;
+                value = match which {
+                    Extreme::Min => value.min(next),
+                    Extreme::Max => value.max(next),
+                };
+            }
+            value
+        }
+    })
+}
+
+pub(super) fn boolean(f: &Formula, node: &Cond, scope: &mut dyn Scope) -> Result<bool, EvalError> {
+    Ok(match &node.kind {
+        CondKind::Literal(b) => *b,
+        CondKind::Name(n) => scope.boolean(n.target)?,
+        CondKind::Not(a) => !boolean(f, a, scope)?,
+        CondKind::If(c, a, b) => {
+            if boolean(f, c, scope)? {
+                boolean(f, a, scope)?
+            } else {
+                boolean(f, b, scope)?
             }
         }
-        NodeKind::Call(f, args) => {
-            let mut values = Vec::with_capacity(args.len());
-            for a in args {
-                values.push(number(formula, a, scope)?);
+        CondKind::Logic(Logic::And, a, b) => boolean(f, a, scope)? && boolean(f, b, scope)?,
+        CondKind::Logic(Logic::Or, a, b) => boolean(f, a, scope)? || boolean(f, b, scope)?,
+        CondKind::Compare(op, a, b) => {
+            let x = number(f, a, scope)?;
+            let y = number(f, b, scope)?;
+            match op {
+                Compare::Lt => x < y,
+                Compare::Le => x <= y,
+                Compare::Gt => x > y,
+                Compare::Ge => x >= y,
+                Compare::Eq => x == y,
+                Compare::Ne => x != y,
             }
-            let result = match f {
-                Function::Abs => values.first().map(Exact::abs),
-                Function::Min => values.into_iter().reduce(Exact::min),
-                Function::Max => values.into_iter().reduce(Exact::max),
-            };
-            match result {
-                Some(v) => Value::Number(v),
-                None => return Err(EvalError::Type(formula.snippet(&node.span).to_string())),
+        }
+        CondKind::Same(op, a, b) => {
+            let equal = boolean(f, a, scope)? == boolean(f, b, scope)?;
+            match op {
+                Equality::Eq => equal,
+                Equality::Ne => !equal,
             }
         }
     })

@@ -1,9 +1,12 @@
 //! The small expression language that rubric rules are written in.
 //!
 //! A formula is text such as `min(spent / budget / 25%, 1)`. It is lexed and parsed once
-//! when a rubric loads ([`parse`]), its names are resolved to facts or named values and its
-//! types checked ([`Formula::resolve`]), and then it is evaluated against any number of
-//! facts files ([`Formula::eval`]) with exact rational arithmetic only.
+//! when a rubric loads ([`parse`], giving a [`ParsedFormula`]); its names are resolved to
+//! facts or named values and its types checked ([`ParsedFormula::resolve`], giving a
+//! [`Formula`] whose every name is bound and whose numbers and true/false values are
+//! distinct kinds of node), and then it is evaluated against any number of facts files
+//! ([`Formula::eval`]) with exact rational arithmetic only. Evaluation thus never meets an
+//! unbound name or a value of the wrong type: those are load errors.
 //!
 //! Grammar, loosest binding first:
 //! ```text
@@ -23,6 +26,8 @@
 mod eval;
 mod lexer;
 mod parser;
+mod resolve;
+mod tree;
 
 use std::fmt;
 use std::ops::Range;
@@ -31,6 +36,9 @@ use rust_i18n::t;
 
 pub use eval::{EvalError, Scope};
 pub use parser::{MAX_DEPTH, ParseError};
+pub use tree::{
+    Arith, Compare, Cond, CondKind, Equality, Extreme, Formula, Logic, Name, Num, NumKind, Typed,
+};
 
 /// The two kinds of value a formula computes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -64,42 +72,15 @@ pub enum Target {
     Local(usize),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+/// A binary operator as parsed, named by the operator of the resolved tree it becomes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BinaryOp {
-    Add,
-    Sub,
-    Mul,
-    Div,
-    Lt,
-    Le,
-    Gt,
-    Ge,
-    Eq,
-    Ne,
-    And,
-    Or,
+    Arith(Arith),
+    Compare(Compare),
+    Logic(Logic),
 }
 
-impl BinaryOp {
-    fn symbol(self) -> &'static str {
-        match self {
-            BinaryOp::Add => "+",
-            BinaryOp::Sub => "-",
-            BinaryOp::Mul => "*",
-            BinaryOp::Div => "/",
-            BinaryOp::Lt => "<",
-            BinaryOp::Le => "<=",
-            BinaryOp::Gt => ">",
-            BinaryOp::Ge => ">=",
-            BinaryOp::Eq => "==",
-            BinaryOp::Ne => "!=",
-            BinaryOp::And => "and",
-            BinaryOp::Or => "or",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Function {
     Min,
     Max,
@@ -119,27 +100,25 @@ impl Function {
     }
 }
 
-/// A node of a parsed formula, with its byte span inside the formula text.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Node {
-    pub kind: NodeKind,
+/// A node of a parsed formula, with its byte span inside the formula text. Its names are
+/// not bound yet: [`ParsedFormula::resolve`] turns the tree into a [`Formula`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expr {
+    pub kind: ExprKind,
     pub span: Range<usize>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub enum NodeKind {
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExprKind {
     /// A literal, converted once when parsed.
-    Number(#[serde(with = "literal")] crate::exact::Exact),
+    Number(crate::exact::Exact),
     Bool(bool),
-    Name {
-        name: String,
-        target: Option<Target>,
-    },
-    Neg(Box<Node>),
-    Not(Box<Node>),
-    Binary(BinaryOp, Box<Node>, Box<Node>),
-    If(Box<Node>, Box<Node>, Box<Node>),
-    Call(Function, Vec<Node>),
+    Name(String),
+    Neg(Box<Expr>),
+    Not(Box<Expr>),
+    Binary(BinaryOp, Box<Expr>, Box<Expr>),
+    If(Box<Expr>, Box<Expr>, Box<Expr>),
+    Call(Function, Vec<Expr>),
 }
 
 /// A problem with a name or a type, found when a formula's names are resolved.
@@ -150,217 +129,21 @@ pub struct CheckError {
     pub help: Option<String>,
 }
 
-/// A parsed formula together with its source text.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Formula {
+/// A formula as parsed, with its source text: names unresolved, types unchecked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedFormula {
     pub text: String,
-    pub root: Node,
+    pub root: Expr,
 }
 
-/// Parses formula text. Names stay unresolved until [`Formula::resolve`].
-pub fn parse(text: &str) -> Result<Formula, ParseError> {
+/// Parses formula text. Names stay unresolved until [`ParsedFormula::resolve`].
+pub fn parse(text: &str) -> Result<ParsedFormula, ParseError> {
     let tokens = lexer::lex(text)?;
     let root = parser::Parser::new(&tokens, text.len()).parse()?;
-    Ok(Formula {
+    Ok(ParsedFormula {
         text: text.to_string(),
         root,
     })
-}
-
-impl Formula {
-    /// Resolves every name with `lookup` (which gives its target and type, or `None` when
-    /// the name is unknown) and checks the types; returns the formula's type.
-    pub fn resolve(
-        &mut self,
-        lookup: &dyn Fn(&str) -> Option<(Target, Type)>,
-        unknown_help: &dyn Fn(&str) -> Option<String>,
-    ) -> Result<Type, Vec<CheckError>> {
-        let mut errors = Vec::new();
-        let ty = check(&mut self.root, lookup, unknown_help, &mut errors);
-        match (ty, errors.is_empty()) {
-            (Some(ty), true) => Ok(ty),
-            _ => Err(errors),
-        }
-    }
-
-    /// Every target the formula reads, in order of appearance.
-    pub fn targets(&self) -> Vec<Target> {
-        let mut out = Vec::new();
-        collect_targets(&self.root, &mut out);
-        out
-    }
-
-    /// How deeply the formula nests (a name or a number is 1), bounded by [`MAX_DEPTH`]
-    /// when parsed.
-    pub fn depth(&self) -> usize {
-        fn depth(node: &Node) -> usize {
-            1 + match &node.kind {
-                NodeKind::Number(_) | NodeKind::Bool(_) | NodeKind::Name { .. } => 0,
-                NodeKind::Neg(a) | NodeKind::Not(a) => depth(a),
-                NodeKind::Binary(_, a, b) => depth(a).max(depth(b)),
-                NodeKind::If(c, a, b) => depth(c).max(depth(a)).max(depth(b)),
-                NodeKind::Call(_, args) => args.iter().map(depth).max().unwrap_or(0),
-            }
-        }
-        depth(&self.root)
-    }
-
-    /// The source text of a node, for messages.
-    pub fn snippet(&self, span: &Range<usize>) -> &str {
-        self.text.get(span.clone()).unwrap_or(&self.text)
-    }
-
-    pub fn eval(&self, scope: &mut dyn Scope) -> Result<Value, EvalError> {
-        eval::eval(self, &self.root, scope)
-    }
-}
-
-fn collect_targets(node: &Node, out: &mut Vec<Target>) {
-    match &node.kind {
-        NodeKind::Number(_) | NodeKind::Bool(_) => {}
-        NodeKind::Name { target, .. } => {
-            if let Some(t) = target
-                && !out.contains(t)
-            {
-                out.push(*t);
-            }
-        }
-        NodeKind::Neg(a) | NodeKind::Not(a) => collect_targets(a, out),
-        NodeKind::Binary(_, a, b) => {
-            collect_targets(a, out);
-            collect_targets(b, out);
-        }
-        NodeKind::If(c, a, b) => {
-            collect_targets(c, out);
-            collect_targets(a, out);
-            collect_targets(b, out);
-        }
-        NodeKind::Call(_, args) => args.iter().for_each(|a| collect_targets(a, out)),
-    }
-}
-
-fn expect(
-    node: &mut Node,
-    want: Type,
-    lookup: &dyn Fn(&str) -> Option<(Target, Type)>,
-    help: &dyn Fn(&str) -> Option<String>,
-    errors: &mut Vec<CheckError>,
-) {
-    if let Some(got) = check(node, lookup, help, errors)
-        && got != want
-    {
-        errors.push(CheckError {
-            message: t!("formula.expected_type", want = want, got = got).into_owned(),
-            span: node.span.clone(),
-            help: None,
-        });
-    }
-}
-
-fn check(
-    node: &mut Node,
-    lookup: &dyn Fn(&str) -> Option<(Target, Type)>,
-    help: &dyn Fn(&str) -> Option<String>,
-    errors: &mut Vec<CheckError>,
-) -> Option<Type> {
-    let span = node.span.clone();
-    match &mut node.kind {
-        NodeKind::Number(_) => Some(Type::Number),
-        NodeKind::Bool(_) => Some(Type::Bool),
-        NodeKind::Name { name, target } => match lookup(name) {
-            Some((t, ty)) => {
-                *target = Some(t);
-                Some(ty)
-            }
-            None => {
-                errors.push(CheckError {
-                    message: t!("formula.unknown_name", name = name).into_owned(),
-                    span,
-                    help: help(name),
-                });
-                None
-            }
-        },
-        NodeKind::Neg(a) => {
-            expect(a, Type::Number, lookup, help, errors);
-            Some(Type::Number)
-        }
-        NodeKind::Not(a) => {
-            expect(a, Type::Bool, lookup, help, errors);
-            Some(Type::Bool)
-        }
-        NodeKind::Binary(op, a, b) => {
-            let (operand, result) = match op {
-                BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div => {
-                    (Some(Type::Number), Type::Number)
-                }
-                BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => {
-                    (Some(Type::Number), Type::Bool)
-                }
-                BinaryOp::And | BinaryOp::Or => (Some(Type::Bool), Type::Bool),
-                BinaryOp::Eq | BinaryOp::Ne => (None, Type::Bool),
-            };
-            match operand {
-                Some(t) => {
-                    expect(a, t, lookup, help, errors);
-                    expect(b, t, lookup, help, errors);
-                }
-                None => {
-                    let ta = check(a, lookup, help, errors);
-                    let tb = check(b, lookup, help, errors);
-                    if let (Some(ta), Some(tb)) = (ta, tb)
-                        && ta != tb
-                    {
-                        errors.push(CheckError {
-                            message: t!("formula.compares", op = op.symbol(), a = ta, b = tb)
-                                .into_owned(),
-                            span,
-                            help: None,
-                        });
-                    }
-                }
-            }
-            Some(result)
-        }
-        NodeKind::If(c, a, b) => {
-            expect(c, Type::Bool, lookup, help, errors);
-            let ta = check(a, lookup, help, errors);
-            let tb = check(b, lookup, help, errors);
-            match (ta, tb) {
-                (Some(ta), Some(tb)) if ta != tb => {
-                    errors.push(CheckError {
-                        message: t!("formula.branches_differ", a = ta, b = tb).into_owned(),
-                        span,
-                        help: None,
-                    });
-                    None
-                }
-                (Some(t), _) | (None, Some(t)) => Some(t),
-                (None, None) => None,
-            }
-        }
-        NodeKind::Call(f, args) => {
-            let f = *f;
-            let arity_ok = match f {
-                Function::Abs => args.len() == 1,
-                Function::Min | Function::Max => args.len() >= 2,
-            };
-            if !arity_ok {
-                errors.push(CheckError {
-                    message: match f {
-                        Function::Abs => t!("formula.abs_arity").into_owned(),
-                        _ => t!("formula.min_max_arity").into_owned(),
-                    },
-                    span,
-                    help: None,
-                });
-            }
-            for a in args.iter_mut() {
-                expect(a, Type::Number, lookup, help, errors);
-            }
-            Some(Type::Number)
-        }
-    }
 }
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
-//! Recursive-descent parser from tokens to [`Node`]s, with a nesting limit so that no
+//! Recursive-descent parser from tokens to [`Expr`]s, with a nesting limit so that no
 //! formula can overflow the stack.
 
 use std::ops::Range;
@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use rust_i18n::t;
 
 use super::lexer::{Tok, Token};
-use super::{BinaryOp, Function, Node, NodeKind};
+use super::{Arith, BinaryOp, Compare, Expr, ExprKind, Function, Logic};
 
 /// Deepest nesting of parentheses, operators and calls a formula may have.
 pub const MAX_DEPTH: usize = 64;
@@ -40,7 +40,7 @@ impl<'t> Parser<'t> {
         }
     }
 
-    pub fn parse(mut self) -> Result<Node, ParseError> {
+    pub fn parse(mut self) -> Result<Expr, ParseError> {
         if self.tokens.is_empty() {
             return Err(ParseError {
                 message: t!("formula.empty").into_owned(),
@@ -120,7 +120,7 @@ impl<'t> Parser<'t> {
             .unwrap_or(self.eof_span())
     }
 
-    fn expr(&mut self) -> Result<Node, ParseError> {
+    fn expr(&mut self) -> Result<Expr, ParseError> {
         self.enter(self.current_span())?;
         let node = if self.peek_keyword("if") {
             let start = self.current_span().start;
@@ -131,8 +131,8 @@ impl<'t> Parser<'t> {
             self.expect_keyword("else")?;
             let other = self.expr()?;
             let end = other.span.end;
-            Node {
-                kind: NodeKind::If(Box::new(cond), Box::new(then), Box::new(other)),
+            Expr {
+                kind: ExprKind::If(Box::new(cond), Box::new(then), Box::new(other)),
                 span: start..end,
             }
         } else {
@@ -144,9 +144,9 @@ impl<'t> Parser<'t> {
 
     fn binary_chain(
         &mut self,
-        next: fn(&mut Self) -> Result<Node, ParseError>,
+        next: fn(&mut Self) -> Result<Expr, ParseError>,
         op_of: fn(&Token) -> Option<BinaryOp>,
-    ) -> Result<Node, ParseError> {
+    ) -> Result<Expr, ParseError> {
         let mut left = next(self)?;
         // A chain `a + b + c …` builds a left-deep tree: each operator is one more level
         // for the recursive type check and evaluation, so each counts against the limit.
@@ -156,8 +156,8 @@ impl<'t> Parser<'t> {
             self.pos += 1;
             let right = next(self)?;
             let span = left.span.start..right.span.end;
-            left = Node {
-                kind: NodeKind::Binary(op, Box::new(left), Box::new(right)),
+            left = Expr {
+                kind: ExprKind::Binary(op, Box::new(left), Box::new(right)),
                 span,
             };
         }
@@ -165,21 +165,21 @@ impl<'t> Parser<'t> {
         Ok(left)
     }
 
-    fn or(&mut self) -> Result<Node, ParseError> {
+    fn or(&mut self) -> Result<Expr, ParseError> {
         self.binary_chain(Self::and, |t| match &t.tok {
-            Tok::Ident(w) if w == "or" => Some(BinaryOp::Or),
+            Tok::Ident(w) if w == "or" => Some(BinaryOp::Logic(Logic::Or)),
             _ => None,
         })
     }
 
-    fn and(&mut self) -> Result<Node, ParseError> {
+    fn and(&mut self) -> Result<Expr, ParseError> {
         self.binary_chain(Self::not, |t| match &t.tok {
-            Tok::Ident(w) if w == "and" => Some(BinaryOp::And),
+            Tok::Ident(w) if w == "and" => Some(BinaryOp::Logic(Logic::And)),
             _ => None,
         })
     }
 
-    fn not(&mut self) -> Result<Node, ParseError> {
+    fn not(&mut self) -> Result<Expr, ParseError> {
         if self.peek_keyword("not") {
             let start = self.current_span().start;
             self.enter(self.current_span())?;
@@ -187,23 +187,23 @@ impl<'t> Parser<'t> {
             let inner = self.not()?;
             self.depth -= 1;
             let span = start..inner.span.end;
-            return Ok(Node {
-                kind: NodeKind::Not(Box::new(inner)),
+            return Ok(Expr {
+                kind: ExprKind::Not(Box::new(inner)),
                 span,
             });
         }
         self.compare()
     }
 
-    fn compare(&mut self) -> Result<Node, ParseError> {
+    fn compare(&mut self) -> Result<Expr, ParseError> {
         let left = self.sum()?;
         let op = match self.peek().map(|t| &t.tok) {
-            Some(Tok::Lt) => BinaryOp::Lt,
-            Some(Tok::Le) => BinaryOp::Le,
-            Some(Tok::Gt) => BinaryOp::Gt,
-            Some(Tok::Ge) => BinaryOp::Ge,
-            Some(Tok::EqEq) => BinaryOp::Eq,
-            Some(Tok::Ne) => BinaryOp::Ne,
+            Some(Tok::Lt) => BinaryOp::Compare(Compare::Lt),
+            Some(Tok::Le) => BinaryOp::Compare(Compare::Le),
+            Some(Tok::Gt) => BinaryOp::Compare(Compare::Gt),
+            Some(Tok::Ge) => BinaryOp::Compare(Compare::Ge),
+            Some(Tok::EqEq) => BinaryOp::Compare(Compare::Eq),
+            Some(Tok::Ne) => BinaryOp::Compare(Compare::Ne),
             _ => return Ok(left),
         };
         self.pos += 1;
@@ -220,29 +220,29 @@ impl<'t> Parser<'t> {
             });
         }
         let span = left.span.start..right.span.end;
-        Ok(Node {
-            kind: NodeKind::Binary(op, Box::new(left), Box::new(right)),
+        Ok(Expr {
+            kind: ExprKind::Binary(op, Box::new(left), Box::new(right)),
             span,
         })
     }
 
-    fn sum(&mut self) -> Result<Node, ParseError> {
+    fn sum(&mut self) -> Result<Expr, ParseError> {
         self.binary_chain(Self::product, |t| match t.tok {
-            Tok::Plus => Some(BinaryOp::Add),
-            Tok::Minus => Some(BinaryOp::Sub),
+            Tok::Plus => Some(BinaryOp::Arith(Arith::Add)),
+            Tok::Minus => Some(BinaryOp::Arith(Arith::Sub)),
             _ => None,
         })
     }
 
-    fn product(&mut self) -> Result<Node, ParseError> {
+    fn product(&mut self) -> Result<Expr, ParseError> {
         self.binary_chain(Self::unary, |t| match t.tok {
-            Tok::Star => Some(BinaryOp::Mul),
-            Tok::Slash => Some(BinaryOp::Div),
+            Tok::Star => Some(BinaryOp::Arith(Arith::Mul)),
+            Tok::Slash => Some(BinaryOp::Arith(Arith::Div)),
             _ => None,
         })
     }
 
-    fn unary(&mut self) -> Result<Node, ParseError> {
+    fn unary(&mut self) -> Result<Expr, ParseError> {
         if let Some(Token {
             tok: Tok::Minus,
             span,
@@ -254,15 +254,15 @@ impl<'t> Parser<'t> {
             let inner = self.unary()?;
             self.depth -= 1;
             let span = start..inner.span.end;
-            return Ok(Node {
-                kind: NodeKind::Neg(Box::new(inner)),
+            return Ok(Expr {
+                kind: ExprKind::Neg(Box::new(inner)),
                 span,
             });
         }
         self.atom()
     }
 
-    fn atom(&mut self) -> Result<Node, ParseError> {
+    fn atom(&mut self) -> Result<Expr, ParseError> {
         let Some(token) = self.bump() else {
             return Err(ParseError {
                 message: t!("formula.ends_early").into_owned(),
@@ -285,19 +285,19 @@ impl<'t> Parser<'t> {
                         message: t!("formula.percent_too_precise").into_owned(),
                         span: span.start..pct.end,
                     })?;
-                    return Ok(Node {
-                        kind: NodeKind::Number(crate::exact::Exact::from(value)),
+                    return Ok(Expr {
+                        kind: ExprKind::Number(crate::exact::Exact::from(value)),
                         span: span.start..pct.end,
                     });
                 }
-                Ok(Node {
-                    kind: NodeKind::Number(crate::exact::Exact::from(*n)),
+                Ok(Expr {
+                    kind: ExprKind::Number(crate::exact::Exact::from(*n)),
                     span,
                 })
             }
             Tok::Ident(word) => match word.as_str() {
-                "true" | "false" => Ok(Node {
-                    kind: NodeKind::Bool(word == "true"),
+                "true" | "false" => Ok(Expr {
+                    kind: ExprKind::Bool(word == "true"),
                     span,
                 }),
                 w if KEYWORDS.contains(&w) => Err(ParseError {
@@ -311,11 +311,8 @@ impl<'t> Parser<'t> {
                     {
                         return self.call(w, span);
                     }
-                    Ok(Node {
-                        kind: NodeKind::Name {
-                            name: w.to_string(),
-                            target: None,
-                        },
+                    Ok(Expr {
+                        kind: ExprKind::Name(w.to_string()),
                         span,
                     })
                 }
@@ -325,7 +322,7 @@ impl<'t> Parser<'t> {
                 let inner = self.expr()?;
                 let close = self.expect(Tok::RParen, ")")?;
                 self.depth -= 1;
-                Ok(Node {
+                Ok(Expr {
                     kind: inner.kind,
                     span: span.start..close.end,
                 })
@@ -337,7 +334,7 @@ impl<'t> Parser<'t> {
         }
     }
 
-    fn call(&mut self, name: &str, name_span: Range<usize>) -> Result<Node, ParseError> {
+    fn call(&mut self, name: &str, name_span: Range<usize>) -> Result<Expr, ParseError> {
         let Some(function) = Function::from_name(name) else {
             return Err(ParseError {
                 message: t!(
@@ -361,8 +358,8 @@ impl<'t> Parser<'t> {
         }
         let close = self.expect(Tok::RParen, ")")?;
         self.depth -= 1;
-        Ok(Node {
-            kind: NodeKind::Call(function, args),
+        Ok(Expr {
+            kind: ExprKind::Call(function, args),
             span: name_span.start..close.end,
         })
     }

@@ -10,14 +10,26 @@ struct Bindings {
     values: Vec<Value>,
 }
 
-impl Scope for Bindings {
-    fn value(&mut self, target: Target) -> Result<Value, EvalError> {
+impl Bindings {
+    fn value(&self, target: Target) -> Option<&Value> {
         match target {
-            Target::Fact(i) | Target::Local(i) => self
-                .values
-                .get(i)
-                .cloned()
-                .ok_or_else(|| EvalError::Unavailable(format!("no value {i}"))),
+            Target::Fact(i) | Target::Local(i) => self.values.get(i),
+        }
+    }
+}
+
+impl Scope for Bindings {
+    fn number(&mut self, target: Target) -> Result<crate::exact::Exact, EvalError> {
+        match self.value(target) {
+            Some(Value::Number(n)) => Ok(n.clone()),
+            _ => Err(EvalError::Unavailable(format!("no number {target:?}"))),
+        }
+    }
+
+    fn boolean(&mut self, target: Target) -> Result<bool, EvalError> {
+        match self.value(target) {
+            Some(Value::Bool(b)) => Ok(*b),
+            _ => Err(EvalError::Unavailable(format!("no bool {target:?}"))),
         }
     }
 }
@@ -43,7 +55,7 @@ fn run(expression: &str, names: &str) -> String {
         index.insert(name.trim().to_string(), values.len());
         values.push(parse_value(value.trim()));
     }
-    let mut formula = match parse(expression) {
+    let parsed = match parse(expression) {
         Ok(f) => f,
         Err(e) => return format!("error: {e}"),
     };
@@ -56,9 +68,10 @@ fn run(expression: &str, names: &str) -> String {
             (Target::Fact(i), ty)
         })
     };
-    if let Err(errors) = formula.resolve(&lookup, &|_| None) {
-        return format!("error: {}", errors[0].message);
-    }
+    let formula = match parsed.resolve(&lookup, &|_| None) {
+        Ok(f) => f,
+        Err(errors) => return format!("error: {}", errors[0].message),
+    };
     match formula.eval(&mut Bindings {
         values: values.clone(),
     }) {
@@ -127,12 +140,58 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
 
 #[test]
 fn targets_are_listed_once_in_order() {
-    let mut f = parse("b + a * b").unwrap_or_else(|e| panic!("{e}"));
+    let parsed = parse("b + a * b").unwrap_or_else(|e| panic!("{e}"));
     let lookup = |name: &str| match name {
         "a" => Some((Target::Fact(0), Type::Number)),
         "b" => Some((Target::Local(1), Type::Number)),
         _ => None,
     };
-    assert_eq!(f.resolve(&lookup, &|_| None), Ok(Type::Number));
+    let f = parsed
+        .resolve(&lookup, &|_| None)
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(f.ty(), Type::Number);
     assert_eq!(f.targets(), vec![Target::Local(1), Target::Fact(0)]);
+    assert_eq!(f.depth(), 3);
+}
+
+#[test]
+fn resolution_gives_numbers_and_true_false_values_distinct_nodes() {
+    let lookup = |name: &str| match name {
+        "n" => Some((Target::Fact(0), Type::Number)),
+        "b" => Some((Target::Fact(1), Type::Bool)),
+        _ => None,
+    };
+    let resolve = |text: &str| {
+        parse(text)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .resolve(&lookup, &|_| None)
+            .unwrap_or_else(|e| panic!("{text}: {e:?}"))
+    };
+    let cond = |text: &str| match resolve(text).root {
+        Typed::Bool(c) => c.kind,
+        Typed::Number(n) => panic!("{text} gave a number: {n:?}"),
+    };
+    let num = |text: &str| match resolve(text).root {
+        Typed::Number(n) => n.kind,
+        Typed::Bool(c) => panic!("{text} gave true/false: {c:?}"),
+    };
+    assert!(matches!(cond("n == 1"), CondKind::Compare(Compare::Eq, ..)));
+    assert!(matches!(
+        cond("b != true"),
+        CondKind::Same(Equality::Ne, ..)
+    ));
+    assert!(matches!(cond("if b then b else false"), CondKind::If(..)));
+    assert!(matches!(num("if b then n else 0"), NumKind::If(..)));
+    assert!(
+        matches!(num("min(n, 1, 2)"), NumKind::Extreme(Extreme::Min, _, rest) if rest.len() == 2)
+    );
+    let name = resolve("b");
+    assert_eq!(
+        name.as_name().map(|n| (n.name.as_str(), n.target)),
+        Some(("b", Target::Fact(1)))
+    );
+    assert_eq!(resolve("-n").as_name(), None);
+    // A type error leaves no formula, only the errors.
+    let errors = parse("not n + b").map(|p| p.resolve(&lookup, &|_| None));
+    assert!(matches!(errors, Ok(Err(e)) if e.len() == 2));
 }

@@ -46,7 +46,7 @@ pub fn lint(rubric: &Rubric) -> Vec<Diagnostic> {
                 let whole = matches!(
                     value.targets().as_slice(),
                     [Target::Fact(f)] if rubric.facts[*f].kind == FactKind::Count
-                ) && matches!(value.root.kind, crate::formula::NodeKind::Name { .. });
+                ) && value.as_name().is_some();
                 out.extend(tier_lints(&ind.origin, &ind.name, tiers, whole));
             }
         }
@@ -62,7 +62,9 @@ pub fn lint(rubric: &Rubric) -> Vec<Diagnostic> {
 fn unbounded_rates(rubric: &Rubric) -> Vec<Diagnostic> {
     let mut bounded = vec![false; rubric.facts.len()];
     for p in &rubric.plausibility {
-        mark_upper_bounds(&p.condition.root, &mut bounded);
+        if let crate::formula::Typed::Bool(c) = &p.condition.root {
+            mark_upper_bounds(c, &mut bounded);
+        }
     }
     rubric
         .facts
@@ -79,26 +81,26 @@ fn unbounded_rates(rubric: &Rubric) -> Vec<Diagnostic> {
 
 /// Marks the facts a condition bounds from above: `x <= …`, `x < …`, `… >= x`, `… > x`,
 /// alone or joined by `and`. A mention of any other kind (`x >= 0`) bounds nothing above.
-fn mark_upper_bounds(node: &crate::formula::Node, bounded: &mut [bool]) {
-    use crate::formula::{BinaryOp, NodeKind};
-    let fact = |n: &crate::formula::Node| match n.kind {
-        NodeKind::Name {
-            target: Some(Target::Fact(i)),
+fn mark_upper_bounds(node: &crate::formula::Cond, bounded: &mut [bool]) {
+    use crate::formula::{Compare, CondKind, Logic, Name, Num, NumKind};
+    let fact = |n: &Num| match n.kind {
+        NumKind::Name(Name {
+            target: Target::Fact(i),
             ..
-        } => Some(i),
+        }) => Some(i),
         _ => None,
     };
     match &node.kind {
-        NodeKind::Binary(BinaryOp::And, a, b) => {
+        CondKind::Logic(Logic::And, a, b) => {
             mark_upper_bounds(a, bounded);
             mark_upper_bounds(b, bounded);
         }
-        NodeKind::Binary(BinaryOp::Le | BinaryOp::Lt, a, _) => {
+        CondKind::Compare(Compare::Le | Compare::Lt, a, _) => {
             if let Some(i) = fact(a) {
                 bounded[i] = true;
             }
         }
-        NodeKind::Binary(BinaryOp::Ge | BinaryOp::Gt, _, b) => {
+        CondKind::Compare(Compare::Ge | Compare::Gt, _, b) => {
             if let Some(i) = fact(b) {
                 bounded[i] = true;
             }

@@ -7,12 +7,26 @@ use rust_i18n::t;
 pub(super) struct ItemScope(pub(super) [Exact; 3]);
 
 impl Scope for ItemScope {
-    fn value(&mut self, target: Target) -> Result<Value, EvalError> {
+    fn number(&mut self, target: Target) -> Result<Exact, EvalError> {
         match target {
-            Target::Local(i) if i < 3 => Ok(Value::Number(self.0[i].clone())),
-            _ => Err(EvalError::Unresolved(format!("{target:?}"))),
+            Target::Local(i) if i < 3 => Ok(self.0[i].clone()),
+            _ => Err(not_in_scope(target)),
         }
     }
+
+    fn boolean(&mut self, target: Target) -> Result<bool, EvalError> {
+        Err(not_in_scope(target))
+    }
+}
+
+/// A target the scope has no value for: the loader bound it elsewhere.
+fn not_in_scope(target: Target) -> EvalError {
+    EvalError::Internal(format!("{target:?}"))
+}
+
+/// A target whose value is not of the type the loader resolved it to.
+fn not_of_type(name: &str) -> EvalError {
+    EvalError::Internal(t!("formula.not_of_type", name = name).into_owned())
 }
 
 /// Gives formulas their values: facts from the file (or their declared default) and the
@@ -51,7 +65,8 @@ impl LeafScope<'_> {
     }
 }
 
-impl Scope for LeafScope<'_> {
+impl LeafScope<'_> {
+    /// A target's value, of either type.
     fn value(&mut self, target: Target) -> Result<Value, EvalError> {
         match target {
             Target::Fact(i) => {
@@ -59,7 +74,7 @@ impl Scope for LeafScope<'_> {
                 match self.fact(i).map_err(EvalError::Unavailable)? {
                     Some(FactValue::Number(n)) => Ok(Value::Number(Exact::from(*n))),
                     Some(FactValue::Bool(b)) => Ok(Value::Bool(*b)),
-                    Some(_) => Err(EvalError::Type(decl.path.clone())),
+                    Some(_) => Err(not_of_type(&decl.path)),
                     None => match &decl.default {
                         Some(DefaultValue::Number(n)) => Ok(Value::Number(Exact::from(*n))),
                         Some(DefaultValue::Bool(b)) => Ok(Value::Bool(*b)),
@@ -68,29 +83,58 @@ impl Scope for LeafScope<'_> {
                 }
             }
             Target::Local(i) => {
-                match self.lets.get(i) {
-                    Some(Some(v)) => return Ok(v.clone()),
-                    Some(None) => {}
-                    None => return Err(EvalError::Unresolved(format!("value #{i}"))),
+                let rubric = self.rubric;
+                let (Some(cached), Some(value)) = (
+                    self.lets.get(i),
+                    rubric.indicators[self.indicator]
+                        .rule
+                        .as_ref()
+                        .and_then(|rule| rule.lets.get(i)),
+                ) else {
+                    return Err(not_in_scope(target));
+                };
+                if let Some(v) = cached {
+                    return Ok(v.clone());
                 }
                 if self.in_progress.contains(&i) {
-                    return Err(EvalError::Unresolved(
+                    return Err(EvalError::Internal(
                         t!("score.value_reads_itself", index = i).into_owned(),
                     ));
                 }
                 self.in_progress.push(i);
-                let rubric = self.rubric;
-                let rule = rubric.indicators[self.indicator]
-                    .rule
-                    .as_ref()
-                    .ok_or_else(|| EvalError::Unresolved("rule".into()))?;
-                let v = rule.lets[i].formula.eval(self);
+                let v = value.formula.eval(self);
                 self.in_progress.pop();
                 let v = v?;
                 self.lets[i] = Some(v.clone());
                 self.lets_done.push(i);
                 Ok(v)
             }
+        }
+    }
+
+    /// The name a target is written as, for an internal error.
+    fn name_of(&self, target: Target) -> String {
+        let rule = self.rubric.indicators[self.indicator].rule.as_ref();
+        match target {
+            Target::Fact(i) => self.rubric.facts.get(i).map(|f| f.path.clone()),
+            Target::Local(i) => rule.and_then(|r| r.lets.get(i)).map(|l| l.name.clone()),
+        }
+        .unwrap_or_else(|| format!("{target:?}"))
+    }
+}
+
+impl Scope for LeafScope<'_> {
+    fn number(&mut self, target: Target) -> Result<Exact, EvalError> {
+        match self.value(target)? {
+            Value::Number(n) => Ok(n),
+            Value::Bool(_) => Err(not_of_type(&self.name_of(target))),
+        }
+    }
+
+    fn boolean(&mut self, target: Target) -> Result<bool, EvalError> {
+        match self.value(target)? {
+            Value::Bool(b) => Ok(b),
+            Value::Number(_) => Err(not_of_type(&self.name_of(target))),
         }
     }
 }

@@ -39,16 +39,10 @@ pub(super) struct Names<'f> {
 impl Names<'_> {
     /// Whether a formula is a single rate: a `rate` fact or a let shown as a percentage.
     pub(super) fn is_rate(&self, f: &formula::Formula) -> bool {
-        match &f.root.kind {
-            formula::NodeKind::Name {
-                target: Some(Target::Local(i)),
-                ..
-            } => self.percent_lets.get(*i).copied().unwrap_or(false),
-            formula::NodeKind::Name {
-                target: Some(Target::Fact(i)),
-                ..
-            } => self.facts[*i].kind == FactKind::Rate,
-            _ => false,
+        match f.as_name().map(|n| n.target) {
+            Some(Target::Local(i)) => self.percent_lets.get(i).copied().unwrap_or(false),
+            Some(Target::Fact(i)) => self.facts[i].kind == FactKind::Rate,
+            None => false,
         }
     }
 }
@@ -109,7 +103,7 @@ pub(super) fn compile(
     want: Option<Type>,
     diags: &mut Diagnostics,
 ) -> Option<(formula::Formula, Type)> {
-    let mut f = match formula::parse(text.get_ref()) {
+    let parsed = match formula::parse(text.get_ref()) {
         Ok(f) => f,
         Err(e) => {
             diags.push(
@@ -123,8 +117,9 @@ pub(super) fn compile(
             return None;
         }
     };
-    match f.resolve(&|n| names.lookup(n), &|n| names.help(n)) {
-        Ok(ty) => {
+    match parsed.resolve(&|n| names.lookup(n), &|n| names.help(n)) {
+        Ok(f) => {
+            let ty = f.ty();
             if let Some(want) = want
                 && ty != want
             {
