@@ -28,12 +28,18 @@ fn main() {
     let mut code = String::from(
         "/// (file name, `[rubric] id`, contents, SHA-256 of the contents) of each shipped rubric.\npub const SHIPPED: &[(&str, &str, &str, &str)] = &[\n",
     );
+    let mut ids = std::collections::HashSet::new();
     for f in &files {
         println!("cargo:rerun-if-changed={}", f.display());
         let abs = std::fs::canonicalize(f).unwrap_or_else(|_| f.clone());
         let name = f.file_name().and_then(|n| n.to_str()).unwrap_or_default();
         let text = std::fs::read_to_string(f).unwrap_or_default();
         let id = rubric_id(&text);
+        // `extends` and the facts files name a rubric by id: two files with one id would
+        // make which one is meant depend on file order.
+        if !id.is_empty() && !ids.insert(id.clone()) {
+            panic!("two shipped rubrics have the id `{id}`; each needs its own");
+        }
         let _ = writeln!(
             code,
             "    ({name:?}, {id:?}, include_str!({:?}), {:?}),",
@@ -86,15 +92,16 @@ fn compiled_forms(files: &[PathBuf]) -> String {
 fn loader() -> String {
     let mut code = String::new();
     // What decides the compiled rubric: the loader, the formula parser, the TOML reader,
-    // numbers, and the locked versions of the crates they use.
-    let mut inputs: Vec<PathBuf> = vec![PathBuf::from("Cargo.lock")];
+    // numbers, the sources it points into, and the crates with their versions and
+    // features (a feature can change how a value is written).
+    let mut inputs: Vec<PathBuf> = vec![PathBuf::from("Cargo.lock"), PathBuf::from("Cargo.toml")];
     for root in [
         "src/rubric",
         "src/formula",
         "src/toml_read",
         "src/exact",
+        "src/diagnostic",
         "src/number.rs",
-        "src/exact.rs",
     ] {
         println!("cargo:rerun-if-changed={root}");
         inputs.extend(rust_files(Path::new(root)));
@@ -103,9 +110,12 @@ fn loader() -> String {
     let mut all = Vec::new();
     for p in &inputs {
         println!("cargo:rerun-if-changed={}", p.display());
-        all.extend_from_slice(p.to_string_lossy().as_bytes());
+        // The same hash on every system: `/` between path parts, and line ends as the
+        // repository has them (a checkout may turn them into CRLF).
+        all.extend_from_slice(p.to_string_lossy().replace('\\', "/").as_bytes());
         all.push(0);
-        all.extend(std::fs::read(p).unwrap_or_default());
+        let bytes = std::fs::read(p).unwrap_or_default();
+        all.extend(bytes.iter().copied().filter(|b| *b != b'\r'));
         all.push(0);
     }
     let _ = writeln!(

@@ -583,6 +583,18 @@ fn json_findings_carry_their_figures_as_values() {
         all.iter().map(|f| f["values"].clone()).collect()
     };
     assert_eq!(values(&en), values(&zh));
+    // A rule that cannot be computed: that it failed is a value, why is the message's.
+    let failing = Sandbox::new();
+    failing.write("facts.toml", crate::support::override_over_a_failed_rule());
+    let en_failed: serde_json::Value = serde_json::from_str(&failing.run(&args).stdout).unwrap();
+    let zh_failed: serde_json::Value = serde_json::from_str(&failing.run_zh(&args).stdout).unwrap();
+    assert_eq!(values(&en_failed), values(&zh_failed));
+    assert!(
+        values(&en_failed)
+            .iter()
+            .any(|v| v["rule"] == serde_json::json!({ "failed": true })),
+        "{en_failed}"
+    );
 
     let file: toml::Table = example_text().parse().unwrap();
     let fact = |path: &str| -> Decimal {

@@ -133,13 +133,7 @@ fn twenty_submissions_in_one_call() {
         })
         .unwrap();
     assert!(wrong["location"]["lines"]["begin"].as_u64().unwrap() > 100);
-    let mut fingerprints: Vec<&str> = issues
-        .iter()
-        .map(|i| i["fingerprint"].as_str().unwrap())
-        .collect();
-    fingerprints.sort_unstable();
-    fingerprints.dedup();
-    assert_eq!(fingerprints.len(), issues.len(), "fingerprints are unique");
+    assert_unique_fingerprints(issues);
 }
 
 #[test]
@@ -429,4 +423,55 @@ fn rubric_tests_refuse_what_would_pass_by_accident() {
     );
     let run = sb.run(&["rubric", "test", "two-keys.test.toml"]);
     assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
+}
+
+/// Two lints on one place (a rate fact that nothing reads and nothing bounds) are two
+/// GitLab issues with fingerprints of their own.
+#[test]
+fn lints_of_one_place_have_fingerprints_of_their_own() {
+    let sb = Sandbox::new();
+    let rubric = std::fs::read_to_string(repo().join("rubrics/mof-project-2020.toml")).unwrap();
+    let rubric = crate::support::edited(
+        rubric,
+        &[(
+            "[facts.funding]\n",
+            "[facts.funding]\nspare = { type = \"rate\", label = \"备用比率\", meaning = \"不被任何规则读取\" }\n",
+        )],
+    );
+    sb.write("mof.toml", rubric);
+    let facts = std::fs::read_to_string(repo().join("examples/project-2024.toml")).unwrap();
+    sb.write("project.toml", facts);
+    let run = sb.run(&[
+        "check",
+        "project.toml",
+        "--rubric",
+        "mof.toml",
+        "--format",
+        "gitlab",
+    ]);
+    let issues: serde_json::Value = serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {} {}", run.stdout, run.stderr));
+    let issues = issues.as_array().unwrap();
+    let lints: Vec<&serde_json::Value> = issues
+        .iter()
+        .filter(|i| i["check_name"] == "rubric_lint")
+        .collect();
+    let spare: Vec<&&serde_json::Value> = lints
+        .iter()
+        .filter(|i| i["description"].as_str().unwrap().contains("funding.spare"))
+        .collect();
+    assert_eq!(spare.len(), 2, "unused and unbounded: {lints:#?}");
+    assert_ne!(spare[0]["fingerprint"], spare[1]["fingerprint"]);
+    assert_unique_fingerprints(issues);
+}
+
+/// Every GitLab issue has a fingerprint of its own.
+fn assert_unique_fingerprints(issues: &[serde_json::Value]) {
+    let mut fingerprints: Vec<&str> = issues
+        .iter()
+        .map(|i| i["fingerprint"].as_str().unwrap())
+        .collect();
+    fingerprints.sort_unstable();
+    fingerprints.dedup();
+    assert_eq!(fingerprints.len(), issues.len(), "fingerprints are unique");
 }

@@ -71,7 +71,7 @@ fn the_embedded_compiled_form_decodes_to_the_loaded_rubric() {
 }
 
 #[test]
-fn a_compiled_form_from_other_toml_or_cut_short_is_not_used() {
+fn a_compiled_form_of_other_toml_another_file_or_cut_short_is_not_used() {
     for (name, source) in shipped::files() {
         let loaded = rubric::load(&source).unwrap();
         let bytes = compiled::compile(&loaded).unwrap();
@@ -83,16 +83,24 @@ fn a_compiled_form_from_other_toml_or_cut_short_is_not_used() {
                     (s, sha256)
                 })
         };
-        assert!(compiled::decode(&bytes, &current).is_some(), "{name}");
-        // Its own file edited since (the base of a variant is tested through the variant).
         let own = source.name().to_str().unwrap();
+        assert!(compiled::decode(&bytes, own, &current).is_some(), "{name}");
+        // Filed under another rubric's name (a copy over another form): refused.
+        for (other, _) in shipped::files().filter(|(n, _)| *n != name) {
+            let other = format!("rubrics/{other}");
+            assert!(
+                compiled::decode(&bytes, &other, &current).is_none(),
+                "{name} as {other}"
+            );
+        }
+        // Its own file edited since (the base of a variant is tested through the variant).
         let edited = |wanted: &str| {
             current(wanted).map(|(s, sha)| (s, if wanted == own { "0" } else { sha }))
         };
-        assert!(compiled::decode(&bytes, &edited).is_none(), "{name}");
-        assert!(compiled::decode(&bytes, &|_| None).is_none(), "{name}");
+        assert!(compiled::decode(&bytes, own, &edited).is_none(), "{name}");
+        assert!(compiled::decode(&bytes, own, &|_| None).is_none(), "{name}");
         assert!(
-            compiled::decode(&bytes[..bytes.len() / 2], &current).is_none(),
+            compiled::decode(&bytes[..bytes.len() / 2], own, &current).is_none(),
             "{name}"
         );
     }

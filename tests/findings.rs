@@ -55,7 +55,7 @@ fn a_wrong_claimed_score_holds_the_claimed_and_computed_scores_and_the_facts() {
     assert_eq!(*indicator, procurement);
     assert_eq!(*claimed, dec("2.00"));
     assert_eq!(*computed, dec("1.99"));
-    assert_eq!(*difference, dec("0.01"));
+    assert_eq!(*difference, Some(dec("0.01")));
     assert_eq!(*overridden, None);
     assert_eq!(
         fact_value(&rubric, facts, "procurement.plan"),

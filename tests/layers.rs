@@ -68,18 +68,84 @@ fn stage(module: &str) -> Option<usize> {
     STAGES.iter().position(|s| s.contains(&module))
 }
 
-/// The top-level modules a source names as `crate::m` or `use crate::{m, …}`, outside its
-/// unit tests.
-fn modules_used(text: &str) -> Vec<String> {
-    let code = text.split("#[cfg(test)]").next().unwrap_or(text);
+/// A source without its unit tests: each `#[cfg(test)] mod …;` line and
+/// `#[cfg(test)] mod … { … }` block. Code after them is still read.
+fn without_tests(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("#[cfg(test)]") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + "#[cfg(test)]".len()..];
+        let item = after.trim_start();
+        if !item.starts_with("mod ") {
+            out.push_str("#[cfg(test)]");
+            rest = after;
+            continue;
+        }
+        let semi = item.find(';').unwrap_or(usize::MAX);
+        let brace = item.find('{').unwrap_or(usize::MAX);
+        rest = if semi < brace {
+            &item[semi + 1..]
+        } else if brace == usize::MAX {
+            ""
+        } else {
+            let mut depth = 0;
+            let mut end = item.len();
+            for (k, c) in item.char_indices().skip(brace) {
+                match c {
+                    '{' => depth += 1,
+                    '}' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            end = k + 1;
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            &item[end..]
+        };
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The module path of a source file: `src/rubric/load/mod.rs` is `rubric::load`.
+fn module_path(rel: &str) -> Vec<String> {
+    let mut parts: Vec<String> = rel.split('/').map(str::to_string).collect();
+    let last = parts.pop().unwrap_or_default();
+    if last != "mod.rs" && last != "lib.rs" && last != "main.rs" {
+        parts.push(last.trim_end_matches(".rs").to_string());
+    }
+    parts
+}
+
+/// The top-level modules a source (at `rel` under `src/`) names as `crate::m`,
+/// `use crate::{m, …}` or through `super::` chains, outside its unit tests. Aliasing the
+/// crate (`use crate as c`) would hide the rest, so it is reported as `crate as`.
+fn modules_used(rel: &str, text: &str) -> Vec<String> {
+    let code = without_tests(text);
+    let own = module_path(rel);
     let ident = |s: &str| -> String {
         s.chars()
             .take_while(|c| c.is_alphanumeric() || *c == '_')
             .collect()
     };
     let mut out = Vec::new();
-    for (at, _) in code.match_indices("crate::") {
-        let rest = &code[at + "crate::".len()..];
+    for (at, _) in code.match_indices("crate") {
+        let before = code[..at].chars().next_back();
+        if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':') {
+            continue;
+        }
+        let rest = &code[at + "crate".len()..];
+        if rest.trim_start().starts_with("as ") || rest.starts_with("::{self as") {
+            out.push("crate as".to_string());
+            continue;
+        }
+        let Some(rest) = rest.strip_prefix("::") else {
+            continue;
+        };
         if let Some(group) = rest.strip_prefix('{') {
             // `use crate::{a, b::c, d::{e, f}}`: the names at the group's first level.
             let mut depth = 0;
@@ -101,6 +167,24 @@ fn modules_used(text: &str) -> Vec<String> {
             out.push(ident(rest));
         }
     }
+    // `super::super::plan`: up as many levels as there are `super`s, then down.
+    for (at, _) in code.match_indices("super::") {
+        let before = code[..at].chars().next_back();
+        if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':') {
+            continue;
+        }
+        let mut rest = &code[at..];
+        let mut up = 0;
+        while let Some(r) = rest.strip_prefix("super::") {
+            up += 1;
+            rest = r;
+        }
+        let base = &own[..own.len().saturating_sub(up)];
+        match base.first() {
+            Some(top) => out.push(top.clone()),
+            None => out.push(ident(rest)),
+        }
+    }
     out
 }
 
@@ -117,8 +201,10 @@ fn no_module_uses_a_later_stage() {
             offenders.push(format!("{rel}: module `{top}` has no stage in STAGES"));
             continue;
         };
-        for used in modules_used(&text) {
-            if let Some(theirs) = stage(&used)
+        for used in modules_used(rel, &text) {
+            if used == "crate as" {
+                offenders.push(format!("{rel} aliases the crate"));
+            } else if let Some(theirs) = stage(&used)
                 && theirs > own
             {
                 offenders.push(format!("{rel} uses crate::{used}, a later stage"));
@@ -129,27 +215,63 @@ fn no_module_uses_a_later_stage() {
 }
 
 #[test]
-fn no_two_modules_of_a_stage_use_each_other() {
+fn no_modules_use_each_other_in_a_ring() {
     let mut uses: Vec<(String, String)> = Vec::new();
     for (file, text) in rust_sources() {
         let rel = file.strip_prefix("src/").unwrap_or(&file);
         let top = rel.split('/').next().unwrap().trim_end_matches(".rs");
-        for used in modules_used(&text) {
-            if used != top && stage(&used).is_some() {
+        for used in modules_used(rel, &text) {
+            if used != top
+                && stage(&used).is_some()
+                && !uses.contains(&(top.to_string(), used.clone()))
+            {
                 uses.push((top.to_string(), used));
             }
         }
     }
-    let cycles: Vec<String> = uses
+    // Every module each module reaches; a module that reaches itself is in a ring.
+    let reaches = |from: &str| -> Vec<String> {
+        let mut seen: Vec<String> = Vec::new();
+        let mut stack = vec![from.to_string()];
+        while let Some(m) = stack.pop() {
+            for (a, b) in &uses {
+                if *a == m && !seen.contains(b) {
+                    seen.push(b.clone());
+                    stack.push(b.clone());
+                }
+            }
+        }
+        seen
+    };
+    let mut rings: Vec<String> = STAGES
         .iter()
-        .filter(|(a, b)| a < b && uses.contains(&(b.clone(), a.clone())))
-        .map(|(a, b)| format!("{a} <-> {b}"))
+        .flat_map(|s| s.iter())
+        .filter(|m| reaches(m).iter().any(|r| r == *m))
+        .map(|m| m.to_string())
         .collect();
-    assert_eq!(cycles, Vec::<String>::new());
+    rings.sort();
+    assert_eq!(rings, Vec::<String>::new(), "modules in an import ring");
 }
 
 #[test]
-fn the_scan_reads_grouped_and_plain_uses() {
-    let text = "use crate::{facts::Facts, rubric::{self, Rubric}, score};\nlet x = crate::render::Table;\n#[cfg(test)]\nuse crate::batch;";
-    assert_eq!(modules_used(text), ["facts", "rubric", "score", "render"]);
+fn the_scan_reads_grouped_plain_and_relative_uses() {
+    let text = "use crate::{facts::Facts, rubric::{self, Rubric}, score};\n\
+                let x = crate::render::Table;\n\
+                #[cfg(test)]\nmod tests;\n\
+                use super::super::plan::expand;\n\
+                #[cfg(test)]\nmod inline { use crate::batch; }\n\
+                use crate::whatif;";
+    assert_eq!(
+        modules_used("rubric/load/mod.rs", text),
+        ["facts", "rubric", "score", "render", "whatif", "plan"]
+    );
+    assert_eq!(
+        modules_used("rubric/lint.rs", "use super::Rubric;"),
+        ["rubric"]
+    );
+    assert_eq!(
+        modules_used("score/mod.rs", "use crate as c;"),
+        ["crate as"]
+    );
+    assert_eq!(modules_used("batch.rs", "use super::score;"), ["score"]);
 }

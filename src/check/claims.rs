@@ -113,7 +113,7 @@ pub fn check<'a>(
                 indicator: i,
                 claimed: c.score,
                 computed,
-                difference: c.score.checked_sub(computed).unwrap_or_default(),
+                difference: c.score.checked_sub(computed),
                 from,
             },
             lines: at,
@@ -194,7 +194,7 @@ pub fn check<'a>(
                 says: Says::TotalDiffers {
                     claimed: *total,
                     computed: report.total,
-                    difference: total.checked_sub(report.total).unwrap_or_default(),
+                    difference: total.checked_sub(report.total),
                 },
                 lines: at.clone(),
             };
@@ -277,6 +277,10 @@ pub fn check<'a>(
             says: Says::RubricLint {
                 message: l.message.clone(),
                 help: l.help.clone(),
+                code: l.code,
+                file: l
+                    .position()
+                    .map(|(path, _)| path.to_string_lossy().into_owned()),
                 at: l.position().map(|(_, at)| at),
             },
             lines: Vec::new(),

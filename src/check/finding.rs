@@ -43,15 +43,16 @@ pub enum Says {
         indicator: usize,
         claimed: Decimal,
         computed: Decimal,
-        /// `claimed − computed` (zero if it overflows).
-        difference: Decimal,
+        /// `claimed − computed`; `None` when it overflows.
+        difference: Option<Decimal>,
         from: ScoredFrom,
     },
     /// The claimed total is not the computed one.
     TotalDiffers {
         claimed: Decimal,
         computed: Decimal,
-        difference: Decimal,
+        /// `claimed − computed`; `None` when it overflows.
+        difference: Option<Decimal>,
     },
     /// A claimed score under a key that names no indicator.
     UnknownIndicator {
@@ -111,6 +112,10 @@ pub enum Says {
     RubricLint {
         message: String,
         help: Option<String>,
+        /// What kind of lint it is (`unused_fact`), the same in every language.
+        code: Option<&'static str>,
+        /// The rubric file it is in (a variant's or its base's) and the place there.
+        file: Option<String>,
         at: Option<Position>,
     },
 }

@@ -25,7 +25,7 @@ impl fmt::Display for Diagnostic {
     ///    = help: ...
     /// ```
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "{}{}", level_word(self.level), self.message)?;
+        writeln!(f, "{}{}", level_word(self.level.name()), self.message)?;
         if let Some((src, span)) = &self.location
             && src.is_workbook()
         {
@@ -211,7 +211,7 @@ impl fmt::Display for Diagnostics {
         if rest > 0 {
             let errors = self.0[MAX_DIAGNOSTICS_SHOWN..]
                 .iter()
-                .filter(|d| d.level == "error")
+                .filter(|d| d.level == super::Level::Error)
                 .count();
             let warnings = rest - errors;
             write!(
@@ -226,7 +226,11 @@ impl fmt::Display for Diagnostics {
             )?;
         }
         // Several problems end with their count, so a long list is not taken for one.
-        let errors = self.0.iter().filter(|d| d.level == "error").count();
+        let errors = self
+            .0
+            .iter()
+            .filter(|d| d.level == super::Level::Error)
+            .count();
         let warnings = self.0.len() - errors;
         if self.0.len() > 1 {
             let count = match (errors, warnings) {

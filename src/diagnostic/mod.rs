@@ -24,14 +24,34 @@ pub use source::{Cell, Position, SourceFile, sha256_hex, show_path};
 /// A problem found in an input file, with where it is and, when obvious, how to fix it.
 #[derive(Debug, Clone)]
 pub struct Diagnostic {
-    /// `error` for a problem that stops the run, `warning` for a lint.
-    pub level: &'static str,
+    pub level: Level,
     pub message: String,
     pub location: Option<(SourceFile, Range<usize>)>,
     /// Other places the problem involves, each with what it is ("first given here"):
     /// shown as carets of their own, not as "first on line 12" in the message.
     pub labels: Vec<Label>,
     pub help: Option<String>,
+    /// What kind of problem it is, the same in every language (`unused_fact`): what a
+    /// lint is known by where its words cannot be used (a GitLab fingerprint).
+    pub code: Option<&'static str>,
+}
+
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    /// A problem that stops the run.
+    Error,
+    /// Something to look at that does not (a lint).
+    Warning,
+}
+
+impl Level {
+    pub fn name(self) -> &'static str {
+        match self {
+            Level::Error => "error",
+            Level::Warning => "warning",
+        }
+    }
 }
 
 /// A second place a diagnostic points at, and what it is.
@@ -45,17 +65,24 @@ pub struct Label {
 impl Diagnostic {
     pub fn new(message: impl Into<String>) -> Self {
         Diagnostic {
-            level: "error",
+            level: Level::Error,
             message: message.into(),
             location: None,
             labels: Vec::new(),
             help: None,
+            code: None,
         }
+    }
+
+    /// Names the kind of problem, for tools that must tell it apart in any language.
+    pub fn with_code(mut self, code: &'static str) -> Self {
+        self.code = Some(code);
+        self
     }
 
     pub fn warning(message: impl Into<String>) -> Self {
         Diagnostic {
-            level: "warning",
+            level: Level::Warning,
             ..Diagnostic::new(message)
         }
     }

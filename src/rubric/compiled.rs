@@ -42,15 +42,18 @@ pub fn compile(rubric: &Rubric) -> Result<Vec<u8>, postcard::Error> {
     Ok(out)
 }
 
-/// The rubric of a compiled form, if it was made by this build's loader from the sources
-/// `current` gives (a name's source and the SHA-256 of its text); `None` when it is stale
-/// or unreadable.
+/// The rubric of a compiled form, if it is the form of rubric file `file` made by this
+/// build's loader from the sources `current` gives (a name's source and the SHA-256 of its
+/// text); `None` when it is another file's, stale or unreadable.
 pub fn decode(
     bytes: &[u8],
+    file: &str,
     current: &dyn Fn(&str) -> Option<(SourceFile, &'static str)>,
 ) -> Option<Rubric> {
     let (header, body) = postcard::take_from_bytes::<Header>(bytes).ok()?;
-    if header.loader != LOADER {
+    // A form filed under the wrong name (a copy over another) would score under the
+    // wrong rubric: the chain must end in the file asked for.
+    if header.loader != LOADER || header.sources.last().map(|(n, _)| n.as_str()) != Some(file) {
         return None;
     }
     let mut sources = Vec::with_capacity(header.sources.len());

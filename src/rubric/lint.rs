@@ -36,6 +36,7 @@ pub fn lint(rubric: &Rubric) -> Vec<Diagnostic> {
             };
             out.push(
                 Diagnostic::warning(message)
+                    .with_code("missing_texts")
                     .at(&ind.origin, ind.span.clone())
                     .with_help(t!("lint.missing_texts_help")),
             );
@@ -73,6 +74,7 @@ fn unbounded_rates(rubric: &Rubric) -> Vec<Diagnostic> {
         .filter(|(f, b)| f.kind == FactKind::Rate && !f.unbounded && !b)
         .map(|(f, _)| {
             Diagnostic::warning(t!("lint.unbounded_rate", path = f.path, label = f.label))
+                .with_code("unbounded_rate")
                 .at(&f.origin, f.span.clone())
                 .with_help(t!("lint.unbounded_rate_help", path = f.path))
         })
@@ -169,6 +171,7 @@ fn unused_facts(rubric: &Rubric) -> Vec<Diagnostic> {
         .filter(|(_, u)| !u)
         .map(|(f, _)| {
             Diagnostic::warning(t!("lint.unused_fact", path = f.path, label = f.label))
+                .with_code("unused_fact")
                 .at(&rubric.source, f.span.clone())
                 .with_help(t!("lint.unused_fact_help"))
         })
@@ -305,6 +308,7 @@ fn tier_lints(
                 from = from,
                 to = to
             ))
+            .with_code("tier_gap")
             .at(source, span)
             .with_help(t!("lint.tier_gap_help")),
         );
@@ -331,6 +335,7 @@ fn tier_lints(
                         indicator = indicator,
                         value = show(probes[p].1, percent)
                     ))
+                    .with_code("tier_overlap")
                     .at(source, tier.span.clone())
                     .with_help(t!("lint.tier_overlap_help")),
                 );
@@ -352,6 +357,7 @@ fn tier_lints(
                 indicator = indicator,
                 reason = reason
             ))
+            .with_code("tier_unreachable")
             .at(source, tier.span.clone()),
         );
     }

@@ -53,7 +53,7 @@ fn load((name, _, text, _): &(&str, &str, &str, &str)) -> Result<Rubric, Diagnos
 /// The current compiled form of the shipped rubric in file `name`, if there is one.
 pub fn compiled(name: &str) -> Option<Rubric> {
     let (_, bytes) = COMPILED.iter().find(|(n, _)| *n == name)?;
-    super::compiled::decode(bytes, &|wanted| {
+    super::compiled::decode(bytes, &format!("rubrics/{name}"), &|wanted| {
         SHIPPED
             .iter()
             .find(|(n, ..)| wanted.strip_prefix("rubrics/") == Some(*n))

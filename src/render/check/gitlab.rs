@@ -45,7 +45,7 @@ pub fn gitlab_issues(check: &CheckReport<'_>) -> Vec<serde_json::Value> {
 }
 
 /// What tells a finding from the others of its file, the same in every language: what it
-/// says, its subject, and for a lint of the rubric its place in the rubric file.
+/// says, its subject, and for a lint of the rubric its kind, file and place there.
 fn identity(check: &CheckReport<'_>, f: &Finding) -> String {
     let subject = f.subject();
     let mut identity = format!(
@@ -54,8 +54,18 @@ fn identity(check: &CheckReport<'_>, f: &Finding) -> String {
         subject_kind(&subject),
         subject_id(check, &subject)
     );
-    if let crate::check::Says::RubricLint { at: Some(at), .. } = &f.says {
-        let _ = write!(identity, "\0{}:{}", at.line, at.char_column);
+    if let crate::check::Says::RubricLint { code, file, at, .. } = &f.says {
+        // Two lints of one place (a fact unused and unbounded) differ by their code; a
+        // base's lint and its variant's by their file.
+        let _ = write!(
+            identity,
+            "\0{}\0{}",
+            code.unwrap_or_default(),
+            file.as_deref().unwrap_or_default()
+        );
+        if let Some(at) = at {
+            let _ = write!(identity, "\0{}:{}", at.line, at.char_column);
+        }
     }
     identity
 }

@@ -93,13 +93,7 @@ pub fn finding_text(check: &CheckReport<'_>, f: &Finding) -> FindingText {
                 claimed = claimed,
                 computed = computed
             ),
-            vec![
-                t!(
-                    "check.detail_difference",
-                    difference = format!("{difference:+}")
-                )
-                .into_owned(),
-            ],
+            vec![t!("check.detail_difference", difference = signed(*difference)).into_owned()],
         ),
         Says::UnknownIndicator { key, suggestion } => (
             t!(
@@ -263,7 +257,7 @@ fn differs(
     i: usize,
     claimed: Decimal,
     computed: Decimal,
-    difference: Decimal,
+    difference: Option<Decimal>,
     from: &ScoredFrom,
 ) -> (Cow<'static, str>, Vec<String>) {
     let (rubric, facts) = (report.rubric, report.facts);
@@ -273,7 +267,7 @@ fn differs(
             "check.detail_claimed_computed",
             claimed = claimed,
             computed = computed,
-            difference = format!("{difference:+}")
+            difference = signed(difference)
         )
         .into_owned(),
     ];
@@ -475,4 +469,12 @@ fn grade_bands(rubric: &Rubric) -> Vec<String> {
         .collect::<Vec<_>>()
         .join(&t!("check.list_separator"));
     vec![t!("check.detail_grade_bands", bands = bands).into_owned()]
+}
+
+/// A difference with its sign, or why there is none.
+fn signed(difference: Option<Decimal>) -> String {
+    match difference {
+        Some(d) => format!("{d:+}"),
+        None => t!("check.difference_overflows").into_owned(),
+    }
 }

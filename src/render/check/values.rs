@@ -19,7 +19,8 @@ fn figure(f: &Figure) -> Value {
 fn rule(r: &RuleResult) -> Value {
     match r {
         RuleResult::Scored(s) => json!({ "score": decimal(s) }),
-        RuleResult::Failed(why) => json!({ "failed": why }),
+        // Why, in words, is the message's; the values stay the same in every language.
+        RuleResult::Failed(_) => json!({ "failed": true }),
         RuleResult::Unknown => Value::Null,
     }
 }
@@ -71,7 +72,7 @@ pub(super) fn finding_values(check: &CheckReport<'_>, says: &Says) -> Value {
             let mut v = json!({
                 "claimed": decimal(claimed),
                 "computed": decimal(computed),
-                "difference": decimal(difference),
+                "difference": difference.as_ref().map(decimal),
             });
             if let ScoredFrom::Rule { facts: used, .. } = from {
                 v["facts"] = facts(used);
@@ -85,7 +86,7 @@ pub(super) fn finding_values(check: &CheckReport<'_>, says: &Says) -> Value {
         } => json!({
             "claimed": decimal(claimed),
             "computed": decimal(computed),
-            "difference": decimal(difference),
+            "difference": difference.as_ref().map(decimal),
         }),
         Says::UnknownIndicator { key, suggestion } => {
             json!({ "key": key, "suggestion": suggestion })
@@ -105,7 +106,7 @@ pub(super) fn finding_values(check: &CheckReport<'_>, says: &Says) -> Value {
         } => json!({ "claimed": claimed, "computed": computed, "computed_total": decimal(total) }),
         Says::NotChecked { why, .. } => match why {
             Unchecked::Missing(f) => json!({ "missing_fact": rubric.facts[*f].path }),
-            Unchecked::Failed(why) => json!({ "failed": why }),
+            Unchecked::Failed(_) => json!({ "failed": true }),
             Unchecked::NotANumber { formula } => json!({ "not_a_number": formula }),
             Unchecked::DifferenceOverflows => json!({ "overflow": true }),
             Unchecked::CannotRound { formula, value } => {
