@@ -6,6 +6,7 @@
 
 use perfeval::diagnostic::SourceFile;
 use perfeval::facts::{Facts, FactsDocument};
+use perfeval::plan::Plan;
 use perfeval::rubric::{self, Rubric};
 use perfeval::score::{self, Options};
 
@@ -67,8 +68,9 @@ fn evaluate(bencher: divan::Bencher) {
     let Ok(facts) = Facts::load(&source, &rubric) else {
         panic!("the example loads");
     };
+    let plan = Plan::of(&rubric);
     bencher.bench(|| {
-        score::evaluate(&rubric, divan::black_box(&facts), Options::default())
+        score::evaluate(&plan, divan::black_box(&facts), Options::default())
             .map(|r| r.total)
             .ok()
     });

@@ -282,7 +282,7 @@ pub fn score_file(entry: &Entry, registry: &Registry, strict: bool, receipt: boo
         receipt: None,
         error: None,
     };
-    let rubric = &*rubric;
+    let rubric = &rubric;
     // A row shows scores, not how they were reached: no traces.
     match score::evaluate(rubric, &facts, Options { strict, lean: true }) {
         Ok(report) => {

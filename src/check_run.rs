@@ -9,6 +9,7 @@ use perfeval::batch::Collected;
 use perfeval::check::{CheckOptions, CheckReport, check};
 use perfeval::diagnostic::show_path;
 use perfeval::input::{self, InputError};
+use perfeval::plan::Plan;
 use perfeval::render::{
     CheckJson, CheckText, Render, gitlab_document, gitlab_issues, gitlab_unusable, junit_document,
     junit_suite, junit_unusable, junit_unusable_suite, sarif_document, sarif_results,
@@ -54,13 +55,20 @@ fn check_file<T>(
         cell: failure.cell(),
         message: failure.message(),
     };
-    let loaded =
-        match registry {
-            Some(registry) => input::read_facts_source(path)
-                .and_then(|source| input::load_facts(&source, registry)),
-            None => input::load(path, args.rubric.as_deref())
-                .map(|(r, f)| (std::borrow::Cow::Owned(r), f)),
-        };
+    // A file alone is scored by a plan of a rubric loaded for it, which lives here.
+    let alone;
+    let loaded = match registry {
+        Some(registry) => {
+            input::read_facts_source(path).and_then(|source| input::load_facts(&source, registry))
+        }
+        None => match input::load(path, args.rubric.as_deref()) {
+            Ok((r, mut f)) => {
+                alone = r;
+                Ok((Plan::new(&alone, &mut f), f))
+            }
+            Err(e) => Err(e),
+        },
+    };
     let (r, f) = match loaded {
         Ok(x) => x,
         Err(e) => return unusable(Failure::Input(e)),

@@ -16,6 +16,7 @@ use crate::{
     run_status, write_new_file, write_output,
 };
 use perfeval::input::{self, InputError};
+use perfeval::plan::Plan;
 use perfeval::render::{
     AppendixXlsx, BatchFormat, Explain, Html, Json, Render, RubricShow, Table, Template,
 };
@@ -35,12 +36,13 @@ pub(crate) fn score(
         // i18n-exempt: the document's own name, 附件一, in any language
         refuse_workbook_on_terminal("附件一.xlsx")?;
     }
-    let (r, f, baseline) = load_what_if(&facts, &rubric, &what_if.settings)?;
+    let (r, mut f, baseline) = load_what_if(&facts, &rubric, &what_if.settings)?;
     if rubric.rubric.is_some() {
         warn_lints(&r);
     }
+    let plan = Plan::new(&r, &mut f);
     let mut report = score::evaluate(
-        &r,
+        &plan,
         &f,
         Options {
             strict: rubric.strict,
@@ -75,7 +77,8 @@ pub(crate) fn explain(
     rubric: RubricArgs,
     what_if: WhatIfArgs,
 ) -> Result<Output, Failure> {
-    let (r, f, baseline) = load_what_if(&facts, &rubric, &what_if.settings)?;
+    let (r, mut f, baseline) = load_what_if(&facts, &rubric, &what_if.settings)?;
+    let r = Plan::new(&r, &mut f);
     let Some(i) = r.find_indicator(&indicator) else {
         let names = r
             .indicators
@@ -121,12 +124,13 @@ pub(crate) fn gaps(
     what_if: WhatIfArgs,
     format: GapsFormat,
 ) -> Result<Output, Failure> {
-    let (r, f, baseline) = load_what_if(&facts, &rubric, &what_if.settings)?;
+    let (r, mut f, baseline) = load_what_if(&facts, &rubric, &what_if.settings)?;
+    let plan = Plan::new(&r, &mut f);
     let options = Options {
         strict: rubric.strict,
         ..Options::default()
     };
-    let mut report = score::evaluate(&r, &f, options)?;
+    let mut report = score::evaluate(&plan, &f, options)?;
     report.baseline = baseline;
     let gaps = perfeval::gaps::gaps(&report);
     let model = perfeval::render::GapsReport { report, gaps };
@@ -325,18 +329,20 @@ pub(crate) fn load_what_if(
     ),
     Failure,
 > {
-    let (r, f) = input::load(facts, rubric.rubric.as_deref())?;
+    let (r, mut f) = input::load(facts, rubric.rubric.as_deref())?;
     encoding_notice(&r.source);
     encoding_notice(&f.source);
     if settings.is_empty() {
         return Ok((r, f, None));
     }
-    // Only the total and the grade are compared: no traces.
+    // Only the total and the grade are compared: no traces. The plan also resolves the
+    // claims of the file's own indicators, which the changed facts keep.
     let options = Options {
         strict: rubric.strict,
         lean: true,
     };
-    let baseline = score::evaluate(&r, &f, options)
+    let plan = Plan::new(&r, &mut f);
+    let baseline = score::evaluate(&plan, &f, options)
         .ok()
         .map(|b| perfeval::whatif::Baseline {
             total: b.total,
@@ -384,7 +390,7 @@ pub(crate) fn init_workbook(
     given: &str,
     output: Option<&std::path::Path>,
 ) -> Result<Output, Failure> {
-    let bytes = perfeval::workbook::facts_workbook(r, None)
+    let bytes = perfeval::workbook::facts_workbook(&Plan::of(r), None)
         .map_err(|e| usage(&t!("commands.workbook_not_written", message = e), None))?;
     let Some(path) = output else {
         // i18n-exempt: the workbook's name as officers call it, 自评表, in any language
@@ -436,7 +442,8 @@ pub(crate) fn convert(
         };
         return Err(usage(&already, Some(&t!("commands.convert_help"))));
     }
-    let (r, f) = input::load_source(&source, rubric)?;
+    let (r, mut f) = input::load_source(&source, rubric)?;
+    let r = Plan::new(&r, &mut f);
     if !f.set_aside.is_empty() {
         let names: Vec<&str> = f.set_aside.iter().map(|(p, _)| p.as_str()).collect();
         return Err(usage(
@@ -461,7 +468,9 @@ pub(crate) fn convert(
     } else {
         perfeval::diagnostic::SourceFile::new(output, source.text())
     };
-    let (_, g) = input::load_source(&back, rubric)?;
+    // Read with its plan too, so that claims of the file's own indicators resolve.
+    let (r_back, mut g) = input::load_source(&back, rubric)?;
+    Plan::new(&r_back, &mut g);
     if let Some(difference) = perfeval::workbook::difference(&r, &f, &g) {
         return Err(usage(
             &t!(
@@ -578,7 +587,7 @@ pub(crate) fn warn_lints(rubric: &perfeval::rubric::Rubric) {
 }
 
 /// Whether indicator `x` is `ancestor` or lies beneath it.
-pub(crate) fn is_within(rubric: &perfeval::rubric::Rubric, x: usize, ancestor: usize) -> bool {
+pub(crate) fn is_within(rubric: &Plan<'_>, x: usize, ancestor: usize) -> bool {
     let mut at = Some(x);
     while let Some(i) = at {
         if i == ancestor {

@@ -17,7 +17,8 @@ use rust_i18n::t;
 
 use crate::facts::{CheckValue, FactValue};
 use crate::number::{percent, plain};
-use crate::rubric::{DefaultValue, FactKind, PartKind, Rubric};
+use crate::plan::Plan;
+use crate::rubric::{DefaultValue, FactKind, PartKind};
 use crate::score::Report;
 use crate::score::basis::{fact_unit, item_basis, with_unit};
 
@@ -201,7 +202,7 @@ pub(crate) fn match_keys(new: &[Key], old: &[Key]) -> Vec<Option<usize>> {
 }
 
 /// Whether indicator `i` is one a facts file listed (or a `level2` group of them).
-fn listed(rubric: &Rubric, i: usize) -> bool {
+fn listed(rubric: &Plan<'_>, i: usize) -> bool {
     let mut at = rubric.indicators[i].parent;
     while let Some(p) = at {
         if rubric.indicators[p].list.is_some() {
@@ -212,7 +213,7 @@ fn listed(rubric: &Rubric, i: usize) -> bool {
     false
 }
 
-fn key(rubric: &Rubric, i: usize) -> Key {
+fn key(rubric: &Plan<'_>, i: usize) -> Key {
     if !listed(rubric, i) {
         let ind = &rubric.indicators[i];
         return Key {

@@ -9,6 +9,7 @@ use rust_i18n::t;
 use perfeval::diagnostic::show_path;
 use perfeval::diff::batch::{BatchRow, Content, compare_batches, sniff};
 use perfeval::input::{self, InputError};
+use perfeval::plan::Plan;
 use perfeval::render::{DiffHtml, DiffJson, DiffTable, Render};
 use perfeval::score::{self, Options};
 
@@ -129,10 +130,11 @@ fn facts_diff(args: &Args) -> Result<Output, Failure> {
         strict: args.strict,
         ..Options::default()
     };
-    let (r_old, f_old) = input::load(&args.old, args.rubric.as_deref())?;
-    let (r_new, f_new) = input::load(&args.new, args.rubric.as_deref())?;
-    let old = score::evaluate(&r_old, &f_old, options)?;
-    let new = score::evaluate(&r_new, &f_new, options)?;
+    let (r_old, mut f_old) = input::load(&args.old, args.rubric.as_deref())?;
+    let (r_new, mut f_new) = input::load(&args.new, args.rubric.as_deref())?;
+    let (p_old, p_new) = (Plan::new(&r_old, &mut f_old), Plan::new(&r_new, &mut f_new));
+    let old = score::evaluate(&p_old, &f_old, options)?;
+    let new = score::evaluate(&p_new, &f_new, options)?;
     Ok(render(args, &perfeval::diff::compare(&old, &new)))
 }
 

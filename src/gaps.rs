@@ -12,7 +12,8 @@
 use rust_decimal::Decimal;
 
 use crate::facts::{CheckValue, FactEntry, FactValue, Facts};
-use crate::rubric::{DefaultValue, FactKind, Rubric};
+use crate::plan::Plan;
+use crate::rubric::{DefaultValue, FactKind};
 use crate::score::{self, Options, Report};
 
 /// The points lost, worst first, and the way to the next grade.
@@ -134,7 +135,7 @@ pub fn gaps(report: &Report<'_>) -> Gaps {
     }
 }
 
-fn next_grade(rubric: &Rubric, report: &Report<'_>) -> Option<(String, Decimal, Decimal)> {
+fn next_grade(rubric: &Plan<'_>, report: &Report<'_>) -> Option<(String, Decimal, Decimal)> {
     rubric
         .grades
         .iter()
@@ -146,7 +147,7 @@ fn next_grade(rubric: &Rubric, report: &Report<'_>) -> Option<(String, Decimal, 
 /// The leaf's rule score with fact `f` set to `value`, or `None` when the figures would
 /// break a plausibility rule or the rule cannot be computed.
 fn score_with(
-    rubric: &Rubric,
+    rubric: &Plan<'_>,
     facts: &Facts,
     options: Options,
     leaf: usize,
@@ -174,7 +175,7 @@ fn score_with(
 
 /// What a listed indicator (a project's own output row) needs: its own figures, which
 /// the facts file holds in its row.
-fn listed(rubric: &Rubric, facts: &Facts, leaf: usize) -> Option<RemedyKind> {
+fn listed(rubric: &Plan<'_>, facts: &Facts, leaf: usize) -> Option<RemedyKind> {
     let rule = rubric.indicators[leaf].rule.as_ref()?;
     let item = rule.parts.iter().find_map(|p| match &p.kind {
         crate::rubric::PartKind::Item { item, .. } => Some(*item),
@@ -232,7 +233,7 @@ fn effect(report: &Report<'_>, remedy: &Remedy) -> Option<Effect> {
 }
 
 fn remedy(
-    rubric: &Rubric,
+    rubric: &Plan<'_>,
     facts: &Facts,
     options: Options,
     leaf: usize,
@@ -342,7 +343,7 @@ fn last_valid(at: &impl Fn(i128) -> Option<Decimal>, mut ok: i128, mut bad: i128
 const MAX_DOUBLINGS: u32 = 48;
 
 fn search(
-    rubric: &Rubric,
+    rubric: &Plan<'_>,
     facts: &Facts,
     options: Options,
     leaf: usize,

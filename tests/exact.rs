@@ -11,6 +11,7 @@ use rust_decimal::Decimal;
 use perfeval::exact::Exact;
 use perfeval::formula::{self, EvalError, Scope, Target, Value};
 use perfeval::number::RoundingMode;
+use perfeval::plan::Plan;
 use perfeval::score::{self, Options};
 
 use crate::support::{Sandbox, edited_example, indicator_score, load_text};
@@ -241,7 +242,8 @@ proptest! {
             text = text.replacen(&format!("spent = {s}\nbudget = {b}"), &format!("spent = {new_s}\nbudget = {new_b}"), 1);
         }
         let (rubric, facts) = load_text(&text).unwrap();
-        let report = score::evaluate(&rubric, &facts, Options { strict: true, ..Options::default() }).unwrap();
+        let plan = Plan::of(rubric);
+        let report = score::evaluate(&plan, &facts, Options { strict: true, ..Options::default() }).unwrap();
         let i = rubric.find_indicator("budget_execution").unwrap();
         let one = BigRational::from_integer(BigInt::from(1));
         let unit = BigInt::from(10).pow(decimals);

@@ -6,6 +6,7 @@ use std::str::FromStr;
 use perfeval::check::{CheckOptions, CheckReport, FactUsed, Says, ScoredFrom, check};
 use perfeval::exact::Exact;
 use perfeval::facts::{FactValue, Facts};
+use perfeval::plan::Plan;
 use perfeval::rubric::Rubric;
 use perfeval::score::{self, Options};
 use rust_decimal::Decimal;
@@ -17,9 +18,10 @@ fn dec(s: &str) -> Decimal {
 }
 
 /// The findings of checking `text` with the seed rubric, as values.
-fn says(text: &str) -> (Rubric, Vec<Says>) {
-    let (rubric, facts): (Rubric, Facts) = load_text(text).unwrap();
-    let report = score::evaluate(&rubric, &facts, Options::default()).unwrap();
+fn says(text: &str) -> (&'static Rubric, Vec<Says>) {
+    let (rubric, facts): (&Rubric, Facts) = load_text(text).unwrap();
+    let plan = Plan::of(rubric);
+    let report = score::evaluate(&plan, &facts, Options::default()).unwrap();
     let checked: CheckReport<'_> = check(report, CheckOptions::default(), &[]);
     let says = checked.findings.iter().map(|f| f.says.clone()).collect();
     drop(checked);
@@ -58,7 +60,7 @@ fn a_wrong_claimed_score_holds_the_claimed_and_computed_scores_and_the_facts() {
     assert_eq!(*difference, Some(dec("0.01")));
     assert_eq!(*overridden, None);
     assert_eq!(
-        fact_value(&rubric, facts, "procurement.plan"),
+        fact_value(rubric, facts, "procurement.plan"),
         Some(FactValue::Number(dec("158.75")))
     );
     assert!(facts.iter().all(|u| u.offset.is_some()), "{facts:?}");
@@ -102,7 +104,7 @@ fn the_seeds_consistency_findings_hold_both_sides_and_the_override_its_reason() 
     assert_eq!(*difference, Exact::from(dec("-0.02")));
     assert_eq!(*tolerance, Decimal::ZERO);
     assert_eq!(
-        fact_value(&rubric, facts, "budget.adjusted"),
+        fact_value(rubric, facts, "budget.adjusted"),
         Some(FactValue::Number(dec("2936.76")))
     );
 

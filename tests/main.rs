@@ -30,6 +30,7 @@ mod init;
 mod input_lang;
 mod lang;
 mod layers;
+mod plan;
 mod plausibility;
 mod project;
 mod properties;

@@ -6,15 +6,16 @@ use rust_decimal::Decimal;
 
 use perfeval::diagnostic::SourceFile;
 use perfeval::facts::{FactValue, Facts};
+use perfeval::plan::Plan;
 use perfeval::render::{Json, Render};
 use perfeval::rubric::{FactKind, Rubric};
 use perfeval::score::{self, Options, Report};
 
 use crate::support::example_text;
 
-fn seed() -> (Rubric, Facts) {
-    let rubric = crate::support::seed_rubric().clone();
-    let facts = Facts::load(&SourceFile::new("facts.toml", example_text()), &rubric).unwrap();
+fn seed() -> (&'static Rubric, Facts) {
+    let rubric = crate::support::seed_rubric();
+    let facts = Facts::load(&SourceFile::new("facts.toml", example_text()), rubric).unwrap();
     (rubric, facts)
 }
 
@@ -83,12 +84,13 @@ proptest! {
     #[test]
     fn scores_stay_in_range_and_add_up(raw in figures(16)) {
         let (rubric, facts) = seed();
-        let facts = with_figures(&rubric, &facts, &raw);
+        let facts = with_figures(rubric, &facts, &raw);
+        let plan = Plan::of(rubric);
         // Zero denominators are possible here: scoring must then stop with an error.
-        if let Ok(report) = score::evaluate(&rubric, &facts, Options { strict: true, ..Options::default() }) {
+        if let Ok(report) = score::evaluate(&plan, &facts, Options { strict: true, ..Options::default() }) {
             check_invariants(&report)?;
         }
-        if let Ok(report) = score::evaluate(&rubric, &facts, Options::default()) {
+        if let Ok(report) = score::evaluate(&plan, &facts, Options::default()) {
             check_invariants(&report)?;
         }
     }
@@ -97,9 +99,10 @@ proptest! {
     #[test]
     fn lean_scoring_gives_the_same_scores(raw in figures(16)) {
         let (rubric, facts) = seed();
-        let facts = with_figures(&rubric, &facts, &raw);
-        let full = score::evaluate(&rubric, &facts, Options::default());
-        let lean = score::evaluate(&rubric, &facts, Options { lean: true, ..Options::default() });
+        let facts = with_figures(rubric, &facts, &raw);
+        let plan = Plan::of(rubric);
+        let full = score::evaluate(&plan, &facts, Options::default());
+        let lean = score::evaluate(&plan, &facts, Options { lean: true, ..Options::default() });
         match (full, lean) {
             (Ok(full), Ok(lean)) => {
                 prop_assert_eq!(&full.scores, &lean.scores);
@@ -115,10 +118,11 @@ proptest! {
     #[test]
     fn scoring_is_deterministic_and_json_holds_the_exact_scores(raw in figures(16)) {
         let (rubric, facts) = seed();
-        let facts = with_figures(&rubric, &facts, &raw);
+        let facts = with_figures(rubric, &facts, &raw);
+        let plan = Plan::of(rubric);
         let (Ok(a), Ok(b)) = (
-            score::evaluate(&rubric, &facts, Options::default()),
-            score::evaluate(&rubric, &facts, Options::default()),
+            score::evaluate(&plan, &facts, Options::default()),
+            score::evaluate(&plan, &facts, Options::default()),
         ) else {
             return Ok(());
         };

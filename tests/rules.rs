@@ -6,6 +6,7 @@ use perfeval::diagnostic::SourceFile;
 use perfeval::exact::Exact;
 use perfeval::facts::Facts;
 use perfeval::formula::Value;
+use perfeval::plan::Plan;
 use perfeval::rubric;
 use perfeval::score::{self, Options};
 use rust_decimal::Decimal;
@@ -345,7 +346,8 @@ fn tiny(facts: &str) -> Result<(Decimal, Vec<Value>, Vec<String>), String> {
         rubric::load(&SourceFile::new("tiny.toml", TINY_RUBRIC)).map_err(|d| d.to_string())?;
     let facts =
         Facts::load(&SourceFile::new("f.toml", facts), &rubric).map_err(|d| d.to_string())?;
-    let report = score::evaluate(&rubric, &facts, Options::default()).map_err(|e| e.to_string())?;
+    let plan = Plan::of(&rubric);
+    let report = score::evaluate(&plan, &facts, Options::default()).map_err(|e| e.to_string())?;
     let leaf = report.leaf(0).unwrap();
     let values = leaf.lets.iter().map(|(_, v)| v.clone()).collect();
     let raw = facts

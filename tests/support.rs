@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use perfeval::facts::Facts;
+use perfeval::plan::Plan;
 use perfeval::rubric::{self, Rubric};
 use perfeval::score::{self, Options, Report};
 
@@ -135,18 +136,19 @@ pub fn seed_rubric() -> &'static Rubric {
 }
 
 /// Loads facts text with the shipped seed rubric, through the library.
-pub fn load_text(text: &str) -> Result<(Rubric, Facts), String> {
+pub fn load_text(text: &str) -> Result<(&'static Rubric, Facts), String> {
     let source = perfeval::diagnostic::SourceFile::new("facts.toml", text);
-    let rubric = seed_rubric().clone();
-    let facts = Facts::load(&source, &rubric).map_err(|d| d.to_string())?;
+    let rubric = seed_rubric();
+    let facts = Facts::load(&source, rubric).map_err(|d| d.to_string())?;
     Ok((rubric, facts))
 }
 
 /// The score of one indicator (by id) after the edits, or the scoring error.
 pub fn indicator_score(edits: &[(&str, &str)], id: &str) -> Result<String, String> {
     let (rubric, facts) = load_text(&edited_example(edits))?;
+    let plan = Plan::of(rubric);
     let report: Report<'_> = score::evaluate(
-        &rubric,
+        &plan,
         &facts,
         Options {
             strict: true,

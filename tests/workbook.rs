@@ -546,7 +546,7 @@ fn a_value_that_would_change_is_named_as_people_write_it() {
     let (rubric, before) = crate::support::load_text(&crate::support::example_text()).unwrap();
     let edited = crate::support::edited_example(&[("initial = 2855.07", "initial = 2855.070")]);
     let (_, after) = crate::support::load_text(&edited).unwrap();
-    let said = perfeval::workbook::difference(&rubric, &before, &after).unwrap();
+    let said = perfeval::workbook::difference(rubric, &before, &after).unwrap();
     assert!(
         said.contains("was 2855.07 万元 and became 2855.070 万元"),
         "{said}"

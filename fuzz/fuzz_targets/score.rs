@@ -18,7 +18,7 @@ fuzz_target!(|input: (&str, bool)| {
     let (text, strict) = input;
     let source = SourceFile::new("fuzz.toml", text);
     let Ok((rubric, facts)) = load_facts(&source, registry()) else { return };
-    let rubric = &*rubric;
+    let rubric = &rubric;
     let report = match score::evaluate(rubric, &facts, Options { strict, ..Options::default() }) {
         Ok(r) => r,
         Err(e) => {

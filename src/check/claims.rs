@@ -200,7 +200,7 @@ pub fn check<'a>(
             };
             push(&mut cases, &mut findings, total_case, f);
         }
-        let roots = checked_sum(rubric.roots.iter().map(|&r| derived[r]));
+        let roots = checked_sum(rubric.roots().iter().map(|&r| derived[r]));
         if let Some(sum) = roots
             && sum != *total
         {

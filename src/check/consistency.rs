@@ -3,7 +3,7 @@
 use super::*;
 
 /// The finding of consistency check `k` that could not be run.
-pub(super) fn not_checked(rubric: &crate::rubric::Rubric, k: usize, why: Unchecked) -> Finding {
+pub(super) fn not_checked(rubric: &crate::plan::Plan<'_>, k: usize, why: Unchecked) -> Finding {
     let check = &rubric.consistency[k];
     Finding {
         severity: if matches!(why, Unchecked::Missing(_)) {

@@ -1,6 +1,5 @@
 //! A facts file loaded against the rubric it names.
 
-use std::borrow::Cow;
 use std::path::Path;
 
 use rust_i18n::t;
@@ -10,17 +9,20 @@ use super::source::read_facts_source;
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::facts::{Facts, FactsDocument};
 use crate::input_error::InputError;
+use crate::plan::Plan;
 use crate::rubric::Rubric;
 
-/// Reads a facts file against the rubric it names in `registry`. A rubric whose
-/// indicators include the file's own (a project's output indicators) comes back expanded
-/// with them; any other comes back as it is.
+/// Reads a facts file against the rubric it names in `registry`, with the plan it is
+/// scored by: the rubric as it is, and the file's own indicators when the rubric lets it
+/// list some (a project's output indicators).
 pub fn load_facts<'r>(
     source: &SourceFile,
     registry: &'r Registry,
-) -> Result<(Cow<'r, Rubric>, Facts), InputError> {
+) -> Result<(Plan<'r>, Facts), InputError> {
     let (doc, id) = parse_facts(source)?;
-    read_facts(source, &doc, &id, registry)
+    let (rubric, mut facts) = read_facts(source, &doc, &id, registry)?;
+    let plan = Plan::new(rubric, &mut facts);
+    Ok((plan, facts))
 }
 
 /// A facts file parsed, with the rubric id it names.
@@ -44,7 +46,7 @@ fn read_facts<'r>(
     doc: &FactsDocument<'_>,
     id: &toml::Spanned<String>,
     registry: &'r Registry,
-) -> Result<(Cow<'r, Rubric>, Facts), InputError> {
+) -> Result<(&'r Rubric, Facts), InputError> {
     // `--rubric PATH` scores every file with that rubric, whatever id the file names:
     // the everyday re-scoring of an archive under a newer framework.
     let (rubric, rescore) = match (
@@ -56,32 +58,19 @@ fn read_facts<'r>(
         (None, Some(_), [only]) => (only, true),
         (None, _, _) => return Err(registry.unknown(source, id)),
     };
-    let mut facts = if rescore {
+    let facts = if rescore {
         doc.interpret_for_rescore(rubric)?
     } else {
         doc.interpret(rubric)?
     };
     // Figures that cannot be true are refused before anything is scored.
     crate::plausible::check(rubric, &facts)?;
-    if rubric.indicators.iter().any(|i| i.list.is_some()) {
-        let expanded = crate::plan::expand(rubric, &facts);
-        // Claims may name the file's own indicators, which exist only now.
-        for c in facts
-            .claimed
-            .scores
-            .iter_mut()
-            .filter(|c| c.indicator.is_none())
-        {
-            c.indicator = expanded.find_indicator(&c.key);
-        }
-        Ok((Cow::Owned(expanded), facts))
-    } else {
-        Ok((Cow::Borrowed(rubric), facts))
-    }
+    Ok((rubric, facts))
 }
 
 /// Loads a facts file with the rubric it names: the one at `rubric_path` when given
-/// (its id must match), else the shipped rubric with that id.
+/// (its id must match), else the shipped rubric with that id. The file is scored by
+/// [`Plan::new`] of the two, which also resolves claims naming the file's own indicators.
 pub fn load(facts_path: &Path, rubric_path: Option<&Path>) -> Result<(Rubric, Facts), InputError> {
     load_source(&read_facts_source(facts_path)?, rubric_path)
 }
@@ -99,5 +88,13 @@ pub fn load_source(
         None => Registry::shipped_for(id.get_ref())?,
     };
     let (rubric, facts) = read_facts(&source, &doc, &id, &registry)?;
-    Ok((rubric.into_owned(), facts))
+    // The rubric is moved out of the registry, not copied; it is one of the registry's,
+    // so the registry is not empty and `at` is in range.
+    let at = registry
+        .rubrics
+        .iter()
+        .position(|r| std::ptr::eq(r, rubric))
+        .unwrap_or_default();
+    let mut rubrics = registry.rubrics;
+    Ok((rubrics.swap_remove(at), facts))
 }

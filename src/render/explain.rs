@@ -10,10 +10,11 @@ use super::{Render, basis};
 use crate::facts::{CheckValue, FactValue};
 use crate::formula::Value;
 use crate::number::{Display, plain};
-use crate::rubric::{Bound, DefaultValue, PartKind, Rubric, Tier};
+use crate::plan::Plan;
+use crate::rubric::{Bound, DefaultValue, PartKind, Tier};
 use crate::score::{LeafTrace, Outcome, PartDetail, Report};
 
-/// Explains the indicator at this index of `Rubric::indicators`.
+/// Explains the indicator at this index of `Plan::indicators`.
 #[derive(Debug, Clone, Copy)]
 pub struct Explain {
     pub indicator: usize,
@@ -59,7 +60,7 @@ fn tier_text(t: &Tier) -> String {
     .into_owned()
 }
 
-pub(super) fn show_value(rubric: &Rubric, f: usize, report: &Report<'_>) -> String {
+pub(super) fn show_value(rubric: &Plan<'_>, f: usize, report: &Report<'_>) -> String {
     let decl = &rubric.facts[f];
     let unit = fact_unit(rubric, f);
     match report.facts.values[f].as_ref().map(|e| &e.value) {

@@ -384,7 +384,7 @@ impl Render<Report<'_>> for Json {
             total: report.total.to_string(),
             grade: &report.grade,
             what_if: super::whatif::json(report),
-            indicators: rubric.roots.iter().map(|&r| node(report, r)).collect(),
+            indicators: rubric.roots().iter().map(|&r| node(report, r)).collect(),
         };
         let mut out = serde_json::to_vec_pretty(&wire).unwrap_or_default();
         out.push(b'\n');

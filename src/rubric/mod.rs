@@ -42,8 +42,9 @@ pub fn source_id(source: &SourceFile) -> Option<String> {
     }
 }
 
-/// A validated rubric.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+/// A validated rubric. Not `Clone`: once loaded it is only borrowed, and what one facts
+/// file adds to it is that file's plan (`plan::Plan`).
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct Rubric {
     pub meta: Meta,
     pub rounding: Rounding,
@@ -486,32 +487,6 @@ impl Rubric {
             stack.extend(self.indicators[i].children.iter().rev().copied());
         }
         out
-    }
-
-    /// The names from the first level down to indicator `i`, `i`'s own last.
-    pub fn path_names(&self, i: usize) -> Vec<&str> {
-        let mut names = vec![self.indicators[i].name.as_str()];
-        let mut at = self.indicators[i].parent;
-        while let Some(p) = at {
-            names.push(self.indicators[p].name.as_str());
-            at = self.indicators[p].parent;
-        }
-        names.reverse();
-        names
-    }
-
-    /// The rows each indicator spans in a tree table (附件一): itself and everything
-    /// beneath it.
-    pub fn row_spans(&self) -> Vec<usize> {
-        let mut span = vec![0usize; self.indicators.len()];
-        for i in 0..self.indicators.len() {
-            let mut at = Some(i);
-            while let Some(a) = at {
-                span[a] += 1;
-                at = self.indicators[a].parent;
-            }
-        }
-        span
     }
 
     pub fn grade_for(&self, total: Decimal) -> &str {

@@ -7,6 +7,7 @@ use rust_i18n::t;
 use crate::facts::CheckValue;
 use crate::formula::{Target, Value};
 use crate::number::plain;
+use crate::plan::Plan;
 use crate::rubric::{PartKind, Rubric};
 use crate::score::{LeafTrace, Outcome, PartDetail, Report};
 
@@ -124,7 +125,7 @@ pub fn basis(report: &Report<'_>, index: usize) -> String {
 }
 
 fn deduction_basis(
-    rubric: &Rubric,
+    rubric: &Plan<'_>,
     part: &crate::rubric::Part,
     _trace: &LeafTrace,
     count: &crate::exact::Exact,

@@ -14,7 +14,7 @@ pub(super) fn clamp(x: &Exact, hi: Decimal) -> Exact {
 }
 
 pub(super) fn score_leaf(
-    rubric: &Rubric,
+    rubric: &Plan<'_>,
     facts: &Facts,
     index: usize,
     options: Options,

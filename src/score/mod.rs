@@ -1,4 +1,5 @@
-//! Scoring: `evaluate(&Rubric, &Facts) -> Report`, the one model every output reads.
+//! Scoring: `evaluate(&Plan, &Facts) -> Report`, the one model every output reads. The
+//! plan is the rubric as the facts file has it (its listed items included).
 //!
 //! Each leaf indicator is scored on its own: vetoes, then exemptions, then the sum of its
 //! parts, each part clamped to its points; the leaf is clamped to its points and rounded
@@ -22,6 +23,7 @@ use rust_i18n::t;
 use crate::exact::Exact;
 use crate::facts::{CheckValue, Direction, FactValue, Facts, ItemValue};
 use crate::formula::{EvalError, Formula, Scope, Target, Value};
+use crate::plan::Plan;
 use crate::rubric::{DefaultValue, NotApplicable, PartKind, Rubric, Tier};
 
 use leaf::*;
@@ -41,10 +43,12 @@ pub struct Options {
     pub lean: bool,
 }
 
-/// The scored rubric: one entry per indicator (same order as `Rubric::indicators`).
+/// The scored rubric: one entry per indicator (same order as `Plan::indicators`).
 #[derive(Debug, Clone)]
 pub struct Report<'a> {
-    pub rubric: &'a Rubric,
+    /// The rubric as this file is scored by it: its tree includes the file's own
+    /// indicators; everything else is the loaded rubric's.
+    pub rubric: &'a Plan<'a>,
     pub facts: &'a Facts,
     pub options: Options,
     pub scores: Vec<Decimal>,
@@ -69,7 +73,7 @@ pub struct ScoreErrors(pub Vec<ScoreError>);
 
 #[derive(Debug, Clone)]
 pub struct ScoreError {
-    /// Index of the indicator in `Rubric::indicators` (`None` for the total).
+    /// Index of the indicator in `Plan::indicators` (`None` for the total).
     pub index: Option<usize>,
     pub indicator: String,
     pub message: String,
@@ -147,7 +151,7 @@ impl<'a> Report<'a> {
 
 /// Scores every indicator; any indicator that cannot be scored is an error.
 pub fn evaluate<'a>(
-    rubric: &'a Rubric,
+    rubric: &'a Plan<'a>,
     facts: &'a Facts,
     options: Options,
 ) -> Result<Report<'a>, ScoreErrors> {
@@ -163,7 +167,7 @@ pub fn evaluate<'a>(
 /// no trace, and is listed in the errors; `explain` uses this to show the indicators
 /// that do score.
 pub fn evaluate_lenient<'a>(
-    rubric: &'a Rubric,
+    rubric: &'a Plan<'a>,
     facts: &'a Facts,
     options: Options,
 ) -> Result<(Report<'a>, Vec<ScoreError>), ScoreErrors> {
@@ -194,7 +198,7 @@ pub fn evaluate_lenient<'a>(
         }
     }
     let total = sum(
-        rubric.roots.iter().map(|&r| scores[r]),
+        rubric.roots().iter().map(|&r| scores[r]),
         rubric.rounding.scale,
     )?;
     let grade = rubric.grade_for(total).to_string();

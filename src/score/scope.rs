@@ -32,7 +32,7 @@ fn not_of_type(name: &str) -> EvalError {
 /// Gives formulas their values: facts from the file (or their declared default) and the
 /// rule's named values, each computed once, on first use.
 pub(super) struct LeafScope<'a> {
-    pub(super) rubric: &'a Rubric,
+    pub(super) rubric: &'a Plan<'a>,
     pub(super) facts: &'a Facts,
     pub(super) indicator: usize,
     pub(super) lets: Vec<Option<Value>>,
@@ -140,7 +140,7 @@ impl Scope for LeafScope<'_> {
 }
 
 /// The listed item a leaf scores, if it is one.
-pub(super) fn rule_item(rubric: &Rubric, index: usize) -> Option<usize> {
+pub(super) fn rule_item(rubric: &Plan<'_>, index: usize) -> Option<usize> {
     rubric.indicators[index]
         .rule
         .as_ref()?
@@ -167,8 +167,10 @@ pub fn eval_facts_formula(
     facts: &Facts,
     formula: &Formula,
 ) -> Result<(Value, Vec<usize>), FactsEvalError> {
+    // Facts only: no indicator of the file's is read.
+    let plan = Plan::of(rubric);
     let mut scope = LeafScope {
-        rubric,
+        rubric: &plan,
         facts,
         indicator: 0,
         lets: Vec::new(),

@@ -12,7 +12,7 @@ use crate::check::{
 };
 use crate::exact::Exact;
 use crate::facts::{CheckValue, FactValue};
-use crate::rubric::Rubric;
+use crate::plan::Plan;
 use crate::score::Report;
 
 /// A finding's message, and its supporting lines: figures, formulas, facts with their
@@ -314,7 +314,7 @@ fn differs(
 }
 
 /// Why consistency check `k` could not be run.
-fn not_checked(rubric: &Rubric, k: usize, why: &Unchecked) -> Cow<'static, str> {
+fn not_checked(rubric: &Plan<'_>, k: usize, why: &Unchecked) -> Cow<'static, str> {
     let c = &rubric.consistency[k];
     let message = match why {
         Unchecked::Missing(f) => {
@@ -461,7 +461,7 @@ fn show_fact(report: &Report<'_>, used: &FactUsed) -> String {
 }
 
 /// The rubric's grades and their lower bounds, as one detail line.
-fn grade_bands(rubric: &Rubric) -> Vec<String> {
+fn grade_bands(rubric: &Plan<'_>) -> Vec<String> {
     let bands = rubric
         .grades
         .iter()

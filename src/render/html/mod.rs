@@ -260,7 +260,7 @@ fn summary(report: &Report<'_>) -> Markup {
                     }
                 }
                 tbody {
-                    @for &r in &rubric.roots {
+                    @for &r in rubric.roots() {
                         tr {
                             td { (rubric.indicators[r].name) }
                             @if report.not_applicable(r) {

@@ -6,12 +6,13 @@ use rust_xlsxwriter::{DataValidation, DataValidationRule, Worksheet, XlsxError};
 use super::*;
 use crate::facts::{CheckValue, FactEntry, FactValue, Facts};
 use crate::number::plain;
-use crate::rubric::{DefaultValue, FactKind, Rubric};
+use crate::plan::Plan;
+use crate::rubric::{DefaultValue, FactKind};
 use crate::workbook::layout::*;
 
 pub(super) fn info_sheet(
     sheet: &mut Worksheet,
-    rubric: &Rubric,
+    rubric: &Plan<'_>,
     facts: Option<&Facts>,
     styles: &Styles,
 ) -> Result<(), XlsxError> {
@@ -113,7 +114,7 @@ pub(super) fn info_sheet(
 }
 
 /// How to fill a fact, for its 说明 column.
-pub(super) fn how(rubric: &Rubric, kind: &FactKind, default: Option<&DefaultValue>) -> String {
+pub(super) fn how(rubric: &Plan<'_>, kind: &FactKind, default: Option<&DefaultValue>) -> String {
     let mut s = match kind {
         FactKind::Amount => t!("workbook.how_amount", unit = rubric.meta.unit),
         FactKind::Count => t!("workbook.how_count"),
@@ -138,7 +139,7 @@ pub(super) fn how(rubric: &Rubric, kind: &FactKind, default: Option<&DefaultValu
     s
 }
 
-pub(super) fn unit_of(rubric: &Rubric, kind: &FactKind, unit: &str) -> String {
+pub(super) fn unit_of(rubric: &Plan<'_>, kind: &FactKind, unit: &str) -> String {
     match kind {
         FactKind::Amount if unit.is_empty() => rubric.meta.unit.clone(),
         FactKind::Rate => "%".to_string(),
@@ -148,7 +149,7 @@ pub(super) fn unit_of(rubric: &Rubric, kind: &FactKind, unit: &str) -> String {
 }
 
 /// The label of a fact below its sheet's group: `一季度·累计支出` for `execution.q1.spent`.
-pub(super) fn row_label(rubric: &Rubric, path: &str, label: &str) -> String {
+pub(super) fn row_label(rubric: &Plan<'_>, path: &str, label: &str) -> String {
     let parts: Vec<&str> = path.split('.').collect();
     let mut out = Vec::new();
     for depth in 2..parts.len() {
@@ -163,7 +164,7 @@ pub(super) fn row_label(rubric: &Rubric, path: &str, label: &str) -> String {
 
 pub(super) fn fact_sheet(
     sheet: &mut Worksheet,
-    rubric: &Rubric,
+    rubric: &Plan<'_>,
     facts: Option<&Facts>,
     indices: &[usize],
     styles: &Styles,
@@ -267,7 +268,7 @@ pub(super) fn write_fact_value(
 
 pub(super) fn reasons_sheet(
     sheet: &mut Worksheet,
-    rubric: &Rubric,
+    rubric: &Plan<'_>,
     facts: Option<&Facts>,
     styles: &Styles,
 ) -> Result<(), XlsxError> {

@@ -14,14 +14,14 @@ use unicode_width::UnicodeWidthStr;
 use super::layout::*;
 use crate::facts::Facts;
 use crate::number::plain;
-use crate::rubric::Rubric;
+use crate::plan::Plan;
 use fact_sheets::{fact_sheet, info_sheet, reasons_sheet};
 use row_sheets::{claims_sheet, list_sheet, overrides_sheet};
 
 /// The workbook for `rubric`: every fact it reads, one row each, grouped in sheets by
 /// their first-level group; with `facts`, each value, reason, note, listed indicator,
 /// override and claim of that file in its cell.
-pub fn facts_workbook(rubric: &Rubric, facts: Option<&Facts>) -> Result<Vec<u8>, XlsxError> {
+pub fn facts_workbook(rubric: &Plan<'_>, facts: Option<&Facts>) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
     let styles = Styles::new();
     let mut taken: Vec<String> = [
@@ -84,7 +84,7 @@ pub fn facts_workbook(rubric: &Rubric, facts: Option<&Facts>) -> Result<Vec<u8>,
 }
 
 /// The facts of each first-level group, in the order the rubric declares them.
-pub(super) fn groups(rubric: &Rubric) -> Vec<(String, Vec<usize>)> {
+pub(super) fn groups(rubric: &Plan<'_>) -> Vec<(String, Vec<usize>)> {
     let mut out: Vec<(String, Vec<usize>)> = Vec::new();
     for (i, f) in rubric.facts.iter().enumerate() {
         let top = match f.path.split_once('.') {

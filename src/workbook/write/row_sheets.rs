@@ -6,12 +6,12 @@ use unicode_width::UnicodeWidthStr;
 
 use super::*;
 use crate::facts::{Direction, Facts, ItemValue};
-use crate::rubric::Rubric;
+use crate::plan::Plan;
 use crate::workbook::layout::*;
 
 pub(super) fn list_sheet(
     sheet: &mut Worksheet,
-    rubric: &Rubric,
+    rubric: &Plan<'_>,
     facts: Option<&Facts>,
     group: usize,
     styles: &Styles,
@@ -111,7 +111,7 @@ pub(super) fn list_sheet(
 
 pub(super) fn overrides_sheet(
     sheet: &mut Worksheet,
-    rubric: &Rubric,
+    rubric: &Plan<'_>,
     facts: Option<&Facts>,
     styles: &Styles,
     lists: &mut Lists,
@@ -151,7 +151,7 @@ pub(super) fn overrides_sheet(
 
 pub(super) fn claims_sheet(
     sheet: &mut Worksheet,
-    rubric: &Rubric,
+    rubric: &Plan<'_>,
     facts: Option<&Facts>,
     styles: &Styles,
     lists: &mut Lists,

@@ -3,7 +3,8 @@
 //! `level2` groups when the list is grouped).
 //!
 //! This is per-file work, a stage above both the rubric and the facts: the loaded rubric
-//! stays as it is, and this builds a copy with the file's items in its tree.
+//! stays as it is, and this builds only the file's own indicators (numbered after the
+//! rubric's) and the list groups as the file has them.
 //!
 //! The facts stage has already checked the items (weights fill the group, scores inside
 //! their bands, deviations given); this only builds the tree, and shares a group's points
@@ -14,6 +15,9 @@ use rust_decimal::Decimal;
 use crate::exact::Exact;
 use crate::facts::{Facts, ItemValue};
 use crate::number::RoundingMode;
+use rustc_hash::FxHashMap;
+
+use super::Indicators;
 use crate::rubric::{Indicator, NotApplicable, Part, PartKind, Rubric, Rule};
 
 /// The points of each item of one group, in order: its weight, unless items written "/"
@@ -90,9 +94,14 @@ fn item_points(
     shares
 }
 
-/// The rubric with `facts`' listed items in its tree.
-pub fn expand(rubric: &Rubric, facts: &Facts) -> Rubric {
-    let mut out = rubric.clone();
+/// `facts`' listed items as indicators after `indicators`' own, under the list groups
+/// (copied as this file has them) and `level2` groups; returns the index entries the
+/// items add: each one's id and path, and its name when no indicator has it already.
+pub(super) fn expand(
+    rubric: &Rubric,
+    facts: &Facts,
+    out: &mut Indicators<'_>,
+) -> FxHashMap<String, usize> {
     for (g, group) in rubric.indicators.iter().enumerate() {
         let Some(spec) = &group.list else { continue };
         let members: Vec<usize> = (0..facts.items.len())
@@ -122,8 +131,7 @@ pub fn expand(rubric: &Rubric, facts: &Facts) -> Rubric {
                 match level2.iter().find(|(l, _)| *l == name) {
                     Some((_, i)) => *i,
                     None => {
-                        let i = out.indicators.len();
-                        out.indicators.push(Indicator {
+                        let i = out.push(Indicator {
                             id: format!("{}.{}", group.id, level2.len() + 1),
                             name: name.clone(),
                             points: Decimal::ZERO,
@@ -137,7 +145,7 @@ pub fn expand(rubric: &Rubric, facts: &Facts) -> Rubric {
                             origin: group.origin.clone(),
                             span: group.span.clone(),
                         });
-                        out.indicators[g].children.push(i);
+                        out.get_mut(g).children.push(i);
                         level2.push((name, i));
                         i
                     }
@@ -145,18 +153,18 @@ pub fn expand(rubric: &Rubric, facts: &Facts) -> Rubric {
             } else {
                 g
             };
-            let leaf = out.indicators.len();
             let id = if spec.grouped {
-                let prefix = &out.indicators[parent].id;
-                format!("{prefix}.{}", out.indicators[parent].children.len() + 1)
+                let prefix = &out[parent].id;
+                format!("{prefix}.{}", out[parent].children.len() + 1)
             } else {
                 format!("{}.{}", group.id, n + 1)
             };
-            out.indicators.push(Indicator {
+            let level = out[parent].level + 1;
+            let leaf = out.push(Indicator {
                 id,
                 name: item.name.clone(),
                 points: p,
-                level: out.indicators[parent].level + 1,
+                level,
                 parent: Some(parent),
                 children: Vec::new(),
                 // The group's framework text is the rule each listed item is scored by.
@@ -176,35 +184,27 @@ pub fn expand(rubric: &Rubric, facts: &Facts) -> Rubric {
                 origin: group.origin.clone(),
                 span: group.span.clone(),
             });
-            out.indicators[parent].children.push(leaf);
-            if parent != g {
-                let total = out.indicators[parent]
-                    .points
-                    .checked_add(p)
-                    .unwrap_or(Decimal::MAX);
-                out.indicators[parent].points = total;
+            let level2_group = parent != g;
+            let parent = out.get_mut(parent);
+            parent.children.push(leaf);
+            if level2_group {
+                parent.points = parent.points.checked_add(p).unwrap_or(Decimal::MAX);
             }
         }
     }
-    for (i, ind) in out
-        .indicators
-        .iter()
-        .enumerate()
-        .skip(rubric.indicators.len())
-    {
+    let mut index: FxHashMap<String, usize> = FxHashMap::default();
+    for i in rubric.indicators.len()..out.len() {
+        let ind = &out[i];
         // A listed row may share its name with one of the rubric's own indicators: the
         // name then stays the rubric's, and the row is found by its path (first-level
         // name / level2 / its name), which is unique.
-        out.indicator_index.entry(ind.name.clone()).or_insert(i);
-        out.indicator_index.insert(ind.id.clone(), i);
-        out.indicator_index.insert(path_of(&out, i), i);
+        if rubric.find_indicator(&ind.name).is_none() {
+            index.entry(ind.name.clone()).or_insert(i);
+        }
+        index.insert(ind.id.clone(), i);
+        index.insert(out.path_names(i).join("/"), i);
     }
-    out
-}
-
-/// An indicator's names from the first level down, joined by `/`.
-pub fn path_of(rubric: &Rubric, index: usize) -> String {
-    rubric.path_names(index).join("/")
+    index
 }
 
 #[cfg(test)]
