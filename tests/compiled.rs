@@ -64,9 +64,14 @@ fn the_embedded_compiled_form_decodes_to_the_loaded_rubric() {
             compiled::compile(&decoded).unwrap() == bytes,
             "{name}: decoding lost or changed something"
         );
+        // Field by field, not through the encoder: a loss the encoder made on both sides
+        // (a skipped field, a number through f64) would pass the byte comparison.
         let loaded = rubric::load(&shipped::files().find(|(n, _)| *n == name).unwrap().1).unwrap();
-        assert_eq!(decoded.indicators.len(), loaded.indicators.len());
-        assert_eq!(decoded.source.text(), loaded.source.text());
+        assert!(
+            decoded == loaded,
+            "{name}: the decoded rubric is not the loaded one"
+        );
+        assert!(!decoded.indicators.is_empty());
     }
 }
 

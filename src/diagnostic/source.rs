@@ -52,6 +52,15 @@ impl SourceInner {
     }
 }
 
+/// Two sources are the same when they have the same name and text: what a rubric's
+/// places point into (its compiled form is compared with it so).
+impl PartialEq for SourceFile {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
+            || (self.inner.name == other.inner.name && self.inner.text == other.inner.text)
+    }
+}
+
 /// The workbook cell a line of a synthesized source stands for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cell {

@@ -44,7 +44,7 @@ pub fn source_id(source: &SourceFile) -> Option<String> {
 
 /// A validated rubric. Not `Clone`: once loaded it is only borrowed, and what one facts
 /// file adds to it is that file's plan (`plan::Plan`).
-#[derive(Debug, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Rubric {
     pub meta: Meta,
     pub rounding: Rounding,
@@ -80,7 +80,7 @@ pub struct Rubric {
 }
 
 /// One rubric file of an `extends` chain.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Layer {
     pub id: String,
     pub version: String,
@@ -91,7 +91,7 @@ pub struct Layer {
 /// A condition on facts without which the figures cannot be true, declared in the rubric.
 /// Unlike a consistency check (stated against computed figures, a warning), a file that
 /// breaks it is refused by every command.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PlausibilityRule {
     pub id: String,
     pub name: String,
@@ -120,7 +120,7 @@ impl Severity {
 }
 
 /// A rule, declared in the rubric, that figures in a facts file must satisfy together.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ConsistencyCheck {
     pub id: String,
     pub name: String,
@@ -129,7 +129,7 @@ pub struct ConsistencyCheck {
     pub span: Range<usize>,
 }
 
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum ConsistencyKind {
     /// Two amounts that must be equal, within `tolerance`.
     Equal {
@@ -144,7 +144,7 @@ pub enum ConsistencyKind {
     Holds { condition: Formula },
 }
 
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Meta {
     pub id: String,
     pub version: String,
@@ -158,19 +158,19 @@ pub struct Meta {
     pub levels: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Rounding {
     pub scale: u32,
     pub mode: RoundingMode,
 }
 
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Grade {
     pub name: String,
     pub min: Decimal,
 }
 
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FactDecl {
     /// Dotted path as written in a facts file: `procurement.plan`.
     pub path: String,
@@ -247,7 +247,7 @@ impl FactKind {
     }
 }
 
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Indicator {
     pub id: String,
     pub name: String,
@@ -272,7 +272,7 @@ pub struct Indicator {
 }
 
 /// How the indicators a facts file lists under a rubric indicator are scored.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListSpec {
     /// The facts file's array of tables holding the list: `[[output]]`.
     pub key: String,
@@ -291,7 +291,7 @@ pub struct ListSpec {
 }
 
 /// A qualitative outcome and the share of the weight its score may take.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Band {
     pub outcome: String,
     pub lower: Bound,
@@ -333,7 +333,7 @@ impl NotApplicable {
 
 /// How a leaf indicator is scored: named intermediate values, parts whose scores add up,
 /// and conditions that override the parts.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Rule {
     pub lets: Vec<Let>,
     pub parts: Vec<Part>,
@@ -345,7 +345,7 @@ pub struct Rule {
 
 /// A named intermediate value (a rate, a ratio) that formulas of the rule can read and
 /// that the trace shows.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Let {
     pub name: String,
     /// Shown in the basis column when present.
@@ -354,20 +354,20 @@ pub struct Let {
     pub display: Display,
 }
 
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Condition {
     pub formula: Formula,
     pub reason: String,
 }
 
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Part {
     pub name: String,
     pub points: Decimal,
     pub kind: PartKind,
 }
 
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum PartKind {
     /// Points computed by a formula.
     Formula { score: Formula },
@@ -411,7 +411,7 @@ impl PartKind {
     }
 }
 
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Tier {
     pub label: String,
     pub points: Decimal,
@@ -422,7 +422,7 @@ pub struct Tier {
     pub span: Range<usize>,
 }
 
-#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Bound {
     pub value: Decimal,
     pub inclusive: bool,
