@@ -201,40 +201,7 @@ pub fn quick_rubric_id(text: &str) -> Option<String> {
 /// One diagnostic on one line: `file:line:col: message`.
 pub fn one_line(e: &InputError) -> String {
     match e {
-        InputError::Invalid(d) => {
-            // Every problem of the file in one cell (up to a few), so that a row names all
-            // the figures at fault, not only the first.
-            const IN_ONE_ROW: usize = 5;
-            let mut parts = Vec::new();
-            for (k, diag) in d.0.iter().take(IN_ONE_ROW).enumerate() {
-                // The first place in full (`file:line:col`, or `file 部门预算!B2` for a
-                // workbook); the others by line, or by cell, alone.
-                let at = diag.location.as_ref().map(|(src, span)| {
-                    let pos = src.position(span.start);
-                    match (k, src.cell_of_line(pos.line)) {
-                        (0, _) => src.locus_of(pos),
-                        (_, Some(cell)) => cell.reference(),
-                        (_, None) if src.is_workbook() => String::new(),
-                        (_, None) => t!("batch.at_line", line = pos.line, column = pos.char_column)
-                            .into_owned(),
-                    }
-                });
-                let at = match at {
-                    Some(at) if !at.is_empty() => format!("{at}: "),
-                    _ => String::new(),
-                };
-                parts.push(format!("{at}{}{}", diag.message, diag.labels_in_brief()));
-            }
-            let mut s = if parts.is_empty() {
-                t!("batch.invalid_input").into_owned()
-            } else {
-                parts.join(" | ")
-            };
-            if d.0.len() > IN_ONE_ROW {
-                s.push_str(&t!("batch.and_more", count = d.0.len() - IN_ONE_ROW));
-            }
-            s
-        }
+        InputError::Invalid(d) => diagnostics_in_one_line(d),
         other => {
             let text = other.to_string();
             let first = text.lines().next().unwrap_or("");
@@ -248,6 +215,41 @@ pub fn one_line(e: &InputError) -> String {
                 .to_string()
         }
     }
+}
+
+/// Every problem of a file in one cell (up to a few), so that a row names all the figures
+/// at fault, not only the first: the first place in full (`file:line:col`, or
+/// `file 部门预算!B2` for a workbook), the others by line, or by cell, alone.
+pub fn diagnostics_in_one_line(d: &crate::diagnostic::Diagnostics) -> String {
+    const IN_ONE_ROW: usize = 5;
+    let mut parts = Vec::new();
+    for (k, diag) in d.0.iter().take(IN_ONE_ROW).enumerate() {
+        let at = diag.location.as_ref().map(|(src, span)| {
+            let pos = src.position(span.start);
+            match (k, src.cell_of_line(pos.line)) {
+                (0, _) => src.locus_of(pos),
+                (_, Some(cell)) => cell.reference(),
+                (_, None) if src.is_workbook() => String::new(),
+                (_, None) => {
+                    t!("batch.at_line", line = pos.line, column = pos.char_column).into_owned()
+                }
+            }
+        });
+        let at = match at {
+            Some(at) if !at.is_empty() => format!("{at}: "),
+            _ => String::new(),
+        };
+        parts.push(format!("{at}{}{}", diag.message, diag.labels_in_brief()));
+    }
+    let mut s = if parts.is_empty() {
+        t!("batch.invalid_input").into_owned()
+    } else {
+        parts.join(" | ")
+    };
+    if d.0.len() > IN_ONE_ROW {
+        s.push_str(&t!("batch.and_more", count = d.0.len() - IN_ONE_ROW));
+    }
+    s
 }
 
 /// Scores one file. Never fails: a file that cannot be scored gives a row with its error.
@@ -309,29 +311,7 @@ pub fn score_file(entry: &Entry, registry: &Registry, strict: bool, receipt: boo
                 .collect();
         }
         Err(errors) => {
-            let first = errors.0.first();
-            let mut message = match first {
-                Some(e) => {
-                    let at = match (&e.cell, e.line) {
-                        (Some(c), _) => format!("{} {c}: ", e.file),
-                        (None, Some(l)) => format!("{}:{l}: ", e.file),
-                        (None, None) => format!("{}: ", e.file),
-                    };
-                    format!(
-                        "{at}{}",
-                        t!(
-                            "batch.cannot_score",
-                            indicator = e.indicator,
-                            message = e.message
-                        )
-                    )
-                }
-                None => t!("batch.cannot_be_scored").into_owned(),
-            };
-            if errors.0.len() > 1 {
-                message.push_str(&t!("batch.and_more", count = errors.0.len() - 1));
-            }
-            row.error = Some(message);
+            row.error = Some(diagnostics_in_one_line(&errors.diagnostics()));
         }
     }
     row

@@ -60,8 +60,14 @@ impl Failure {
     /// The workbook cell of the first problem, `部门预算!B2 (年初预算数)`, when the input was
     /// a workbook: a report with one line per file (GitLab's) names it there.
     pub(crate) fn cell(&self) -> Option<String> {
-        let Failure::Input(InputError::Invalid(d)) = self else {
-            return None;
+        let scored;
+        let d = match self {
+            Failure::Input(InputError::Invalid(d)) => d,
+            Failure::Score(e) => {
+                scored = e.diagnostics();
+                &scored
+            }
+            _ => return None,
         };
         let (src, span) = d.0.first()?.location.as_ref()?;
         let cell = src.cell(span.start)?;
@@ -72,7 +78,7 @@ impl Failure {
     pub(crate) fn message(self) -> String {
         match self {
             Failure::Input(e) => ensure_newline(e.to_string()),
-            Failure::Score(e) => e.to_string(),
+            Failure::Score(e) => ensure_newline(e.to_string()),
             Failure::Usage(m) => m,
         }
     }

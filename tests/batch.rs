@@ -81,7 +81,7 @@ fn failures_are_isolated_and_reported_with_their_reasons() {
             ),
             (
                 "archive/bad/missing.toml",
-                "archive/bad/missing.toml:48: cannot score `政府采购执行情况`: missing fact `procurement.plan` (政府采购计划金额)"
+                "archive/bad/missing.toml:48:2: cannot score `政府采购执行情况`: missing fact `procurement.plan` (政府采购计划金额)"
             ),
             (
                 "archive/bad/unknown.toml",

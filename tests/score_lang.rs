@@ -460,8 +460,14 @@ fn a_zero_divisor_is_found_at_the_same_line_in_every_language() {
             .unwrap_or_else(|| panic!("{stderr}"))
             .to_string()
     };
-    // The fact that is 0 is pointed at, not merely the last fact read.
-    assert_eq!(place(&en.stderr), format!("  --> zero.toml:{zero_line}"));
+    // The fact that is 0 is pointed at, not merely the last fact read: its line, with a
+    // caret under its value.
+    assert_eq!(place(&en.stderr), format!("  --> zero.toml:{zero_line}:9"));
+    assert!(
+        en.stderr.contains(&format!("{zero_line} | total = 0\n")),
+        "{}",
+        en.stderr
+    );
     assert_eq!(place(&zh.stderr), place(&en.stderr));
     assert!(
         zh.stderr

@@ -51,14 +51,9 @@ pub(super) fn score_leaf(
             lets: Vec::new(),
         });
     }
-    let line_of = |f: usize| {
-        facts.values[f]
-            .as_ref()
-            .map(|e| facts.source.position(e.span.start).line)
-    };
+    let span_of = |f: usize| facts.values[f].as_ref().map(|e| e.span.clone());
     // A listed item's problem is on its own lines of the facts file.
-    let item_line =
-        rule_item(rubric, index).map(|k| facts.source.position(facts.items[k].span.start).line);
+    let item_span = rule_item(rubric, index).map(|k| facts.items[k].span.clone());
     let culprit = if scope.division_by_zero {
         scope.facts_used.iter().rev().copied().find(|&f| {
             matches!(facts.values[f].as_ref().map(|e| &e.value), Some(FactValue::Number(n)) if n.is_zero())
@@ -111,7 +106,7 @@ pub(super) fn score_leaf(
         None => None,
     };
     // A missing fact points at the table it belongs in, when the file has one.
-    let line = match scope.missing_fact {
+    let span = match scope.missing_fact {
         Some(f) => {
             let path = &rubric.facts[f].path;
             let group = path.rsplit_once('.').map_or("", |(g, _)| g);
@@ -119,19 +114,15 @@ pub(super) fn score_leaf(
                 .groups
                 .iter()
                 .find(|(g, _)| g == group)
-                .map(|(_, span)| facts.source.position(span.start).line)
+                .map(|(_, span)| span.clone())
         }
-        None => item_line.or_else(|| culprit.and_then(line_of)),
+        None => item_span.or_else(|| culprit.and_then(span_of)),
     };
     Err(Box::new(ScoreError {
         index: Some(index),
         indicator: ind.name.clone(),
         message,
-        file: crate::diagnostic::show_path(facts.source.name()),
-        line,
-        cell: line
-            .and_then(|l| facts.source.cell_of_line(l))
-            .map(|c| c.reference()),
+        at: span.map(|span| (facts.source.clone(), span)),
         help,
     }))
 }

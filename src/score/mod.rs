@@ -16,10 +16,12 @@ pub mod receipt;
 mod trace;
 
 use std::fmt;
+use std::ops::Range;
 
 use rust_decimal::Decimal;
 use rust_i18n::t;
 
+use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile};
 use crate::exact::Exact;
 use crate::facts::{CheckValue, Direction, FactValue, Facts, ItemValue};
 use crate::formula::{EvalError, Formula, Scope, Target, Value};
@@ -77,41 +79,40 @@ pub struct ScoreError {
     pub index: Option<usize>,
     pub indicator: String,
     pub message: String,
-    /// The facts file, for the reader's bearings.
-    pub file: String,
-    /// The line of the fact most likely at fault (a zero divisor, the last fact read).
-    pub line: Option<usize>,
-    /// That line's workbook cell (`预算!B3`), when the facts came from a workbook.
-    pub cell: Option<String>,
+    /// The place in the facts file most likely at fault: a zero divisor's value, the
+    /// table a missing fact belongs in, the listed item, the last fact read.
+    pub at: Option<(SourceFile, Range<usize>)>,
     pub help: Option<String>,
+}
+
+impl ScoreError {
+    /// The error as every other problem of a file is told: message, place, help.
+    pub fn diagnostic(&self) -> Diagnostic {
+        let d = Diagnostic::new(t!(
+            "score.cannot_score",
+            indicator = self.indicator,
+            message = self.message
+        ));
+        let d = match &self.at {
+            Some((source, span)) => d.at(source, span.clone()),
+            None => d,
+        };
+        match &self.help {
+            Some(help) => d.with_help(help.clone()),
+            None => d,
+        }
+    }
+}
+
+impl ScoreErrors {
+    pub fn diagnostics(&self) -> Diagnostics {
+        Diagnostics(self.0.iter().map(ScoreError::diagnostic).collect())
+    }
 }
 
 impl fmt::Display for ScoreErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, e) in self.0.iter().enumerate() {
-            if i > 0 {
-                writeln!(f)?;
-            }
-            writeln!(
-                f,
-                "{}{}",
-                crate::diagnostic::level_word("error"),
-                t!(
-                    "score.cannot_score",
-                    indicator = e.indicator,
-                    message = e.message
-                )
-            )?;
-            match (&e.cell, e.line) {
-                (Some(cell), _) => writeln!(f, "  --> {} {cell}", e.file)?,
-                (None, Some(line)) => writeln!(f, "  --> {}:{line}", e.file)?,
-                (None, None) => writeln!(f, "  --> {}", e.file)?,
-            }
-            if let Some(h) = &e.help {
-                writeln!(f, "   = {}", t!("diagnostic.help", help = h))?;
-            }
-        }
-        Ok(())
+        self.diagnostics().fmt(f)
     }
 }
 
@@ -224,9 +225,7 @@ fn sum(values: impl Iterator<Item = Decimal>, scale: u32) -> Result<Decimal, Sco
                 index: None,
                 indicator: t!("score.total").into_owned(),
                 message: t!("score.sum_overflows").into_owned(),
-                file: String::new(),
-                line: None,
-                cell: None,
+                at: None,
                 help: None,
             }])
         })?;
