@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Times `perfeval score` on the shipped example, process start to exit, and reports its
-# peak memory. Usage: bench/score.sh [RUNS]   (default 200)
+# peak memory. Usage: [PERFEVAL_BIN=path] bench/score.sh [RUNS]   (default 200)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-200}
-cargo build --release --quiet
-bin=target/release/perfeval
+# PERFEVAL_BIN times another build of the same sources (the static one in the README).
+bin=${PERFEVAL_BIN:-target/release/perfeval}
+if [ -z "${PERFEVAL_BIN:-}" ]; then
+  cargo build --release --quiet
+fi
 example=examples/luohu-2023.toml
 
 "$bin" score "$example" --format json > /dev/null   # warm the file cache
