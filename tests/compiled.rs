@@ -14,8 +14,18 @@ fn compiled_path(name: &str) -> PathBuf {
         .with_extension("bin")
 }
 
-/// Each shipped rubric's compiled form made afresh from its TOML.
+/// Each shipped rubric's compiled form made afresh from its TOML: one per `rubrics/*.toml`,
+/// so that a loop over them cannot pass by running zero times.
 fn fresh() -> Vec<(&'static str, Vec<u8>)> {
+    let on_disk = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("rubrics"))
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "toml"))
+        })
+        .count();
+    assert!(on_disk >= 2, "a base and a variant at least");
+    assert_eq!(shipped::files().count(), on_disk);
     shipped::files()
         .map(|(name, source)| {
             let loaded = rubric::load(&source).unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -77,6 +87,7 @@ fn the_embedded_compiled_form_decodes_to_the_loaded_rubric() {
 
 #[test]
 fn a_compiled_form_of_other_toml_another_file_or_cut_short_is_not_used() {
+    assert_eq!(fresh().len(), shipped::files().count());
     for (name, source) in shipped::files() {
         let loaded = rubric::load(&source).unwrap();
         let bytes = compiled::compile(&loaded).unwrap();

@@ -56,22 +56,30 @@ fn a_wrong_claimed_score_holds_the_claimed_and_computed_scores_and_the_facts() {
     };
     assert_eq!(*indicator, procurement);
     assert_eq!(*claimed, dec("2.00"));
-    assert_eq!(*computed, dec("1.99"));
-    assert_eq!(*difference, Some(dec("0.01")));
+    // The computed score is the engine's on the same figures (the edit touched a claim).
+    let (_, facts_as_given): (&Rubric, Facts) = load_text(&example_text()).unwrap();
+    let plan = Plan::of(rubric);
+    let scored = score::evaluate(&plan, &facts_as_given, Options::default()).unwrap();
+    assert_eq!(*computed, scored.scores[procurement]);
+    assert_eq!(*difference, Some(*claimed - *computed));
     assert_eq!(*overridden, None);
     assert_eq!(
         fact_value(rubric, facts, "procurement.plan"),
         Some(FactValue::Number(dec("158.75")))
     );
     assert!(facts.iter().all(|u| u.offset.is_some()), "{facts:?}");
-    // The claimed total is no longer the sum of the claimed scores under it.
-    assert!(
-        says.contains(&Says::TotalNotSum {
-            claimed: dec("97.11"),
-            sum: dec("97.12"),
-        }),
-        "{says:?}"
+    // The claimed total (unchanged) is no longer the sum of the claimed scores under it,
+    // which grew by the edit.
+    let Some(Says::TotalNotSum { claimed, sum }) =
+        says.iter().find(|s| matches!(s, Says::TotalNotSum { .. }))
+    else {
+        panic!("the claimed total no longer adds up: {says:?}");
+    };
+    assert_eq!(
+        Some(*claimed),
+        facts_as_given.claimed.total.as_ref().map(|(t, _)| *t)
     );
+    assert_eq!(*sum - *claimed, dec("2.00") - dec("1.99"));
 }
 
 #[test]
@@ -97,16 +105,23 @@ fn the_seeds_consistency_findings_hold_both_sides_and_the_override_its_reason() 
     else {
         unreachable!()
     };
+    // Both sides are the facts the file gives, added as the formulas say.
+    let number = |path: &str| match fact_value(rubric, facts, path) {
+        Some(FactValue::Number(n)) => Exact::from(n),
+        other => panic!("{path}: {other:?}"),
+    };
     assert_eq!(left.formula, "budget.basic + budget.project");
-    assert_eq!(left.value, Exact::from(dec("2936.74")));
-    assert_eq!(right.formula, "budget.adjusted");
-    assert_eq!(right.value, Exact::from(dec("2936.76")));
-    assert_eq!(*difference, Exact::from(dec("-0.02")));
-    assert_eq!(*tolerance, Decimal::ZERO);
     assert_eq!(
-        fact_value(rubric, facts, "budget.adjusted"),
-        Some(FactValue::Number(dec("2936.76")))
+        left.value,
+        number("budget.basic")
+            .checked_add(&number("budget.project"))
+            .unwrap()
     );
+    assert_eq!(right.formula, "budget.adjusted");
+    assert_eq!(right.value, number("budget.adjusted"));
+    assert_eq!(*difference, left.value.checked_sub(&right.value).unwrap());
+    assert!(!difference.is_zero());
+    assert_eq!(*tolerance, Decimal::ZERO);
 
     let Some(Says::StatedDiffers { percent, .. }) = says
         .iter()

@@ -3,32 +3,7 @@
 //! render), and no two top-level modules use each other. No stage below `render` reaches
 //! up into it, so a change to an output cannot change what is computed.
 
-use std::path::Path;
-
 use crate::support::rust_sources;
-
-#[test]
-fn no_stage_below_render_imports_it() {
-    let binary = [
-        "main.rs",
-        "commands.rs",
-        "cli.rs",
-        "batch_run.rs",
-        "check_run.rs",
-        "diff_run.rs",
-    ];
-    let mut offenders = Vec::new();
-    for (file, text) in rust_sources() {
-        let rel = Path::new(file.strip_prefix("src/").unwrap_or(&file));
-        if rel.starts_with("render") || binary.iter().any(|b| rel == Path::new(b)) {
-            continue;
-        }
-        if text.contains("crate::render") || text.contains("super::render") {
-            offenders.push(rel.display().to_string());
-        }
-    }
-    assert_eq!(offenders, Vec::<String>::new());
-}
 
 /// The library's modules by stage, lowest first. A module may use its own stage and those
 /// below; a new module must be placed here.
@@ -229,6 +204,10 @@ fn no_modules_use_each_other_in_a_ring() {
             }
         }
     }
+    assert!(
+        uses.len() > 20,
+        "the scan finds the crate's imports: {uses:?}"
+    );
     // Every module each module reaches; a module that reaches itself is in a ring.
     let reaches = |from: &str| -> Vec<String> {
         let mut seen: Vec<String> = Vec::new();

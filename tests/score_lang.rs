@@ -106,14 +106,22 @@ fn the_override_note_under_the_table_names_rule_score_and_reason() {
 fn explain_reads_as_a_reviewers_working_paper_in_chinese() {
     let sb = seed();
     let score = indicator_score(&sb, "procurement");
+    // The rate the basis shows, worked out here from the file's two figures (it does not
+    // terminate, so it is shown rounded, after ≈).
+    let file: toml::Table = example_text().parse().unwrap();
+    let figure = |key: &str| -> rust_decimal::Decimal {
+        file["procurement"][key].to_string().parse().unwrap()
+    };
+    let rate = (figure("actual") / figure("plan") * rust_decimal::Decimal::ONE_HUNDRED).round_dp(2);
     let (zh, en) = sb.run_both(&["explain", "facts.toml", "procurement"]);
     assert_eq!(zh.code, Some(0), "{}", zh.stderr);
     let text = &zh.stdout;
+    let basis = format!("依据：政府采购执行率 ≈{rate}%；符合 1/1 项\n");
+    assert!(text.contains(&basis), "missing {basis:?} in\n{text}");
     for expected in [
         "政府采购执行情况（procurement）\n",
         "指标说明：\n",
         "参考评分标准：\n",
-        "依据：政府采购执行率 ≈99.19%；符合 1/1 项\n",
         "评分规则：\n",
         "  第 1 个评分项 政府采购执行率得分（公式，1 分）：得分 = ",
         "  第 2 个评分项 政府采购政策功能落实（检查项，1 分）：检查项 `procurement.policy`\n",
@@ -154,7 +162,6 @@ fn explain_reads_as_a_reviewers_working_paper_in_chinese() {
     // English, as it always was.
     for expected in [
         "政府采购执行情况 (procurement)\n",
-        "Basis: 政府采购执行率 ≈99.19%; 1/1 met\n",
         "Rule:\n",
         "  part 2 政府采购政策功能落实 (check, 1 points): checklist item `procurement.policy`\n",
         "Facts:\n",
@@ -170,6 +177,12 @@ fn explain_reads_as_a_reviewers_working_paper_in_chinese() {
             en.stdout
         );
     }
+    let basis = format!("Basis: 政府采购执行率 ≈{rate}%; 1/1 met\n");
+    assert!(
+        en.stdout.contains(&basis),
+        "missing {basis:?} in\n{}",
+        en.stdout
+    );
     assert!(en.stdout.ends_with(&format!("Score: {score} / 2\n")));
 }
 
@@ -230,6 +243,21 @@ fn check_findings_are_written_in_chinese() {
         &crate::support::example_json("luohu-2023.toml"),
         "编外人员控制率",
     );
+    // The difference of budget_parts' two sides, as the engine gives it in JSON.
+    let json: serde_json::Value =
+        serde_json::from_str(&sb.run(&["check", "facts.toml", "--format", "json"]).stdout).unwrap();
+    let parts = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == "budget_parts")
+        .expect("budget_parts differs");
+    let difference = parts["values"]["difference"].as_str().unwrap().to_string();
+    let signed = if difference.starts_with('-') {
+        difference
+    } else {
+        format!("+{difference}")
+    };
     let (zh, en) = sb.run_both(&["check", "facts.toml"]);
     assert_eq!(zh.code, Some(1), "{}", zh.stderr);
     let text = &zh.stdout;
@@ -243,7 +271,7 @@ fn check_findings_are_written_in_chinese() {
         "    数据项 ".to_string(),
         format!("  警告：编外人员控制率：自评得分 1 为人工调整结果；按评分规则计算为 {rule}\n"),
         "  警告：基本支出 + 项目支出 = 调整后预算数（budget_parts）：".to_string(),
-        "，差额 -0.02\n".to_string(),
+        format!("，差额 {signed}\n"),
         "\n不通过：错误 ".to_string(),
         "项指标中 ".to_string(),
     ] {
