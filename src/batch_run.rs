@@ -288,10 +288,10 @@ fn used_rubrics<'r>(
                     for (k, entry) in part.iter().enumerate() {
                         let id = match head_of(&entry.path) {
                             // A workbook names its rubric on its 基本信息 sheet.
-                            Some(t) if t.starts_with("PK\u{3}\u{4}") => {
+                            Some(head) if perfeval::workbook::is_workbook(&head) => {
                                 perfeval::workbook::rubric_id(&entry.path)
                             }
-                            Some(t) => batch::quick_rubric_id(&t),
+                            Some(head) => batch::quick_rubric_id(&String::from_utf8_lossy(&head)),
                             None => None,
                         };
                         if let Some(id) = id
@@ -322,7 +322,7 @@ fn used_rubrics<'r>(
 
 /// The first 8 KiB of a file up to its first table, where its `rubric = "…"` line is:
 /// the plan reads no more, and not at all from anything but a regular file.
-fn head_of(path: &Path) -> Option<String> {
+fn head_of(path: &Path) -> Option<Vec<u8>> {
     use std::io::Read;
     let meta = std::fs::metadata(path).ok()?;
     if !meta.is_file() {
@@ -339,7 +339,7 @@ fn head_of(path: &Path) -> Option<String> {
     if let Some(table) = head.windows(2).position(|w| w == b"\n[") {
         head.truncate(table + 1);
     }
-    Some(String::from_utf8_lossy(&head).into_owned())
+    Some(head)
 }
 
 fn summary_text(s: &Summary) -> String {

@@ -74,6 +74,15 @@ pub fn run_file(path: &Path) -> Result<Vec<CaseResult>, InputError> {
     let rubric_path = dir.join(rubric_path.get_ref());
     let example_path = dir.join(example.get_ref());
     let example = input::read_source(&example_path)?;
+    // Loaded once for every case; a rubric that does not load fails each of them.
+    let registry = input::Registry::single(&rubric_path).map_err(|e| {
+        Diagnostic::new(t!(
+            "rubric_test.rubric_unloadable",
+            path = show_path(&rubric_path),
+            message = e.to_string().lines().next().unwrap_or("")
+        ))
+        .at(&source, 0..0)
+    });
     let mut results = Vec::new();
     for mut case in cases {
         let line = source.position(case.span.start).line;
@@ -110,14 +119,13 @@ pub fn run_file(path: &Path) -> Result<Vec<CaseResult>, InputError> {
             format!("{} [{}]", show_path(&example_path), name.get_ref()),
             facts_text,
         );
-        let failures = match check_case(
-            &source,
-            &rubric_path,
-            &facts,
-            expect,
-            refused.as_ref(),
-            strict,
-        ) {
+        let checked = registry
+            .as_ref()
+            .map_err(Clone::clone)
+            .and_then(|registry| {
+                check_case(&source, registry, &facts, expect, refused.as_ref(), strict)
+            });
+        let failures = match checked {
             Ok(f) => f,
             Err(d) => {
                 diags.push(d);
@@ -286,25 +294,17 @@ fn find(table: &DeTable<'_>, path: &[&str]) -> Option<Range<usize>> {
 
 fn check_case(
     test: &SourceFile,
-    rubric_path: &Path,
+    registry: &input::Registry,
     facts: &SourceFile,
     expect: Option<&Spanned<DeValue<'_>>>,
     refused: Option<&Spanned<String>>,
     strict: bool,
 ) -> Result<Vec<String>, Diagnostic> {
-    let registry = input::Registry::single(rubric_path).map_err(|e| {
-        Diagnostic::new(t!(
-            "rubric_test.rubric_unloadable",
-            path = show_path(rubric_path),
-            message = e.to_string().lines().next().unwrap_or("")
-        ))
-        .at(test, 0..0)
-    })?;
     let options = Options {
         strict,
         ..Options::default()
     };
-    let loaded = input::load_facts(facts, &registry);
+    let loaded = input::load_facts(facts, registry);
     let report_or_error = loaded
         .as_ref()
         .map_err(ToString::to_string)
@@ -319,7 +319,7 @@ fn check_case(
                 .into_iter()
                 .filter(|lang| *lang != crate::lang::current())
                 .any(|lang| {
-                    crate::lang::rendered_in(lang, || match input::load_facts(facts, &registry) {
+                    crate::lang::rendered_in(lang, || match input::load_facts(facts, registry) {
                         Err(e) => Some(e.to_string()),
                         Ok((r, f)) => score::evaluate(&r, &f, options)
                             .err()

@@ -190,6 +190,15 @@ impl SourceFile {
         })
     }
 
+    /// A source whose SHA-256 is already known (a shipped rubric's, computed when the
+    /// binary was built), so a receipt does not hash it again.
+    pub fn hashed(name: impl Into<PathBuf>, text: impl Into<String>, sha256: &str) -> Self {
+        Self::with(SourceInner {
+            sha256: std::sync::OnceLock::from(sha256.to_string()),
+            ..SourceInner::plain(name.into(), text.into())
+        })
+    }
+
     fn with(inner: SourceInner) -> Self {
         SourceFile {
             inner: Arc::new(inner),

@@ -76,21 +76,6 @@ impl<'r> Plan<'r> {
         }
     }
 
-    /// The loaded rubric, unchanged.
-    pub fn rubric(&self) -> &'r Rubric {
-        self.rubric
-    }
-
-    /// Indicator `i`.
-    pub fn indicator(&self, i: usize) -> &Indicator {
-        &self.indicators[i]
-    }
-
-    /// The children of indicator `i`, as this file has them.
-    pub fn children(&self, i: usize) -> &[usize] {
-        &self.indicators[i].children
-    }
-
     /// The first-level indicators, in file order.
     pub fn roots(&self) -> &'r [usize] {
         &self.rubric.roots
@@ -106,13 +91,7 @@ impl<'r> Plan<'r> {
 
     /// The indicators in tree order (each parent before its children).
     pub fn preorder(&self) -> Vec<usize> {
-        let mut out = Vec::with_capacity(self.indicators.len());
-        let mut stack: Vec<usize> = self.rubric.roots.iter().rev().copied().collect();
-        while let Some(i) = stack.pop() {
-            out.push(i);
-            stack.extend(self.indicators[i].children.iter().rev().copied());
-        }
-        out
+        crate::rubric::tree_order(&self.rubric.roots, |i| &self.indicators[i].children)
     }
 
     /// The names from the first level down to indicator `i`, `i`'s own last.
@@ -150,10 +129,6 @@ impl<'r> Indicators<'r> {
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
-    }
-
-    pub fn get(&self, i: usize) -> Option<&Indicator> {
-        (i < self.len()).then(|| &self[i])
     }
 
     /// Every indicator, in index order.

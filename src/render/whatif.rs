@@ -32,7 +32,7 @@ pub fn lines(report: &Report<'_>) -> Vec<String> {
                 "whatif_report.total_change",
                 before = b.total,
                 after = report.total,
-                change = signed(report.total - b.total),
+                change = super::diff::signed(report.total - b.total),
                 grade_before = b.grade,
                 grade_after = report.grade
             ),
@@ -41,15 +41,6 @@ pub fn lines(report: &Report<'_>) -> Vec<String> {
         .into_owned(),
     );
     out
-}
-
-/// `+0.39`, `-1.20`, `0.00`.
-pub fn signed(d: rust_decimal::Decimal) -> String {
-    if d.is_sign_positive() && !d.is_zero() {
-        format!("+{d}")
-    } else {
-        d.to_string()
-    }
 }
 
 /// The `what_if` member of a JSON result, when anything was set.

@@ -42,6 +42,18 @@ pub fn source_id(source: &SourceFile) -> Option<String> {
     }
 }
 
+/// The indicators of a tree in order, each parent before its children: the rubric's own
+/// tree, or a facts file's plan with its listed items.
+pub fn tree_order<'a>(roots: &[usize], children: impl Fn(usize) -> &'a [usize]) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut stack: Vec<usize> = roots.iter().rev().copied().collect();
+    while let Some(i) = stack.pop() {
+        out.push(i);
+        stack.extend(children(i).iter().rev().copied());
+    }
+    out
+}
+
 /// A validated rubric. Not `Clone`: once loaded it is only borrowed, and what one facts
 /// file adds to it is that file's plan (`plan::Plan`).
 #[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -480,13 +492,7 @@ impl Rubric {
 
     /// The indicators in tree order (each parent before its children).
     pub fn preorder(&self) -> Vec<usize> {
-        let mut out = Vec::with_capacity(self.indicators.len());
-        let mut stack: Vec<usize> = self.roots.iter().rev().copied().collect();
-        while let Some(i) = stack.pop() {
-            out.push(i);
-            stack.extend(self.indicators[i].children.iter().rev().copied());
-        }
-        out
+        tree_order(&self.roots, |i| &self.indicators[i].children)
     }
 
     pub fn grade_for(&self, total: Decimal) -> &str {

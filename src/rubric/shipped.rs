@@ -6,13 +6,14 @@ use crate::diagnostic::{Diagnostics, SourceFile};
 
 include!(concat!(env!("OUT_DIR"), "/shipped_rubrics.rs"));
 
-fn source(name: &str, text: &str) -> SourceFile {
-    SourceFile::new(format!("rubrics/{name}"), text)
+/// A shipped rubric's source, named `rubrics/<file>`, with the SHA-256 `build.rs` took.
+fn source((name, _, text, sha256): &(&str, &str, &str, &str)) -> SourceFile {
+    SourceFile::hashed(format!("rubrics/{name}"), *text, sha256)
 }
 
 /// The source of every shipped rubric, named `rubrics/<file>`.
 pub fn sources() -> impl Iterator<Item = SourceFile> {
-    SHIPPED.iter().map(|(name, _, text, _)| source(name, text))
+    SHIPPED.iter().map(source)
 }
 
 /// Loads every shipped rubric.
@@ -39,14 +40,14 @@ pub fn source_of(id: &str) -> Option<SourceFile> {
     SHIPPED
         .iter()
         .find(|(_, shipped_id, ..)| *shipped_id == id)
-        .map(|(name, _, text, _)| source(name, text))
+        .map(source)
 }
 
 /// A shipped rubric: its compiled form when that is current, else its TOML loaded.
-fn load((name, _, text, _): &(&str, &str, &str, &str)) -> Result<Rubric, Diagnostics> {
-    match compiled(name) {
+fn load(entry: &(&str, &str, &str, &str)) -> Result<Rubric, Diagnostics> {
+    match compiled(entry.0) {
         Some(rubric) => Ok(rubric),
-        None => super::load::load_with(&source(name, text), &source_of),
+        None => super::load::load_with(&source(entry), &source_of),
     }
 }
 
@@ -57,13 +58,11 @@ pub fn compiled(name: &str) -> Option<Rubric> {
         SHIPPED
             .iter()
             .find(|(n, ..)| wanted.strip_prefix("rubrics/") == Some(*n))
-            .map(|(n, _, text, sha256)| (source(n, text), *sha256))
+            .map(|entry| (source(entry), entry.3))
     })
 }
 
 /// The name of each shipped rubric file with its TOML source, for `tests/compiled.rs`.
 pub fn files() -> impl Iterator<Item = (&'static str, SourceFile)> {
-    SHIPPED
-        .iter()
-        .map(|(name, _, text, _)| (*name, source(name, text)))
+    SHIPPED.iter().map(|entry| (entry.0, source(entry)))
 }

@@ -1,7 +1,5 @@
 //! A sheet's cells, read sparsely, with their formulas and number formats.
 
-use std::io::Cursor;
-
 use calamine::{Data, Xlsx};
 use rust_i18n::t;
 
@@ -120,8 +118,8 @@ impl NumberShape {
 
 /// One sheet's cells, read one at a time (never as a dense range: a stray cell at
 /// XFD1048576 would make that 17 billion cells).
-pub(super) fn read_grid(
-    book: &mut Xlsx<Cursor<Vec<u8>>>,
+pub(super) fn read_grid<R: std::io::Read + std::io::Seek>(
+    book: &mut Xlsx<R>,
     name: &str,
     read: &mut usize,
 ) -> Result<Grid, String> {

@@ -37,8 +37,10 @@ pub fn is_workbook(bytes: &[u8]) -> bool {
 /// The rubric id a facts workbook names on its 基本信息 sheet, read without the rest
 /// of the workbook (`batch` plans its columns from the ids before scoring).
 pub fn rubric_id(path: &Path) -> Option<String> {
-    let bytes = std::fs::read(path).ok()?;
-    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).ok()?;
+    // Read through the file rather than into memory: the zip's directory and one sheet
+    // are all this needs.
+    let file = std::io::BufReader::new(std::fs::File::open(path).ok()?);
+    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(file).ok()?;
     let grid = read_grid(&mut book, INFO_SHEET, &mut 0).ok()?;
     let key = grid.column(KEY)?;
     let row = grid
