@@ -398,8 +398,7 @@ fn receipts_name_the_inputs_by_hash() {
     // The score command carries the same receipt.
     let sb = Sandbox::new();
     sb.write("facts.toml", &text);
-    let score: serde_json::Value =
-        serde_json::from_str(&sb.run(&["score", "facts.toml", "--format", "json"]).stdout).unwrap();
+    let score: serde_json::Value = sb.json(&["score", "facts.toml", "--format", "json"]);
     assert_eq!(score["receipt"], first["receipt"]);
 }
 
@@ -582,7 +581,7 @@ fn json_findings_carry_their_figures_as_values() {
     let sb = Sandbox::new();
     sb.write("facts.toml", example_text());
     let args = ["check", "facts.toml", "--format", "json"];
-    let en: serde_json::Value = serde_json::from_str(&sb.run(&args).stdout).unwrap();
+    let en: serde_json::Value = sb.json(&args);
     let zh: serde_json::Value = serde_json::from_str(&sb.run_zh(&args).stdout).unwrap();
     let values = |json: &serde_json::Value| -> Vec<serde_json::Value> {
         let all = json["findings"].as_array().unwrap();
@@ -592,7 +591,7 @@ fn json_findings_carry_their_figures_as_values() {
     // A rule that cannot be computed: that it failed is a value, why is the message's.
     let failing = Sandbox::new();
     failing.write("facts.toml", crate::support::override_over_a_failed_rule());
-    let en_failed: serde_json::Value = serde_json::from_str(&failing.run(&args).stdout).unwrap();
+    let en_failed: serde_json::Value = failing.json(&args);
     let zh_failed: serde_json::Value = serde_json::from_str(&failing.run_zh(&args).stdout).unwrap();
     assert_eq!(values(&en_failed), values(&zh_failed));
     assert!(

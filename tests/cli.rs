@@ -148,7 +148,7 @@ fn table_prints_total_grade_and_override_note() {
     let figures = |extra: &[&str]| {
         let mut args = vec!["score", "seed.toml", "--format", "json"];
         args.extend(extra);
-        let json: serde_json::Value = serde_json::from_str(&sb.run(&args).stdout).unwrap();
+        let json: serde_json::Value = sb.json(&args);
         let line = format!(
             "总分 {} / {}，等级：{}",
             json["total"].as_str().unwrap(),

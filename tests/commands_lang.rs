@@ -24,9 +24,7 @@ fn two_files() -> Sandbox {
 /// `b/`: the seed with a figure changed.
 /// `score FILE --format json` in the sandbox: the figures a test expects, from the engine.
 fn scored(sb: &Sandbox, file: &str) -> serde_json::Value {
-    let run = sb.run(&["score", file, "--format", "json"]);
-    assert_eq!(run.code, Some(0), "{}", run.stderr);
-    serde_json::from_str(&run.stdout).unwrap()
+    sb.json_ok(&["score", file, "--format", "json"])
 }
 
 /// A JSON string value as text.
@@ -312,9 +310,7 @@ fn gaps_follows_the_language() {
     let sb = Sandbox::new();
     sb.write("seed.toml", example_text());
     // Every figure expected below is the engine's, from `gaps --format json`.
-    let run = sb.run(&["gaps", "seed.toml", "--format", "json"]);
-    assert_eq!(run.code, Some(0), "{}", run.stderr);
-    let gaps: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let gaps = sb.json_ok(&["gaps", "seed.toml", "--format", "json"]);
     let (total, grade) = (text(&gaps["total"]), text(&gaps["grade"]));
     let lost = |name: &str| {
         gaps["lost"]

@@ -11,9 +11,7 @@ fn example(sb: &Sandbox) {
 }
 
 fn json(sb: &Sandbox, args: &[&str]) -> serde_json::Value {
-    let run = sb.run(args);
-    assert_eq!(run.code, Some(0), "{}", run.stderr);
-    serde_json::from_str(&run.stdout).unwrap()
+    sb.json_ok(args)
 }
 
 /// `score seed.toml --format json` with `extra` arguments.

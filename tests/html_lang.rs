@@ -11,9 +11,7 @@ use crate::support::{Sandbox, ci_tool, edited_example, example_text, have, indic
 fn seed() -> (Sandbox, serde_json::Value) {
     let sb = Sandbox::new();
     sb.write("luohu-2023.toml", example_text());
-    let json = sb.run(&["score", "luohu-2023.toml", "--format", "json"]);
-    assert_eq!(json.code, Some(0), "{}", json.stderr);
-    let json = serde_json::from_str(&json.stdout).unwrap();
+    let json = sb.json_ok(&["score", "luohu-2023.toml", "--format", "json"]);
     (sb, json)
 }
 
@@ -220,9 +218,7 @@ fn the_comparison_page_is_chinese_by_default_and_english_with_the_flag() {
         edited_example(&[("actual = 157.46", "actual = 150")]),
     );
     let args = ["diff", "luohu-2023.toml", "new.toml", "--format", "html"];
-    let json = sb.run(&["diff", "luohu-2023.toml", "new.toml", "--format", "json"]);
-    assert_eq!(json.code, Some(0), "{}", json.stderr);
-    let json: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let json = sb.json_ok(&["diff", "luohu-2023.toml", "new.toml", "--format", "json"]);
     let old_grade = json["old"]["grade"].as_str().unwrap();
     let new_grade = json["new"]["grade"].as_str().unwrap();
 

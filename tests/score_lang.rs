@@ -16,15 +16,12 @@ fn seed() -> Sandbox {
 fn scored(sb: &Sandbox, extra: &[&str], field: &str) -> String {
     let mut args = vec!["score", "facts.toml", "--format", "json"];
     args.extend_from_slice(extra);
-    let run = sb.run(&args);
-    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    json[field].as_str().unwrap().to_string()
+    sb.json(&args)[field].as_str().unwrap().to_string()
 }
 
 /// An indicator's score from the JSON output, found by id.
 fn indicator_score(sb: &Sandbox, id: &str) -> String {
-    let run = sb.run(&["score", "facts.toml", "--format", "json"]);
-    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let json = sb.json(&["score", "facts.toml", "--format", "json"]);
     crate::support::indicator_nodes(&json)
         .into_iter()
         .find(|n| n["id"] == id)
@@ -244,8 +241,7 @@ fn check_findings_are_written_in_chinese() {
         "编外人员控制率",
     );
     // The difference of budget_parts' two sides, as the engine gives it in JSON.
-    let json: serde_json::Value =
-        serde_json::from_str(&sb.run(&["check", "facts.toml", "--format", "json"]).stdout).unwrap();
+    let json = sb.json(&["check", "facts.toml", "--format", "json"]);
     let parts = json["findings"]
         .as_array()
         .unwrap()

@@ -123,6 +123,22 @@ impl Sandbox {
     pub fn run(&self, args: &[&str]) -> Run {
         Run::from(self.command(args).output().unwrap())
     }
+
+    /// The JSON a run prints (`--format json` among `args`), whatever its exit status
+    /// (`check` exits 1 with findings); a run that prints no JSON fails with its stderr.
+    pub fn json(&self, args: &[&str]) -> serde_json::Value {
+        let run = self.run(args);
+        serde_json::from_str(&run.stdout)
+            .unwrap_or_else(|e| panic!("{args:?}: {e}\n{}\n{}", run.stdout, run.stderr))
+    }
+
+    /// [`Sandbox::json`] of a run that must succeed (exit status 0).
+    pub fn json_ok(&self, args: &[&str]) -> serde_json::Value {
+        let run = self.run(args);
+        assert_eq!(run.code, Some(0), "{args:?}: {}", run.stderr);
+        serde_json::from_str(&run.stdout)
+            .unwrap_or_else(|e| panic!("{args:?}: {e}\n{}", run.stdout))
+    }
 }
 
 /// The shipped seed rubric, loaded once for all tests.

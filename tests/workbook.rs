@@ -349,8 +349,7 @@ fn batch_and_check_take_workbooks_beside_toml_files() {
         .collect();
     assert_eq!(rows.len(), 3, "{}", run.stdout);
     let total = |file: &str| {
-        let json: serde_json::Value =
-            serde_json::from_str(&sb.run(&["score", file, "--format", "json"]).stdout).unwrap();
+        let json: serde_json::Value = sb.json(&["score", file, "--format", "json"]);
         json["total"].clone()
     };
     assert_eq!(rows[0]["total"], total("luohu-2023.toml"));

@@ -111,9 +111,7 @@ fn example(name: &str) -> PathBuf {
 
 /// The engine's own JSON report of a facts file.
 fn score_json(sb: &Sandbox, facts: &Path) -> serde_json::Value {
-    let run = sb.run(&["score", facts.to_str().unwrap(), "--format", "json"]);
-    assert_eq!(run.code, Some(0), "{}", run.stderr);
-    serde_json::from_str(&run.stdout).unwrap()
+    sb.json_ok(&["score", facts.to_str().unwrap(), "--format", "json"])
 }
 
 /// Writes the seed example's 附件一 workbook into the sandbox as `name`.
